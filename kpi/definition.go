@@ -1,0 +1,141 @@
+package kpi
+
+import (
+	"context"
+	"time"
+)
+
+// Aggregation is how a measure KPI folds records into one number.
+type Aggregation string
+
+const (
+	Count         Aggregation = "count"
+	Sum           Aggregation = "sum"
+	Avg           Aggregation = "avg"
+	Min           Aggregation = "min"
+	Max           Aggregation = "max"
+	Median        Aggregation = "median"
+	P90           Aggregation = "p90"
+	CountDistinct Aggregation = "count_distinct"
+)
+
+// Unit says what a KPI's number is.
+type Unit string
+
+const (
+	UnitCount    Unit = "count"
+	UnitMoney    Unit = "money"
+	UnitPercent  Unit = "percent" // a ratio: 0.25 is shown as 25 %
+	UnitDuration Unit = "duration"
+	UnitNumber   Unit = "number"
+)
+
+// Direction says which way is better.
+type Direction string
+
+const (
+	HigherIsBetter Direction = "higher"
+	LowerIsBetter  Direction = "lower"
+)
+
+// KPI is either a measure over a dataset (Dataset and Aggregation set) or a
+// formula over other KPIs of the same workspace (Formula set).
+type KPI struct {
+	Name        string      `json:"name" yaml:"name"`
+	Title       string      `json:"title" yaml:"title"`
+	Description string      `json:"description,omitempty" yaml:"description,omitempty"`
+	Unit        Unit        `json:"unit" yaml:"unit"`
+	Direction   Direction   `json:"direction" yaml:"direction"`
+	Currency    string      `json:"currency,omitempty" yaml:"currency,omitempty"`       // for money
+	TimeUnit    string      `json:"time_unit,omitempty" yaml:"time_unit,omitempty"`     // for duration: days, hours, minutes, seconds
+	Dataset     string      `json:"dataset,omitempty" yaml:"dataset,omitempty"`         // measure
+	Aggregation Aggregation `json:"aggregation,omitempty" yaml:"aggregation,omitempty"` // measure
+	Expr        string      `json:"expr,omitempty" yaml:"expr,omitempty"`               // measure: the value folded (not for count)
+	Filter      string      `json:"filter,omitempty" yaml:"filter,omitempty"`           // measure: records counted, a boolean expression
+	TimeColumn  string      `json:"time_column,omitempty" yaml:"time_column,omitempty"` // measure: which time column dates a record
+	Formula     string      `json:"formula,omitempty" yaml:"formula,omitempty"`         // formula over other KPIs' names
+	UpdatedAt   time.Time   `json:"updated_at" yaml:"-"`
+}
+
+// IsFormula reports whether k is computed from other KPIs.
+func (k *KPI) IsFormula() bool { return k.Formula != "" }
+
+// Definitions is the whole set of datasets and KPIs of a workspace: what an
+// attain.yaml declares. It is validated and swapped as one.
+type Definitions struct {
+	Datasets []*Dataset `json:"datasets"`
+	KPIs     []*KPI     `json:"kpis"`
+}
+
+// Dataset returns the named dataset or nil.
+func (d *Definitions) Dataset(name string) *Dataset {
+	for _, ds := range d.Datasets {
+		if ds.Name == name {
+			return ds
+		}
+	}
+	return nil
+}
+
+// KPI returns the named KPI or nil.
+func (d *Definitions) KPI(name string) *KPI {
+	for _, k := range d.KPIs {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// Change is one difference between stored and applied definitions.
+type Change struct {
+	Action string `json:"action"` // create, update, delete
+	Kind   string `json:"kind"`   // dataset, kpi
+	Name   string `json:"name"`
+}
+
+// DefinitionService stores the context workspace's datasets and KPIs.
+type DefinitionService interface {
+	FindDefinitions(ctx context.Context) (*Definitions, error)
+	// ApplyDefinitions replaces the stored definitions with defs in one
+	// transaction, writes an audit entry per change and returns the
+	// changes. Applying the same definitions twice changes nothing. With
+	// dryRun it only returns the changes. Datasets that still hold records
+	// are not deleted (ECONFLICT). The caller has validated defs.
+	ApplyDefinitions(ctx context.Context, defs *Definitions, dryRun bool) ([]Change, error)
+}
+
+// AuditEntry records one change: who, when, what, old and new, why.
+type AuditEntry struct {
+	ID       int64     `json:"id"`
+	At       time.Time `json:"at"`
+	Actor    string    `json:"actor"`
+	Action   string    `json:"action"` // create, update, delete, apply, import
+	Entity   string    `json:"entity"` // kpi, dataset, org_unit, employee, records
+	EntityID string    `json:"entity_id"`
+	Old      string    `json:"old,omitempty"` // JSON
+	New      string    `json:"new,omitempty"` // JSON
+	Reason   string    `json:"reason,omitempty"`
+}
+
+// AuditService reads the audit trail; entries are written by the other
+// services in the same transaction as the change.
+type AuditService interface {
+	FindAuditEntries(ctx context.Context, entity, entityID string, limit int) ([]*AuditEntry, error)
+}
+
+type actorContextKey struct{}
+
+// NewContextWithActor names who makes the changes done with ctx (a user, a
+// token, "cli"); the audit trail records it.
+func NewContextWithActor(ctx context.Context, actor string) context.Context {
+	return context.WithValue(ctx, actorContextKey{}, actor)
+}
+
+// ActorFromContext returns who acts, "system" if nobody was named.
+func ActorFromContext(ctx context.Context) string {
+	if a, ok := ctx.Value(actorContextKey{}).(string); ok && a != "" {
+		return a
+	}
+	return "system"
+}

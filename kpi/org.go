@@ -1,0 +1,83 @@
+package kpi
+
+import (
+	"context"
+	"time"
+)
+
+// OrgUnit is a node of the organisation tree: company, department, team, at
+// any depth. ID is the customer's own identifier, unique in the workspace.
+type OrgUnit struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Kind      string    `json:"kind,omitempty"`      // company, department, team, office...
+	ParentID  string    `json:"parent_id,omitempty"` // "" for a root
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Employee is a person whose work is measured. ID is the external id that
+// datasets' owner columns refer to.
+type Employee struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email,omitempty"`
+	UnitID    string    `json:"unit_id"`
+	ManagerID string    `json:"manager_id,omitempty"`
+	Position  string    `json:"position,omitempty"`
+	HiredOn   *Date     `json:"hired_on,omitempty"`
+	LeftOn    *Date     `json:"left_on,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// OrgUnitUpdate changes the fields that are set.
+type OrgUnitUpdate struct {
+	Name     *string `json:"name"`
+	Kind     *string `json:"kind"`
+	ParentID *string `json:"parent_id"`
+}
+
+// EmployeeUpdate changes the fields that are set. A nil pointer leaves the
+// field; a pointer to "" (or to a nil date) clears it where that is allowed.
+type EmployeeUpdate struct {
+	Name      *string `json:"name"`
+	Email     *string `json:"email"`
+	UnitID    *string `json:"unit_id"`
+	ManagerID *string `json:"manager_id"`
+	Position  *string `json:"position"`
+	HiredOn   **Date  `json:"hired_on"`
+	LeftOn    **Date  `json:"left_on"`
+}
+
+// EmployeeFilter selects employees; empty fields match all.
+type EmployeeFilter struct {
+	UnitID    string // directly in this unit
+	ManagerID string
+	Position  string
+}
+
+// OrgService keeps the org tree and the employees of the context's workspace.
+// Units and employees are validated as a whole: a unit's parent and an
+// employee's unit and manager must exist, and the tree has no cycles.
+type OrgService interface {
+	FindOrgUnitByID(ctx context.Context, id string) (*OrgUnit, error)
+	FindOrgUnits(ctx context.Context) ([]*OrgUnit, error)
+	CreateOrgUnit(ctx context.Context, u *OrgUnit) error
+	UpdateOrgUnit(ctx context.Context, id string, upd OrgUnitUpdate) (*OrgUnit, error)
+	DeleteOrgUnit(ctx context.Context, id string) error
+
+	FindEmployeeByID(ctx context.Context, id string) (*Employee, error)
+	FindEmployees(ctx context.Context, filter EmployeeFilter) ([]*Employee, error)
+	CreateEmployee(ctx context.Context, e *Employee) error
+	UpdateEmployee(ctx context.Context, id string, upd EmployeeUpdate) (*Employee, error)
+	DeleteEmployee(ctx context.Context, id string) error
+
+	// ImportOrg upserts units and employees in one transaction: all or
+	// nothing. It returns how many rows were created and updated.
+	ImportOrg(ctx context.Context, units []*OrgUnit, employees []*Employee) (ImportResult, error)
+}
+
+// Org is a snapshot of the tree, for the pure calculations.
+type Org struct {
+	Units     []*OrgUnit
+	Employees []*Employee
+}

@@ -1,0 +1,55 @@
+package kpi
+
+import (
+	"context"
+	"time"
+)
+
+// Workspace is one customer's data. Every stored row carries its ID.
+type Workspace struct {
+	ID        int64     `json:"id"`
+	Slug      string    `json:"slug"`
+	Name      string    `json:"name"`
+	TimeZone  string    `json:"time_zone"` // IANA name; periods are cut in it
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Location returns the workspace's time zone, UTC if it has none.
+func (w *Workspace) Location() (*time.Location, error) {
+	if w.TimeZone == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(w.TimeZone)
+	if err != nil {
+		return nil, Errorf(EINVALID, "Unknown time zone %q.", w.TimeZone)
+	}
+	return loc, nil
+}
+
+// WorkspaceService manages workspaces. Unlike the other services it is not
+// scoped by the context's workspace: it is how a workspace is found.
+type WorkspaceService interface {
+	FindWorkspaceByID(ctx context.Context, id int64) (*Workspace, error)
+	FindWorkspaceBySlug(ctx context.Context, slug string) (*Workspace, error)
+	FindWorkspaces(ctx context.Context) ([]*Workspace, error)
+	CreateWorkspace(ctx context.Context, w *Workspace) error
+}
+
+// APIToken grants access to one workspace. Only a hash of the secret is
+// stored; the secret is shown once, when the token is created.
+type APIToken struct {
+	ID          int64     `json:"id"`
+	WorkspaceID int64     `json:"workspace_id"`
+	Name        string    `json:"name"`
+	CreatedAt   time.Time `json:"created_at"`
+	Secret      string    `json:"secret,omitempty"` // set only by CreateAPIToken
+}
+
+// TokenService issues and checks API tokens.
+type TokenService interface {
+	// CreateAPIToken creates a token for the context's workspace and
+	// fills t.Secret with the secret to hand out.
+	CreateAPIToken(ctx context.Context, t *APIToken) error
+	// Authenticate returns the token whose secret this is; EUNAUTHORIZED otherwise.
+	Authenticate(ctx context.Context, secret string) (*APIToken, error)
+}
