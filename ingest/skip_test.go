@@ -1,0 +1,131 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"testing"
+
+	"attain/kpi"
+)
+
+func TestReader_SkipInvalid(t *testing.T) {
+	in := "id,amount\n" +
+		"a,1\n" + // 2
+		"b,x\n" + // 3
+		"c,\"1,5\"\n" + // 4
+		"d,2\n" + // 5
+		"a,3\n" + // 6: duplicate
+		"e,4\n" // 7
+	ds := cellDataset(kpi.Column{Type: kpi.Money})
+	ds.Columns[1].Name = "amount"
+	r, err := NewCSVReader(strings.NewReader(in), ds, Options{File: "t.csv", SkipInvalid: true, BatchSize: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	var keys []string
+	for {
+		recs, err := r.Next()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		sizes = append(sizes, len(recs))
+		for _, rec := range recs {
+			keys = append(keys, rec.Key)
+		}
+	}
+	if got, want := keys, []string{"a", "d", "e"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("keys = %q; want %q", got, want)
+	}
+	if got, want := sizes, []int{2, 1}; !reflect.DeepEqual(got, want) {
+		t.Errorf("batch sizes = %v; want %v", got, want)
+	}
+	rej := r.Rejected()
+	if got, want := len(rej), 3; got != want {
+		t.Fatalf("rejected = %d; want %d", got, want)
+	}
+	if got, want := rej[1], (Rejected{Line: 4, Raw: []string{"c", "1,5"}, Problems: []kpi.Problem{{
+		File: "t.csv", Line: 4, Column: "amount", Value: "1,5",
+		Reason: "has a thousands separator or decimal comma, which is not accepted (want digits with an optional sign and decimal point, like -1234.56)",
+	}}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("rejected[1] = %+v; want %+v", got, want)
+	}
+
+	var buf bytes.Buffer
+	if err := WriteRejected(&buf, r.Header(), rej); err != nil {
+		t.Fatal(err)
+	}
+	want := "line,reason,id,amount\n" +
+		"3,\"column amount value \"\"x\"\": is not a number (want digits with an optional sign and decimal point, like -1234.56)\",b,x\n" +
+		"4,\"column amount value \"\"1,5\"\": has a thousands separator or decimal comma, which is not accepted (want digits with an optional sign and decimal point, like -1234.56)\",c,\"1,5\"\n" +
+		"6,\"column id value \"\"a\"\": duplicate key, first on line 2\",a,3\n"
+	if got := buf.String(); got != want {
+		t.Errorf("WriteRejected:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+func TestReader_MaxProblems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,amount\n")
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, "k%d,bad\n", i)
+	}
+	ds := cellDataset(kpi.Column{Type: kpi.Money})
+	ds.Columns[1].Name = "amount"
+	for _, skip := range []bool{false, true} {
+		t.Run(fmt.Sprint("SkipInvalid=", skip), func(t *testing.T) {
+			r, err := NewCSVReader(strings.NewReader(b.String()), ds, Options{File: "t.csv", MaxProblems: 5, SkipInvalid: skip})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = readAll(r)
+			probs := problems(t, err)
+			if got, want := len(probs), 5; got != want {
+				t.Errorf("problems = %d; want %d", got, want)
+			}
+			want := "t.csv: 5 problems, stopped looking at line 6; nothing was imported"
+			if skip {
+				want = "t.csv: 5 problems by line 6, too many to skip; nothing was imported"
+			}
+			if got := kpi.ErrorMessage(err); got != want {
+				t.Errorf("message = %q; want %q", got, want)
+			}
+			if got, want := r.Lines(), 5; got != want {
+				t.Errorf("Lines() = %d; want %d (it stops reading)", got, want)
+			}
+		})
+	}
+}
+
+func TestReader_ReadError(t *testing.T) {
+	boom := errors.New("disk on fire")
+	var b strings.Builder
+	b.WriteString("id,amount\n")
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(&b, "k%d,1\n", i)
+	}
+	in := io.MultiReader(strings.NewReader(b.String()), errReader{boom})
+	ds := cellDataset(kpi.Column{Type: kpi.Money})
+	ds.Columns[1].Name = "amount"
+	r, err := NewCSVReader(in, ds, Options{File: "t.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = readAll(r)
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v; want it to wrap %v", err, boom)
+	}
+	if got, want := kpi.ErrorCode(err), kpi.EINTERNAL; got != want {
+		t.Errorf("code = %q; want %q", got, want)
+	}
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
