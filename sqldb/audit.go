@@ -1,0 +1,105 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"attain/kpi"
+)
+
+// AuditService reads the audit trail of the context's workspace.
+type AuditService struct{ db *DB }
+
+// NewAuditService returns the audit trail reader.
+func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
+
+var _ kpi.AuditService = (*AuditService)(nil)
+
+// FindAuditEntries returns the newest entries first; entity and entityID
+// narrow the list when set, limit caps it when positive.
+func (s *AuditService) FindAuditEntries(ctx context.Context, entity, entityID string, limit int) ([]*kpi.AuditEntry, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT id, at, actor, action, entity, entity_id, old, new, reason FROM audit_entries WHERE workspace_id = $1`
+	args := []any{ws}
+	if entity != "" {
+		args = append(args, entity)
+		q += fmt.Sprintf(" AND entity = $%d", len(args))
+	}
+	if entityID != "" {
+		args = append(args, entityID)
+		q += fmt.Sprintf(" AND entity_id = $%d", len(args))
+	}
+	q += " ORDER BY id DESC"
+	if limit > 0 {
+		args = append(args, limit)
+		q += fmt.Sprintf(" LIMIT $%d", len(args))
+	}
+	var entries []*kpi.AuditEntry
+	err = s.db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e kpi.AuditEntry
+			if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Old, &e.New, &e.Reason); err != nil {
+				return err
+			}
+			e.At = e.At.UTC()
+			entries = append(entries, &e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find audit entries: %w", err)
+	}
+	return entries, nil
+}
+
+// audit writes one entry in tx: who (from ctx), now, what; old and new are
+// marshalled to JSON unless nil.
+func (tx *Tx) audit(ctx context.Context, ws int64, action, entity, entityID string, old, new any) error {
+	oldJSON, err := auditJSON(old)
+	if err != nil {
+		return err
+	}
+	newJSON, err := auditJSON(new)
+	if err != nil {
+		return err
+	}
+	var id int64
+	if err := tx.queryRow(ctx, `UPDATE counters SET audit_seq = audit_seq + 1 WHERE workspace_id = $1 RETURNING audit_seq`, ws).Scan(&id); err != nil {
+		if isNoRows(err) {
+			return kpi.Errorf(kpi.ENOTFOUND, "Workspace %d not found.", ws)
+		}
+		return fmt.Errorf("audit %s %s: next id: %w", entity, entityID, err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO audit_entries (workspace_id, id, at, actor, action, entity, entity_id, old, new, reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '')`,
+		ws, id, tx.now, kpi.ActorFromContext(ctx), action, entity, entityID, oldJSON, newJSON)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", entity, entityID, err)
+	}
+	return nil
+}
+
+func auditJSON(v any) (string, error) {
+	switch v := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	case json.RawMessage:
+		return string(v), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("audit: marshal: %w", err)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,272 @@
+package sqldb
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"attain/kpi"
+)
+
+// DefinitionService stores the context workspace's datasets and KPIs, each
+// as a JSON document keyed by (kind, name).
+type DefinitionService struct{ db *DB }
+
+// NewDefinitionService returns the definition service.
+func NewDefinitionService(db *DB) *DefinitionService { return &DefinitionService{db: db} }
+
+var _ kpi.DefinitionService = (*DefinitionService)(nil)
+
+const (
+	kindDataset = "dataset"
+	kindKPI     = "kpi"
+)
+
+// storedDef is one definitions row.
+type storedDef struct {
+	kind, name string
+	position   int
+	doc        []byte // canonical JSON, UpdatedAt zero
+	updatedAt  time.Time
+}
+
+// canonicalJSON marshals a dataset or KPI without its UpdatedAt, so two
+// documents compare equal exactly when the definitions are the same.
+func canonicalJSON(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case *kpi.Dataset:
+		c := *v
+		c.UpdatedAt = time.Time{}
+		return json.Marshal(&c)
+	case *kpi.KPI:
+		c := *v
+		c.UpdatedAt = time.Time{}
+		return json.Marshal(&c)
+	}
+	return nil, fmt.Errorf("canonical json: unexpected %T", v)
+}
+
+func (tx *Tx) loadDefs(ctx context.Context, ws int64) ([]storedDef, error) {
+	rows, err := tx.query(ctx, `SELECT kind, name, position, doc, updated_at FROM definitions WHERE workspace_id = $1 ORDER BY kind, position, name`, ws)
+	if err != nil {
+		return nil, fmt.Errorf("load definitions: %w", err)
+	}
+	defer rows.Close()
+	var defs []storedDef
+	for rows.Next() {
+		var d storedDef
+		var doc string
+		if err := rows.Scan(&d.kind, &d.name, &d.position, &doc, &d.updatedAt); err != nil {
+			return nil, fmt.Errorf("load definitions: %w", err)
+		}
+		d.doc, d.updatedAt = []byte(doc), d.updatedAt.UTC()
+		defs = append(defs, d)
+	}
+	return defs, rows.Err()
+}
+
+func decodeDefs(stored []storedDef) (*kpi.Definitions, error) {
+	defs := &kpi.Definitions{Datasets: []*kpi.Dataset{}, KPIs: []*kpi.KPI{}}
+	for _, d := range stored {
+		switch d.kind {
+		case kindDataset:
+			var ds kpi.Dataset
+			if err := json.Unmarshal(d.doc, &ds); err != nil {
+				return nil, fmt.Errorf("decode dataset %q: %w", d.name, err)
+			}
+			ds.UpdatedAt = d.updatedAt
+			defs.Datasets = append(defs.Datasets, &ds)
+		case kindKPI:
+			var k kpi.KPI
+			if err := json.Unmarshal(d.doc, &k); err != nil {
+				return nil, fmt.Errorf("decode kpi %q: %w", d.name, err)
+			}
+			k.UpdatedAt = d.updatedAt
+			defs.KPIs = append(defs.KPIs, &k)
+		}
+	}
+	return defs, nil
+}
+
+// findDataset returns the stored dataset; ENOTFOUND if there is none.
+func (tx *Tx) findDataset(ctx context.Context, ws int64, name string) (*kpi.Dataset, error) {
+	var doc string
+	var at time.Time
+	err := tx.queryRow(ctx, `SELECT doc, updated_at FROM definitions WHERE workspace_id = $1 AND kind = 'dataset' AND name = $2`, ws, name).Scan(&doc, &at)
+	if isNoRows(err) {
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "Dataset %q not found.", name)
+	} else if err != nil {
+		return nil, fmt.Errorf("find dataset %q: %w", name, err)
+	}
+	var ds kpi.Dataset
+	if err := json.Unmarshal([]byte(doc), &ds); err != nil {
+		return nil, fmt.Errorf("decode dataset %q: %w", name, err)
+	}
+	ds.UpdatedAt = at.UTC()
+	return &ds, nil
+}
+
+// FindDefinitions returns the datasets and KPIs in the order they were applied.
+func (s *DefinitionService) FindDefinitions(ctx context.Context) (*kpi.Definitions, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var defs *kpi.Definitions
+	err = s.db.read(ctx, func(tx *Tx) error {
+		stored, err := tx.loadDefs(ctx, ws)
+		if err != nil {
+			return err
+		}
+		defs, err = decodeDefs(stored)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find definitions: %w", err)
+	}
+	return defs, nil
+}
+
+// ApplyDefinitions makes the stored definitions equal defs: it creates,
+// updates and deletes by name, comparing canonical JSON, with an audit entry
+// per change, and bumps the definitions version if anything changed. With
+// dryRun it returns the changes and writes nothing. A dataset that still
+// has records is not deleted: ECONFLICT.
+func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Definitions, dryRun bool) ([]kpi.Change, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if defs == nil {
+		return nil, kpi.Errorf(kpi.EINVALID, "No definitions to apply.")
+	}
+	type want struct {
+		kind, name string
+		position   int
+		doc        []byte
+	}
+	var wants []want
+	seen := map[string]bool{}
+	add := func(kind, name string, pos int, v any) error {
+		if name == "" {
+			return kpi.Errorf(kpi.EINVALID, "A %s has no name.", kind)
+		}
+		if seen[kind+"\x00"+name] {
+			return kpi.Errorf(kpi.EINVALID, "The %s %q is defined twice.", kind, name)
+		}
+		seen[kind+"\x00"+name] = true
+		doc, err := canonicalJSON(v)
+		if err != nil {
+			return err
+		}
+		wants = append(wants, want{kind, name, pos, doc})
+		return nil
+	}
+	for i, ds := range defs.Datasets {
+		if err := add(kindDataset, ds.Name, i, ds); err != nil {
+			return nil, err
+		}
+	}
+	for i, k := range defs.KPIs {
+		if err := add(kindKPI, k.Name, i, k); err != nil {
+			return nil, err
+		}
+	}
+
+	changes := []kpi.Change{}
+	run := s.db.write
+	if dryRun {
+		run = s.db.read
+	}
+	err = run(ctx, func(tx *Tx) error {
+		if !dryRun {
+			if _, err := tx.lockCounters(ctx, ws); err != nil {
+				return err
+			}
+		}
+		stored, err := tx.loadDefs(ctx, ws)
+		if err != nil {
+			return err
+		}
+		old := map[string]storedDef{}
+		for _, d := range stored {
+			old[d.kind+"\x00"+d.name] = d
+		}
+		// Deletes first (KPIs before the datasets they may use), then
+		// creates and updates in the order given.
+		for _, kind := range []string{kindKPI, kindDataset} {
+			for _, d := range stored {
+				if d.kind != kind || seen[d.kind+"\x00"+d.name] {
+					continue
+				}
+				if kind == kindDataset {
+					var n int
+					if err := tx.queryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM records WHERE workspace_id = $1 AND dataset = $2 LIMIT 1) r`, ws, d.name).Scan(&n); err != nil {
+						return fmt.Errorf("count records of %q: %w", d.name, err)
+					}
+					if n > 0 {
+						return kpi.Errorf(kpi.ECONFLICT, "Dataset %q still has records; delete them before removing the dataset.", d.name)
+					}
+				}
+				changes = append(changes, kpi.Change{Action: "delete", Kind: d.kind, Name: d.name})
+				if dryRun {
+					continue
+				}
+				if _, err := tx.exec(ctx, `DELETE FROM definitions WHERE workspace_id = $1 AND kind = $2 AND name = $3`, ws, d.kind, d.name); err != nil {
+					return fmt.Errorf("delete %s %q: %w", d.kind, d.name, err)
+				}
+				if err := tx.audit(ctx, ws, "delete", d.kind, d.name, json.RawMessage(d.doc), nil); err != nil {
+					return err
+				}
+			}
+		}
+		for _, w := range wants {
+			o, exists := old[w.kind+"\x00"+w.name]
+			switch {
+			case !exists:
+				changes = append(changes, kpi.Change{Action: "create", Kind: w.kind, Name: w.name})
+				if dryRun {
+					continue
+				}
+				if _, err := tx.exec(ctx, `INSERT INTO definitions (workspace_id, kind, name, position, doc, updated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+					ws, w.kind, w.name, w.position, string(w.doc), tx.now); err != nil {
+					return fmt.Errorf("create %s %q: %w", w.kind, w.name, err)
+				}
+				if err := tx.audit(ctx, ws, "create", w.kind, w.name, nil, json.RawMessage(w.doc)); err != nil {
+					return err
+				}
+			case !bytes.Equal(o.doc, w.doc):
+				changes = append(changes, kpi.Change{Action: "update", Kind: w.kind, Name: w.name})
+				if dryRun {
+					continue
+				}
+				if _, err := tx.exec(ctx, `UPDATE definitions SET position = $4, doc = $5, updated_at = $6 WHERE workspace_id = $1 AND kind = $2 AND name = $3`,
+					ws, w.kind, w.name, w.position, string(w.doc), tx.now); err != nil {
+					return fmt.Errorf("update %s %q: %w", w.kind, w.name, err)
+				}
+				if err := tx.audit(ctx, ws, "update", w.kind, w.name, json.RawMessage(o.doc), json.RawMessage(w.doc)); err != nil {
+					return err
+				}
+			case o.position != w.position && !dryRun:
+				// Only the order moved: not a change worth a version.
+				if _, err := tx.exec(ctx, `UPDATE definitions SET position = $4 WHERE workspace_id = $1 AND kind = $2 AND name = $3`,
+					ws, w.kind, w.name, w.position); err != nil {
+					return fmt.Errorf("reorder %s %q: %w", w.kind, w.name, err)
+				}
+			}
+		}
+		if len(changes) == 0 || dryRun {
+			return nil
+		}
+		if _, err := tx.exec(ctx, `UPDATE counters SET definitions_version = definitions_version + 1 WHERE workspace_id = $1`, ws); err != nil {
+			return fmt.Errorf("bump definitions version: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("apply definitions: %w", err)
+	}
+	return changes, nil
+}

@@ -1,0 +1,325 @@
+package sqldb_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+
+	"attain/kpi"
+	"attain/kpitest"
+	"attain/sqldb"
+)
+
+func deal(id, owner, stage string, amount int64) kpi.Record {
+	return kpi.Record{Key: id, Owner: owner, Values: []kpi.Value{
+		{S: id}, {S: owner}, {S: stage}, {N: amount}, {N: int64(kpi.NewDate(2024, 5, 2))},
+	}}
+}
+
+func TestRecordService_Upsert(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := mustWorkspace(t, db, "acme")
+		mustDefinitions(t, ctx, db)
+		s := sqldb.NewRecordService(db)
+
+		res, err := s.UpsertRecords(ctx, "deals", []kpi.Record{deal("d1", "e1", "Open", 100), deal("d2", "e1", "Open", 200), deal("d3", "e2", "Open", 300)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := res, (kpi.ImportResult{Created: 3}); got != want {
+			t.Errorf("first = %+v, want %+v", got, want)
+		}
+		if v, _ := s.Versions(ctx); v.Records != 3 {
+			t.Errorf("records version = %d, want 3", v.Records)
+		}
+
+		odd := deal("d4", "e2", "Lost", -5)
+		odd.Values[2] = kpi.Value{S: "quote \" back\\slash\nnewline é \x01"}
+		odd.Values[3] = kpi.Value{Null: true}
+		res, err = s.UpsertRecords(ctx, "deals", []kpi.Record{deal("d1", "e1", "Open", 100), deal("d2", "e1", "Won", 200), deal("d3", "e3", "Open", 300), odd})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := res, (kpi.ImportResult{Created: 1, Updated: 2, Unchanged: 1}); got != want {
+			t.Errorf("second = %+v, want %+v", got, want)
+		}
+		// d1 is unchanged: it keeps its number 1; d2, d3 and d4 take 5, 6 and 7.
+		if v, _ := s.Versions(ctx); v.Records != 7 {
+			t.Errorf("records version = %d, want 7", v.Records)
+		}
+
+		got, err := s.FindRecords(ctx, "deals", kpi.RecordFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []kpi.Record{deal("d1", "e1", "Open", 100), deal("d2", "e1", "Won", 200), deal("d3", "e3", "Open", 300), odd}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("records =\n%+v\nwant\n%+v", got, want)
+		}
+
+		t.Run("Changes", func(t *testing.T) {
+			var seqs []int64
+			var keys []string
+			last, err := s.RecordChanges(ctx, 3, func(c kpi.RecordChange) error {
+				seqs, keys = append(seqs, c.Seq), append(keys, c.Record.Key)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := keys, []string{"d2", "d3", "d4"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("changed keys = %v, want %v", got, want)
+			}
+			if got, want := seqs, []int64{5, 6, 7}; !reflect.DeepEqual(got, want) || last != 7 {
+				t.Errorf("seqs = %v, last = %d, want %v, 7", got, last, want)
+			}
+			d1, err := s.FindRecords(ctx, "deals", kpi.RecordFilter{Keys: []string{"d1"}})
+			if err != nil || len(d1) != 1 {
+				t.Fatal(d1, err)
+			}
+		})
+		t.Run("Filter", func(t *testing.T) {
+			recs, err := s.FindRecords(ctx, "deals", kpi.RecordFilter{Owners: []string{"e1"}, Offset: 1, Limit: 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recs) != 1 || recs[0].Key != "d2" {
+				t.Errorf("owner e1 offset 1 = %+v, want d2", recs)
+			}
+			recs, err = s.FindRecords(ctx, "deals", kpi.RecordFilter{Keys: []string{"d3", "d4", "zz"}})
+			if err != nil || len(recs) != 2 {
+				t.Errorf("keys = %+v, %v, want d3 d4", recs, err)
+			}
+			n, err := s.CountRecords(ctx, "deals")
+			if err != nil || n != 4 {
+				t.Errorf("count = %d, %v, want 4", n, err)
+			}
+			var scanned int
+			if err := s.ScanRecords(ctx, "deals", func(kpi.Record) error { scanned++; return nil }); err != nil || scanned != 4 {
+				t.Errorf("scanned %d, %v, want 4", scanned, err)
+			}
+		})
+		t.Run("Audit", func(t *testing.T) {
+			entries, err := sqldb.NewAuditService(db).FindAuditEntries(ctx, "records", "deals", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := len(entries), 2; got != want || entries[0].Action != "import" || !contains(entries[0].New, `"updated":2`) {
+				t.Errorf("audit = %d %+v, want %d imports with counts", got, entries, want)
+			}
+		})
+		t.Run("ErrNotFound", func(t *testing.T) {
+			_, err := s.UpsertRecords(ctx, "nope", []kpi.Record{deal("d1", "e1", "Open", 1)})
+			wantCode(t, err, kpi.ENOTFOUND)
+			_, err = s.FindRecords(ctx, "nope", kpi.RecordFilter{})
+			wantCode(t, err, kpi.ENOTFOUND)
+			_, err = s.CountRecords(ctx, "nope")
+			wantCode(t, err, kpi.ENOTFOUND)
+		})
+		t.Run("ErrInvalid", func(t *testing.T) {
+			_, err := s.UpsertRecords(ctx, "deals", []kpi.Record{{Key: "short", Values: []kpi.Value{{S: "x"}}}})
+			wantCode(t, err, kpi.EINVALID)
+		})
+	})
+}
+
+func TestRecordService_Delete(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := mustWorkspace(t, db, "acme")
+		mustDefinitions(t, ctx, db)
+		s := sqldb.NewRecordService(db)
+		if _, err := s.UpsertRecords(ctx, "deals", []kpi.Record{deal("d1", "e1", "Open", 1), deal("d2", "e1", "Open", 2), deal("d3", "e1", "Open", 3)}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.DeleteRecords(ctx, "deals", []string{"d2", "missing"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := res, (kpi.ImportResult{Deleted: 1, Unchanged: 1}); got != want {
+			t.Errorf("delete = %+v, want %+v", got, want)
+		}
+		if _, err := s.UpsertRecords(ctx, "deals", []kpi.Record{deal("d1", "e1", "Won", 1), deal("d2", "e1", "Open", 2)}); err != nil {
+			t.Fatal(err)
+		}
+		type change struct {
+			Seq     int64
+			Key     string
+			Deleted bool
+		}
+		var got []change
+		last, err := s.RecordChanges(ctx, 0, func(c kpi.RecordChange) error {
+			got = append(got, change{c.Seq, c.Record.Key, c.Deleted})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// d1 and d2 were rewritten after the delete; the tombstone stays.
+		want := []change{{3, "d3", false}, {4, "d2", true}, {5, "d1", false}, {6, "d2", false}}
+		if !reflect.DeepEqual(got, want) || last != 6 {
+			t.Errorf("changes = %+v (last %d), want %+v (last 6)", got, last, want)
+		}
+		last, err = s.RecordChanges(ctx, 6, func(kpi.RecordChange) error { t.Error("change after 6"); return nil })
+		if err != nil || last != 6 {
+			t.Errorf("no changes: last = %d, %v, want 6", last, err)
+		}
+	})
+}
+
+func TestRecordService_BatchesRollback(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := mustWorkspace(t, db, "acme")
+		mustDefinitions(t, ctx, db)
+		s := sqldb.NewRecordService(db)
+		if _, err := s.UpsertRecords(ctx, "deals", []kpi.Record{deal("d0", "e1", "Open", 1)}); err != nil {
+			t.Fatal(err)
+		}
+		v0, err := s.Versions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		readErr := errors.New("line 1234: bad cell")
+		n := 0
+		_, err = s.UpsertRecordBatches(ctx, "deals", func() ([]kpi.Record, error) {
+			n++
+			if n == 3 {
+				return nil, readErr
+			}
+			batch := make([]kpi.Record, 700) // more than one SQLite chunk
+			for i := range batch {
+				batch[i] = deal(fmtKey(n, i), "e1", "Open", int64(i))
+			}
+			batch[0] = deal("d0", "e2", "Won", 9)
+			return batch, nil
+		})
+		if !errors.Is(err, readErr) {
+			t.Fatalf("error = %v, want the reader's", err)
+		}
+		if c, err := s.CountRecords(ctx, "deals"); err != nil || c != 1 {
+			t.Errorf("count = %d, %v, want 1", c, err)
+		}
+		if v, _ := s.Versions(ctx); v != v0 {
+			t.Errorf("versions = %+v, want %+v", v, v0)
+		}
+		recs, _ := s.FindRecords(ctx, "deals", kpi.RecordFilter{Keys: []string{"d0"}})
+		if len(recs) != 1 || recs[0].Owner != "e1" {
+			t.Errorf("d0 = %+v, want untouched", recs)
+		}
+
+		t.Run("OK", func(t *testing.T) {
+			n := 0
+			res, err := s.UpsertRecordBatches(ctx, "deals", func() ([]kpi.Record, error) {
+				n++
+				if n == 3 {
+					return nil, io.EOF
+				}
+				batch := make([]kpi.Record, 700)
+				for i := range batch {
+					batch[i] = deal(fmtKey(n, i), "e1", "Open", int64(i))
+				}
+				batch[0] = deal("d0", "e1", "Open", 1) // unchanged, then the same again in batch 2
+				return batch, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := res, (kpi.ImportResult{Created: 1398, Unchanged: 2}); got != want {
+				t.Errorf("result = %+v, want %+v", got, want)
+			}
+			// The unchanged d0 leaves its number in each batch unused.
+			if v, _ := s.Versions(ctx); v.Records != v0.Records+1400 {
+				t.Errorf("records version = %d, want %d", v.Records, v0.Records+1400)
+			}
+			var seen int
+			last, err := s.RecordChanges(ctx, v0.Records, func(kpi.RecordChange) error { seen++; return nil })
+			if err != nil || seen != 1398 || last != v0.Records+1400 {
+				t.Errorf("changes = %d up to %d, %v; want 1398 up to %d", seen, last, err, v0.Records+1400)
+			}
+		})
+	})
+}
+
+func fmtKey(batch, i int) string {
+	return "b" + string(rune('0'+batch)) + "-" + itoa(i)
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	s := ""
+	for ; i > 0; i /= 10 {
+		s = string(rune('0'+i%10)) + s
+	}
+	return s
+}
+
+func TestWorkspaceIsolation(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		a := mustWorkspace(t, db, "alpha")
+		b := mustWorkspace(t, db, "beta")
+		org := sqldb.NewOrgService(db)
+		defs := sqldb.NewDefinitionService(db)
+		recs := sqldb.NewRecordService(db)
+		audit := sqldb.NewAuditService(db)
+
+		mustOrg(t, a, org)
+		mustDefinitions(t, a, db)
+		if _, err := recs.UpsertRecords(a, "deals", []kpi.Record{deal("d1", "e1", "Won", 100)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := org.FindOrgUnitByID(b, "acme"); kpi.ErrorCode(err) != kpi.ENOTFOUND {
+			t.Errorf("B finds A's unit: %v", err)
+		}
+		if _, err := org.FindEmployeeByID(b, "e1"); kpi.ErrorCode(err) != kpi.ENOTFOUND {
+			t.Errorf("B finds A's employee: %v", err)
+		}
+		if us, err := org.FindOrgUnits(b); err != nil || len(us) != 0 {
+			t.Errorf("B's units = %v, %v", us, err)
+		}
+		if es, err := org.FindEmployees(b, kpi.EmployeeFilter{}); err != nil || len(es) != 0 {
+			t.Errorf("B's employees = %v, %v", es, err)
+		}
+		if d, err := defs.FindDefinitions(b); err != nil || len(d.Datasets)+len(d.KPIs) != 0 {
+			t.Errorf("B's definitions = %+v, %v", d, err)
+		}
+		if _, err := recs.FindRecords(b, "deals", kpi.RecordFilter{}); kpi.ErrorCode(err) != kpi.ENOTFOUND {
+			t.Errorf("B finds A's dataset: %v", err)
+		}
+		if _, err := recs.CountRecords(b, "deals"); kpi.ErrorCode(err) != kpi.ENOTFOUND {
+			t.Errorf("B counts A's dataset: %v", err)
+		}
+		if err := recs.ScanRecords(b, "deals", func(kpi.Record) error { return nil }); kpi.ErrorCode(err) != kpi.ENOTFOUND {
+			t.Errorf("B scans A's dataset: %v", err)
+		}
+		if _, err := recs.DeleteRecords(b, "deals", []string{"d1"}); kpi.ErrorCode(err) != kpi.ENOTFOUND {
+			t.Errorf("B deletes from A's dataset: %v", err)
+		}
+		// With the same dataset defined in B, A's records stay invisible.
+		mustDefinitions(t, b, db)
+		if rs, err := recs.FindRecords(b, "deals", kpi.RecordFilter{}); err != nil || len(rs) != 0 {
+			t.Errorf("B's records = %v, %v", rs, err)
+		}
+		if n, err := recs.CountRecords(b, "deals"); err != nil || n != 0 {
+			t.Errorf("B's count = %d, %v", n, err)
+		}
+		if _, err := recs.RecordChanges(b, 0, func(c kpi.RecordChange) error { t.Errorf("B sees change %+v", c); return nil }); err != nil {
+			t.Error(err)
+		}
+		if v, err := recs.Versions(b); err != nil || v.Records != 0 || v.Org != 0 {
+			t.Errorf("B's versions = %+v, %v", v, err)
+		}
+		if es, err := audit.FindAuditEntries(b, "records", "", 0); err != nil || len(es) != 0 {
+			t.Errorf("B's audit = %v, %v", es, err)
+		}
+		// Org ids are per workspace: B may reuse A's.
+		if err := org.CreateOrgUnit(b, &kpi.OrgUnit{ID: "acme", Name: "Beta's acme"}); err != nil {
+			t.Errorf("B reuses an id of A: %v", err)
+		}
+		if _, err := recs.Versions(context.Background()); kpi.ErrorCode(err) != kpi.EUNAUTHORIZED {
+			t.Errorf("no workspace: %v, want unauthorized", err)
+		}
+	})
+}
