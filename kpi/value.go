@@ -71,6 +71,9 @@ type ExplainedRecord struct {
 	Owner string           `json:"owner"`
 	Date  Date             `json:"date"`
 	Value *decimal.Decimal `json:"value,omitempty"` // nil for count
+	// Fields are the record's cells as text, for people to read; filled
+	// from the store by the API and the CLI, not by the engine.
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // ValueService computes KPI values for the context's workspace.
