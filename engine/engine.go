@@ -1,0 +1,266 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"attain/kpi"
+)
+
+// Store is what the Engine reads: the context workspace's definitions, org,
+// time zone, records and record changes.
+type Store interface {
+	Versions(ctx context.Context) (kpi.Versions, error)
+	FindDefinitions(ctx context.Context) (*kpi.Definitions, error)
+	FindOrgUnits(ctx context.Context) ([]*kpi.OrgUnit, error)
+	FindEmployees(ctx context.Context, f kpi.EmployeeFilter) ([]*kpi.Employee, error)
+	Location(ctx context.Context) (*time.Location, error) // the workspace's time zone
+	ScanRecords(ctx context.Context, dataset string, fn func(kpi.Record) error) error
+	RecordChanges(ctx context.Context, since int64, fn func(kpi.RecordChange) error) (int64, error)
+}
+
+// Engine is the cached kpi.ValueService: one State per workspace, brought
+// up to date before each query. When the definitions changed it rebuilds the
+// state from a full scan; when the org changed it remaps owners to units;
+// when records were written it applies the changes since the sequence number
+// it has seen. Queries run concurrently; one refresh at a time per
+// workspace. A failed refresh keeps the old state and returns the error.
+//
+// The time zone is read when the state is (re)built: a change of the
+// workspace's zone shows after the next change of definitions.
+type Engine struct {
+	store  Store
+	logger *slog.Logger
+
+	mu         sync.Mutex
+	workspaces map[int64]*workspace
+}
+
+var _ kpi.ValueService = (*Engine)(nil)
+
+type workspace struct {
+	refresh sync.Mutex   // one refresher at a time
+	mu      sync.RWMutex // guards state and seen
+	state   *State
+	seen    kpi.Versions // what state reflects
+}
+
+// New returns an Engine over store; logger may be nil.
+func New(store Store, logger *slog.Logger) *Engine {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{store: store, logger: logger, workspaces: make(map[int64]*workspace)}
+}
+
+// Values computes KPI values for the context's workspace; see State.Values.
+func (e *Engine) Values(ctx context.Context, q kpi.ValueQuery) ([]kpi.KPIValue, error) {
+	ws, err := e.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.mu.RUnlock()
+	return ws.state.Values(q)
+}
+
+// Explain takes a value of the context's workspace apart; see State.Explain.
+func (e *Engine) Explain(ctx context.Context, q kpi.ExplainQuery) (*kpi.Explanation, error) {
+	ws, err := e.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.mu.RUnlock()
+	return ws.state.Explain(q)
+}
+
+// Health reports the health of the context workspace's KPIs.
+func (e *Engine) Health(ctx context.Context) ([]KPIHealth, error) {
+	ws, err := e.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.mu.RUnlock()
+	return ws.state.Health(), nil
+}
+
+// Refresh brings the context workspace's state up to date, loading it if it
+// is not loaded yet.
+func (e *Engine) Refresh(ctx context.Context) error {
+	id, err := kpi.WorkspaceIDFromContext(ctx)
+	if err != nil {
+		return err
+	}
+	return e.refresh(ctx, e.workspace(id))
+}
+
+// current refreshes the context's workspace and returns it read-locked.
+func (e *Engine) current(ctx context.Context) (*workspace, error) {
+	id, err := kpi.WorkspaceIDFromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws := e.workspace(id)
+	if err := e.refresh(ctx, ws); err != nil {
+		return nil, err
+	}
+	ws.mu.RLock()
+	return ws, nil
+}
+
+func (e *Engine) workspace(id int64) *workspace {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ws := e.workspaces[id]
+	if ws == nil {
+		ws = &workspace{}
+		e.workspaces[id] = ws
+	}
+	return ws
+}
+
+func (e *Engine) refresh(ctx context.Context, ws *workspace) error {
+	ws.refresh.Lock()
+	defer ws.refresh.Unlock()
+	v, err := e.store.Versions(ctx)
+	if err != nil {
+		return fmt.Errorf("read versions: %w", err)
+	}
+	ws.mu.RLock()
+	state, seen := ws.state, ws.seen
+	ws.mu.RUnlock()
+
+	if state == nil || v.Definitions != seen.Definitions {
+		start := time.Now()
+		state, last, err := e.load(ctx, v)
+		if err != nil {
+			return err
+		}
+		ws.mu.Lock()
+		ws.state, ws.seen = state, kpi.Versions{Definitions: v.Definitions, Org: v.Org, Records: last}
+		ws.mu.Unlock()
+		e.logger.Info("engine: workspace loaded", "records", last, "definitions", v.Definitions, "took", time.Since(start))
+		return nil
+	}
+	// Read everything first, then change the state under the write lock:
+	// readers wait only for the apply, never for the store.
+	var org *kpi.Org
+	if v.Org != seen.Org {
+		if org, err = e.loadOrg(ctx); err != nil {
+			return err
+		}
+	}
+	var changes []kpi.RecordChange
+	last := seen.Records
+	if v.Records != seen.Records {
+		if last, changes, err = e.changes(ctx, seen.Records); err != nil {
+			return err
+		}
+	}
+	if org == nil && last == seen.Records {
+		return nil
+	}
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if org != nil {
+		ws.state.SetOrg(*org)
+		ws.seen.Org = v.Org
+	}
+	e.apply(ws.state, changes)
+	ws.seen.Records = last
+	return nil
+}
+
+// load builds a workspace's state: definitions, org and zone, a scan of
+// every dataset, then the changes written since v while it scanned
+// (applying a change twice is harmless: upserts and deletes by key). It
+// returns the state and the record sequence number it reflects.
+func (e *Engine) load(ctx context.Context, v kpi.Versions) (*State, int64, error) {
+	defs, err := e.store.FindDefinitions(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read definitions: %w", err)
+	}
+	org, err := e.loadOrg(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	loc, err := e.store.Location(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("read time zone: %w", err)
+	}
+	s, err := Build(defs, *org, loc)
+	if err != nil {
+		return nil, 0, fmt.Errorf("build state: %w", err)
+	}
+	for _, h := range s.Health() {
+		if h.Err != nil {
+			e.logger.Warn("engine: KPI broken", "kpi", h.KPI, "err", h.Err)
+		}
+	}
+	for _, ds := range defs.Datasets {
+		err := e.store.ScanRecords(ctx, ds.Name, func(r kpi.Record) error {
+			if err := s.Upsert(ds.Name, r); err != nil {
+				e.logger.Warn("engine: record skipped", "dataset", ds.Name, "key", r.Key, "err", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, 0, fmt.Errorf("scan %s: %w", ds.Name, err)
+		}
+	}
+	last, changes, err := e.changes(ctx, v.Records)
+	if err != nil {
+		return nil, 0, err
+	}
+	e.apply(s, changes)
+	return s, last, nil
+}
+
+// changes reads the record changes after since.
+func (e *Engine) changes(ctx context.Context, since int64) (int64, []kpi.RecordChange, error) {
+	var changes []kpi.RecordChange
+	last, err := e.store.RecordChanges(ctx, since, func(c kpi.RecordChange) error {
+		changes = append(changes, c)
+		return nil
+	})
+	if err != nil {
+		return 0, nil, fmt.Errorf("read record changes: %w", err)
+	}
+	return max(last, since), changes, nil
+}
+
+func (e *Engine) loadOrg(ctx context.Context) (*kpi.Org, error) {
+	units, err := e.store.FindOrgUnits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read org units: %w", err)
+	}
+	emps, err := e.store.FindEmployees(ctx, kpi.EmployeeFilter{})
+	if err != nil {
+		return nil, fmt.Errorf("read employees: %w", err)
+	}
+	return &kpi.Org{Units: units, Employees: emps}, nil
+}
+
+// apply applies record changes in order; a change the state cannot take (a
+// dataset no longer defined, a record of the wrong width) is logged and
+// skipped.
+func (e *Engine) apply(s *State, changes []kpi.RecordChange) {
+	for _, c := range changes {
+		var err error
+		if c.Deleted {
+			err = s.Delete(c.Dataset, c.Record.Key)
+		} else {
+			err = s.Upsert(c.Dataset, c.Record)
+		}
+		var kerr *kpi.Error
+		if errors.As(err, &kerr) && kerr.Code == kpi.ENOTFOUND {
+			continue // a dataset the definitions do not have (any more)
+		}
+		if err != nil {
+			e.logger.Warn("engine: record change skipped", "seq", c.Seq, "dataset", c.Dataset, "key", c.Record.Key, "err", err)
+		}
+	}
+}

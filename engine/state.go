@@ -1,0 +1,515 @@
+// Package engine computes KPI values: an in-memory column store per
+// workspace, kept current record by record, that folds the records of a
+// dataset into measures per employee, org unit and period, evaluates formula
+// KPIs over them and explains every value down to its records.
+//
+// State is the pure core (no database): Build it from definitions, the org
+// and the workspace's time zone, feed it records with Upsert and Delete, ask
+// it for Values and Explanations. Engine is the cached kpi.ValueService on
+// top: it keeps one State per workspace and brings it up to date from a
+// Store's change sequence before each query.
+package engine
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"attain/formula"
+	"attain/kpi"
+)
+
+// noDay marks a record without a date in a time column: it is in no period
+// for KPIs dated by that column.
+const noDay = kpi.Date(math.MinInt32)
+
+// Per-slot flags of a measure.
+const (
+	passed   uint8 = 1 << iota // the record passed the filter
+	hasValue                   // its value (or distinct key) is not null
+)
+
+// State holds one workspace's records in columns, with every measure KPI's
+// filter result and value evaluated once per record at Upsert. It is not
+// safe for concurrent use when written: Values and Explain may run
+// concurrently with each other, Upsert, Delete and SetOrg need exclusive
+// access (Engine takes care of that).
+type State struct {
+	loc    *time.Location
+	kpis   []*kpiState // definition order
+	byName map[string]*kpiState
+	tables map[string]*table
+
+	owners  []string // owner ids seen in records or the org; index = owner id
+	ownerID map[string]int32
+	org     orgIndex
+}
+
+// kpiState is one KPI as compiled: a measure or a formula, or broken.
+type kpiState struct {
+	def  *kpi.KPI
+	err  error    // why it is broken; nil if it works
+	m    *measure // measure KPIs
+	f    *formula.Formula
+	refs []*kpiState // formula KPIs: the KPIs it names, in Refs order
+}
+
+// measure is a KPI over a dataset with its per-slot evaluation.
+type measure struct {
+	t       *table
+	timeCol int // index into t.days
+	filter  *formula.RecordExpr
+	value   *formula.RecordExpr // sum, avg, min, max, median, p90
+	key     *formula.RecordExpr // count_distinct
+	scale   int
+
+	flags []uint8 // per slot: passed | hasValue
+	vals  []int64 // per slot: value × 10^scale, or the distinct key's id
+	keyID map[string]int64
+
+	evalErrors int   // records whose filter or value failed to evaluate
+	lastErr    error // the last such failure
+}
+
+// table is one dataset's records. A slot holds one record; deleted slots
+// are reused.
+type table struct {
+	ds       *kpi.Dataset
+	timeCols []int            // column index of each time column
+	timeType []kpi.ColumnType // its type: date or timestamp
+	measures []*measure
+
+	slotOf map[string]int32
+	keys   []string     // per slot
+	owner  []int32      // per slot: owner id, -1 for a free slot
+	days   [][]kpi.Date // per time column, per slot
+	free   []int32
+
+	ownerSlots [][]int32 // per owner id: its slots
+	pos        []int32   // per slot: its index in ownerSlots[owner]
+}
+
+// KPIHealth tells whether a KPI works: Err is why it could not be compiled
+// (it then has no values); EvalErrors counts records whose filter or value
+// failed to evaluate (they are left out of the KPI), LastEvalError is the
+// last such failure.
+type KPIHealth struct {
+	KPI           string
+	Err           error
+	EvalErrors    int
+	LastEvalError error
+}
+
+// Build compiles every KPI of defs and returns an empty State for them, with
+// the org and the time zone periods are cut in. A KPI that does not compile
+// (or a formula naming one that does not, or a cycle of formulas) is
+// recorded as broken and never stops the others: Values leaves it out of
+// "all KPIs" and fails only when it is asked for by name; Health reports it.
+func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, error) {
+	if defs == nil {
+		return nil, kpi.Errorf(kpi.EINVALID, "No definitions.")
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	s := &State{
+		loc:     loc,
+		byName:  make(map[string]*kpiState, len(defs.KPIs)),
+		tables:  make(map[string]*table, len(defs.Datasets)),
+		ownerID: make(map[string]int32),
+	}
+	for _, ds := range defs.Datasets {
+		t, err := newTable(ds)
+		if err != nil {
+			return nil, err
+		}
+		if _, dup := s.tables[ds.Name]; dup {
+			return nil, kpi.Errorf(kpi.EINVALID, "Dataset %q is defined twice.", ds.Name)
+		}
+		s.tables[ds.Name] = t
+	}
+	for _, k := range defs.KPIs {
+		if _, dup := s.byName[k.Name]; dup {
+			return nil, kpi.Errorf(kpi.EINVALID, "KPI %q is defined twice.", k.Name)
+		}
+		ks := &kpiState{def: k}
+		s.kpis = append(s.kpis, ks)
+		s.byName[k.Name] = ks
+	}
+	isKPI := func(name string) bool { _, ok := s.byName[name]; return ok }
+	for _, ks := range s.kpis {
+		if ks.def.IsFormula() {
+			ks.f, ks.err = formula.CompileFormula(ks.def.Formula, isKPI)
+			if ks.err != nil {
+				ks.err = fmt.Errorf("KPI %s: formula: %w", ks.def.Name, ks.err)
+			}
+			continue
+		}
+		ks.m, ks.err = s.compileMeasure(ks.def)
+	}
+	// Formulas: resolve parts, break cycles and formulas over broken KPIs.
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	mark := make(map[*kpiState]int, len(s.kpis))
+	var visit func(ks *kpiState)
+	visit = func(ks *kpiState) {
+		if mark[ks] == done || ks.f == nil {
+			mark[ks] = done
+			return
+		}
+		mark[ks] = visiting
+		for _, name := range ks.f.Refs() {
+			ref := s.byName[name]
+			if ref == nil {
+				ks.err = fmt.Errorf("KPI %s: formula names unknown KPI %q", ks.def.Name, name)
+				continue
+			}
+			if slices.Contains(ks.refs, ref) {
+				continue
+			}
+			ks.refs = append(ks.refs, ref)
+			switch mark[ref] {
+			case visiting:
+				ks.err = fmt.Errorf("KPI %s: formula refers back to itself through %s", ks.def.Name, name)
+				continue
+			case unvisited:
+				visit(ref)
+			}
+			if ref.err != nil && ks.err == nil {
+				ks.err = fmt.Errorf("KPI %s: depends on broken KPI %s", ks.def.Name, name)
+			}
+		}
+		mark[ks] = done
+	}
+	for _, ks := range s.kpis {
+		visit(ks)
+	}
+	// A cycle member visited first may have missed the error of a later one.
+	for changed := true; changed; {
+		changed = false
+		for _, ks := range s.kpis {
+			if ks.err != nil {
+				continue
+			}
+			for _, ref := range ks.refs {
+				if ref.err != nil {
+					ks.err = fmt.Errorf("KPI %s: depends on broken KPI %s", ks.def.Name, ref.def.Name)
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	s.SetOrg(org)
+	return s, nil
+}
+
+func newTable(ds *kpi.Dataset) (*table, error) {
+	t := &table{ds: ds, slotOf: make(map[string]int32)}
+	for _, name := range ds.TimeColumns {
+		i := ds.ColumnIndex(name)
+		if i < 0 {
+			return nil, kpi.Errorf(kpi.EINVALID, "Dataset %q: time column %q is not a column.", ds.Name, name)
+		}
+		typ := ds.Columns[i].Type
+		if typ != kpi.DateType && typ != kpi.Timestamp {
+			return nil, kpi.Errorf(kpi.EINVALID, "Dataset %q: time column %q is a %s, not a date or timestamp.", ds.Name, name, typ)
+		}
+		t.timeCols = append(t.timeCols, i)
+		t.timeType = append(t.timeType, typ)
+	}
+	t.days = make([][]kpi.Date, len(t.timeCols))
+	return t, nil
+}
+
+func (s *State) compileMeasure(k *kpi.KPI) (*measure, error) {
+	t := s.tables[k.Dataset]
+	if t == nil {
+		return nil, fmt.Errorf("KPI %s: unknown dataset %q", k.Name, k.Dataset)
+	}
+	m := &measure{t: t}
+	switch {
+	case k.TimeColumn == "" && len(t.timeCols) > 0:
+		m.timeCol = 0
+	case k.TimeColumn == "":
+		return nil, fmt.Errorf("KPI %s: dataset %s has no time column", k.Name, k.Dataset)
+	default:
+		m.timeCol = slices.Index(t.ds.TimeColumns, k.TimeColumn)
+		if m.timeCol < 0 {
+			return nil, fmt.Errorf("KPI %s: %q is not a time column of dataset %s", k.Name, k.TimeColumn, k.Dataset)
+		}
+	}
+	var err error
+	if k.Filter != "" {
+		if m.filter, err = formula.CompileFilter(t.ds, k.Filter); err != nil {
+			return nil, fmt.Errorf("KPI %s: filter: %w", k.Name, err)
+		}
+	}
+	switch k.Aggregation {
+	case kpi.Count:
+	case kpi.Sum, kpi.Avg, kpi.Min, kpi.Max, kpi.Median, kpi.P90:
+		if k.Expr == "" {
+			return nil, fmt.Errorf("KPI %s: %s needs an expression", k.Name, k.Aggregation)
+		}
+		if m.value, err = formula.CompileValue(t.ds, k.Expr); err != nil {
+			return nil, fmt.Errorf("KPI %s: expression: %w", k.Name, err)
+		}
+		m.scale = m.value.Scale()
+	case kpi.CountDistinct:
+		if k.Expr == "" {
+			return nil, fmt.Errorf("KPI %s: %s needs an expression", k.Name, k.Aggregation)
+		}
+		if m.key, err = formula.CompileKey(t.ds, k.Expr); err != nil {
+			return nil, fmt.Errorf("KPI %s: expression: %w", k.Name, err)
+		}
+		m.keyID = make(map[string]int64)
+	default:
+		return nil, fmt.Errorf("KPI %s: unknown aggregation %q", k.Name, k.Aggregation)
+	}
+	t.measures = append(t.measures, m)
+	return m, nil
+}
+
+// Health returns every KPI's health, in definition order.
+func (s *State) Health() []KPIHealth {
+	hs := make([]KPIHealth, 0, len(s.kpis))
+	for _, ks := range s.kpis {
+		h := KPIHealth{KPI: ks.def.Name, Err: ks.err}
+		if ks.m != nil {
+			h.EvalErrors, h.LastEvalError = ks.m.evalErrors, ks.m.lastErr
+		}
+		hs = append(hs, h)
+	}
+	return hs
+}
+
+// Len returns how many records a dataset holds.
+func (s *State) Len(dataset string) int {
+	t := s.tables[dataset]
+	if t == nil {
+		return 0
+	}
+	return len(t.slotOf)
+}
+
+// HasDataset reports whether the definitions define the dataset.
+func (s *State) HasDataset(name string) bool { return s.tables[name] != nil }
+
+// intern returns the id of an owner, adding it if it is new.
+func (s *State) intern(owner string) int32 {
+	if id, ok := s.ownerID[owner]; ok {
+		return id
+	}
+	id := int32(len(s.owners))
+	s.owners = append(s.owners, owner)
+	s.ownerID[owner] = id
+	return id
+}
+
+// Upsert inserts or replaces the record with rec.Key in a dataset and
+// evaluates every measure of the dataset on it. A filter or value that fails
+// on the record leaves it out of that KPI (counted in Health).
+func (s *State) Upsert(dataset string, rec kpi.Record) error {
+	t := s.tables[dataset]
+	if t == nil {
+		return kpi.Errorf(kpi.ENOTFOUND, "Unknown dataset %q.", dataset)
+	}
+	if len(rec.Values) != len(t.ds.Columns) {
+		return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q has %d values, want %d.", dataset, rec.Key, len(rec.Values), len(t.ds.Columns))
+	}
+	o := s.intern(rec.Owner)
+	slot, ok := t.slotOf[rec.Key]
+	if !ok {
+		slot = t.alloc(rec.Key)
+		t.addOwner(slot, o)
+	} else if t.owner[slot] != o {
+		t.removeOwner(slot)
+		t.addOwner(slot, o)
+	}
+	for i, c := range t.timeCols {
+		t.days[i][slot] = s.day(t.timeType[i], rec.Values[c])
+	}
+	for _, m := range t.measures {
+		m.eval(slot, rec.Values)
+	}
+	return nil
+}
+
+// Delete removes the record with key from a dataset; a key that is not
+// there is no error.
+func (s *State) Delete(dataset, key string) error {
+	t := s.tables[dataset]
+	if t == nil {
+		return kpi.Errorf(kpi.ENOTFOUND, "Unknown dataset %q.", dataset)
+	}
+	slot, ok := t.slotOf[key]
+	if !ok {
+		return nil
+	}
+	t.removeOwner(slot)
+	t.owner[slot] = -1
+	t.keys[slot] = ""
+	for i := range t.days {
+		t.days[i][slot] = noDay
+	}
+	for _, m := range t.measures {
+		m.flags[slot], m.vals[slot] = 0, 0
+	}
+	delete(t.slotOf, key)
+	t.free = append(t.free, slot)
+	return nil
+}
+
+func (s *State) day(typ kpi.ColumnType, v kpi.Value) kpi.Date {
+	switch {
+	case v.Null:
+		return noDay
+	case typ == kpi.Timestamp:
+		return kpi.DateOf(time.Unix(v.N, 0), s.loc)
+	}
+	return kpi.Date(v.N)
+}
+
+// alloc returns a slot for a new key: a freed one or a new one.
+func (t *table) alloc(key string) int32 {
+	var slot int32
+	if n := len(t.free); n > 0 {
+		slot = t.free[n-1]
+		t.free = t.free[:n-1]
+		t.keys[slot] = key
+	} else {
+		slot = int32(len(t.keys))
+		t.keys = append(t.keys, key)
+		t.owner = append(t.owner, -1)
+		t.pos = append(t.pos, -1)
+		for i := range t.days {
+			t.days[i] = append(t.days[i], noDay)
+		}
+		for _, m := range t.measures {
+			m.flags = append(m.flags, 0)
+			m.vals = append(m.vals, 0)
+		}
+	}
+	t.slotOf[key] = slot
+	return slot
+}
+
+func (t *table) addOwner(slot, o int32) {
+	for int(o) >= len(t.ownerSlots) {
+		t.ownerSlots = append(t.ownerSlots, nil)
+	}
+	t.owner[slot] = o
+	t.pos[slot] = int32(len(t.ownerSlots[o]))
+	t.ownerSlots[o] = append(t.ownerSlots[o], slot)
+}
+
+func (t *table) removeOwner(slot int32) {
+	o := t.owner[slot]
+	if o < 0 {
+		return
+	}
+	list := t.ownerSlots[o]
+	i, last := t.pos[slot], list[len(list)-1]
+	list[i], t.pos[last] = last, i
+	t.ownerSlots[o] = list[:len(list)-1]
+	t.pos[slot] = -1
+}
+
+// eval evaluates the measure's filter and value on one record.
+func (m *measure) eval(slot int32, vals []kpi.Value) {
+	m.flags[slot], m.vals[slot] = 0, 0
+	if m.filter != nil {
+		ok, err := m.filter.Bool(vals)
+		if err != nil {
+			m.fail(err)
+			return
+		}
+		if !ok {
+			return
+		}
+	}
+	var flags uint8 = passed
+	switch {
+	case m.value != nil:
+		n, null, err := m.value.Number(vals)
+		if err != nil {
+			m.fail(err)
+			return
+		}
+		if !null {
+			flags |= hasValue
+			m.vals[slot] = n
+		}
+	case m.key != nil:
+		k, null, err := m.key.Key(vals)
+		if err != nil {
+			m.fail(err)
+			return
+		}
+		if !null {
+			id, ok := m.keyID[k]
+			if !ok {
+				id = int64(len(m.keyID))
+				m.keyID[k] = id
+			}
+			flags |= hasValue
+			m.vals[slot] = id
+		}
+	default:
+		flags |= hasValue // count: every record that passes counts
+	}
+	m.flags[slot] = flags
+}
+
+func (m *measure) fail(err error) {
+	m.evalErrors++
+	m.lastErr = err
+}
+
+// orgIndex maps the org onto owner ids.
+type orgIndex struct {
+	emps     []*kpi.Employee // by id
+	empIdx   map[string]int
+	empOwner []int32        // owner id of each employee
+	units    []*kpi.OrgUnit // by id
+	unitIdx  map[string]int
+	members  [][]int32 // per unit: owner ids of the employees in it and its descendants
+}
+
+// SetOrg replaces the org: which owners are employees and which units they
+// count for. It re-evaluates nothing: a record follows its owner's current
+// unit. Employees whose unit is unknown belong to no unit; a parent cycle is
+// cut where it closes.
+func (s *State) SetOrg(org kpi.Org) {
+	x := orgIndex{
+		emps:    slices.Clone(org.Employees),
+		units:   slices.Clone(org.Units),
+		empIdx:  make(map[string]int, len(org.Employees)),
+		unitIdx: make(map[string]int, len(org.Units)),
+	}
+	slices.SortFunc(x.emps, func(a, b *kpi.Employee) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(x.units, func(a, b *kpi.OrgUnit) int { return cmp.Compare(a.ID, b.ID) })
+	x.emps = slices.CompactFunc(x.emps, func(a, b *kpi.Employee) bool { return a.ID == b.ID })
+	x.units = slices.CompactFunc(x.units, func(a, b *kpi.OrgUnit) bool { return a.ID == b.ID })
+	for i, u := range x.units {
+		x.unitIdx[u.ID] = i
+	}
+	x.members = make([][]int32, len(x.units))
+	x.empOwner = make([]int32, len(x.emps))
+	for i, e := range x.emps {
+		x.empIdx[e.ID] = i
+		o := s.intern(e.ID)
+		x.empOwner[i] = o
+		u, ok := x.unitIdx[e.UnitID]
+		for steps := 0; ok && steps <= len(x.units); steps++ {
+			x.members[u] = append(x.members[u], o)
+			u, ok = x.unitIdx[x.units[u].ParentID]
+		}
+	}
+	s.org = x
+}
