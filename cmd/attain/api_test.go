@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"attain/kpi"
+	"attain/web"
+)
+
+const testYAML = `
+datasets:
+  - name: deals
+    key: id
+    owner: rep
+    time_columns: [closed_on]
+    columns:
+      - {name: id, type: string, required: true}
+      - {name: rep, type: string, required: true}
+      - {name: stage, type: string, values: [Open, Won, Lost]}
+      - {name: amount, type: money, non_negative: true}
+      - {name: closed_on, type: date}
+kpis:
+  - {name: won, title: Won deals, unit: count, direction: higher, dataset: deals, aggregation: count, filter: 'stage == "Won"'}
+  - {name: lost, title: Lost deals, unit: count, direction: higher, dataset: deals, aggregation: count, filter: 'stage == "Lost"'}
+  - {name: won_value, title: Won value, unit: money, direction: higher, dataset: deals, aggregation: sum, expr: amount, filter: 'stage == "Won"'}
+  - {name: win_rate, title: Win rate, unit: percent, direction: higher, formula: won / (won + lost)}
+`
+
+// apiClient calls the API of a test server with one workspace's token.
+type apiClient struct {
+	t     *testing.T
+	url   string
+	token string
+}
+
+func (c apiClient) do(method, path, contentType, body string) (int, string) {
+	c.t.Helper()
+	req, err := http.NewRequest(method, c.url+path, strings.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func (c apiClient) must(method, path, contentType, body string, wantStatus int) string {
+	c.t.Helper()
+	status, out := c.do(method, path, contentType, body)
+	if status != wantStatus {
+		c.t.Fatalf("%s %s = %d, want %d: %s", method, path, status, wantStatus, out)
+	}
+	return out
+}
+
+// newTestAPI serves the real API over a fresh SQLite database with two
+// workspaces, and returns a client for each.
+func newTestAPI(t *testing.T) (a, b apiClient) {
+	t.Helper()
+	m := NewMain()
+	m.Stdout, m.Stderr = io.Discard, io.Discard
+	m.Config.DB = filepath.Join(t.TempDir(), "test.db")
+	ctx := context.Background()
+	if err := m.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	srv := httptest.NewServer((&web.Server{
+		Workspaces: m.Svc.Workspaces, Tokens: m.Svc.Tokens, Org: m.Svc.Org, Definitions: m.Svc.Definitions,
+		Records: m.Svc.Records, Values: m.Svc.Values, Audit: m.Svc.Audit, Logger: m.Logger,
+	}).Handler())
+	t.Cleanup(srv.Close)
+	var clients []apiClient
+	for _, slug := range []string{"acme", "globex"} {
+		ws := kpi.Workspace{Slug: slug, Name: slug, TimeZone: "Europe/Berlin"}
+		if err := m.Svc.Workspaces.CreateWorkspace(ctx, &ws); err != nil {
+			t.Fatal(err)
+		}
+		tok := kpi.APIToken{Name: "test"}
+		if err := m.Svc.Tokens.CreateAPIToken(kpi.NewContextWithWorkspace(ctx, ws.ID), &tok); err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, apiClient{t: t, url: srv.URL, token: tok.Secret})
+	}
+	return clients[0], clients[1]
+}
+
+func TestAPI(t *testing.T) {
+	acme, globex := newTestAPI(t)
+
+	acme.must("PUT", "/api/v1/definitions", "application/yaml", testYAML, 200)
+	acme.must("POST", "/api/v1/org/import", "", `{
+		"units": [{"id": "co", "name": "Acme"}, {"id": "east", "name": "East", "parent_id": "co"}, {"id": "west", "name": "West", "parent_id": "co"}],
+		"employees": [{"id": "ann", "name": "Ann", "unit_id": "east"}, {"id": "bob", "name": "Bob", "unit_id": "east"}, {"id": "cy", "name": "Cy", "unit_id": "west"}]
+	}`, 200)
+
+	csvBody := "id;rep;stage;amount;closed_on\nd1;ann;Won;100.50;2017-06-01\nd2;ann;Lost;;2017-06-02\nd3;bob;Won;200;2017-06-30\nd4;cy;Won;50;2017-07-01\n"
+	out := acme.must("POST", "/api/v1/datasets/deals/records", "text/csv", csvBody, 200)
+	if !strings.Contains(out, `"created": 4`) {
+		t.Fatalf("import: %s", out)
+	}
+
+	t.Run("Values", func(t *testing.T) {
+		var vals []kpi.KPIValue
+		decode(t, acme.must("GET", "/api/v1/values?kpi=won,won_value,win_rate&unit=east&period=2017-06", "", "", 200), &vals)
+		got := map[string]string{}
+		for _, v := range vals {
+			got[v.KPI] = v.Value.String()
+		}
+		want := map[string]string{"won": "2", "won_value": "300.5", "win_rate": "0.6666666667"}
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("%s = %s, want %s", k, got[k], w)
+			}
+		}
+	})
+
+	t.Run("UpsertIsReflected", func(t *testing.T) {
+		acme.must("POST", "/api/v1/datasets/deals/records", "application/json", `[{"id": "d2", "rep": "ann", "stage": "Won", "amount": "10", "closed_on": "2017-06-02"}]`, 200)
+		var vals []kpi.KPIValue
+		decode(t, acme.must("GET", "/api/v1/values?kpi=won,win_rate&employee=ann&period=2017-06", "", "", 200), &vals)
+		if len(vals) != 2 || vals[0].Value.String() != "2" || vals[1].Value.String() != "1" {
+			t.Errorf("after d2 was won: %+v", vals)
+		}
+		acme.must("DELETE", "/api/v1/datasets/deals/records", "", `{"keys": ["d2"]}`, 200)
+		decode(t, acme.must("GET", "/api/v1/values?kpi=won&employee=ann&period=2017-06", "", "", 200), &vals)
+		if vals[0].Value.String() != "1" {
+			t.Errorf("after delete: %+v", vals)
+		}
+	})
+
+	t.Run("Explain", func(t *testing.T) {
+		var ex kpi.Explanation
+		decode(t, acme.must("GET", "/api/v1/explain?kpi=won_value&unit=east&period=2017-06", "", "", 200), &ex)
+		if len(ex.Records) != 2 || ex.Records[0].Key != "d1" || ex.Records[0].Fields["amount"] != "100.50" {
+			t.Errorf("explain: %+v", ex)
+		}
+	})
+
+	t.Run("ErrBadRecordsNothingWritten", func(t *testing.T) {
+		status, out := acme.do("POST", "/api/v1/datasets/deals/records", "text/csv", "id,rep,stage,amount,closed_on\nd9,ann,Won,12,2017-06-01\nd10,zed,Won,-5,2017-13-01\n")
+		if status != 400 || !strings.Contains(out, `"line": 3`) || !strings.Contains(out, "zed") {
+			t.Errorf("bad import = %d %s", status, out)
+		}
+		_, out = acme.do("GET", "/api/v1/datasets/deals/records?key=d9", "", "")
+		if strings.Contains(out, "d9") {
+			t.Errorf("a record of a rejected file was written: %s", out)
+		}
+	})
+
+	t.Run("ErrInvalidDefinitionsNamesLine", func(t *testing.T) {
+		status, out := acme.do("PUT", "/api/v1/definitions", "application/yaml", strings.Replace(testYAML, `stage == "Won"`, `stag == "Won"`, 1))
+		if status != 400 || !strings.Contains(out, `"line"`) || !strings.Contains(out, "stag") {
+			t.Errorf("invalid definitions = %d %s", status, out)
+		}
+	})
+
+	t.Run("ErrUnauthorized", func(t *testing.T) {
+		for _, tok := range []string{"", "atn_wrong"} {
+			c := acme
+			c.token = tok
+			if status, out := c.do("GET", "/api/v1/units", "", ""); status != 401 || !strings.Contains(out, `"unauthorized"`) {
+				t.Errorf("token %q: %d %s", tok, status, out)
+			}
+		}
+	})
+
+	t.Run("WorkspacesIsolated", func(t *testing.T) {
+		for _, path := range []string{"/api/v1/units", "/api/v1/employees", "/api/v1/kpis", "/api/v1/datasets"} {
+			if out := globex.must("GET", path, "", "", 200); strings.TrimSpace(out) != "[]" {
+				t.Errorf("globex sees %s: %s", path, out)
+			}
+		}
+		globex.must("GET", "/api/v1/datasets/deals/records", "", "", 404)
+		globex.must("GET", "/api/v1/employees/ann", "", "", 404)
+	})
+
+	t.Run("NotFound", func(t *testing.T) {
+		status, out := acme.do("GET", "/api/v1/values?kpi=nope&period=2017-06", "", "")
+		if status != 404 && status != 400 {
+			t.Errorf("unknown KPI = %d %s", status, out)
+		}
+	})
+}
+
+// TestOpenAPIMatchesRoutes checks the published document lists every
+// route the server answers, and nothing else.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	acme, _ := newTestAPI(t)
+	var doc struct {
+		Paths map[string]map[string]any
+	}
+	decode(t, acme.must("GET", "/api/v1/openapi.json", "", "", 200), &doc)
+	n := 0
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			n++
+			p := strings.NewReplacer("{id}", "x", "{name}", "deals").Replace(path)
+			status, _ := acme.do(strings.ToUpper(method), p, "", "")
+			if status == http.StatusMethodNotAllowed || (status == 404 && !strings.Contains(path, "{")) {
+				t.Errorf("%s %s is documented but not served (%d)", method, path, status)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d operations documented", n)
+	}
+	if status, _ := acme.do("GET", "/api/v1/not-a-route", "", ""); status != 404 {
+		t.Errorf("unknown route = %d", status)
+	}
+}
+
+func decode(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatalf("decode %s: %v", s, err)
+	}
+}

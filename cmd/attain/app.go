@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"attain/engine"
+	"attain/kpi"
+	"attain/sqldb"
+)
+
+// Config is everything the flags and the environment set.
+type Config struct {
+	DB        string // PostgreSQL URL, SQLite file, or data directory
+	Workspace string // workspace slug the CLI works in
+	LogLevel  string
+}
+
+// DefaultConfig: SQLite in ./attain-data, the "default" workspace.
+func DefaultConfig() Config {
+	return Config{DB: envOr("ATTAIN_DB", "attain-data"), Workspace: envOr("ATTAIN_WORKSPACE", "default"), LogLevel: "info"}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// Main wires the program. Tests run it in-process with their own writers.
+type Main struct {
+	Config Config
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
+
+	Logger *slog.Logger
+	DB     *sqldb.DB
+	Svc    *Services
+}
+
+// Services are the kpi services over the open database.
+type Services struct {
+	Workspaces  kpi.WorkspaceService
+	Tokens      kpi.TokenService
+	Org         kpi.OrgService
+	Definitions kpi.DefinitionService
+	Records     kpi.RecordService
+	Audit       kpi.AuditService
+	Values      *engine.Engine
+}
+
+func NewMain() *Main {
+	return &Main{Config: DefaultConfig(), Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}
+}
+
+// dsn turns --db into what sqldb.Open takes: a PostgreSQL URL as is, a
+// SQLite file as is, a directory as DIR/attain.db (made if missing).
+func (m *Main) dsn() (string, error) {
+	db := m.Config.DB
+	switch {
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"), strings.HasPrefix(db, "sqlite:"), db == ":memory:":
+		return db, nil
+	case strings.HasSuffix(db, ".db"), strings.HasSuffix(db, ".sqlite"), strings.HasSuffix(db, ".sqlite3"):
+		return db, os.MkdirAll(filepath.Dir(db), 0o755)
+	}
+	return filepath.Join(db, "attain.db"), os.MkdirAll(db, 0o755)
+}
+
+// open connects to the database (applying migrations) and builds the services.
+func (m *Main) open(ctx context.Context) error {
+	if m.DB != nil {
+		return nil
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err != nil {
+		return kpi.Errorf(kpi.EINVALID, "Unknown log level %q: want debug, info, warn or error.", m.Config.LogLevel)
+	}
+	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+	dsn, err := m.dsn()
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	db, err := sqldb.Open(ctx, dsn, m.Logger)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	ws := sqldb.NewWorkspaceService(db)
+	recs := sqldb.NewRecordService(db)
+	m.Svc = &Services{
+		Workspaces:  ws,
+		Tokens:      sqldb.NewTokenService(db),
+		Org:         sqldb.NewOrgService(db),
+		Definitions: sqldb.NewDefinitionService(db),
+		Records:     recs,
+		Audit:       sqldb.NewAuditService(db),
+	}
+	m.Svc.Values = engine.New(engineStore{m.Svc}, m.Logger)
+	return nil
+}
+
+// Close releases the database.
+func (m *Main) Close() error {
+	if m.DB == nil {
+		return nil
+	}
+	err := m.DB.Close()
+	m.DB = nil
+	return err
+}
+
+// workspaceContext opens the database and scopes ctx to --workspace. The
+// "default" workspace is made on first use; others must exist.
+func (m *Main) workspaceContext(ctx context.Context) (context.Context, *kpi.Workspace, error) {
+	if err := m.open(ctx); err != nil {
+		return nil, nil, err
+	}
+	ws, err := m.Svc.Workspaces.FindWorkspaceBySlug(ctx, m.Config.Workspace)
+	if kpi.ErrorCode(err) == kpi.ENOTFOUND && m.Config.Workspace == "default" {
+		ws = &kpi.Workspace{Slug: "default", Name: "Default", TimeZone: "UTC"}
+		err = m.Svc.Workspaces.CreateWorkspace(ctx, ws)
+	} else if kpi.ErrorCode(err) == kpi.ENOTFOUND {
+		return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "Workspace %q not found; create it with: attain workspace create %s", m.Config.Workspace, m.Config.Workspace)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx = kpi.NewContextWithWorkspace(ctx, ws.ID)
+	ctx = kpi.NewContextWithActor(ctx, "cli:"+currentUser())
+	return ctx, ws, nil
+}
+
+func currentUser() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
+
+// engineStore gives the engine the narrow view of the store it declares.
+type engineStore struct{ *Services }
+
+func (s engineStore) Versions(ctx context.Context) (kpi.Versions, error) {
+	return s.Records.Versions(ctx)
+}
+
+func (s engineStore) FindDefinitions(ctx context.Context) (*kpi.Definitions, error) {
+	return s.Definitions.FindDefinitions(ctx)
+}
+
+func (s engineStore) FindOrgUnits(ctx context.Context) ([]*kpi.OrgUnit, error) {
+	return s.Org.FindOrgUnits(ctx)
+}
+
+func (s engineStore) FindEmployees(ctx context.Context, f kpi.EmployeeFilter) ([]*kpi.Employee, error) {
+	return s.Org.FindEmployees(ctx, f)
+}
+
+func (s engineStore) Location(ctx context.Context) (*time.Location, error) {
+	id, err := kpi.WorkspaceIDFromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := s.Workspaces.FindWorkspaceByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return ws.Location()
+}
+
+func (s engineStore) ScanRecords(ctx context.Context, dataset string, fn func(kpi.Record) error) error {
+	return s.Records.ScanRecords(ctx, dataset, fn)
+}
+
+func (s engineStore) RecordChanges(ctx context.Context, since int64, fn func(kpi.RecordChange) error) (int64, error) {
+	return s.Records.RecordChanges(ctx, since, fn)
+}

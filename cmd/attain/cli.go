@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+// Run executes one command line.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	defer m.Close()
+	root := m.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(m.Stdout)
+	root.SetErr(m.Stderr)
+	root.SetIn(m.Stdin)
+	return root.ExecuteContext(ctx)
+}
+
+func (m *Main) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "attain",
+		Short: "KPIs and transparent bonuses for sales departments",
+		Long: `Attain measures how each person, team, department and the company performs:
+it imports the records you already have (deals, orders, payments, requests),
+computes the KPIs you define in attain.yaml, and explains every number down
+to the records it came from.
+
+Data lives in an embedded SQLite database in ./attain-data unless --db (or
+ATTAIN_DB) names another directory, a SQLite file, or a PostgreSQL URL
+(postgres://user@host/db).
+
+Start with the demo:  attain serve --demo`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	f := root.PersistentFlags()
+	f.StringVar(&m.Config.DB, "db", m.Config.DB, "database: data directory, SQLite file or postgres:// URL (env ATTAIN_DB)")
+	f.StringVarP(&m.Config.Workspace, "workspace", "w", m.Config.Workspace, "workspace to work in (env ATTAIN_WORKSPACE)")
+	f.StringVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, "log level: debug, info, warn, error")
+	root.AddCommand(
+		m.serveCommand(),
+		m.demoCommand(),
+		m.applyCommand(),
+		m.validateCommand(),
+		m.importCommand(),
+		m.deleteCommand(),
+		m.kpiCommand(),
+		m.orgCommand(),
+		m.migrateCommand(),
+		m.workspaceCommand(),
+		m.tokenCommand(),
+	)
+	return root
+}

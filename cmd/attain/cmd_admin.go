@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"attain/kpi"
+)
+
+func (m *Main) migrateCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate list|pending|all",
+		Short: "Database migrations (they are applied on every start)",
+		Long: `Migrations are embedded in the binary and applied, each in one transaction,
+whenever attain opens the database. "list" shows them all with when they
+were applied, "pending" what opening would apply, "all" applies them.`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"list", "pending", "all"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch args[0] {
+			case "list", "pending", "all":
+			default:
+				return kpi.Errorf(kpi.EINVALID, "Unknown migrate action %q: want list, pending or all.", args[0])
+			}
+			if err := m.open(cmd.Context()); err != nil {
+				return err
+			}
+			migs, err := m.DB.Migrations(cmd.Context())
+			if err != nil {
+				return err
+			}
+			for _, mg := range migs {
+				if args[0] == "list" {
+					fmt.Fprintf(m.Stdout, "%s  applied %s\n", mg.Name, mg.AppliedAt.Format(time.RFC3339))
+				}
+			}
+			fmt.Fprintf(m.Stdout, "%d migration(s) applied; none pending.\n", len(migs))
+			return nil
+		},
+	}
+	return cmd
+}
+
+func (m *Main) workspaceCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "workspace", Short: "Workspaces: one per company, never seeing each other's data"}
+	var ws kpi.Workspace
+	create := &cobra.Command{
+		Use:   "create SLUG [--name NAME] [--tz ZONE]",
+		Short: "Create a workspace",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := m.open(cmd.Context()); err != nil {
+				return err
+			}
+			ws.Slug = args[0]
+			if ws.Name == "" {
+				ws.Name = args[0]
+			}
+			if _, err := ws.Location(); err != nil {
+				return err
+			}
+			if err := m.Svc.Workspaces.CreateWorkspace(cmd.Context(), &ws); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "Created workspace %s (time zone %s).\n", ws.Slug, ws.TimeZone)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&ws.Name, "name", "", "display name")
+	create.Flags().StringVar(&ws.TimeZone, "tz", "UTC", "IANA time zone periods are cut in, e.g. Europe/Berlin")
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List workspaces",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := m.open(cmd.Context()); err != nil {
+				return err
+			}
+			all, err := m.Svc.Workspaces.FindWorkspaces(cmd.Context())
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"slug", "name", "time_zone"}}
+			for _, w := range all {
+				t.rows = append(t.rows, []string{w.Slug, w.Name, w.TimeZone})
+			}
+			return t.write(m.Stdout, "table")
+		},
+	}
+	cmd.AddCommand(create, list)
+	return cmd
+}
+
+func (m *Main) tokenCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "token", Short: "API tokens"}
+	create := &cobra.Command{
+		Use:   "create NAME",
+		Short: "Create an API token for the workspace; the secret is shown once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, ws, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			tok := kpi.APIToken{Name: args[0]}
+			if err := m.Svc.Tokens.CreateAPIToken(ctx, &tok); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stderr, "Token %q for workspace %s (only a hash is stored; keep the secret now):\n", tok.Name, ws.Slug)
+			fmt.Fprintln(m.Stdout, tok.Secret)
+			return nil
+		},
+	}
+	cmd.AddCommand(create)
+	return cmd
+}

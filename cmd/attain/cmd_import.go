@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"attain/ingest"
+	"attain/kpi"
+)
+
+func (m *Main) importCommand() *cobra.Command {
+	var skipInvalid bool
+	var rejectedFile, format string
+	cmd := &cobra.Command{
+		Use:   "import DATASET FILE",
+		Short: "Upsert records into a dataset from a CSV, JSON or NDJSON file",
+		Long: `Import reads FILE ("-" for standard input) and upserts its records by the
+dataset's key: new keys are created, changed records updated, the rest left
+alone, so importing a newer export of the same CRM data is safe.
+
+CSV: a header row, comma or semicolon separated, UTF-8 with or without BOM.
+JSON: an array of objects, or one object per line (NDJSON).
+
+A bad row stops the whole file: nothing is written, and every problem is
+listed with its file, line, column, value and reason. With --skip-invalid
+the good rows are imported and the rejected ones written, with reasons, to
+--rejected (default FILE.rejected.csv).`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, ws, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
+			if err != nil {
+				return err
+			}
+			ds := defs.Dataset(args[0])
+			if ds == nil {
+				return kpi.Errorf(kpi.ENOTFOUND, "Dataset %q not found in workspace %q; define it in attain.yaml and run attain apply.", args[0], ws.Slug)
+			}
+			loc, err := ws.Location()
+			if err != nil {
+				return err
+			}
+			known, err := ingest.KnownEmployees(ctx, m.Svc.Org)
+			if err != nil {
+				return err
+			}
+			in, size, err := openInput(args[1], m.Stdin)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			start := time.Now()
+			opt := ingest.Options{
+				File: filepath.Base(args[1]), Location: loc, KnownOwner: known, SkipInvalid: skipInvalid,
+				Progress: progressPrinter(m.Stderr, start, size),
+			}
+			if format == "" {
+				format = formatOf(args[1])
+			}
+			var rd *ingest.Reader
+			switch format {
+			case "csv":
+				rd, err = ingest.NewCSVReader(bufio.NewReaderSize(in, 1<<20), ds, opt)
+			case "json":
+				rd, err = ingest.NewJSONReader(bufio.NewReaderSize(in, 1<<20), ds, opt)
+			default:
+				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want csv or json (json covers NDJSON).", format)
+			}
+			if err != nil {
+				return err
+			}
+			for _, h := range rd.Ignored() {
+				fmt.Fprintf(m.Stderr, "note: column %q is not in dataset %s and is ignored\n", h, ds.Name)
+			}
+			res, err := m.Svc.Records.UpsertRecordBatches(ctx, ds.Name, rd.Next)
+			if err != nil {
+				return err
+			}
+			took := time.Since(start)
+			if rej := rd.Rejected(); len(rej) > 0 {
+				res.Rejected = len(rej)
+				if rejectedFile == "" {
+					rejectedFile = args[1] + ".rejected.csv"
+				}
+				if err := writeRejected(rejectedFile, rd, rej); err != nil {
+					return err
+				}
+				fmt.Fprintf(m.Stderr, "%d rejected record(s) written with reasons to %s\n", len(rej), rejectedFile)
+			}
+			n := res.Created + res.Updated + res.Unchanged
+			fmt.Fprintf(m.Stdout, "%s: %d created, %d updated, %d unchanged, %d rejected (%d records in %.2fs, %.0f records/s)\n",
+				ds.Name, res.Created, res.Updated, res.Unchanged, res.Rejected, n, took.Seconds(), float64(n)/took.Seconds())
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "import the good records; write rejected ones to --rejected")
+	cmd.Flags().StringVar(&rejectedFile, "rejected", "", "where --skip-invalid writes rejected records (default FILE.rejected.csv)")
+	cmd.Flags().StringVar(&format, "format", "", "csv or json (default: from the file's extension)")
+	return cmd
+}
+
+func formatOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json", ".ndjson", ".jsonl":
+		return "json"
+	}
+	return "csv"
+}
+
+// openInput opens a file, or standard input for "-", and says how big it is
+// (0 when unknown).
+func openInput(name string, stdin io.Reader) (io.ReadCloser, int64, error) {
+	if name == "-" {
+		return io.NopCloser(stdin), 0, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, kpi.Errorf(kpi.EINVALID, "Cannot open %s: %s", name, err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
+}
+
+// progressPrinter reports progress on stderr once an import has run for a
+// second, at most a few times a second.
+func progressPrinter(w io.Writer, start time.Time, size int64) func(int64) {
+	var last time.Time
+	return func(read int64) {
+		now := time.Now()
+		if now.Sub(start) < time.Second || now.Sub(last) < 250*time.Millisecond {
+			return
+		}
+		last = now
+		if size > 0 {
+			fmt.Fprintf(w, "\rread %.1f of %.1f MB (%.0f%%)", float64(read)/1e6, float64(size)/1e6, 100*float64(read)/float64(size))
+		} else {
+			fmt.Fprintf(w, "\rread %.1f MB", float64(read)/1e6)
+		}
+		if size > 0 && read >= size {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+func writeRejected(name string, rd *ingest.Reader, rej []ingest.Rejected) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return kpi.Errorf(kpi.EINVALID, "Cannot write rejected records to %s: %s", name, err)
+	}
+	if err := ingest.WriteRejected(f, rd.Header(), rej); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func (m *Main) deleteCommand() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "delete DATASET [KEY...]",
+		Short: "Delete records by key",
+		Long:  "Delete removes records by key, given as arguments or one per line in --file (\"-\" for standard input). Keys that are not there are counted as unchanged.",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			keys := args[1:]
+			if file != "" {
+				in, _, err := openInput(file, m.Stdin)
+				if err != nil {
+					return err
+				}
+				defer in.Close()
+				sc := bufio.NewScanner(in)
+				for sc.Scan() {
+					if k := strings.TrimSpace(sc.Text()); k != "" {
+						keys = append(keys, k)
+					}
+				}
+				if err := sc.Err(); err != nil {
+					return err
+				}
+			}
+			if len(keys) == 0 {
+				return kpi.Errorf(kpi.EINVALID, "Give the keys to delete as arguments or with --file.")
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res, err := m.Svc.Records.DeleteRecords(ctx, args[0], keys)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "%s: %d deleted, %d not found\n", args[0], res.Deleted, res.Unchanged)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&file, "file", "", "file with one key per line")
+	return cmd
+}

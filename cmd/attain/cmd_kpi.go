@@ -1,0 +1,283 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
+
+	"attain/kpi"
+	"attain/web"
+)
+
+func (m *Main) kpiCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "kpi", Short: "List KPIs, ask for their values and explain them"}
+	cmd.AddCommand(m.kpiListCommand(), m.kpiValuesCommand(), m.kpiExplainCommand())
+	return cmd
+}
+
+func (m *Main) kpiListCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the workspace's KPIs",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"name", "title", "unit", "direction", "definition"}, json: defs.KPIs}
+			for _, k := range defs.KPIs {
+				def := "= " + k.Formula
+				if !k.IsFormula() {
+					def = fmt.Sprintf("%s(%s) of %s", k.Aggregation, k.Expr, k.Dataset)
+					if k.Filter != "" {
+						def += " where " + k.Filter
+					}
+					def += " by " + k.TimeColumn
+				}
+				t.rows = append(t.rows, []string{k.Name, k.Title, string(k.Unit), string(k.Direction), def})
+			}
+			return t.write(m.Stdout, format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
+
+// valueFlags are the flags that pick KPIs, subjects and periods; they are
+// read by the same parser as the API's query string.
+type valueFlags struct {
+	kpis, employees, units  []string
+	grain, from, to, period string
+}
+
+func (f *valueFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.employees, "employee", nil, "employee ids (comma-separated)")
+	fl.StringSliceVar(&f.units, "unit", nil, "org unit ids (comma-separated)")
+	fl.StringVar(&f.period, "period", "", "one period: 2017-06, 2017-Q2, 2017-W22, 2017, 2017-06-03 or 2017-06-01..2017-06-21")
+}
+
+func (f *valueFlags) values() url.Values {
+	v := url.Values{}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	set("kpi", strings.Join(f.kpis, ","))
+	set("employee", strings.Join(f.employees, ","))
+	set("unit", strings.Join(f.units, ","))
+	set("grain", f.grain)
+	set("from", f.from)
+	set("to", f.to)
+	set("period", f.period)
+	return v
+}
+
+func (m *Main) kpiValuesCommand() *cobra.Command {
+	var f valueFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "values",
+		Short: "KPI values per employee or unit and period",
+		Long: `Values prints KPI values for employees and org units, per period.
+
+A unit's value is computed over the records of everyone in it and in its
+sub-units: a team's median is the median of the team's records, a team's
+win rate its wins over its decided deals.
+
+  attain kpi values --period 2017-06 --employee "Anna Snelling"
+  attain kpi values --kpi won_deals,win_rate --unit central --grain quarter --from 2017-01-01 --to 2017-12-31
+  attain kpi values --grain month --from 2017-01-01 --to 2017-12-31 --format csv   # everyone, every unit`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			q, err := web.ParseValueQuery(f.values())
+			if err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
+			if err != nil {
+				return err
+			}
+			vals, err := m.Svc.Values.Values(ctx, q)
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"kpi", "subject", "id", "period", "value", "records"}, json: vals}
+			for _, v := range vals {
+				val := v.Value.String()
+				if format == "table" {
+					val = display(defs.KPI(v.KPI), v)
+				} else if v.Null {
+					val = ""
+				}
+				t.rows = append(t.rows, []string{v.KPI, v.Subject.Kind, v.Subject.ID, v.Period.Label(), val, strconv.Itoa(v.Records)})
+			}
+			return t.write(m.Stdout, format)
+		},
+	}
+	f.register(cmd)
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.kpis, "kpi", nil, "KPI names (comma-separated; default all)")
+	fl.StringVar(&f.grain, "grain", "", "day, week, month, quarter, year or range (default month)")
+	fl.StringVar(&f.from, "from", "", "first day, YYYY-MM-DD")
+	fl.StringVar(&f.to, "to", "", "last day, YYYY-MM-DD")
+	fl.StringVar(&format, "format", "table", "table, csv or json (csv and json keep every digit)")
+	return cmd
+}
+
+// display rounds a value for reading in a table; CSV and JSON keep it exact.
+func display(k *kpi.KPI, v kpi.KPIValue) string {
+	if v.Null {
+		return "-"
+	}
+	if k == nil {
+		return v.Value.String()
+	}
+	switch k.Unit {
+	case kpi.UnitPercent:
+		return v.Value.Mul(decimal.NewFromInt(100)).StringFixed(2) + " %"
+	case kpi.UnitMoney:
+		s := v.Value.StringFixed(2)
+		if k.Currency != "" {
+			s += " " + k.Currency
+		}
+		return s
+	case kpi.UnitCount:
+		return v.Value.String()
+	case kpi.UnitDuration:
+		s := v.Value.Round(2).String()
+		if k.TimeUnit != "" {
+			s += " " + k.TimeUnit
+		}
+		return s
+	}
+	return v.Value.Round(4).String()
+}
+
+func (m *Main) kpiExplainCommand() *cobra.Command {
+	var f valueFlags
+	var format string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "explain KPI --employee ID|--unit ID --period PERIOD",
+		Short: "Show the records (or formula parts) a KPI value is made of",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format == "csv" || checkFormat(format) != nil {
+				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want table or json.", format)
+			}
+			v := f.values()
+			v.Set("kpi", args[0])
+			v.Set("limit", strconv.Itoa(limit))
+			q, err := web.ParseExplainQuery(v)
+			if err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ex, err := m.Svc.Values.Explain(ctx, q)
+			if err != nil {
+				return err
+			}
+			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
+			if err != nil {
+				return err
+			}
+			if err := web.AttachRecordFields(ctx, m.Svc.Records, defs, ex); err != nil {
+				return err
+			}
+			if format == "json" {
+				return (&table{json: ex}).write(m.Stdout, "json")
+			}
+			return printExplanation(m, defs, ex, "")
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().IntVar(&limit, "limit", 1000, "records listed at most (0: all)")
+	cmd.Flags().StringVar(&format, "format", "table", "table or json")
+	return cmd
+}
+
+func printExplanation(m *Main, defs *kpi.Definitions, ex *kpi.Explanation, indent string) error {
+	v := ex.Value
+	k := defs.KPI(v.KPI)
+	fmt.Fprintf(m.Stdout, "%s%s for %s %s, %s: %s (exact %s, %d records)\n", indent, v.KPI, v.Subject.Kind, v.Subject.ID, v.Period.Label(), display(k, v), exact(v), v.Records)
+	if ex.Formula != "" {
+		fmt.Fprintf(m.Stdout, "%s  = %s\n", indent, ex.Formula)
+		for _, p := range ex.Parts {
+			if err := printExplanation(m, defs, p, indent+"    "); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	what := string(ex.Aggregation)
+	if ex.Expr != "" {
+		what += "(" + ex.Expr + ")"
+	}
+	fmt.Fprintf(m.Stdout, "%s  = %s of %s", indent, what, ex.Dataset)
+	if ex.Filter != "" {
+		fmt.Fprintf(m.Stdout, " where %s", ex.Filter)
+	}
+	fmt.Fprintf(m.Stdout, ", dated by %s\n", ex.TimeColumn)
+	ds := defs.Dataset(ex.Dataset)
+	if ds == nil || len(ex.Records) == 0 {
+		return nil
+	}
+	t := table{header: []string{"date", "key", "owner", "counts"}}
+	for _, c := range ds.Columns {
+		if c.Name != ds.Key && c.Name != ds.Owner {
+			t.header = append(t.header, c.Name)
+		}
+	}
+	for _, r := range ex.Records {
+		counts := "1"
+		if r.Value != nil {
+			counts = r.Value.String()
+		}
+		row := []string{r.Date.String(), r.Key, r.Owner, counts}
+		for _, c := range ds.Columns {
+			if c.Name != ds.Key && c.Name != ds.Owner {
+				row = append(row, r.Fields[c.Name])
+			}
+		}
+		t.rows = append(t.rows, row)
+	}
+	if err := t.write(m.Stdout, "table"); err != nil {
+		return err
+	}
+	if ex.Truncated {
+		fmt.Fprintf(m.Stdout, "%s  ... more records; raise --limit to see them all\n", indent)
+	}
+	return nil
+}
+
+func exact(v kpi.KPIValue) string {
+	if v.Null {
+		return "null"
+	}
+	return v.Value.String()
+}

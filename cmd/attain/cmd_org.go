@@ -1,0 +1,318 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"attain/ingest"
+	"attain/kpi"
+)
+
+func (m *Main) orgCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "org", Short: "The org tree: units and employees"}
+	cmd.AddCommand(m.orgImportCommand(), m.orgUnitsCommand(), m.orgEmployeesCommand(),
+		m.orgAddUnitCommand(), m.orgAddEmployeeCommand(), m.orgSetEmployeeCommand(), m.orgRemoveCommand())
+	return cmd
+}
+
+func (m *Main) orgImportCommand() *cobra.Command {
+	var units bool
+	var mp ingest.OrgMapping
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Upsert employees (or, with --units, org units) from a CSV file",
+		Long: `Import upserts employees from a CSV file, all or nothing.
+
+Columns by default: id, name, email, unit_id, manager_id, position,
+hired_on, left_on (dates YYYY-MM-DD). Rename them with the --*-column flags.
+Instead of a unit_id column, --unit-path names columns that spell the unit
+from the top down; the units are created as needed:
+
+  attain org import sales_teams.csv --id-column sales_agent --name-column sales_agent \
+      --unit-path regional_office,manager --root MavenTech
+
+With --units the file lists units instead: id, name, kind, parent_id.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, _, err := openInput(args[0], m.Stdin)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			var us []*kpi.OrgUnit
+			var es []*kpi.Employee
+			if units {
+				us, err = ingest.ReadUnitsCSV(in, filepath.Base(args[0]))
+			} else {
+				us, es, err = ingest.ReadEmployeesCSV(in, filepath.Base(args[0]), mp)
+			}
+			if err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res, err := m.Svc.Org.ImportOrg(ctx, us, es)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "org: %d created, %d updated, %d unchanged (%d units, %d employees in the file)\n",
+				res.Created, res.Updated, res.Unchanged, len(us), len(es))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&units, "units", false, "the file lists org units (id, name, kind, parent_id)")
+	f.StringVar(&mp.ID, "id-column", "", "column with the employee id (default id)")
+	f.StringVar(&mp.Name, "name-column", "", "column with the name (default name)")
+	f.StringVar(&mp.Email, "email-column", "", "column with the email (default email)")
+	f.StringVar(&mp.Unit, "unit-column", "", "column with the unit id (default unit_id)")
+	f.StringVar(&mp.Manager, "manager-column", "", "column with the manager's employee id (default manager_id)")
+	f.StringVar(&mp.Position, "position-column", "", "column with the position (default position)")
+	f.StringVar(&mp.HiredOn, "hired-column", "", "column with the hire date (default hired_on)")
+	f.StringVar(&mp.LeftOn, "left-column", "", "column with the leaving date (default left_on)")
+	f.StringSliceVar(&mp.UnitPath, "unit-path", nil, "columns naming the unit from the top down, instead of a unit id column")
+	f.StringVar(&mp.Root, "root", "", "with --unit-path: a root unit every path hangs under")
+	return cmd
+}
+
+func (m *Main) orgUnitsCommand() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "units",
+		Short: "List org units",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			units, err := m.Svc.Org.FindOrgUnits(ctx)
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"id", "name", "kind", "parent_id"}, json: nonNil(units)}
+			for _, u := range units {
+				t.rows = append(t.rows, []string{u.ID, u.Name, u.Kind, u.ParentID})
+			}
+			return t.write(m.Stdout, format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
+
+func (m *Main) orgEmployeesCommand() *cobra.Command {
+	var format string
+	var filter kpi.EmployeeFilter
+	cmd := &cobra.Command{
+		Use:   "employees",
+		Short: "List employees",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			emps, err := m.Svc.Org.FindEmployees(ctx, filter)
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on"}, json: nonNil(emps)}
+			for _, e := range emps {
+				t.rows = append(t.rows, []string{e.ID, e.Name, e.Email, e.UnitID, e.ManagerID, e.Position, dateText(e.HiredOn), dateText(e.LeftOn)})
+			}
+			return t.write(m.Stdout, format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	cmd.Flags().StringVar(&filter.UnitID, "unit", "", "only employees directly in this unit")
+	cmd.Flags().StringVar(&filter.ManagerID, "manager", "", "only employees with this manager")
+	cmd.Flags().StringVar(&filter.Position, "position", "", "only employees with this position")
+	return cmd
+}
+
+func dateText(d *kpi.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (m *Main) orgAddUnitCommand() *cobra.Command {
+	var u kpi.OrgUnit
+	cmd := &cobra.Command{
+		Use:   "add-unit ID --name NAME [--kind KIND] [--parent ID]",
+		Short: "Create an org unit",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			u.ID = args[0]
+			if err := m.Svc.Org.CreateOrgUnit(ctx, &u); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "Created unit %s.\n", u.ID)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&u.Name, "name", "", "name")
+	cmd.Flags().StringVar(&u.Kind, "kind", "", "company, department, team...")
+	cmd.Flags().StringVar(&u.ParentID, "parent", "", "parent unit id")
+	return cmd
+}
+
+// employeeFlags are the editable fields of an employee as flags.
+type employeeFlags struct {
+	name, email, unit, manager, position, hired, left string
+}
+
+func (f *employeeFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.name, "name", "", "full name")
+	fl.StringVar(&f.email, "email", "", "email")
+	fl.StringVar(&f.unit, "unit", "", "org unit id")
+	fl.StringVar(&f.manager, "manager", "", "manager's employee id")
+	fl.StringVar(&f.position, "position", "", "position, e.g. sales manager")
+	fl.StringVar(&f.hired, "hired", "", "hire date YYYY-MM-DD")
+	fl.StringVar(&f.left, "left", "", "leaving date YYYY-MM-DD (\"none\" to clear)")
+}
+
+// update returns the changes of the flags that were given.
+func (f *employeeFlags) update(cmd *cobra.Command) (kpi.EmployeeUpdate, error) {
+	var upd kpi.EmployeeUpdate
+	changed := cmd.Flags().Changed
+	str := func(flag string, v *string, dst **string) {
+		if changed(flag) {
+			*dst = v
+		}
+	}
+	str("name", &f.name, &upd.Name)
+	str("email", &f.email, &upd.Email)
+	str("unit", &f.unit, &upd.UnitID)
+	str("manager", &f.manager, &upd.ManagerID)
+	str("position", &f.position, &upd.Position)
+	for _, d := range []struct {
+		flag string
+		v    string
+		dst  ***kpi.Date
+	}{{"hired", f.hired, &upd.HiredOn}, {"left", f.left, &upd.LeftOn}} {
+		if !changed(d.flag) {
+			continue
+		}
+		var date *kpi.Date
+		if d.v != "" && d.v != "none" {
+			v, err := kpi.ParseDate(d.v)
+			if err != nil {
+				return upd, kpi.Errorf(kpi.EINVALID, "--%s: %s", d.flag, err)
+			}
+			date = &v
+		}
+		*d.dst = &date
+	}
+	return upd, nil
+}
+
+func (m *Main) orgAddEmployeeCommand() *cobra.Command {
+	var f employeeFlags
+	cmd := &cobra.Command{
+		Use:   "add-employee ID --name NAME --unit UNIT [flags]",
+		Short: "Create an employee",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			upd, err := f.update(cmd)
+			if err != nil {
+				return err
+			}
+			e := kpi.Employee{ID: args[0], Name: f.name, Email: f.email, UnitID: f.unit, ManagerID: f.manager, Position: f.position}
+			if upd.HiredOn != nil {
+				e.HiredOn = *upd.HiredOn
+			}
+			if upd.LeftOn != nil {
+				e.LeftOn = *upd.LeftOn
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := m.Svc.Org.CreateEmployee(ctx, &e); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "Created employee %s.\n", e.ID)
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func (m *Main) orgSetEmployeeCommand() *cobra.Command {
+	var f employeeFlags
+	cmd := &cobra.Command{
+		Use:   "set-employee ID [flags]",
+		Short: "Change an employee: only the flags given change",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			upd, err := f.update(cmd)
+			if err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if _, err := m.Svc.Org.UpdateEmployee(ctx, args[0], upd); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "Updated employee %s.\n", args[0])
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+func (m *Main) orgRemoveCommand() *cobra.Command {
+	var unit bool
+	cmd := &cobra.Command{
+		Use:   "remove ID",
+		Short: "Delete an employee (or, with --unit, an empty org unit)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if unit {
+				err = m.Svc.Org.DeleteOrgUnit(ctx, args[0])
+			} else {
+				err = m.Svc.Org.DeleteEmployee(ctx, args[0])
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "Deleted %s.\n", args[0])
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&unit, "unit", false, "ID is an org unit")
+	return cmd
+}

@@ -1,0 +1,100 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"strings"
+
+	"attain/config"
+	"attain/kpi"
+)
+
+func (s *Server) getDefinitions(w http.ResponseWriter, r *http.Request) error {
+	defs, err := s.Definitions.FindDefinitions(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, defs)
+	return nil
+}
+
+// applyDefinitions takes JSON, or an attain.yaml when the content type says
+// YAML; both are validated whole by the same rules as `attain apply`.
+func (s *Server) applyDefinitions(w http.ResponseWriter, r *http.Request) error {
+	var defs *kpi.Definitions
+	if strings.Contains(r.Header.Get("Content-Type"), "yaml") {
+		data, err := io.ReadAll(r.Body)
+		if err != nil {
+			return err
+		}
+		if defs, err = config.Load("request body", data); err != nil {
+			return err
+		}
+	} else {
+		defs = new(kpi.Definitions)
+		if err := readJSON(r, defs); err != nil {
+			return err
+		}
+		if err := config.Validate(defs, "request body", nil); err != nil {
+			return err
+		}
+	}
+	changes, err := s.Definitions.ApplyDefinitions(r.Context(), defs, r.URL.Query().Get("dry_run") == "true")
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, nonNil(changes))
+	return nil
+}
+
+func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) error {
+	defs, err := s.Definitions.FindDefinitions(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, nonNil(defs.Datasets))
+	return nil
+}
+
+func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) error {
+	ds, err := s.findDataset(r, r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ds)
+	return nil
+}
+
+func (s *Server) listKPIs(w http.ResponseWriter, r *http.Request) error {
+	defs, err := s.Definitions.FindDefinitions(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, nonNil(defs.KPIs))
+	return nil
+}
+
+func (s *Server) getKPI(w http.ResponseWriter, r *http.Request) error {
+	defs, err := s.Definitions.FindDefinitions(r.Context())
+	if err != nil {
+		return err
+	}
+	k := defs.KPI(r.PathValue("name"))
+	if k == nil {
+		return kpi.Errorf(kpi.ENOTFOUND, "KPI %q not found.", r.PathValue("name"))
+	}
+	writeJSON(w, http.StatusOK, k)
+	return nil
+}
+
+func (s *Server) findDataset(r *http.Request, name string) (*kpi.Dataset, error) {
+	defs, err := s.Definitions.FindDefinitions(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	ds := defs.Dataset(name)
+	if ds == nil {
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "Dataset %q not found.", name)
+	}
+	return ds, nil
+}

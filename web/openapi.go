@@ -1,0 +1,187 @@
+package web
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// opDoc documents one route for the OpenAPI document.
+type opDoc struct {
+	tag, summary string
+	params       []paramDoc
+	body, resp   string // schema names; "X[]" for a list
+	status       int    // success status; 200 when 0
+}
+
+type paramDoc struct {
+	name, in, description string
+}
+
+func param(name, in, description string) paramDoc { return paramDoc{name, in, description} }
+
+var pathParam = regexp.MustCompile(`\{(\w+)\}`)
+
+// openAPI builds the OpenAPI 3.1 document from the route table.
+func (s *Server) openAPI() map[string]any {
+	paths := map[string]map[string]any{}
+	for _, rt := range s.routes() {
+		op := map[string]any{
+			"summary":     rt.doc.summary,
+			"tags":        []string{rt.doc.tag},
+			"operationId": operationID(rt.method, rt.path),
+		}
+		var params []map[string]any
+		for _, p := range rt.doc.params {
+			params = append(params, map[string]any{
+				"name": p.name, "in": p.in, "required": p.in == "path",
+				"description": p.description, "schema": map[string]string{"type": "string"},
+			})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.doc.body != "" {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/json": map[string]any{"schema": schemaRef(rt.doc.body)},
+			}}
+		}
+		status := rt.doc.status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		ok := map[string]any{"description": http.StatusText(status)}
+		if rt.doc.resp != "" {
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": schemaRef(rt.doc.resp)}}
+		}
+		responses := map[string]any{strconv.Itoa(status): ok}
+		if !rt.public {
+			op["security"] = []map[string][]string{{"token": {}}}
+			responses["401"] = errorResponse("No or wrong API token")
+		}
+		responses["400"] = errorResponse("Invalid request; details name each problem")
+		responses["404"] = errorResponse("Not found")
+		op["responses"] = responses
+		if paths[rt.path] == nil {
+			paths[rt.path] = map[string]any{}
+		}
+		paths[rt.path][strings.ToLower(rt.method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":       "Attain API",
+			"version":     "1",
+			"description": "KPIs for sales departments: org, datasets and records, KPI definitions, values and their explanations. Decimal numbers are JSON strings, so they stay exact.",
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"securitySchemes": map[string]any{"token": map[string]string{"type": "http", "scheme": "bearer"}},
+			"schemas":         schemas,
+		},
+	}
+}
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, s.openAPI())
+	return nil
+}
+
+func schemaRef(name string) map[string]any {
+	if elem, ok := strings.CutSuffix(name, "[]"); ok {
+		return map[string]any{"type": "array", "items": schemaRef(elem)}
+	}
+	return map[string]any{"$ref": "#/components/schemas/" + name}
+}
+
+func errorResponse(desc string) map[string]any {
+	return map[string]any{"description": desc, "content": map[string]any{
+		"application/json": map[string]any{"schema": schemaRef("Error")},
+	}}
+}
+
+func operationID(method, path string) string {
+	p := strings.TrimPrefix(path, "/api/v1")
+	p = pathParam.ReplaceAllString(p, "by_$1")
+	p = strings.NewReplacer("/", "_", ".", "_").Replace(strings.Trim(p, "/"))
+	return strings.ToLower(method) + "_" + p
+}
+
+// obj and the helpers below keep the schema table readable.
+func obj(required []string, props map[string]any) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if required != nil {
+		o["required"] = required
+	}
+	return o
+}
+
+var (
+	str     = map[string]any{"type": "string"}
+	integer = map[string]any{"type": "integer"}
+	boolean = map[string]any{"type": "boolean"}
+	date    = map[string]any{"type": "string", "format": "date"}
+	decimal = map[string]any{"type": "string", "pattern": `^-?\d+(\.\d+)?$`, "description": "exact decimal"}
+	strList = map[string]any{"type": "array", "items": str}
+)
+
+var schemas = map[string]any{
+	"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
+		"code":    map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "internal"}},
+		"message": str,
+		"details": map[string]any{"type": "array", "items": schemaRef("Problem")},
+	})}),
+	"Problem":       obj([]string{"reason"}, map[string]any{"file": str, "line": integer, "column": str, "value": str, "reason": str}),
+	"Workspace":     obj(nil, map[string]any{"id": integer, "slug": str, "name": str, "time_zone": str}),
+	"Versions":      obj(nil, map[string]any{"records": integer, "definitions": integer, "org": integer}),
+	"OrgUnit":       obj([]string{"id", "name"}, map[string]any{"id": str, "name": str, "kind": str, "parent_id": str}),
+	"OrgUnitUpdate": obj(nil, map[string]any{"name": str, "kind": str, "parent_id": str}),
+	"Employee": obj([]string{"id", "name", "unit_id"}, map[string]any{
+		"id": str, "name": str, "email": str, "unit_id": str, "manager_id": str, "position": str, "hired_on": date, "left_on": date,
+	}),
+	"EmployeeUpdate": obj(nil, map[string]any{
+		"name": str, "email": str, "unit_id": str, "manager_id": str, "position": str, "hired_on": date, "left_on": date,
+	}),
+	"OrgImport": obj(nil, map[string]any{
+		"units":     map[string]any{"type": "array", "items": schemaRef("OrgUnit")},
+		"employees": map[string]any{"type": "array", "items": schemaRef("Employee")},
+	}),
+	"ImportResult":   obj(nil, map[string]any{"created": integer, "updated": integer, "unchanged": integer, "deleted": integer, "rejected": integer}),
+	"ImportResponse": obj(nil, map[string]any{"created": integer, "updated": integer, "unchanged": integer, "deleted": integer, "rejected": integer, "rejected_records": map[string]any{"type": "array", "items": obj(nil, map[string]any{"line": integer, "problems": map[string]any{"type": "array", "items": schemaRef("Problem")}})}}),
+	"Column": obj([]string{"name", "type"}, map[string]any{
+		"name": str, "type": map[string]any{"type": "string", "enum": []string{"string", "integer", "decimal", "money", "date", "timestamp", "boolean"}},
+		"scale": integer, "required": boolean, "non_negative": boolean, "values": strList, "header": str,
+	}),
+	"Dataset": obj([]string{"name", "columns", "key", "owner", "time_columns"}, map[string]any{
+		"name": str, "title": str, "columns": map[string]any{"type": "array", "items": schemaRef("Column")}, "key": str, "owner": str, "time_columns": strList,
+	}),
+	"KPI": obj([]string{"name", "unit", "direction"}, map[string]any{
+		"name": str, "title": str, "description": str,
+		"unit":      map[string]any{"type": "string", "enum": []string{"count", "money", "percent", "duration", "number"}},
+		"direction": map[string]any{"type": "string", "enum": []string{"higher", "lower"}},
+		"currency":  str, "time_unit": str, "dataset": str,
+		"aggregation": map[string]any{"type": "string", "enum": []string{"count", "sum", "avg", "min", "max", "median", "p90", "count_distinct"}},
+		"expr":        str, "filter": str, "time_column": str, "formula": str,
+	}),
+	"Definitions": obj([]string{"datasets", "kpis"}, map[string]any{
+		"datasets": map[string]any{"type": "array", "items": schemaRef("Dataset")},
+		"kpis":     map[string]any{"type": "array", "items": schemaRef("KPI")},
+	}),
+	"Change":      obj(nil, map[string]any{"action": str, "kind": str, "name": str}),
+	"Record":      obj([]string{"key", "values"}, map[string]any{"key": str, "owner": str, "values": map[string]any{"type": "object", "description": "column name → value; decimals as strings"}}),
+	"RecordInput": map[string]any{"type": "object", "description": "one record: column name → value (decimals as strings or JSON numbers, dates YYYY-MM-DD); CSV and NDJSON bodies are accepted too"},
+	"KeyList":     obj([]string{"keys"}, map[string]any{"keys": strList}),
+	"Subject":     obj(nil, map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"employee", "unit"}}, "id": str}),
+	"Period":      obj(nil, map[string]any{"grain": str, "from": date, "to": date}),
+	"KPIValue": obj(nil, map[string]any{
+		"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "value": decimal, "null": boolean, "records": integer,
+	}),
+	"Explanation": obj(nil, map[string]any{
+		"value": schemaRef("KPIValue"), "aggregation": str, "dataset": str, "filter": str, "expr": str, "time_column": str, "formula": str,
+		"parts":     map[string]any{"type": "array", "items": schemaRef("Explanation")},
+		"records":   map[string]any{"type": "array", "items": obj(nil, map[string]any{"key": str, "owner": str, "date": date, "value": decimal, "fields": map[string]any{"type": "object"}})},
+		"truncated": boolean,
+	}),
+	"AuditEntry": obj(nil, map[string]any{"id": integer, "at": map[string]any{"type": "string", "format": "date-time"}, "actor": str, "action": str, "entity": str, "entity_id": str, "old": str, "new": str, "reason": str}),
+}

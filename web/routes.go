@@ -1,0 +1,80 @@
+package web
+
+import "net/http"
+
+// routes lists every endpoint once: the mux and the OpenAPI document are made
+// from this table.
+func (s *Server) routes() []route {
+	unitID := param("id", "path", "Org unit id.")
+	empID := param("id", "path", "Employee id (the external id datasets' owner columns use).")
+	dsName := param("name", "path", "Dataset name.")
+	kpiName := param("name", "path", "KPI name.")
+	return []route{
+		{"GET", "/healthz", true, s.healthz, opDoc{tag: "meta", summary: "Liveness and database check"}},
+		{"GET", "/api/v1/openapi.json", true, s.openapi, opDoc{tag: "meta", summary: "This API's OpenAPI 3.1 document"}},
+		{"GET", "/api/v1/workspace", false, s.getWorkspace, opDoc{tag: "workspace", summary: "The workspace the token belongs to", resp: "Workspace"}},
+		{"GET", "/api/v1/versions", false, s.getVersions, opDoc{tag: "workspace", summary: "Change counters of records, definitions and org", resp: "Versions"}},
+
+		{"GET", "/api/v1/units", false, s.listUnits, opDoc{tag: "org", summary: "List org units", resp: "OrgUnit[]"}},
+		{"POST", "/api/v1/units", false, s.createUnit, opDoc{tag: "org", summary: "Create an org unit", body: "OrgUnit", resp: "OrgUnit", status: http.StatusCreated}},
+		{"GET", "/api/v1/units/{id}", false, s.getUnit, opDoc{tag: "org", summary: "Get an org unit", params: []paramDoc{unitID}, resp: "OrgUnit"}},
+		{"PATCH", "/api/v1/units/{id}", false, s.updateUnit, opDoc{tag: "org", summary: "Change an org unit (fields that are sent)", params: []paramDoc{unitID}, body: "OrgUnitUpdate", resp: "OrgUnit"}},
+		{"DELETE", "/api/v1/units/{id}", false, s.deleteUnit, opDoc{tag: "org", summary: "Delete an empty org unit", params: []paramDoc{unitID}, status: http.StatusNoContent}},
+		{"GET", "/api/v1/employees", false, s.listEmployees, opDoc{tag: "org", summary: "List employees", params: []paramDoc{
+			param("unit", "query", "Only employees directly in this unit."),
+			param("manager", "query", "Only employees with this manager."),
+			param("position", "query", "Only employees with this position."),
+		}, resp: "Employee[]"}},
+		{"POST", "/api/v1/employees", false, s.createEmployee, opDoc{tag: "org", summary: "Create an employee", body: "Employee", resp: "Employee", status: http.StatusCreated}},
+		{"GET", "/api/v1/employees/{id}", false, s.getEmployee, opDoc{tag: "org", summary: "Get an employee", params: []paramDoc{empID}, resp: "Employee"}},
+		{"PATCH", "/api/v1/employees/{id}", false, s.updateEmployee, opDoc{tag: "org", summary: "Change an employee (fields that are sent)", params: []paramDoc{empID}, body: "EmployeeUpdate", resp: "Employee"}},
+		{"DELETE", "/api/v1/employees/{id}", false, s.deleteEmployee, opDoc{tag: "org", summary: "Delete an employee", params: []paramDoc{empID}, status: http.StatusNoContent}},
+		{"POST", "/api/v1/org/import", false, s.importOrg, opDoc{tag: "org", summary: "Upsert units and employees, all or nothing", body: "OrgImport", resp: "ImportResult"}},
+
+		{"GET", "/api/v1/definitions", false, s.getDefinitions, opDoc{tag: "definitions", summary: "All datasets and KPIs", resp: "Definitions"}},
+		{"PUT", "/api/v1/definitions", false, s.applyDefinitions, opDoc{tag: "definitions", summary: "Replace all datasets and KPIs (JSON, or attain.yaml as application/yaml); validated whole", params: []paramDoc{
+			param("dry_run", "query", "true: only report what would change."),
+		}, body: "Definitions", resp: "Change[]"}},
+		{"GET", "/api/v1/datasets", false, s.listDatasets, opDoc{tag: "definitions", summary: "List datasets", resp: "Dataset[]"}},
+		{"GET", "/api/v1/datasets/{name}", false, s.getDataset, opDoc{tag: "definitions", summary: "Get a dataset", params: []paramDoc{dsName}, resp: "Dataset"}},
+		{"GET", "/api/v1/kpis", false, s.listKPIs, opDoc{tag: "definitions", summary: "List KPIs", resp: "KPI[]"}},
+		{"GET", "/api/v1/kpis/{name}", false, s.getKPI, opDoc{tag: "definitions", summary: "Get a KPI", params: []paramDoc{kpiName}, resp: "KPI"}},
+
+		{"GET", "/api/v1/datasets/{name}/records", false, s.listRecords, opDoc{tag: "records", summary: "List records", params: []paramDoc{dsName,
+			param("key", "query", "Only these keys (comma-separated)."),
+			param("owner", "query", "Only these owners (comma-separated)."),
+			param("limit", "query", "At most this many (default 100, at most 10000)."),
+			param("offset", "query", "Skip this many."),
+		}, resp: "Record[]"}},
+		{"POST", "/api/v1/datasets/{name}/records", false, s.importRecords, opDoc{tag: "records", summary: "Upsert records by key from JSON, NDJSON (application/x-ndjson) or CSV (text/csv); all or nothing unless skip_invalid", params: []paramDoc{dsName,
+			param("skip_invalid", "query", "true: import the good records and return the rejected ones with reasons."),
+		}, body: "RecordInput[]", resp: "ImportResponse"}},
+		{"DELETE", "/api/v1/datasets/{name}/records", false, s.deleteRecords, opDoc{tag: "records", summary: "Delete records by key", params: []paramDoc{dsName}, body: "KeyList", resp: "ImportResult"}},
+
+		{"GET", "/api/v1/values", false, s.getValues, opDoc{tag: "values", summary: "KPI values per subject and period", params: valueParams(), resp: "KPIValue[]"}},
+		{"GET", "/api/v1/explain", false, s.explain, opDoc{tag: "values", summary: "Why a KPI has its value: the records (or the parts of a formula) it is made of", params: []paramDoc{
+			param("kpi", "query", "KPI name (required)."),
+			param("employee", "query", "Employee id (this or unit)."),
+			param("unit", "query", "Org unit id (this or employee)."),
+			param("period", "query", "2017-06, 2017-Q2, 2017-W22, 2017, 2017-06-03 or 2017-06-01..2017-06-21 (required)."),
+			param("limit", "query", "Records listed at most (default 1000)."),
+		}, resp: "Explanation"}},
+		{"GET", "/api/v1/audit", false, s.listAudit, opDoc{tag: "audit", summary: "Audit trail, newest first", params: []paramDoc{
+			param("entity", "query", "kpi, dataset, org_unit, employee, records."),
+			param("entity_id", "query", "The entity's id or name."),
+			param("limit", "query", "At most this many (default 100)."),
+		}, resp: "AuditEntry[]"}},
+	}
+}
+
+func valueParams() []paramDoc {
+	return []paramDoc{
+		param("kpi", "query", "KPI names, comma-separated; default all."),
+		param("employee", "query", "Employee ids, comma-separated."),
+		param("unit", "query", "Org unit ids, comma-separated. With neither employee nor unit: every employee and unit."),
+		param("grain", "query", "day, week, month, quarter, year or range (default month)."),
+		param("from", "query", "First day, YYYY-MM-DD."),
+		param("to", "query", "Last day, YYYY-MM-DD."),
+		param("period", "query", "Instead of grain/from/to: one period, e.g. 2017-06 or 2017-Q2."),
+	}
+}
