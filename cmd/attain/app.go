@@ -19,12 +19,12 @@ import (
 type Config struct {
 	DB        string // PostgreSQL URL, SQLite file, or data directory
 	Workspace string // workspace slug the CLI works in
-	LogLevel  string
+	LogLevel  string // "" means info for serve, warn for the other commands
 }
 
 // DefaultConfig: SQLite in ./attain-data, the "default" workspace.
 func DefaultConfig() Config {
-	return Config{DB: envOr("ATTAIN_DB", "attain-data"), Workspace: envOr("ATTAIN_WORKSPACE", "default"), LogLevel: "info"}
+	return Config{DB: envOr("ATTAIN_DB", "attain-data"), Workspace: envOr("ATTAIN_WORKSPACE", "default")}
 }
 
 func envOr(name, def string) string {
@@ -79,9 +79,11 @@ func (m *Main) open(ctx context.Context) error {
 	if m.DB != nil {
 		return nil
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err != nil {
-		return kpi.Errorf(kpi.EINVALID, "Unknown log level %q: want debug, info, warn or error.", m.Config.LogLevel)
+	level := slog.LevelWarn
+	if m.Config.LogLevel != "" {
+		if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err != nil {
+			return kpi.Errorf(kpi.EINVALID, "Unknown log level %q: want debug, info, warn or error.", m.Config.LogLevel)
+		}
 	}
 	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
 	dsn, err := m.dsn()

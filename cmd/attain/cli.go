@@ -37,7 +37,7 @@ Start with the demo:  attain serve --demo`,
 	f := root.PersistentFlags()
 	f.StringVar(&m.Config.DB, "db", m.Config.DB, "database: data directory, SQLite file or postgres:// URL (env ATTAIN_DB)")
 	f.StringVarP(&m.Config.Workspace, "workspace", "w", m.Config.Workspace, "workspace to work in (env ATTAIN_WORKSPACE)")
-	f.StringVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, "log level: debug, info, warn, error")
+	f.StringVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, "log level: debug, info, warn, error (default: info for serve, warn otherwise)")
 	root.AddCommand(
 		m.serveCommand(),
 		m.demoCommand(),
@@ -45,6 +45,7 @@ Start with the demo:  attain serve --demo`,
 		m.validateCommand(),
 		m.importCommand(),
 		m.deleteCommand(),
+		m.recordsCommand(),
 		m.kpiCommand(),
 		m.orgCommand(),
 		m.migrateCommand(),

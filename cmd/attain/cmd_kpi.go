@@ -266,8 +266,14 @@ func printExplanation(m *Main, defs *kpi.Definitions, ex *kpi.Explanation, inden
 		}
 		t.rows = append(t.rows, row)
 	}
-	if err := t.write(m.Stdout, "table"); err != nil {
+	var buf strings.Builder
+	if err := t.write(&buf, "table"); err != nil {
 		return err
+	}
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		if line != "" {
+			fmt.Fprint(m.Stdout, indent+"  "+line)
+		}
 	}
 	if ex.Truncated {
 		fmt.Fprintf(m.Stdout, "%s  ... more records; raise --limit to see them all\n", indent)

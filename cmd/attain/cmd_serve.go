@@ -28,6 +28,9 @@ func (m *Main) serveCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if m.Config.LogLevel == "" {
+				m.Config.LogLevel = "info"
+			}
 			if err := m.open(ctx); err != nil {
 				return err
 			}
