@@ -143,7 +143,7 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 		if ks.def.IsFormula() {
 			ks.f, ks.err = formula.CompileFormula(ks.def.Formula, isKPI)
 			if ks.err != nil {
-				ks.err = fmt.Errorf("KPI %s: formula: %w", ks.def.Name, ks.err)
+				ks.err = fmt.Errorf("formula: %w", ks.err)
 			}
 			continue
 		}
@@ -166,7 +166,7 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 		for _, name := range ks.f.Refs() {
 			ref := s.byName[name]
 			if ref == nil {
-				ks.err = fmt.Errorf("KPI %s: formula names unknown KPI %q", ks.def.Name, name)
+				ks.err = fmt.Errorf("formula names unknown KPI %q", name)
 				continue
 			}
 			if slices.Contains(ks.refs, ref) {
@@ -175,13 +175,13 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 			ks.refs = append(ks.refs, ref)
 			switch mark[ref] {
 			case visiting:
-				ks.err = fmt.Errorf("KPI %s: formula refers back to itself through %s", ks.def.Name, name)
+				ks.err = fmt.Errorf("formula refers back to itself through %s", name)
 				continue
 			case unvisited:
 				visit(ref)
 			}
 			if ref.err != nil && ks.err == nil {
-				ks.err = fmt.Errorf("KPI %s: depends on broken KPI %s", ks.def.Name, name)
+				ks.err = fmt.Errorf("depends on broken KPI %s", name)
 			}
 		}
 		mark[ks] = done
@@ -198,7 +198,7 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 			}
 			for _, ref := range ks.refs {
 				if ref.err != nil {
-					ks.err = fmt.Errorf("KPI %s: depends on broken KPI %s", ks.def.Name, ref.def.Name)
+					ks.err = fmt.Errorf("depends on broken KPI %s", ref.def.Name)
 					changed = true
 					break
 				}
@@ -230,46 +230,46 @@ func newTable(ds *kpi.Dataset) (*table, error) {
 func (s *State) compileMeasure(k *kpi.KPI) (*measure, error) {
 	t := s.tables[k.Dataset]
 	if t == nil {
-		return nil, fmt.Errorf("KPI %s: unknown dataset %q", k.Name, k.Dataset)
+		return nil, fmt.Errorf("unknown dataset %q", k.Dataset)
 	}
 	m := &measure{t: t}
 	switch {
 	case k.TimeColumn == "" && len(t.timeCols) > 0:
 		m.timeCol = 0
 	case k.TimeColumn == "":
-		return nil, fmt.Errorf("KPI %s: dataset %s has no time column", k.Name, k.Dataset)
+		return nil, fmt.Errorf("dataset %s has no time column", k.Dataset)
 	default:
 		m.timeCol = slices.Index(t.ds.TimeColumns, k.TimeColumn)
 		if m.timeCol < 0 {
-			return nil, fmt.Errorf("KPI %s: %q is not a time column of dataset %s", k.Name, k.TimeColumn, k.Dataset)
+			return nil, fmt.Errorf("%q is not a time column of dataset %s", k.TimeColumn, k.Dataset)
 		}
 	}
 	var err error
 	if k.Filter != "" {
 		if m.filter, err = formula.CompileFilter(t.ds, k.Filter); err != nil {
-			return nil, fmt.Errorf("KPI %s: filter: %w", k.Name, err)
+			return nil, fmt.Errorf("filter: %w", err)
 		}
 	}
 	switch k.Aggregation {
 	case kpi.Count:
 	case kpi.Sum, kpi.Avg, kpi.Min, kpi.Max, kpi.Median, kpi.P90:
 		if k.Expr == "" {
-			return nil, fmt.Errorf("KPI %s: %s needs an expression", k.Name, k.Aggregation)
+			return nil, fmt.Errorf("%s needs an expression", k.Aggregation)
 		}
 		if m.value, err = formula.CompileValue(t.ds, k.Expr); err != nil {
-			return nil, fmt.Errorf("KPI %s: expression: %w", k.Name, err)
+			return nil, fmt.Errorf("expression: %w", err)
 		}
 		m.scale = m.value.Scale()
 	case kpi.CountDistinct:
 		if k.Expr == "" {
-			return nil, fmt.Errorf("KPI %s: %s needs an expression", k.Name, k.Aggregation)
+			return nil, fmt.Errorf("%s needs an expression", k.Aggregation)
 		}
 		if m.key, err = formula.CompileKey(t.ds, k.Expr); err != nil {
-			return nil, fmt.Errorf("KPI %s: expression: %w", k.Name, err)
+			return nil, fmt.Errorf("expression: %w", err)
 		}
 		m.keyID = make(map[string]int64)
 	default:
-		return nil, fmt.Errorf("KPI %s: unknown aggregation %q", k.Name, k.Aggregation)
+		return nil, fmt.Errorf("unknown aggregation %q", k.Aggregation)
 	}
 	t.measures = append(t.measures, m)
 	return m, nil
