@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"attain/engine"
 	"attain/kpi"
@@ -105,7 +104,7 @@ func (m *Main) open(ctx context.Context) error {
 		Records:     recs,
 		Audit:       sqldb.NewAuditService(db),
 	}
-	m.Svc.Values = engine.New(engineStore{m.Svc}, m.Logger)
+	m.Svc.Values = engine.New(engine.Services{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Records: recs}, m.Logger)
 	return nil
 }
 
@@ -145,43 +144,4 @@ func currentUser() string {
 		return u
 	}
 	return "unknown"
-}
-
-// engineStore gives the engine the narrow view of the store it declares.
-type engineStore struct{ *Services }
-
-func (s engineStore) Versions(ctx context.Context) (kpi.Versions, error) {
-	return s.Records.Versions(ctx)
-}
-
-func (s engineStore) FindDefinitions(ctx context.Context) (*kpi.Definitions, error) {
-	return s.Definitions.FindDefinitions(ctx)
-}
-
-func (s engineStore) FindOrgUnits(ctx context.Context) ([]*kpi.OrgUnit, error) {
-	return s.Org.FindOrgUnits(ctx)
-}
-
-func (s engineStore) FindEmployees(ctx context.Context, f kpi.EmployeeFilter) ([]*kpi.Employee, error) {
-	return s.Org.FindEmployees(ctx, f)
-}
-
-func (s engineStore) Location(ctx context.Context) (*time.Location, error) {
-	id, err := kpi.WorkspaceIDFromContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ws, err := s.Workspaces.FindWorkspaceByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return ws.Location()
-}
-
-func (s engineStore) ScanRecords(ctx context.Context, dataset string, fn func(kpi.Record) error) error {
-	return s.Records.ScanRecords(ctx, dataset, fn)
-}
-
-func (s engineStore) RecordChanges(ctx context.Context, since int64, fn func(kpi.RecordChange) error) (int64, error) {
-	return s.Records.RecordChanges(ctx, since, fn)
 }
