@@ -70,11 +70,11 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	if db.dialect == Postgres {
 		// Serialise processes that start at once against one database.
-		c, err := db.pg.acquire(ctx)
+		c, err := db.pg.Acquire(ctx)
 		if err != nil {
 			return fmt.Errorf("migrate: connect: %w", err)
 		}
-		defer db.pg.release(c)
+		defer c.Release()
 		const lockID = 7401_2024
 		if _, err := c.Exec(ctx, `SELECT pg_advisory_lock($1)`, lockID); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 
@@ -64,6 +65,15 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 		}
 		defer w.close()
 		up := &upserter{w: w, cols: ds.Columns, seq: c.records, chunk: w.size(), keys: map[string]struct{}{}}
+		if fw, ok := w.(freshWriter); ok {
+			empty, err := fw.empty(ctx)
+			if err != nil {
+				return err
+			}
+			if empty {
+				up.fw, up.seen, up.seed = fw, map[uint64]struct{}{}, maphash.MakeSeed()
+			}
+		}
 		for {
 			recs, err := next()
 			if errors.Is(err, io.EOF) {
@@ -75,7 +85,7 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 				return err
 			}
 		}
-		if err := up.flush(ctx, &res); err != nil {
+		if err := up.finish(ctx, &res); err != nil {
 			return err
 		}
 		if err := tx.setRecordsSeq(ctx, ws, c.records); err != nil {
@@ -117,6 +127,22 @@ type chunkWriter interface {
 	close()
 }
 
+// freshWriter is a chunkWriter with a faster way to write records that
+// cannot meet an existing row.
+type freshWriter interface {
+	chunkWriter
+	// empty reports whether the dataset holds no records. The caller holds
+	// the workspace's counters lock, which every writer of records takes,
+	// so none can be added before the transaction ends.
+	empty(ctx context.Context) (bool, error)
+	// insert writes a new record, of a key not written before, buffered:
+	// errors may show at a later insert or at endInsert.
+	insert(ctx context.Context, key, owner string, seq int64, vals []byte) error
+	// endInsert waits until every inserted record is written; the writer
+	// may be used for write again after it.
+	endInsert() error
+}
+
 type upserter struct {
 	w       chunkWriter
 	cols    []kpi.Column
@@ -125,6 +151,15 @@ type upserter struct {
 	pending []pendingRecord
 	keys    map[string]struct{} // keys in pending: a chunk holds each once
 	buf     []byte
+
+	// fw is set while the call is fresh: the dataset was empty when it
+	// began and no key has come twice, so no record can conflict and each
+	// goes to fw.insert. seen holds a hash of every key so far; a repeat,
+	// or two keys of one hash, ends fresh for the rest of the call, which
+	// then takes the upsert path (correct either way, only slower).
+	fw   freshWriter
+	seen map[uint64]struct{}
+	seed maphash.Seed
 }
 
 func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, res *kpi.ImportResult) error {
@@ -136,15 +171,31 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 		if len(r.Values) != len(u.cols) {
 			return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q has %d values, want %d.", dataset, r.Key, len(r.Values), len(u.cols))
 		}
+		if u.fw != nil {
+			n := len(u.seen)
+			u.seen[maphash.String(u.seed, r.Key)] = struct{}{}
+			if len(u.seen) > n {
+				u.buf = appendVals(u.buf[:0], u.cols, r.Values)
+				u.seq++
+				if err := u.fw.insert(ctx, r.Key, r.Owner, u.seq, u.buf); err != nil {
+					return err
+				}
+				res.Created++
+				continue
+			}
+			if err := u.endFresh(); err != nil {
+				return err
+			}
+		}
 		if _, dup := u.keys[r.Key]; dup {
 			if err := u.flush(ctx, res); err != nil {
 				return err
 			}
 		}
+		u.keys[r.Key] = struct{}{}
 		u.buf = appendVals(u.buf[:0], u.cols, r.Values)
 		u.seq++
 		u.pending = append(u.pending, pendingRecord{key: r.Key, owner: r.Owner, vals: string(u.buf), seq: u.seq})
-		u.keys[r.Key] = struct{}{}
 		if len(u.pending) >= u.chunk {
 			if err := u.flush(ctx, res); err != nil {
 				return err
@@ -168,6 +219,21 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 	u.pending = u.pending[:0]
 	clear(u.keys)
 	return nil
+}
+
+// endFresh leaves the fresh path once its records are written.
+func (u *upserter) endFresh() error {
+	err := u.fw.endInsert()
+	u.fw, u.seen = nil, nil
+	return err
+}
+
+// finish writes what is pending.
+func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
+	if u.fw != nil {
+		return u.endFresh()
+	}
+	return u.flush(ctx, res)
 }
 
 // SQLite: a chunk is first inserted with ON CONFLICT DO NOTHING (changes()
@@ -270,7 +336,8 @@ func (w *sqliteChunkWriter) close() {
 
 // PostgreSQL: a chunk is copied into a temporary staging table, then moved
 // with one INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE changed;
-// RETURNING (xmax = 0) tells created rows from updated ones.
+// RETURNING (xmax = 0) tells created rows from updated ones. A fresh import
+// skips all that: its chunks stream into records through one COPY.
 
 const pgChunk = 100_000
 
@@ -278,21 +345,26 @@ type pgChunkWriter struct {
 	tx      *Tx
 	ws      int64
 	dataset string
+	staged  bool    // the staging table exists and is empty
+	copy    *pgCopy // the COPY of a fresh import, while it runs
 }
 
 func newPGChunkWriter(ctx context.Context, tx *Tx, ws int64, dataset string) (*pgChunkWriter, error) {
-	if _, err := tx.exec(ctx, `CREATE TEMPORARY TABLE IF NOT EXISTS records_stage (key text NOT NULL, owner text NOT NULL, seq bigint NOT NULL, vals text NOT NULL)`); err != nil {
-		return nil, fmt.Errorf("create staging table: %w", err)
-	}
-	if _, err := tx.exec(ctx, `TRUNCATE records_stage`); err != nil {
-		return nil, fmt.Errorf("truncate staging table: %w", err)
-	}
 	return &pgChunkWriter{tx: tx, ws: ws, dataset: dataset}, nil
 }
 
 func (w *pgChunkWriter) size() int { return pgChunk }
 
 func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord) (int, int, error) {
+	if !w.staged {
+		if _, err := w.tx.exec(ctx, `CREATE TEMPORARY TABLE IF NOT EXISTS records_stage (key text NOT NULL, owner text NOT NULL, seq bigint NOT NULL, vals text NOT NULL)`); err != nil {
+			return 0, 0, fmt.Errorf("create staging table: %w", err)
+		}
+		if _, err := w.tx.exec(ctx, `TRUNCATE records_stage`); err != nil {
+			return 0, 0, fmt.Errorf("truncate staging table: %w", err)
+		}
+		w.staged = true
+	}
 	row := make([]any, 4)
 	_, err := w.tx.pg.CopyFrom(ctx, pgx.Identifier{"records_stage"}, []string{"key", "owner", "seq", "vals"},
 		pgx.CopyFromSlice(len(recs), func(i int) ([]any, error) {
@@ -323,7 +395,135 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord) (int, i
 	return created, changed - created, nil
 }
 
-func (w *pgChunkWriter) close() {}
+func (w *pgChunkWriter) empty(ctx context.Context) (bool, error) {
+	var exists bool
+	err := w.tx.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM records WHERE workspace_id = $1 AND dataset = $2)`, w.ws, w.dataset).Scan(&exists)
+	if err != nil {
+		return false, fmt.Errorf("look for records: %w", err)
+	}
+	return !exists, nil
+}
+
+func (w *pgChunkWriter) insert(ctx context.Context, key, owner string, seq int64, vals []byte) error {
+	if w.copy == nil {
+		w.copy = startPGCopy(ctx, w.tx, w.ws, w.dataset)
+	}
+	return w.copy.add(key, owner, seq, vals)
+}
+
+func (w *pgChunkWriter) endInsert() error {
+	if w.copy == nil {
+		return nil
+	}
+	err := w.copy.end()
+	w.copy = nil
+	return err
+}
+
+// close ends a COPY still running (when the import failed; the
+// transaction is rolled back after).
+func (w *pgChunkWriter) close() { w.endInsert() }
+
+// pgCopy streams new records into the records table through one
+// pgx.CopyFrom that runs in a goroutine of its own, so the server stores one
+// batch while the caller validates and encodes the next. It holds the
+// connection until end returns; the caller must not use the transaction
+// meanwhile.
+type pgCopy struct {
+	batch   []pendingRecord // not yet handed to the COPY
+	batches chan []pendingRecord
+	done    chan struct{}
+	err     error // set before done is closed
+}
+
+const pgCopyBatch = 10_000
+
+func startPGCopy(ctx context.Context, tx *Tx, ws int64, dataset string) *pgCopy {
+	c := &pgCopy{batches: make(chan []pendingRecord, 2), done: make(chan struct{})}
+	src := &copySource{ctx: ctx, batches: c.batches, row: []any{ws, dataset, nil, nil, nil, nil}}
+	go func() {
+		defer close(c.done)
+		_, err := tx.pg.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"workspace_id", "dataset", "key", "owner", "seq", "vals"}, src)
+		if err != nil && ctx.Err() != nil {
+			err = ctx.Err() // the server's error only repeats it
+		}
+		if err != nil {
+			c.err = fmt.Errorf("copy records: %w", err)
+		}
+	}()
+	return c
+}
+
+// add queues one row, handing the batch to the COPY when it is full.
+func (c *pgCopy) add(key, owner string, seq int64, vals []byte) error {
+	c.batch = append(c.batch, pendingRecord{key: key, owner: owner, seq: seq, vals: string(vals)})
+	if len(c.batch) < pgCopyBatch {
+		return nil
+	}
+	return c.send()
+}
+
+func (c *pgCopy) send() error {
+	select {
+	case c.batches <- c.batch:
+		c.batch = make([]pendingRecord, 0, pgCopyBatch)
+		return nil
+	case <-c.done:
+		if c.err == nil {
+			return fmt.Errorf("copy records: ended early")
+		}
+		return c.err
+	}
+}
+
+// end sends the rest and waits for the COPY to store it.
+func (c *pgCopy) end() error {
+	var err error
+	if len(c.batch) > 0 {
+		err = c.send()
+	}
+	close(c.batches)
+	<-c.done
+	if err != nil {
+		return err
+	}
+	return c.err
+}
+
+// copySource is the pgx.CopyFromSource of a pgCopy: the rows of the batches
+// sent to it. It gives up when ctx is done, and the COPY fails instead of
+// ending.
+type copySource struct {
+	ctx     context.Context
+	batches chan []pendingRecord
+	cur     []pendingRecord
+	i       int   // the current row in cur
+	row     []any // workspace_id and dataset stay; the rest is set per row
+	err     error
+}
+
+func (s *copySource) Next() bool {
+	s.i++
+	for s.i >= len(s.cur) {
+		select {
+		case b, ok := <-s.batches:
+			if !ok {
+				return false
+			}
+			s.cur, s.i = b, 0
+		case <-s.ctx.Done():
+			s.err = s.ctx.Err()
+			return false
+		}
+	}
+	r := &s.cur[s.i]
+	s.row[2], s.row[3], s.row[4], s.row[5] = r.key, r.owner, r.seq, r.vals
+	return true
+}
+
+func (s *copySource) Values() ([]any, error) { return s.row, nil }
+
+func (s *copySource) Err() error { return s.err }
 
 // DeleteRecords removes records by key in one transaction, leaving a
 // tombstone with the next sequence number for each; keys not there count as

@@ -323,3 +323,125 @@ func TestWorkspaceIsolation(t *testing.T) {
 		}
 	})
 }
+
+// An import into an empty dataset takes a faster path on PostgreSQL until a
+// key comes again; the results must not show which path was taken.
+func TestRecordService_FreshImport(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		s := sqldb.NewRecordService(db)
+		batches := func(bs ...[]kpi.Record) func() ([]kpi.Record, error) {
+			return func() ([]kpi.Record, error) {
+				if len(bs) == 0 {
+					return nil, io.EOF
+				}
+				b := bs[0]
+				bs = bs[1:]
+				return b, nil
+			}
+		}
+
+		t.Run("RepeatedKey", func(t *testing.T) {
+			ctx := mustWorkspace(t, db, "repeat")
+			mustDefinitions(t, ctx, db)
+			// 20,000 records fill several COPY buffers before d2 comes again.
+			many := make([]kpi.Record, 20_000)
+			for i := range many {
+				many[i] = deal(fmtKey(5, i), "e1", "Open", int64(i))
+			}
+			res, err := s.UpsertRecordBatches(ctx, "deals", batches(
+				[]kpi.Record{deal("d1", "e1", "Open", 1), deal("d2", "e1", "Open", 2), deal("d3", "e1", "Open", 3)},
+				many,
+				[]kpi.Record{deal("d2", "e2", "Won", 20), deal("d4", "e1", "Open", 4), deal("d1", "e1", "Open", 1)},
+			))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := res, (kpi.ImportResult{Created: 20_004, Updated: 1, Unchanged: 1}); got != want {
+				t.Errorf("result = %+v, want %+v", got, want)
+			}
+			// d2 again takes 20,004, d4 20,005; the unchanged d1 leaves 20,006 unused.
+			if v, _ := s.Versions(ctx); v.Records != 20_005 {
+				t.Errorf("records version = %d, want 20005", v.Records)
+			}
+			got, err := s.FindRecords(ctx, "deals", kpi.RecordFilter{Keys: []string{"d1", "d2", "d4"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []kpi.Record{deal("d1", "e1", "Open", 1), deal("d2", "e2", "Won", 20), deal("d4", "e1", "Open", 4)}; !reflect.DeepEqual(got, want) {
+				t.Errorf("records =\n%+v\nwant\n%+v", got, want)
+			}
+			var keys []string
+			var seqs []int64
+			if _, err := s.RecordChanges(ctx, 20_002, func(c kpi.RecordChange) error {
+				keys, seqs = append(keys, c.Record.Key), append(seqs, c.Seq)
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{fmtKey(5, 19_999), "d2", "d4"}; !reflect.DeepEqual(keys, want) || !reflect.DeepEqual(seqs, []int64{20_003, 20_004, 20_005}) {
+				t.Errorf("changes after 20002 = %v at %v, want %v at [20003 20004 20005]", keys, seqs, want)
+			}
+			if n, err := s.CountRecords(ctx, "deals"); err != nil || n != 20_004 {
+				t.Errorf("count = %d, %v, want 20004", n, err)
+			}
+		})
+
+		t.Run("ErrReader", func(t *testing.T) {
+			ctx := mustWorkspace(t, db, "broken")
+			mustDefinitions(t, ctx, db)
+			many := make([]kpi.Record, 20_000)
+			for i := range many {
+				many[i] = deal(fmtKey(6, i), "e1", "Open", int64(i))
+			}
+			readErr := errors.New("line 9: bad cell")
+			next := batches(many)
+			_, err := s.UpsertRecordBatches(ctx, "deals", func() ([]kpi.Record, error) {
+				if recs, err := next(); err == nil {
+					return recs, nil
+				}
+				return nil, readErr
+			})
+			if !errors.Is(err, readErr) {
+				t.Fatalf("error = %v, want the reader's", err)
+			}
+			if n, err := s.CountRecords(ctx, "deals"); err != nil || n != 0 {
+				t.Errorf("count = %d, %v, want 0", n, err)
+			}
+			if v, _ := s.Versions(ctx); v.Records != 0 {
+				t.Errorf("records version = %d, want 0", v.Records)
+			}
+		})
+
+		t.Run("ErrCanceled", func(t *testing.T) {
+			base := mustWorkspace(t, db, "canceled")
+			mustDefinitions(t, base, db)
+			ctx, cancel := context.WithCancel(base)
+			defer cancel()
+			n := 0
+			_, err := s.UpsertRecordBatches(ctx, "deals", func() ([]kpi.Record, error) {
+				n++
+				if n > 3 {
+					return nil, io.EOF
+				}
+				if n == 2 {
+					cancel() // while the first batch is being written
+				}
+				batch := make([]kpi.Record, 10_000)
+				for i := range batch {
+					batch[i] = deal(fmtKey(n, i), "e1", "Open", int64(i))
+				}
+				return batch, nil
+			})
+			if err == nil {
+				t.Fatal("canceled import succeeded")
+			}
+			// The store is still usable and holds nothing of the import.
+			if n, err := s.CountRecords(base, "deals"); err != nil || n != 0 {
+				t.Errorf("count = %d, %v, want 0", n, err)
+			}
+			if _, err := s.UpsertRecords(base, "deals", []kpi.Record{deal("d1", "e1", "Open", 1)}); err != nil {
+				t.Errorf("import after cancel: %v", err)
+			}
+		})
+	})
+}

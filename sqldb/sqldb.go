@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -43,7 +44,7 @@ type DB struct {
 	wdb, rdb *sql.DB
 
 	// PostgreSQL.
-	pg *pgPool
+	pg *pgxpool.Pool
 }
 
 // Open connects to dsn and applies pending migrations. postgres:// and
@@ -113,17 +114,27 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 	return nil
 }
 
+// pgMaxConns caps the PostgreSQL pool unless the DSN sets pool_max_conns.
+const pgMaxConns = 16
+
 func (db *DB) openPostgres(ctx context.Context, dsn string) error {
-	cfg, err := pgx.ParseConfig(dsn)
+	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return fmt.Errorf("parse postgres dsn: %w", err)
 	}
-	db.pg = newPGPool(cfg, 16)
-	c, err := db.pg.acquire(ctx)
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = pgMaxConns
+	}
+	// The pool connects lazily: ping once so a bad DSN fails here.
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect to postgres: %w", err)
 	}
-	db.pg.release(c)
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return fmt.Errorf("connect to postgres: %w", err)
+	}
+	db.pg = pool
 	return nil
 }
 
@@ -140,7 +151,7 @@ func (db *DB) Close() error {
 		err = errors.Join(err, db.rdb.Close())
 	}
 	if db.pg != nil {
-		db.pg.close()
+		db.pg.Close() // waits for connections in use to come back
 	}
 	return err
 }
@@ -150,8 +161,7 @@ type Tx struct {
 	db  *DB
 	now time.Time
 	st  *sql.Tx
-	pg  pgx.Tx
-	pgc *pgx.Conn
+	pg  pgx.Tx // from the pool: Commit and Rollback release its connection
 }
 
 // rows is what both drivers' result sets can do.
@@ -171,20 +181,15 @@ type row interface{ Scan(dest ...any) error }
 func (db *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 	tx := &Tx{db: db, now: db.Now().UTC().Truncate(time.Microsecond)}
 	if db.dialect == Postgres {
-		c, err := db.pg.acquire(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("acquire connection: %w", err)
-		}
 		opts := pgx.TxOptions{}
 		if !write {
 			opts.AccessMode = pgx.ReadOnly
 		}
-		t, err := c.BeginTx(ctx, opts)
+		t, err := db.pg.BeginTx(ctx, opts)
 		if err != nil {
-			db.pg.release(c)
 			return nil, fmt.Errorf("begin: %w", err)
 		}
-		tx.pg, tx.pgc = t, c
+		tx.pg = t
 		return tx, nil
 	}
 	d := db.rdb
@@ -201,7 +206,6 @@ func (db *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 
 func (tx *Tx) commit(ctx context.Context) error {
 	if tx.pg != nil {
-		defer tx.db.pg.release(tx.pgc)
 		return tx.pg.Commit(ctx)
 	}
 	return tx.st.Commit()
@@ -209,12 +213,11 @@ func (tx *Tx) commit(ctx context.Context) error {
 
 func (tx *Tx) rollback() {
 	if tx.pg != nil {
-		// A rollback that cannot reach the server leaves the connection closed;
-		// release drops it.
+		// A rollback that cannot reach the server closes the connection;
+		// the pool then drops it instead of reusing it.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = tx.pg.Rollback(ctx)
-		tx.db.pg.release(tx.pgc)
 		return
 	}
 	_ = tx.st.Rollback()
