@@ -131,7 +131,10 @@ func (db *DB) Migrations(ctx context.Context) ([]Migration, error) {
 		return nil, err
 	}
 	applied := map[string]time.Time{}
-	err = db.read(ctx, func(tx *Tx) error {
+	err = db.run(ctx, true, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, strings.Replace(createMigrations, "TIMESTAMP", db.timestampType(), 1)); err != nil {
+			return err
+		}
 		rows, err := tx.query(ctx, `SELECT name, applied_at FROM migrations`)
 		if err != nil {
 			return err

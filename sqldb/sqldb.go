@@ -51,6 +51,20 @@ type DB struct {
 // postgresql:// select PostgreSQL; anything else is a SQLite file path,
 // "sqlite:PATH" or ":memory:".
 func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
+	db, err := Connect(ctx, dsn, logger)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Connect connects to dsn like Open but applies no migration: for
+// `attain migrate pending`, which only looks.
+func Connect(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -64,10 +78,6 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*DB, error) {
 		err = db.openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
 		return nil, err
 	}
 	return db, nil

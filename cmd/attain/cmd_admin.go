@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"attain/kpi"
+	"attain/sqldb"
 )
 
 func (m *Main) migrateCommand() *cobra.Command {
@@ -24,19 +25,48 @@ were applied, "pending" what opening would apply, "all" applies them.`,
 			default:
 				return kpi.Errorf(kpi.EINVALID, "Unknown migrate action %q: want list, pending or all.", args[0])
 			}
-			if err := m.open(cmd.Context()); err != nil {
-				return err
-			}
-			migs, err := m.DB.Migrations(cmd.Context())
+			dsn, err := m.dsn()
 			if err != nil {
 				return err
 			}
+			db, err := sqldb.Connect(cmd.Context(), dsn, nil)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			migs, err := db.Migrations(cmd.Context())
+			if err != nil {
+				return err
+			}
+			pending := 0
 			for _, mg := range migs {
-				if args[0] == "list" {
-					fmt.Fprintf(m.Stdout, "%s  applied %s\n", mg.Name, mg.AppliedAt.Format(time.RFC3339))
+				if !mg.Applied {
+					pending++
 				}
 			}
-			fmt.Fprintf(m.Stdout, "%d migration(s) applied; none pending.\n", len(migs))
+			switch args[0] {
+			case "list":
+				for _, mg := range migs {
+					state := "pending"
+					if mg.Applied {
+						state = "applied " + mg.AppliedAt.Format(time.RFC3339)
+					}
+					fmt.Fprintf(m.Stdout, "%s  %s\n", mg.Name, state)
+				}
+			case "pending":
+				for _, mg := range migs {
+					if !mg.Applied {
+						fmt.Fprintln(m.Stdout, mg.Name)
+					}
+				}
+				fmt.Fprintf(m.Stdout, "%d pending.\n", pending)
+			case "all":
+				db.Close()
+				if err := m.open(cmd.Context()); err != nil {
+					return err
+				}
+				fmt.Fprintf(m.Stdout, "%d migration(s) applied now; %d in all.\n", pending, len(migs))
+			}
 			return nil
 		},
 	}
