@@ -1,0 +1,773 @@
+package bonus
+
+import (
+	"fmt"
+	"strings"
+
+	"attain/kpi"
+
+	"github.com/shopspring/decimal"
+)
+
+// divPrecision is the places kept by divisions (fractions, interpolation).
+const divPrecision = 16
+
+// Eval computes the statement of plan for in. It fails with EINVALID when
+// the plan or the inputs are invalid or do not fit each other (a KPI the plan
+// needs is missing, the currencies differ, a target is 0).
+func Eval(plan *Plan, in *Inputs) (*Statement, error) {
+	if plan == nil || in == nil {
+		return nil, kpi.Errorf(kpi.EINVALID, "Evaluate a bonus plan: plan and inputs are required.")
+	}
+	if err := plan.Validate(); err != nil {
+		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	period, err := kpi.ParsePeriod(in.Period)
+	if err != nil {
+		return nil, fmt.Errorf("inputs period: %w", err)
+	}
+	if plan.Currency != "" && !strings.EqualFold(plan.Currency, in.Employee.Currency) {
+		return nil, kpi.Errorf(kpi.EINVALID, "Plan %q has amounts in %s; employee %s is paid in %s.", plan.Name, plan.Currency, in.Employee.ID, in.Employee.Currency)
+	}
+	cur := strings.ToUpper(in.Employee.Currency)
+	e := &evaluator{
+		plan:   plan,
+		in:     in,
+		period: period,
+		places: plan.Rounding.places(cur),
+		line:   plan.Rounding.scope() == PerLine,
+		attain: map[string]decimal.Decimal{},
+	}
+	e.st = &Statement{
+		Plan:     plan.Name,
+		Employee: in.Employee,
+		Period:   period,
+		Currency: cur,
+		Rounding: plan.Rounding.describe(plan.Rounding.places(cur)),
+		Places:   e.places,
+	}
+	if err := e.run(); err != nil {
+		return nil, err
+	}
+	return e.st, nil
+}
+
+type evaluator struct {
+	plan   *Plan
+	in     *Inputs
+	period kpi.Period
+	places int32
+	line   bool // round per line
+	st     *Statement
+
+	attain   map[string]decimal.Decimal // KPI → attainment in %
+	score    *decimal.Decimal
+	fraction *decimal.Decimal // active share of the period, when partial
+}
+
+func invalidf(format string, args ...any) error { return kpi.Errorf(kpi.EINVALID, format, args...) }
+
+func (e *evaluator) add(l Line) { e.st.Lines = append(e.st.Lines, l) }
+
+// money rounds a computed amount when the plan rounds per line.
+func (e *evaluator) money(d decimal.Decimal) decimal.Decimal {
+	if e.line {
+		return e.plan.Rounding.round(d, e.places)
+	}
+	return d
+}
+
+// m, p and f format money, percent and factors for rule texts.
+func (e *evaluator) m(d decimal.Decimal) string { return format(d, UnitMoney, e.places) }
+func p(d decimal.Decimal) string                { return format(d, UnitPercent, 0) }
+func f(d decimal.Decimal) string                { return format(d, UnitNumber, 0) }
+
+func money(name string, v decimal.Decimal) Value { return Value{Name: name, Value: v, Unit: UnitMoney} }
+func percent(name string, v decimal.Decimal) Value {
+	return Value{Name: name, Value: v, Unit: UnitPercent}
+}
+func number(name string, v decimal.Decimal) Value {
+	return Value{Name: name, Value: v, Unit: UnitNumber}
+}
+
+func (e *evaluator) run() error {
+	if err := e.kpis(); err != nil {
+		return err
+	}
+	if err := e.computeScore(); err != nil {
+		return err
+	}
+	if err := e.proration(); err != nil {
+		return err
+	}
+	blocked, err := e.gates()
+	if err != nil {
+		return err
+	}
+	earned := decimal.Zero
+	var parts []string
+	for _, c := range e.plan.Components {
+		var amt decimal.Decimal
+		switch c.Kind {
+		case KindBonus:
+			amt, err = e.bonus(c)
+		case KindCommission:
+			amt, err = e.commission(c)
+		default:
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		amt = e.bounds(c, amt)
+		if g, ok := blocked[c.ID]; ok {
+			e.add(Line{ID: c.ID + ".gate", Label: label(c) + ": gate " + g, Inputs: []Value{money("amount", amt)},
+				Rule: fmt.Sprintf("gate %s failed: %s is not paid", g, c.ID), Result: decimal.Zero, Unit: UnitMoney})
+			amt = decimal.Zero
+		}
+		earned = earned.Add(amt)
+		parts = append(parts, fmt.Sprintf("%s %s", c.ID, e.m(amt)))
+	}
+	e.add(Line{ID: "earned", Label: "Earned before limits", Rule: "sum of the parts: " + strings.Join(parts, " + "), Result: earned, Unit: UnitMoney})
+	earned, room := e.limits(earned)
+	e.st.Earned = earned
+	net, err := e.clawbacks(earned)
+	if err != nil {
+		return err
+	}
+	payout := e.draw(net, room)
+	if !e.line {
+		payout = e.plan.Rounding.round(payout, e.places)
+		e.st.Recovered = e.plan.Rounding.round(e.st.Recovered, e.places)
+		e.st.Earned = e.plan.Rounding.round(e.st.Earned, e.places)
+		e.st.CarryOut.DrawBalance = e.plan.Rounding.round(e.st.CarryOut.DrawBalance, e.places)
+		e.st.CarryOut.ClawbackBalance = e.plan.Rounding.round(e.st.CarryOut.ClawbackBalance, e.places)
+	}
+	e.st.Payout = e.plan.Rounding.round(payout, e.places)
+	payout = e.st.Payout
+	rule := "earned − recovered clawbacks + draw top-up − draw repaid"
+	if !e.line {
+		rule += fmt.Sprintf(", rounded %s to %d places", strings.ReplaceAll(e.plan.Rounding.mode(), "_", "-"), e.places)
+	}
+	e.add(Line{ID: "payout", Label: "Payout", Rule: rule, Result: payout, Unit: UnitMoney})
+	return nil
+}
+
+func label(c *Component) string {
+	if c.Label != "" {
+		return c.Label
+	}
+	return c.ID
+}
+
+// kpis writes a line per KPI actual and computes attainments.
+func (e *evaluator) kpis() error {
+	subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.in.Employee.ID}
+	for _, k := range e.in.KPIs {
+		l := Line{ID: "kpi." + k.KPI, Label: k.KPI, KPI: &KPIRef{KPI: k.KPI, Subject: subj, Period: e.period}}
+		l.Inputs = []Value{number("actual", k.Actual)}
+		if k.Records > 0 {
+			l.Inputs = append(l.Inputs, number("records", decimal.NewFromInt(int64(k.Records))))
+		}
+		if k.Target == nil {
+			l.Rule = "actual, no target"
+			l.Result, l.Unit = k.Actual, UnitNumber
+			e.add(l)
+			continue
+		}
+		l.Inputs = append(l.Inputs, number("target", *k.Target))
+		var a decimal.Decimal
+		if k.Direction == kpi.LowerIsBetter {
+			if !k.Actual.IsPositive() {
+				return invalidf("KPI %s is lower-is-better and its actual is %s: its attainment (target / actual) is unbounded.", k.KPI, k.Actual)
+			}
+			a = k.Target.Mul(hundred).DivRound(k.Actual, divPrecision)
+			l.Rule = fmt.Sprintf("attainment, lower is better: target / actual × 100 = %s / %s × 100", f(*k.Target), f(k.Actual))
+		} else {
+			if !k.Target.IsPositive() {
+				return invalidf("KPI %s has target %s: attainment needs a target above 0.", k.KPI, k.Target)
+			}
+			a = k.Actual.Mul(hundred).DivRound(*k.Target, divPrecision)
+			l.Rule = fmt.Sprintf("attainment: actual / target × 100 = %s / %s × 100", f(k.Actual), f(*k.Target))
+		}
+		e.attain[k.KPI] = a
+		l.Result, l.Unit = a, UnitPercent
+		e.add(l)
+	}
+	return nil
+}
+
+func (e *evaluator) computeScore() error {
+	if e.plan.Score == nil {
+		if e.in.Score != nil {
+			s := *e.in.Score
+			e.score = &s
+			e.add(Line{ID: "score", Label: "Weighted KPI score", Rule: "from the scorecard (inputs)", Result: s, Unit: UnitPercent})
+		}
+		return nil
+	}
+	total := decimal.Zero
+	var inputs []Value
+	var terms []string
+	for _, w := range e.plan.Score.KPIs {
+		a, ok := e.attain[w.KPI]
+		if !ok {
+			return invalidf("Plan %q weights KPI %s: the inputs have no actual and target for it.", e.plan.Name, w.KPI)
+		}
+		term := fmt.Sprintf("%s × %s", p(w.Weight), p(a))
+		if w.Cap != nil && a.GreaterThan(*w.Cap) {
+			a = *w.Cap
+			term = fmt.Sprintf("%s × %s (capped)", p(w.Weight), p(a))
+		}
+		inputs = append(inputs, percent(w.KPI+" attainment", a))
+		terms = append(terms, term)
+		total = total.Add(w.Weight.Mul(a).Div(hundred))
+	}
+	if e.in.Score != nil {
+		e.st.Notes = append(e.st.Notes, fmt.Sprintf("the plan weights KPIs itself; the score %s from the inputs is not used", p(*e.in.Score)))
+	}
+	e.score = &total
+	e.add(Line{ID: "score", Label: "Weighted KPI score", Inputs: inputs, Rule: "Σ weight × attainment: " + strings.Join(terms, " + "), Result: total, Unit: UnitPercent})
+	return nil
+}
+
+// proration computes the active share of the period, when partial.
+func (e *evaluator) proration() error {
+	a := e.in.Active
+	if a == nil {
+		return nil
+	}
+	var fr decimal.Decimal
+	l := Line{ID: "proration", Label: "Active share of the period", Unit: UnitFactor}
+	switch {
+	case a.Fraction != nil:
+		fr = *a.Fraction
+		l.Rule = "given"
+	case a.PeriodDays > 0:
+		act, all := decimal.NewFromInt(int64(a.ActiveDays)), decimal.NewFromInt(int64(a.PeriodDays))
+		fr = act.DivRound(all, divPrecision)
+		l.Inputs = []Value{{Name: "active days", Value: act, Unit: UnitDays}, {Name: "period days", Value: all, Unit: UnitDays}}
+		l.Rule = fmt.Sprintf("active days / period days = %d / %d", a.ActiveDays, a.PeriodDays)
+	default:
+		from, to := e.period.From, e.period.To
+		if a.From != nil && *a.From > from {
+			from = *a.From
+		}
+		if a.To != nil && *a.To < to {
+			to = *a.To
+		}
+		off := map[kpi.Date]bool{}
+		for _, d := range a.NonWorking {
+			off[d] = true
+		}
+		act := workingDays(from, to, off)
+		all := workingDays(e.period.From, e.period.To, off)
+		if all == 0 {
+			return invalidf("Period %s has no working days: proration needs some.", e.period.Label())
+		}
+		fr = decimal.NewFromInt(int64(act)).DivRound(decimal.NewFromInt(int64(all)), divPrecision)
+		l.Inputs = []Value{{Name: "active working days", Value: decimal.NewFromInt(int64(act)), Unit: UnitDays}, {Name: "period working days", Value: decimal.NewFromInt(int64(all)), Unit: UnitDays}}
+		active := "none"
+		if to >= from {
+			active = from.String() + ".." + to.String()
+		}
+		l.Rule = fmt.Sprintf("working days (Monday to Friday, less non-working days: %d listed) active %s / in %s = %d / %d", len(off), active, e.period.Label(), act, all)
+	}
+	if a.Reason != "" {
+		l.Rule += " (" + a.Reason + ")"
+	}
+	l.Result = fr
+	e.fraction = &fr
+	e.add(l)
+	return nil
+}
+
+// workingDays counts Monday to Friday in [from, to], less off.
+func workingDays(from, to kpi.Date, off map[kpi.Date]bool) int {
+	n := 0
+	for d := from; d <= to; d++ {
+		if wd := d.Weekday(); wd >= 1 && wd <= 5 && !off[d] {
+			n++
+		}
+	}
+	return n
+}
+
+// gates evaluates every gate and returns the components they block.
+func (e *evaluator) gates() (map[string]string, error) {
+	blocked := map[string]string{}
+	for _, c := range e.plan.Components {
+		if c.Kind != KindGate {
+			continue
+		}
+		var checks []string
+		ok := true
+		var inputs []Value
+		if c.KPI == "score" {
+			if e.score == nil {
+				return nil, invalidf("Gate %s checks the score: the plan weights no KPIs and the inputs have no score.", c.ID)
+			}
+			inputs = append(inputs, percent("score", *e.score))
+			if c.MinAttainment != nil {
+				pass := e.score.GreaterThanOrEqual(*c.MinAttainment)
+				ok = ok && pass
+				checks = append(checks, fmt.Sprintf("score %s ≥ %s: %s", p(*e.score), p(*c.MinAttainment), yes(pass)))
+			}
+		} else {
+			k := e.in.KPI(c.KPI)
+			if k == nil {
+				return nil, invalidf("Gate %s checks KPI %s: the inputs have no actual for it.", c.ID, c.KPI)
+			}
+			inputs = append(inputs, number(c.KPI+" actual", k.Actual))
+			if c.MinAttainment != nil {
+				a, has := e.attain[c.KPI]
+				if !has {
+					return nil, invalidf("Gate %s checks the attainment of KPI %s: the inputs give it no target.", c.ID, c.KPI)
+				}
+				inputs = append(inputs, percent(c.KPI+" attainment", a))
+				pass := a.GreaterThanOrEqual(*c.MinAttainment)
+				ok = ok && pass
+				checks = append(checks, fmt.Sprintf("attainment %s ≥ %s: %s", p(a), p(*c.MinAttainment), yes(pass)))
+			}
+			if c.MinActual != nil {
+				pass := k.Actual.GreaterThanOrEqual(*c.MinActual)
+				ok = ok && pass
+				checks = append(checks, fmt.Sprintf("actual %s ≥ %s: %s", f(k.Actual), f(*c.MinActual), yes(pass)))
+			}
+			if c.MaxActual != nil {
+				pass := k.Actual.LessThanOrEqual(*c.MaxActual)
+				ok = ok && pass
+				checks = append(checks, fmt.Sprintf("actual %s ≤ %s: %s", f(k.Actual), f(*c.MaxActual), yes(pass)))
+			}
+		}
+		targets := c.AppliesTo
+		if len(targets) == 0 {
+			for _, o := range e.plan.Components {
+				if o.Kind != KindGate {
+					targets = append(targets, o.ID)
+				}
+			}
+		}
+		res := decimal.NewFromInt(1)
+		if !ok {
+			res = decimal.Zero
+			for _, id := range targets {
+				if _, done := blocked[id]; !done {
+					blocked[id] = c.ID
+				}
+			}
+		}
+		e.add(Line{ID: c.ID, Label: fmt.Sprintf("%s: gate on %s for %s", label(c), c.KPI, strings.Join(targets, ", ")), Inputs: inputs,
+			Rule: strings.Join(checks, "; "), Result: res, Unit: UnitPass})
+	}
+	return blocked, nil
+}
+
+func yes(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func (c *Component) prorated() bool {
+	if c.Prorate != nil {
+		return *c.Prorate
+	}
+	return c.Kind == KindBonus
+}
+
+// bonus computes target × coefficient (× active share).
+func (e *evaluator) bonus(c *Component) (decimal.Decimal, error) {
+	var target decimal.Decimal
+	if c.Target != nil {
+		target = *c.Target
+	} else {
+		if e.in.Salary == nil {
+			return decimal.Zero, invalidf("Component %s is %s %% of salary: the inputs have no salary.", c.ID, c.SalaryPercent)
+		}
+		target = e.money(e.in.Salary.Mul(*c.SalaryPercent).Div(hundred))
+		e.add(Line{ID: c.ID + ".target", Label: label(c) + ": target bonus", Inputs: []Value{money("salary", *e.in.Salary), percent("salary percent", *c.SalaryPercent)},
+			Rule: fmt.Sprintf("salary × percent = %s × %s", e.m(*e.in.Salary), p(*c.SalaryPercent)), Result: target, Unit: UnitMoney})
+	}
+	coef := decimal.NewFromInt(1)
+	if co := c.Coefficient; co != nil {
+		var err error
+		if coef, err = e.coefficient(c, co); err != nil {
+			return decimal.Zero, err
+		}
+	}
+	amt := target.Mul(coef)
+	rule := fmt.Sprintf("target × coefficient = %s × %s", e.m(target), f(coef))
+	inputs := []Value{money("target", target), {Name: "coefficient", Value: coef, Unit: UnitFactor}}
+	if e.fraction != nil && c.prorated() {
+		amt = amt.Mul(*e.fraction)
+		rule = fmt.Sprintf("target × coefficient × active share = %s × %s × %s", e.m(target), f(coef), f(*e.fraction))
+		inputs = append(inputs, Value{Name: "active share", Value: *e.fraction, Unit: UnitFactor})
+	}
+	amt = e.money(amt)
+	e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: inputs, Rule: rule, Result: amt, Unit: UnitMoney})
+	return amt, nil
+}
+
+// attainmentOf returns the attainment a coefficient or tier basis reads.
+func (e *evaluator) attainmentOf(c *Component, of string) (decimal.Decimal, error) {
+	if of == "" || of == "score" {
+		if e.score == nil {
+			return decimal.Zero, invalidf("Component %s reads the score: the plan weights no KPIs and the inputs have no score.", c.ID)
+		}
+		return *e.score, nil
+	}
+	a, ok := e.attain[of]
+	if !ok {
+		return decimal.Zero, invalidf("Component %s reads the attainment of KPI %s: the inputs have no actual and target for it.", c.ID, of)
+	}
+	return a, nil
+}
+
+func (e *evaluator) coefficient(c *Component, co *Coefficient) (decimal.Decimal, error) {
+	of := co.Of
+	if of == "" {
+		of = "score"
+	}
+	a, err := e.attainmentOf(c, of)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	var coef decimal.Decimal
+	var rule string
+	if len(co.Scale) > 0 {
+		coef, rule = scaleAt(co.Scale, a)
+	} else {
+		coef, rule = curveAt(co.Curve, a)
+	}
+	if coef.IsNegative() {
+		coef, rule = decimal.Zero, rule+"; not below 0"
+	}
+	if co.Max != nil && coef.GreaterThan(*co.Max) {
+		coef, rule = *co.Max, rule+fmt.Sprintf("; capped at the maximum %s", f(*co.Max))
+	}
+	e.add(Line{ID: c.ID + ".coefficient", Label: label(c) + ": coefficient", Inputs: []Value{percent(of, a)}, Rule: rule, Result: coef, Unit: UnitFactor})
+	return coef, nil
+}
+
+// scaleAt reads a scale table at attainment a; rows are [from, to).
+func scaleAt(rows []ScaleRow, a decimal.Decimal) (decimal.Decimal, string) {
+	if first := rows[0]; first.From != nil && a.LessThan(*first.From) {
+		return decimal.Zero, fmt.Sprintf("%s is below the first row (from %s): 0", p(a), p(*first.From))
+	}
+	for i, r := range rows {
+		if r.To != nil && a.GreaterThanOrEqual(*r.To) && i < len(rows)-1 {
+			continue
+		}
+		x := a
+		over := ""
+		if r.To != nil && a.GreaterThanOrEqual(*r.To) {
+			x = *r.To // above a closed last row: its value at To
+			over = fmt.Sprintf("%s is at or above the last row's end %s: value at %s; ", p(a), p(*r.To), p(*r.To))
+		}
+		return rowAt(i, r, x, over)
+	}
+	return decimal.Zero, "no row" // unreachable for a valid scale
+}
+
+func rowName(i int, r ScaleRow) string {
+	from, to := "−∞", "∞"
+	if r.From != nil {
+		from = p(*r.From)
+	}
+	if r.To != nil {
+		to = p(*r.To)
+	}
+	return fmt.Sprintf("row %d [%s, %s)", i+1, from, to)
+}
+
+func rowAt(i int, r ScaleRow, x decimal.Decimal, prefix string) (decimal.Decimal, string) {
+	name := prefix + rowName(i, r)
+	switch {
+	case r.ToCoefficient != nil:
+		span := r.To.Sub(*r.From)
+		v := r.Coefficient.Add(r.ToCoefficient.Sub(r.Coefficient).Mul(x.Sub(*r.From)).DivRound(span, divPrecision))
+		return v, fmt.Sprintf("%s, linear %s to %s: %s + (%s − %s) × (%s − %s) / (%s − %s)", name, f(r.Coefficient), f(*r.ToCoefficient),
+			f(r.Coefficient), f(*r.ToCoefficient), f(r.Coefficient), f(x), f(*r.From), f(*r.To), f(*r.From))
+	case r.Slope != nil:
+		v := r.Coefficient.Add(r.Slope.Mul(x.Sub(*r.From)).Div(hundred))
+		kind := "accelerator"
+		if r.Slope.LessThan(decimal.NewFromInt(1)) {
+			kind = "decelerator"
+		}
+		return v, fmt.Sprintf("%s, %s %s× on the excess: %s + %s × (%s − %s) / 100", name, kind, f(*r.Slope), f(r.Coefficient), f(*r.Slope), f(x), f(*r.From))
+	}
+	return r.Coefficient, fmt.Sprintf("%s: %s", name, f(r.Coefficient))
+}
+
+// curveAt reads a payout curve at attainment a.
+func curveAt(cv *Curve, a decimal.Decimal) (decimal.Decimal, string) {
+	pts := cv.Points
+	if a.LessThan(pts[0][0]) {
+		return cv.Below, fmt.Sprintf("%s is below the first point %s: %s", p(a), p(pts[0][0]), f(cv.Below))
+	}
+	for i := 0; i+1 < len(pts); i++ {
+		x0, y0, x1, y1 := pts[i][0], pts[i][1], pts[i+1][0], pts[i+1][1]
+		if a.GreaterThanOrEqual(x1) {
+			continue
+		}
+		v := y0.Add(y1.Sub(y0).Mul(a.Sub(x0)).DivRound(x1.Sub(x0), divPrecision))
+		return v, fmt.Sprintf("between points (%s, %s) and (%s, %s): %s + (%s − %s) × (%s − %s) / (%s − %s)",
+			p(x0), f(y0), p(x1), f(y1), f(y0), f(y1), f(y0), f(a), f(x0), f(x1), f(x0))
+	}
+	last := pts[len(pts)-1]
+	v := last[1].Add(cv.AboveSlope.Mul(a.Sub(last[0])).Div(hundred))
+	if cv.AboveSlope.IsZero() {
+		return v, fmt.Sprintf("at or above the last point (%s, %s): %s", p(last[0]), f(last[1]), f(v))
+	}
+	return v, fmt.Sprintf("above the last point (%s, %s), slope %s: %s + %s × (%s − %s) / 100", p(last[0]), f(last[1]), f(cv.AboveSlope),
+		f(last[1]), f(cv.AboveSlope), f(a), f(last[0]))
+}
+
+// commission pays a rate on a KPI's value, flat or by tiers.
+func (e *evaluator) commission(c *Component) (decimal.Decimal, error) {
+	k := e.in.KPI(c.KPI)
+	if k == nil {
+		return decimal.Zero, invalidf("Commission %s pays on KPI %s: the inputs have no actual for it.", c.ID, c.KPI)
+	}
+	v := k.Actual
+	if v.IsNegative() {
+		v = decimal.Zero
+	}
+	if c.Rate != nil {
+		amt := e.money(v.Mul(*c.Rate).Div(hundred))
+		e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v), percent("rate", *c.Rate)},
+			Rule: fmt.Sprintf("flat rate: %s × %s", e.m(v), p(*c.Rate)), Result: amt, Unit: UnitMoney})
+		return e.prorate(c, amt), nil
+	}
+	// Tier bounds, in value.
+	scale := decimal.NewFromInt(1)
+	basis := ""
+	if c.Basis == "attainment" {
+		if k.Target == nil || !k.Target.IsPositive() {
+			return decimal.Zero, invalidf("Commission %s has tiers in %% of target: KPI %s has no target above 0.", c.ID, c.KPI)
+		}
+		scale = k.Target.Div(hundred)
+		basis = fmt.Sprintf(" (tiers in %% of target %s)", f(*k.Target))
+	}
+	bound := func(d decimal.Decimal) decimal.Decimal { return d.Mul(scale) }
+	tierName := func(i int, t Tier) string {
+		if c.Basis == "attainment" {
+			if t.To == nil {
+				return fmt.Sprintf("tier %d (%s and above = %s and above)", i+1, p(t.From), f(bound(t.From)))
+			}
+			return fmt.Sprintf("tier %d (%s–%s = %s–%s)", i+1, p(t.From), p(*t.To), f(bound(t.From)), f(bound(*t.To)))
+		}
+		if t.To == nil {
+			return fmt.Sprintf("tier %d (%s and above)", i+1, f(t.From))
+		}
+		return fmt.Sprintf("tier %d (%s–%s)", i+1, f(t.From), f(*t.To))
+	}
+	if c.Method == Retroactive {
+		for i, t := range c.Tiers {
+			if t.To != nil && v.GreaterThanOrEqual(bound(*t.To)) {
+				continue
+			}
+			amt := e.money(v.Mul(t.Rate).Div(hundred))
+			e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v), percent("rate", t.Rate)},
+				Rule:   fmt.Sprintf("%s reached%s, at %s retroactive on the whole value: %s × %s", tierName(i, t), basis, p(t.Rate), e.m(v), p(t.Rate)),
+				Result: amt, Unit: UnitMoney})
+			return e.prorate(c, amt), nil
+		}
+	}
+	total := decimal.Zero
+	var parts []string
+	for i, t := range c.Tiers {
+		lo := bound(t.From)
+		if v.LessThanOrEqual(lo) && i > 0 {
+			break
+		}
+		hi := v
+		if t.To != nil && bound(*t.To).LessThan(v) {
+			hi = bound(*t.To)
+		}
+		slice := hi.Sub(lo)
+		if slice.IsNegative() {
+			slice = decimal.Zero
+		}
+		amt := e.money(slice.Mul(t.Rate).Div(hundred))
+		e.add(Line{ID: fmt.Sprintf("%s.tier%d", c.ID, i+1), Label: label(c) + ": " + tierName(i, t), Inputs: []Value{money("slice", slice), percent("rate", t.Rate)},
+			Rule: fmt.Sprintf("%s%s at %s marginal: %s × %s", tierName(i, t), basis, p(t.Rate), e.m(slice), p(t.Rate)), Result: amt, Unit: UnitMoney})
+		total = total.Add(amt)
+		parts = append(parts, e.m(amt))
+	}
+	e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v)}, Rule: "sum of the tiers: " + strings.Join(parts, " + "), Result: total, Unit: UnitMoney})
+	return e.prorate(c, total), nil
+}
+
+func (e *evaluator) prorate(c *Component, amt decimal.Decimal) decimal.Decimal {
+	if e.fraction == nil || !c.prorated() {
+		return amt
+	}
+	out := e.money(amt.Mul(*e.fraction))
+	e.add(Line{ID: c.ID + ".prorated", Label: label(c) + ": prorated", Inputs: []Value{money("amount", amt), {Name: "active share", Value: *e.fraction, Unit: UnitFactor}},
+		Rule: fmt.Sprintf("amount × active share = %s × %s", e.m(amt), f(*e.fraction)), Result: out, Unit: UnitMoney})
+	return out
+}
+
+// bounds applies a component's floor and cap.
+func (e *evaluator) bounds(c *Component, amt decimal.Decimal) decimal.Decimal {
+	if c.Floor != nil {
+		out := decimal.Max(amt, *c.Floor)
+		e.add(Line{ID: c.ID + ".floor", Label: label(c) + ": floor", Inputs: []Value{money("amount", amt), money("floor", *c.Floor)},
+			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(amt), e.m(*c.Floor)), Result: out, Unit: UnitMoney})
+		amt = out
+	}
+	if c.Cap != nil {
+		out := decimal.Min(amt, *c.Cap)
+		e.add(Line{ID: c.ID + ".cap", Label: label(c) + ": cap", Inputs: []Value{money("amount", amt), money("cap", *c.Cap)},
+			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(amt), e.m(*c.Cap)), Result: out, Unit: UnitMoney})
+		amt = out
+	}
+	return amt
+}
+
+// limits applies the plan's floor, period cap and year cap. room is what
+// the payout may reach at most (nil: no cap).
+func (e *evaluator) limits(earned decimal.Decimal) (decimal.Decimal, *decimal.Decimal) {
+	l := e.plan.Limits
+	var room *decimal.Decimal
+	if l.Floor != nil {
+		out := decimal.Max(earned, *l.Floor)
+		e.add(Line{ID: "limit.floor", Label: "Floor per period", Inputs: []Value{money("earned", earned), money("floor", *l.Floor)},
+			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(earned), e.m(*l.Floor)), Result: out, Unit: UnitMoney})
+		earned = out
+	}
+	if l.PeriodCap != nil {
+		out := decimal.Min(earned, *l.PeriodCap)
+		e.add(Line{ID: "limit.period_cap", Label: "Cap per period", Inputs: []Value{money("earned", earned), money("cap", *l.PeriodCap)},
+			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(earned), e.m(*l.PeriodCap)), Result: out, Unit: UnitMoney})
+		earned = out
+		c := *l.PeriodCap
+		room = &c
+	}
+	if l.YearCap != nil {
+		left := decimal.Max(decimal.Zero, l.YearCap.Sub(e.in.YTDPaid))
+		out := decimal.Min(earned, left)
+		e.add(Line{ID: "limit.year_cap", Label: "Cap per year", Inputs: []Value{money("earned", earned), money("year cap", *l.YearCap), money("paid this year", e.in.YTDPaid)},
+			Rule: fmt.Sprintf("at most what the year cap leaves: min(%s, %s − %s)", e.m(earned), e.m(*l.YearCap), e.m(e.in.YTDPaid)), Result: out, Unit: UnitMoney})
+		earned = out
+		if room == nil || left.LessThan(*room) {
+			room = &left
+		}
+	}
+	return earned, room
+}
+
+// clawbacks recovers pay on reversed records from this period's earnings;
+// what earnings cannot cover is carried out.
+func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
+	due := decimal.Zero
+	cb := e.plan.Clawback
+	for _, r := range e.in.Reversed {
+		var ref *KPIRef
+		if r.KPI != "" {
+			ref = &KPIRef{KPI: r.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.in.Employee.ID}, Period: e.period}
+		}
+		l := Line{ID: "clawback." + r.Key, Label: "Clawback: " + r.Key, KPI: ref, Inputs: []Value{money("paid", r.Paid)}, Unit: UnitMoney}
+		if r.Reason != "" {
+			l.Label += " (" + r.Reason + ")"
+		}
+		days := -1
+		if r.DaysStayed != nil {
+			days = *r.DaysStayed
+		} else if r.Won != nil && r.ReversedOn != nil {
+			days = int(*r.ReversedOn - *r.Won)
+		}
+		if days >= 0 {
+			l.Inputs = append(l.Inputs, Value{Name: "days stayed", Value: decimal.NewFromInt(int64(days)), Unit: UnitDays})
+		}
+		var rec decimal.Decimal
+		switch {
+		case cb == nil:
+			l.Rule = "the plan has no clawback: nothing recovered"
+		case cb.WindowDays > 0 && days >= cb.WindowDays:
+			l.Inputs = append(l.Inputs, Value{Name: "window", Value: decimal.NewFromInt(int64(cb.WindowDays)), Unit: UnitDays})
+			l.Rule = fmt.Sprintf("reversed after the %d-day window: nothing recovered", cb.WindowDays)
+		case cb.Method == ClawProrated:
+			if days < 0 {
+				return decimal.Zero, invalidf("Reversed record %s: a prorated clawback needs days_stayed, or won and reversed dates.", r.Key)
+			}
+			w := decimal.NewFromInt(int64(cb.WindowDays))
+			l.Inputs = append(l.Inputs, Value{Name: "window", Value: w, Unit: UnitDays})
+			rec = e.money(r.Paid.Mul(w.Sub(decimal.NewFromInt(int64(days)))).DivRound(w, divPrecision))
+			l.Rule = fmt.Sprintf("prorated: paid × (window − days stayed) / window = %s × (%d − %d) / %d", e.m(r.Paid), cb.WindowDays, days, cb.WindowDays)
+		default:
+			rec = r.Paid
+			l.Rule = "full: what was paid on the record"
+			if cb.WindowDays > 0 && days < 0 {
+				l.Rule += " (no dates given: taken as within the window)"
+			}
+		}
+		// Never more than was paid on the record.
+		rec = decimal.Min(decimal.Max(rec, decimal.Zero), r.Paid)
+		l.Result = rec.Neg()
+		e.add(l)
+		due = due.Add(rec)
+	}
+	if b := e.in.CarryIn.ClawbackBalance; b.IsPositive() {
+		e.add(Line{ID: "clawback.carried_in", Label: "Clawbacks not yet recovered", Rule: "carried in from the last statement", Result: b.Neg(), Unit: UnitMoney})
+		due = due.Add(b)
+	}
+	if due.IsZero() {
+		return earned, nil
+	}
+	rec := decimal.Min(due, decimal.Max(earned, decimal.Zero))
+	e.st.Recovered = rec
+	e.st.CarryOut.ClawbackBalance = due.Sub(rec)
+	e.add(Line{ID: "clawback.recovered", Label: "Clawbacks recovered now", Inputs: []Value{money("due", due), money("earned", earned)},
+		Rule: fmt.Sprintf("at most this period's earnings: min(%s, %s); %s carried out", e.m(due), e.m(earned), e.m(due.Sub(rec))), Result: rec.Neg(), Unit: UnitMoney})
+	return earned.Sub(rec), nil
+}
+
+// draw applies the draw and the draw balance to net earnings. room bounds
+// the top-up: a draw never lifts the payout above a cap.
+func (e *evaluator) draw(net decimal.Decimal, room *decimal.Decimal) decimal.Decimal {
+	d := e.plan.Draw
+	bal := e.in.CarryIn.DrawBalance
+	e.st.CarryOut.DrawBalance = bal
+	if d == nil && bal.IsZero() {
+		return net
+	}
+	amount := decimal.Zero
+	if d != nil {
+		amount = d.Amount
+	}
+	if net.LessThan(amount) {
+		top := amount.Sub(net)
+		rule := fmt.Sprintf("earnings below the draw: %s − %s", e.m(amount), e.m(net))
+		if room != nil && net.Add(top).GreaterThan(*room) {
+			top = decimal.Max(decimal.Zero, room.Sub(net))
+			rule += fmt.Sprintf(", limited by the cap to %s", e.m(top))
+		}
+		kind := "non-recoverable (a guarantee, not repaid)"
+		if d != nil && d.Recoverable {
+			kind = "recoverable (added to the balance owed)"
+			e.st.CarryOut.DrawBalance = bal.Add(top)
+		}
+		e.add(Line{ID: "draw.topup", Label: "Draw top-up, " + kind, Inputs: []Value{money("draw", amount), money("earnings", net), money("balance owed", bal)},
+			Rule: rule, Result: top, Unit: UnitMoney})
+		return net.Add(top)
+	}
+	if !bal.IsPositive() {
+		return net
+	}
+	repay := decimal.Min(bal, net.Sub(amount))
+	rule := fmt.Sprintf("repaid from earnings above the draw: min(balance %s, %s − %s)", e.m(bal), e.m(net), e.m(amount))
+	if d == nil {
+		rule = fmt.Sprintf("repaid from earnings: min(balance %s, %s)", e.m(bal), e.m(net))
+	}
+	e.st.CarryOut.DrawBalance = bal.Sub(repay)
+	e.add(Line{ID: "draw.repaid", Label: "Draw balance repaid", Inputs: []Value{money("draw", amount), money("earnings", net), money("balance owed", bal)},
+		Rule: rule + fmt.Sprintf("; %s still owed", e.m(bal.Sub(repay))), Result: repay.Neg(), Unit: UnitMoney})
+	return net.Sub(repay)
+}

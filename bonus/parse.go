@@ -1,0 +1,171 @@
+package bonus
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"attain/kpi"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ParsePlan reads and validates a PLAN.yaml. file names the file in errors:
+// an EINVALID *kpi.Error with a kpi.Problem per problem (file, line, the
+// path in the file as Column, reason). Unknown fields are errors.
+func ParsePlan(file string, data []byte) (*Plan, error) {
+	var p Plan
+	pos, err := decodeStrict(file, data, &p)
+	if err != nil {
+		return nil, err
+	}
+	if err := validatePlan(&p, file, pos); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// ParseInputs reads and validates an INPUTS.yaml, reporting problems like
+// ParsePlan.
+func ParseInputs(file string, data []byte) (*Inputs, error) {
+	var in Inputs
+	pos, err := decodeStrict(file, data, &in)
+	if err != nil {
+		return nil, err
+	}
+	if err := validateInputs(&in, file, pos); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// decodeStrict decodes data into v, refusing unknown fields, and returns
+// the line of every path in the file.
+func decodeStrict(file string, data []byte, v any) (lines, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(file, data, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Invalid %s: the file is empty.", nameOr(file)), Details: []kpi.Problem{{File: file, Reason: "empty file"}}}
+		}
+		return nil, yamlError(file, data, err)
+	}
+	pos := lines{}
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		pos.walk("", root.Content[0])
+	}
+	return pos, nil
+}
+
+func nameOr(file string) string {
+	if file == "" {
+		return "input"
+	}
+	return file
+}
+
+// lines maps paths in a file (components[1].tiers[0].to) to lines.
+type lines map[path]int
+
+func (l lines) walk(at path, n *yaml.Node) {
+	l[at] = n.Line
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			fat := at.field(k.Value)
+			l.walk(fat, v)
+			line := k.Line
+			if v.Kind == yaml.ScalarNode {
+				line = v.Line
+			}
+			l[fat] = line
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			l.walk(at.index(i), c)
+		}
+	}
+}
+
+// line returns the line of at, or of the nearest enclosing path in the
+// file; 0 if unknown.
+func (l lines) line(at path) int {
+	if l == nil {
+		return 0
+	}
+	for {
+		if n, ok := l[at]; ok {
+			return n
+		}
+		s := string(at)
+		i := strings.LastIndexAny(s, ".[")
+		if i <= 0 {
+			return 0
+		}
+		at = path(s[:i])
+	}
+}
+
+var quoted = regexp.MustCompile(`"((?:[^"\\]|\\.)+)"`)
+
+// lineOfQuoted finds the line of the first quoted value of an error that
+// came without one (a value's own UnmarshalText error, like a bad date).
+func lineOfQuoted(data []byte, reason string) int {
+	sm := quoted.FindStringSubmatch(reason)
+	if sm == nil {
+		return 0
+	}
+	v, err := strconv.Unquote(`"` + sm[1] + `"`)
+	if err != nil {
+		return 0
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, v) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type .*$`)
+)
+
+// yamlError turns a yaml syntax or type error into an EINVALID *kpi.Error
+// with a problem per line (as config does for attain.yaml).
+func yamlError(file string, data []byte, err error) error {
+	var msgs []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{err.Error()}
+	}
+	var probs []kpi.Problem
+	for _, m := range msgs {
+		p := kpi.Problem{File: file, Reason: strings.TrimPrefix(m, "yaml: ")}
+		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			p.Line, _ = strconv.Atoi(sm[1])
+			p.Reason = sm[2]
+		}
+		if sm := unknownField.FindStringSubmatch(p.Reason); sm != nil {
+			p.Reason = fmt.Sprintf("unknown field %q", sm[1])
+		}
+		if p.Line == 0 {
+			p.Line = lineOfQuoted(data, p.Reason)
+		}
+		probs = append(probs, p)
+	}
+	c := &checker{file: file, probs: probs}
+	return c.err("input")
+}
