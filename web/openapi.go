@@ -183,5 +183,11 @@ var schemas = map[string]any{
 		"records":   map[string]any{"type": "array", "items": obj(nil, map[string]any{"key": str, "owner": str, "date": date, "value": decimal, "fields": map[string]any{"type": "object"}})},
 		"truncated": boolean,
 	}),
-	"AuditEntry": obj(nil, map[string]any{"id": integer, "at": map[string]any{"type": "string", "format": "date-time"}, "actor": str, "action": str, "entity": str, "entity_id": str, "old": str, "new": str, "reason": str}),
+	"BonusEval": obj([]string{"plan", "inputs"}, map[string]any{
+		"plan": map[string]any{"type": "string", "description": "PLAN.yaml text (see docs/bonus.md)"}, "inputs": map[string]any{"type": "string", "description": "INPUTS.yaml text"},
+		"changes": map[string]any{"type": "array", "items": obj([]string{"kpi"}, map[string]any{"kpi": str, "add": decimal, "set": decimal})},
+	}),
+	"BonusResult": obj([]string{"statement"}, map[string]any{"statement": schemaRef("Statement"), "what_if": schemaRef("Statement")}),
+	"Statement":   map[string]any{"type": "object", "description": "every line of the calculation: inputs, the rule applied and the result (see docs/bonus.md)"},
+	"AuditEntry":  obj(nil, map[string]any{"id": integer, "at": map[string]any{"type": "string", "format": "date-time"}, "actor": str, "action": str, "entity": str, "entity_id": str, "old": str, "new": str, "reason": str}),
 }

@@ -59,6 +59,7 @@ func (s *Server) routes() []route {
 			param("period", "query", "2017-06, 2017-Q2, 2017-W22, 2017, 2017-06-03 or 2017-06-01..2017-06-21 (required)."),
 			param("limit", "query", "Records listed at most (default 1000)."),
 		}, resp: "Explanation"}},
+		{"POST", "/api/v1/bonus/eval", false, s.evalBonus, opDoc{tag: "bonus", summary: "Compute a bonus statement from a plan and one employee's inputs (YAML), with optional what-if changes", body: "BonusEval", resp: "BonusResult"}},
 		{"GET", "/api/v1/audit", false, s.listAudit, opDoc{tag: "audit", summary: "Audit trail, newest first", params: []paramDoc{
 			param("entity", "query", "kpi, dataset, org_unit, employee, records."),
 			param("entity_id", "query", "The entity's id or name."),

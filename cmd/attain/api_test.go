@@ -233,3 +233,22 @@ func decode(t *testing.T, s string, v any) {
 		t.Fatalf("decode %s: %v", s, err)
 	}
 }
+
+func TestAPIBonusEval(t *testing.T) {
+	acme, _ := newTestAPI(t)
+	plan := `{name: flat, currency: EUR, components: [{id: commission, kind: commission, kpi: won_value, rate: 10}]}`
+	inputs := `{employee: {id: ann, currency: EUR}, period: 2017-06, kpis: [{kpi: won_value, actual: 1234.56}]}`
+	body, _ := json.Marshal(map[string]any{"plan": plan, "inputs": inputs, "changes": []map[string]string{{"kpi": "won_value", "add": "1000"}}})
+	var got struct {
+		Statement struct{ Payout string }
+		WhatIf    struct{ Payout string } `json:"what_if"`
+	}
+	out := acme.must("POST", "/api/v1/bonus/eval", "", string(body), 200)
+	decode(t, out, &got)
+	if got.Statement.Payout != "123.46" || got.WhatIf.Payout != "223.46" {
+		t.Errorf("payouts = %s, what-if %s; want 123.46 and 223.46:\n%s", got.Statement.Payout, got.WhatIf.Payout, out)
+	}
+	if status, out := acme.do("POST", "/api/v1/bonus/eval", "", `{"plan": "{name: x, components: [{kind: nope}]}", "inputs": ""}`); status != 400 {
+		t.Errorf("bad plan = %d %s", status, out)
+	}
+}

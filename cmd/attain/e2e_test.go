@@ -260,3 +260,19 @@ func mustJSON(t *testing.T, s string, v any) {
 		t.Fatalf("decode %q...: %v", s[:min(len(s), 200)], err)
 	}
 }
+
+// TestBonusEvalCLI runs `attain bonus eval` on the bonus package's worked
+// cases: the binary must print exactly their golden statements.
+func TestBonusEvalCLI(t *testing.T) {
+	for _, name := range []string{"ae_monthly", "capped", "clawback"} {
+		dir := "../../bonus/testdata/"
+		got := attain(t, t.TempDir(), "bonus", "eval", "--plan", dir+name+".plan.yaml", "--inputs", dir+name+".inputs.yaml")
+		want, err := os.ReadFile(dir + name + ".golden.txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s: statement differs from %s.golden.txt:\n%s", name, name, got)
+		}
+	}
+}
