@@ -1,0 +1,189 @@
+package kpi
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// LevelBasis says where a scorecard item's threshold, target and stretch
+// levels come from.
+type LevelBasis string
+
+const (
+	// LevelsFixed: Threshold, Target and Stretch are values of the KPI
+	// (8, 10 and 12 won deals), the same for everyone on the template.
+	LevelsFixed LevelBasis = "fixed"
+	// LevelsPlan: the target is the subject's own planned target for the
+	// period (a Target); Threshold and Stretch are percentages of it (80
+	// and 120). Target must be left zero.
+	LevelsPlan LevelBasis = "plan"
+)
+
+// CurveKind names how a scorecard item turns an actual into a score.
+type CurveKind string
+
+const (
+	// CurveLinear scores 50 at the threshold, 100 at the target and 150 at
+	// the stretch level, linear in the actual value in between, 0 worse
+	// than the threshold and 150 beyond the stretch level.
+	CurveLinear CurveKind = "linear"
+	// CurveSteps scores by a table on achievement %: the score of the
+	// highest step reached, 0 below the first step.
+	CurveSteps CurveKind = "steps"
+	// CurveCapped scores the achievement % itself, 0 worse than the
+	// threshold and at most Cap.
+	CurveCapped CurveKind = "capped"
+)
+
+// DefaultCap is the highest score of a capped curve whose Cap is zero.
+const DefaultCap = 150
+
+// Step is one row of a step table: from Achievement % up, the item scores
+// Score.
+type Step struct {
+	Achievement decimal.Decimal `json:"achievement" yaml:"achievement"`
+	Score       decimal.Decimal `json:"score" yaml:"score"`
+}
+
+// Curve is a scoring curve. The zero Curve is linear.
+type Curve struct {
+	Kind  CurveKind       `json:"kind,omitempty" yaml:"kind,omitempty"`
+	Steps []Step          `json:"steps,omitempty" yaml:"steps,omitempty"` // steps: ascending achievement
+	Cap   decimal.Decimal `json:"cap,omitzero" yaml:"cap,omitempty"`      // capped: highest score; zero means DefaultCap
+}
+
+// MissingRule says how an item without an actual (a null value: an average
+// of no records) counts in the weighted total.
+type MissingRule string
+
+const (
+	// MissingExclude leaves the item out and scales the total up to the
+	// weights that were scored. The default.
+	MissingExclude MissingRule = "exclude"
+	// MissingZero scores the item 0.
+	MissingZero MissingRule = "zero"
+)
+
+// ScorecardItem is one KPI of a scorecard template.
+type ScorecardItem struct {
+	KPI       string          `json:"kpi" yaml:"kpi"`
+	Weight    decimal.Decimal `json:"weight" yaml:"weight"` // percent; a template's weights add up to exactly 100
+	Basis     LevelBasis      `json:"basis" yaml:"basis"`
+	Threshold decimal.Decimal `json:"threshold" yaml:"threshold"`
+	Target    decimal.Decimal `json:"target,omitzero" yaml:"target,omitempty"` // LevelsFixed only
+	Stretch   decimal.Decimal `json:"stretch" yaml:"stretch"`
+	Curve     Curve           `json:"curve,omitzero" yaml:"curve,omitempty"`
+}
+
+// ScorecardTemplate is the KPI matrix of a position: which KPIs count, how
+// much, and how each is scored. Scoring is in package score.
+type ScorecardTemplate struct {
+	Name     string          `json:"name" yaml:"name"`
+	Position string          `json:"position" yaml:"position"`
+	Missing  MissingRule     `json:"missing,omitempty" yaml:"missing,omitempty"` // "" means MissingExclude
+	Items    []ScorecardItem `json:"items" yaml:"items"`
+}
+
+// Validate checks t on its own and against the KPIs of defs (when defs is
+// not nil): weights are positive and add up to exactly 100, every KPI exists
+// once, levels are ordered the KPI's better way round (threshold, then
+// target, then stretch), and curves are well formed. It reports every
+// problem at once in an EINVALID *Error.
+func (t *ScorecardTemplate) Validate(defs *Definitions) error {
+	var probs []Problem
+	bad := func(col, value, format string, args ...any) {
+		probs = append(probs, Problem{Column: col, Value: value, Reason: fmt.Sprintf(format, args...)})
+	}
+	if t.Name == "" {
+		bad("name", "", "a template needs a name")
+	}
+	if t.Position == "" {
+		bad("position", "", "a template belongs to a position")
+	}
+	switch t.Missing {
+	case "", MissingExclude, MissingZero:
+	default:
+		bad("missing", string(t.Missing), "want exclude or zero")
+	}
+	if len(t.Items) == 0 {
+		bad("items", "", "a template needs at least one KPI")
+	}
+	hundred := decimal.NewFromInt(100)
+	seen := map[string]bool{}
+	sum := decimal.Zero
+	for i, it := range t.Items {
+		col := func(f string) string { return fmt.Sprintf("items[%d].%s", i, f) }
+		dir := HigherIsBetter
+		switch {
+		case it.KPI == "":
+			bad(col("kpi"), "", "missing KPI name")
+		case seen[it.KPI]:
+			bad(col("kpi"), it.KPI, "KPI is listed twice")
+		case defs != nil && defs.KPI(it.KPI) == nil:
+			bad(col("kpi"), it.KPI, "unknown KPI")
+		case defs != nil:
+			dir = defs.KPI(it.KPI).Direction
+		}
+		seen[it.KPI] = true
+		if !it.Weight.IsPositive() {
+			bad(col("weight"), it.Weight.String(), "weight must be more than 0")
+		}
+		sum = sum.Add(it.Weight)
+
+		lo, mid, hi := it.Threshold, it.Target, it.Stretch
+		switch it.Basis {
+		case LevelsFixed:
+		case LevelsPlan:
+			if !it.Target.IsZero() {
+				bad(col("target"), it.Target.String(), "with basis plan the target is the subject's own; leave it out")
+			}
+			mid = hundred
+			if it.Threshold.IsNegative() || it.Stretch.IsNegative() {
+				bad(col("threshold"), it.Threshold.String()+"/"+it.Stretch.String(), "percentages of the target cannot be negative")
+			}
+		default:
+			bad(col("basis"), string(it.Basis), "want fixed or plan")
+		}
+		ordered := lo.LessThan(mid) && mid.LessThan(hi)
+		order := "threshold < target < stretch"
+		if dir == LowerIsBetter {
+			ordered = lo.GreaterThan(mid) && mid.GreaterThan(hi)
+			order = "threshold > target > stretch (lower is better)"
+		}
+		if !ordered {
+			bad(col("threshold"), fmt.Sprintf("%s/%s/%s", lo, mid, hi), "levels must be ordered %s", order)
+		}
+
+		switch it.Curve.Kind {
+		case "", CurveLinear, CurveCapped:
+			if len(it.Curve.Steps) > 0 {
+				bad(col("curve.steps"), "", "steps belong to a steps curve")
+			}
+			if it.Curve.Cap.IsNegative() {
+				bad(col("curve.cap"), it.Curve.Cap.String(), "cap cannot be negative")
+			}
+		case CurveSteps:
+			if len(it.Curve.Steps) == 0 {
+				bad(col("curve.steps"), "", "a steps curve needs at least one step")
+			}
+			for j, s := range it.Curve.Steps {
+				if j > 0 && !s.Achievement.GreaterThan(it.Curve.Steps[j-1].Achievement) {
+					bad(fmt.Sprintf("items[%d].curve.steps[%d].achievement", i, j), s.Achievement.String(), "steps must ascend")
+				}
+				if s.Score.IsNegative() {
+					bad(fmt.Sprintf("items[%d].curve.steps[%d].score", i, j), s.Score.String(), "score cannot be negative")
+				}
+			}
+		default:
+			bad(col("curve.kind"), string(it.Curve.Kind), "want linear, steps or capped")
+		}
+	}
+	if len(t.Items) > 0 && !sum.Equal(hundred) {
+		bad("items.weight", sum.String(), "weights add up to %s, want exactly 100", sum)
+	}
+	if len(probs) > 0 {
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("Scorecard template %q is invalid: %d problems.", t.Name, len(probs)), Details: probs}
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+package score
+
+import (
+	"fmt"
+	"math/big"
+	"slices"
+
+	"github.com/shopspring/decimal"
+
+	"attain/kpi"
+)
+
+// Change compares a value with an earlier one.
+type Change struct {
+	Base  kpi.Period      `json:"base"` // the earlier period
+	From  decimal.Decimal `json:"from"`
+	To    decimal.Decimal `json:"to"`
+	Null  bool            `json:"null,omitempty"` // one of the two values is missing
+	Delta decimal.Decimal `json:"delta"`          // To − From
+	// Pct is Delta / |From| × 100, rounded half to even to 2 places; Null
+	// when From is 0 (or the change is Null).
+	Pct     decimal.Decimal `json:"pct"`
+	PctNull bool            `json:"pct_null,omitempty"`
+	// Worse is set when To is worse than From in the KPI's better
+	// direction: lower for higher-is-better, higher for lower-is-better.
+	Worse bool   `json:"worse,omitempty"`
+	Note  string `json:"note,omitempty"`
+}
+
+// ProgressOptions tune ProgressOf.
+type ProgressOptions struct {
+	Direction kpi.Direction
+	// N is how many periods, up to and including the newest, the slope is
+	// fitted over; 0 means 6.
+	N int
+	// Thresholds are the threshold levels per period, for the "fell below
+	// threshold" flag; a period without one is not judged.
+	Thresholds map[kpi.Period]decimal.Decimal
+}
+
+// Progress is how one KPI of one subject has moved up to its newest period.
+type Progress struct {
+	KPI     string          `json:"kpi"`
+	Subject kpi.Subject     `json:"subject"`
+	Period  kpi.Period      `json:"period"` // the newest period of the series
+	Value   decimal.Decimal `json:"value"`
+	Null    bool            `json:"null,omitempty"`
+
+	VsPrevious Change `json:"vs_previous"`
+	VsLastYear Change `json:"vs_last_year"`
+
+	// Slope is the least-squares slope of the values over the last N
+	// periods, in the KPI's unit per period, from the exact fraction
+	// rounded half to even to 4 places; Null with fewer than 2 values.
+	Slope        decimal.Decimal `json:"slope"`
+	SlopeNull    bool            `json:"slope_null,omitempty"`
+	SlopePeriods int             `json:"slope_periods"` // values the slope is fitted to
+
+	// DeclineStreak counts the consecutive period-on-period declines (in
+	// the better direction) that end at the newest period; a missing
+	// value ends the streak. Declining is DeclineStreak >= 3.
+	DeclineStreak int  `json:"decline_streak"`
+	Declining     bool `json:"declining,omitempty"`
+	// FellBelowThreshold: the newest value is worse than its period's
+	// threshold and the previous period's was at or better than its own.
+	FellBelowThreshold bool `json:"fell_below_threshold,omitempty"`
+}
+
+// ProgressOf reads s up to its newest period (the latest period in it). Its
+// earlier periods are found by date, so gaps are seen as missing values.
+func ProgressOf(s Series, o ProgressOptions) (Progress, error) {
+	if len(s.Values) == 0 {
+		return Progress{}, kpi.Errorf(kpi.EINVALID, "No values of %s for %s to show progress.", s.KPI, s.Subject)
+	}
+	n := o.N
+	if n == 0 {
+		n = 6
+	}
+	if n < 2 {
+		return Progress{}, kpi.Errorf(kpi.EINVALID, "A slope needs at least 2 periods, not %d.", n)
+	}
+	newest := slices.MaxFunc(s.Values, func(a, b kpi.KPIValue) int { return int(a.Period.From) - int(b.Period.From) })
+	sign := 1
+	if o.Direction == kpi.LowerIsBetter {
+		sign = -1
+	}
+	pr := Progress{KPI: s.KPI, Subject: s.Subject, Period: newest.Period, Value: newest.Value, Null: newest.Null}
+
+	change := func(base kpi.Period, note string) Change {
+		c := Change{Base: base, To: newest.Value, Note: note}
+		old, ok := s.find(base)
+		if !ok || newest.Null {
+			c.Null, c.PctNull = true, true
+			return c
+		}
+		c.From = old.Value
+		c.Delta = newest.Value.Sub(old.Value)
+		c.Worse = sign*c.Delta.Sign() < 0
+		if old.Value.IsZero() {
+			c.PctNull = true
+			c.Note = "previous value is 0: no percentage"
+		} else {
+			c.Pct = roundRat(new(big.Rat).Mul(ratio(c.Delta, old.Value.Abs()), big.NewRat(100, 1)), 2)
+		}
+		return c
+	}
+	pr.VsPrevious = change(Previous(newest.Period), "")
+	pr.VsLastYear = change(LastYear(newest.Period))
+
+	// Least squares over x = 0..n-1, oldest first, skipping missing values.
+	var xs []int64
+	var ys []*big.Rat
+	for i, per := range window(newest.Period.Next(), n) {
+		if v, ok := s.find(per); ok {
+			xs = append(xs, int64(i))
+			ys = append(ys, rat(v.Value))
+		}
+	}
+	pr.SlopePeriods = len(xs)
+	if slope := leastSquares(xs, ys); slope != nil {
+		pr.Slope = roundRat(slope, 4)
+	} else {
+		pr.SlopeNull = true
+	}
+
+	// Decline streak, walking back from the newest period.
+	cur := newest
+	for !cur.Null {
+		prev, ok := s.find(Previous(cur.Period))
+		if !ok || sign*cur.Value.Cmp(prev.Value) >= 0 {
+			break
+		}
+		pr.DeclineStreak++
+		cur = prev
+	}
+	pr.Declining = pr.DeclineStreak >= 3
+
+	if prev, ok := s.find(Previous(newest.Period)); ok && !newest.Null {
+		t1, ok1 := o.Thresholds[newest.Period]
+		t0, ok0 := o.Thresholds[prev.Period]
+		pr.FellBelowThreshold = ok1 && ok0 && sign*newest.Value.Cmp(t1) < 0 && sign*prev.Value.Cmp(t0) >= 0
+	}
+	return pr, nil
+}
+
+// leastSquares returns the exact slope (kΣxy − ΣxΣy) / (kΣx² − (Σx)²), or
+// nil with fewer than two points.
+func leastSquares(xs []int64, ys []*big.Rat) *big.Rat {
+	k := int64(len(xs))
+	if k < 2 {
+		return nil
+	}
+	var sx, sxx int64
+	sy, sxy := new(big.Rat), new(big.Rat)
+	for i, x := range xs {
+		sx += x
+		sxx += x * x
+		sy.Add(sy, ys[i])
+		sxy.Add(sxy, new(big.Rat).Mul(big.NewRat(x, 1), ys[i]))
+	}
+	num := new(big.Rat).Sub(new(big.Rat).Mul(big.NewRat(k, 1), sxy), new(big.Rat).Mul(big.NewRat(sx, 1), sy))
+	den := big.NewRat(k*sxx-sx*sx, 1)
+	return num.Quo(num, den)
+}
+
+func (c Change) String() string {
+	if c.Null {
+		return "no comparison"
+	}
+	s := fmt.Sprintf("%s → %s (%s", c.From, c.To, c.Delta)
+	if !c.PctNull {
+		s += fmt.Sprintf(", %s %%", fixed(c.Pct, 2))
+	}
+	return s + ")"
+}
