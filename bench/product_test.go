@@ -7,8 +7,10 @@ package bench_test
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,6 +22,8 @@ import (
 	"attain/kpi"
 	"attain/kpitest"
 	"attain/sqldb"
+
+	_ "modernc.org/sqlite"
 )
 
 func benchRecords() int {
@@ -255,4 +259,77 @@ func TestProductPath(t *testing.T) {
 	if len(vals) != len(gen.Definitions().KPIs) {
 		t.Fatalf("%d values, want one per KPI", len(vals))
 	}
+}
+
+// BenchmarkImportReferenceSQLite is the plain-SQL reference for
+// BenchmarkImportCSV/sqlite, in the same run: the same CSV file read with
+// encoding/csv and inserted, unvalidated, into a plain typed table with one
+// prepared INSERT per row in one transaction. Reports records/s.
+func BenchmarkImportReferenceSQLite(b *testing.B) {
+	c := gen.DefaultConfig(benchRecords())
+	path := writeCSV(b, c)
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		db, err := sql.Open("sqlite", "file:"+filepath.Join(b.TempDir(), "ref.db")+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, q := range gen.Schema(gen.SQLite) {
+			if _, err := db.Exec(q); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		n, err := plainImport(db, path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != c.Records {
+			b.Fatalf("inserted %d, want %d", n, c.Records)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(c.Records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+func plainImport(db *sql.DB, path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.ReuseRecord = true
+	if _, err := r.Read(); err != nil { // header
+		return 0, err
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	ins, err := tx.Prepare(`INSERT INTO deals VALUES (?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return n, err
+		}
+		var closeDate any
+		if row[5] != "" {
+			closeDate = row[5]
+		}
+		if _, err := ins.Exec(row[0], row[1], row[2], row[3], row[4], closeDate); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, tx.Commit()
 }
