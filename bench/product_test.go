@@ -88,7 +88,7 @@ func newWorkspace(tb testing.TB, db *sqldb.DB, c gen.Config) services {
 	ctx = kpi.NewContextWithWorkspace(ctx, ws.ID)
 	s := services{ctx: ctx, org: sqldb.NewOrgService(db), records: sqldb.NewRecordService(db)}
 	defs := sqldb.NewDefinitionService(db)
-	if _, err := defs.ApplyDefinitions(ctx, gen.Definitions(), false); err != nil {
+	if _, err := defs.ApplyDefinitions(ctx, gen.Definitions(), kpi.ApplyOptions{}); err != nil {
 		tb.Fatal(err)
 	}
 	org := gen.Org(c)

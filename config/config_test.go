@@ -1,12 +1,16 @@
 package config_test
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"attain/config"
 	"attain/kpi"
@@ -197,6 +201,98 @@ func TestValidate(t *testing.T) {
 		{"WrongYAMLType", "type: money,", "type: money, scale: two,", []string{
 			"14 : cannot unmarshal !!str `two` into int",
 		}},
+
+		// calendar
+		{"UnknownWeekday", "weekend: [saturday, sunday]", "weekend: [saturday, sundy]", []string{
+			"69 calendar.weekend[1]: unknown weekday: want monday, tuesday, wednesday, thursday, friday, saturday or sunday",
+		}},
+		{"WeekdayTwice", "weekend: [saturday, sunday]", "weekend: [saturday, Saturday]", []string{
+			"69 calendar.weekend[1]: weekday listed twice",
+		}},
+		{"HolidayNotADate", "{date: 2017-12-26,", "{date: 2017-12-32,", []string{
+			"72 calendar.holidays[1].date: not a date: want YYYY-MM-DD",
+		}},
+		{"HolidayTwice", "{date: 2017-12-26,", "{date: 2017-12-25,", []string{
+			"72 calendar.holidays[1].date: holiday listed twice",
+		}},
+
+		// scorecards
+		{"ScorecardName", "name: sales-agent", "name: Sales Agent", []string{
+			"74 scorecards[Sales Agent].name: scorecard name must be lower case letters, digits, _ and -, starting with a letter",
+		}},
+		{"ScorecardNameTwice", "targets:\n", "  - {name: sales-agent, position: lead, items: [{kpi: won_deals, weight: 100, basis: fixed, threshold: 1, target: 2, stretch: 3}]}\ntargets:\n", []string{
+			"81 scorecards[sales-agent].name: duplicate scorecard name",
+		}},
+		{"ScorecardPositionTwice", "targets:\n", "  - {name: agent-2, position: sales agent, items: [{kpi: won_deals, weight: 100, basis: fixed, threshold: 1, target: 2, stretch: 3}]}\ntargets:\n", []string{
+			"81 scorecards[agent-2].position: position already has scorecard sales-agent",
+		}},
+		{"ScorecardNoPosition", "    position: sales agent\n", "", []string{
+			"74 scorecards[sales-agent].position: a template belongs to a position",
+		}},
+		{"ScorecardKPITwice", "{kpi: revenue, weight: 30,", "{kpi: won_deals, weight: 30,", []string{
+			"79 scorecards[sales-agent].items[1].kpi: KPI is listed twice",
+		}},
+		{"ScorecardLevelRequired", "threshold: 8, target: 10,", "target: 10,", []string{
+			"78 scorecards[sales-agent].items[0].threshold: threshold is required",
+		}},
+		{"ScorecardMissingRule", "missing: exclude", "missing: skip", []string{
+			"76 scorecards[sales-agent].missing: want exclude or zero",
+		}},
+		{"ScorecardWeights", "weight: 40,", "weight: 45,", []string{
+			"77 scorecards[sales-agent].items.weight: weights add up to 105, want exactly 100",
+		}},
+		{"ScorecardUnknownKPI", "{kpi: won_deals,", "{kpi: deals_won,", []string{
+			"78 scorecards[sales-agent].items[0].kpi: unknown KPI",
+		}},
+		{"ScorecardNotANumber", "weight: 30, basis: plan", "weight: thirty, basis: plan", []string{
+			"77 scorecards[sales-agent].items.weight: weights add up to 70, want exactly 100",
+			"79 scorecards[sales-agent].items[1].weight: not a number",
+			"79 scorecards[sales-agent].items[1].weight: weight must be more than 0",
+		}},
+		{"ScorecardLevelsLowerIsBetter", "threshold: 30, target: 21, stretch: 14", "threshold: 14, target: 21, stretch: 30", []string{
+			"80 scorecards[sales-agent].items[2].threshold: levels must be ordered threshold > target > stretch (lower is better)",
+		}},
+		{"ScorecardPlanWithTarget", "basis: plan, threshold: 80,", "basis: plan, threshold: 80, target: 100,", []string{
+			"79 scorecards[sales-agent].items[1].target: with basis plan the target is the subject's own; leave it out",
+		}},
+		{"ScorecardCurveKind", "kind: capped", "kind: expo", []string{
+			"79 scorecards[sales-agent].items[1].curve.kind: want linear, steps or capped",
+		}},
+		{"ScorecardStepsAscend", "{achievement: 100, score: 100}", "{achievement: 70, score: 100}", []string{
+			"80 scorecards[sales-agent].items[2].curve.steps[1].achievement: steps must ascend",
+		}},
+
+		// targets
+		{"TargetNoKPI", "{kpi: revenue, period: 2017-06", "{period: 2017-06", []string{
+			"82 targets[0].kpi: kpi is required",
+		}},
+		{"TargetUnknownKPI", "{kpi: revenue, period: 2017-06", "{kpi: income, period: 2017-06", []string{
+			"82 targets[0].kpi: no such KPI",
+		}},
+		{"TargetNoSubject", "unit: north, ", "", []string{
+			"82 targets[0]: a target needs a unit or an employee",
+		}},
+		{"TargetUnitAndEmployee", "employee: E042", "unit: north, employee: E042", []string{
+			"83 targets[1].employee: a target is for a unit or an employee, not both",
+		}},
+		{"TargetBadPeriod", "period: 2017-Q3", "period: 2017-Q5", []string{
+			"83 targets[1].period: not a period: want 2026-06-03, 2026-W22, 2026-06, 2026-Q2, 2026 or 2026-06-01..2026-06-21",
+		}},
+		{"TargetNoPeriod", "period: 2017-Q3, ", "", []string{
+			"83 targets[1].period: period is required",
+		}},
+		{"TargetValueNotExact", "value: 50000}", `value: "50,000"}`, []string{
+			`82 targets[0].value: not an exact decimal number`,
+		}},
+		{"TargetValueNotANumber", "value: 50000}", "value: 5e4x}", []string{
+			"82 targets[0].value: not an exact decimal number",
+		}},
+		{"TargetNoValue", ", value: 50000}", "}", []string{
+			"82 targets[0].value: value is required",
+		}},
+		{"TargetTwice", "value: 12000.00}\n", "value: 12000.00}\n  - {kpi: revenue, period: 2017-07-01..2017-09-30, employee: E042, value: 1}\n", []string{
+			"84 targets[2]: same KPI, subject and period as targets[1]",
+		}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			src := readExample(t)
@@ -271,7 +367,188 @@ func TestMarshalRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(again, defs) {
 		t.Errorf("round trip changed the definitions:\n%s", out)
 	}
-	if want := "- {name: close_value, type: money, scale: 2, non_negative: true}"; !strings.Contains(string(out), want) {
-		t.Errorf("output has no %q:\n%s", want, out)
+	for _, want := range []string{
+		"- {name: close_value, type: money, scale: 2, non_negative: true}",
+		"weekend: [saturday, sunday]",
+		"- {date: 2017-12-25, name: Christmas Day}",
+		"- {kpi: revenue, weight: 30, basis: plan, threshold: 80, stretch: 120, curve: {kind: capped, cap: 150}}",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output has no %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	f, err := config.LoadFile("attain.yaml", []byte(readExample(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := f.Definitions
+
+	cal := defs.Calendar
+	if cal == nil {
+		t.Fatal("no calendar")
+	}
+	if got, want := cal.Weekend, []time.Weekday{time.Saturday, time.Sunday}; !slices.Equal(got, want) {
+		t.Errorf("weekend = %v, want %v", got, want)
+	}
+	if got, want := cal.Holidays, []kpi.Holiday{{Date: kpi.NewDate(2017, 12, 25), Name: "Christmas Day"}, {Date: kpi.NewDate(2017, 12, 26), Name: "Boxing Day"}}; !slices.Equal(got, want) {
+		t.Errorf("holidays = %v, want %v", got, want)
+	}
+
+	sc := defs.Scorecard("sales agent")
+	if sc == nil || sc.Name != "sales-agent" || sc.Missing != kpi.MissingExclude || len(sc.Items) != 3 {
+		t.Fatalf("scorecard = %+v", sc)
+	}
+	if it := sc.Items[1]; it.Basis != kpi.LevelsPlan || it.Curve.Kind != kpi.CurveCapped || !it.Curve.Cap.Equal(decimal.NewFromInt(150)) || !it.Target.IsZero() {
+		t.Errorf("items[1] = %+v", it)
+	}
+	steps := sc.Items[2].Curve.Steps
+	if got, want := fmt.Sprint(steps), "[{80 50} {100 100}]"; got != want {
+		t.Errorf("steps = %s, want %s", got, want)
+	}
+
+	var got []string
+	for _, in := range f.Targets {
+		got = append(got, fmt.Sprintf("%s %s %s..%s %s %s", in.KPI, in.Subject, in.Period.From, in.Period.To, in.Period.Grain, in.Value.StringFixed(2)))
+	}
+	want := []string{
+		"revenue unit:north 2017-06-01..2017-06-30 month 50000.00",
+		"revenue employee:E042 2017-07-01..2017-09-30 quarter 12000.00",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("targets\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+
+	// Load returns the same definitions and rejects nothing LoadFile accepts.
+	defs2, err := config.Load("attain.yaml", []byte(readExample(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(defs2, defs) {
+		t.Error("Load and LoadFile read different definitions")
+	}
+}
+
+// TestLoadFile_Exact reads numbers as written, never through a float.
+func TestLoadFile_Exact(t *testing.T) {
+	src := strings.Replace(readExample(t), "value: 50000}", "value: 0.30000000000000000001}", 1)
+	src = strings.Replace(src, "weight: 40,", "weight: 33.3333333333333333333,", 1)
+	src = strings.Replace(src, "weight: 30, basis: plan", "weight: 36.6666666666666666667, basis: plan", 1)
+	f, err := config.LoadFile("attain.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.Targets[0].Value.String(), "0.30000000000000000001"; got != want {
+		t.Errorf("value = %s, want %s", got, want)
+	}
+	if got, want := f.Definitions.Scorecards[0].Items[0].Weight.String(), "33.3333333333333333333"; got != want {
+		t.Errorf("weight = %s, want %s", got, want)
+	}
+}
+
+func TestLoadFile_Calendar(t *testing.T) {
+	base := "kpis:\n  - {name: n, direction: higher, formula: \"1\"}\n"
+	for _, tt := range []struct {
+		name, src string
+		want      *kpi.Calendar
+	}{
+		{"Absent", "", nil},
+		{"DefaultWeekend", "calendar:\n  holidays: [{date: 2026-01-01}]\n", &kpi.Calendar{Holidays: []kpi.Holiday{{Date: kpi.NewDate(2026, 1, 1)}}}},
+		{"NoWeekend", "calendar:\n  weekend: []\n", &kpi.Calendar{Weekend: []time.Weekday{}}},
+		{"FridaySaturday", "calendar:\n  weekend: [Friday, saturday]\n", &kpi.Calendar{Weekend: []time.Weekday{time.Friday, time.Saturday}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := config.LoadFile("a.yaml", []byte(base+tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.Definitions.Calendar; !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("calendar = %#v, want %#v", got, tt.want)
+			}
+			// Written and read back, the calendar stays the same: nil
+			// weekend (the default) and empty weekend (none) included.
+			out, err := config.Marshal(f.Definitions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := config.Load("out.yaml", out)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, out)
+			}
+			if got := again.Calendar; !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("written and read: calendar = %#v, want %#v\n%s", got, tt.want, out)
+			}
+		})
+	}
+}
+
+// TestLoadFile_AllAtOnce reports problems of every section in one error,
+// in line order, reading errors (a weekday, a number) included.
+func TestLoadFile_AllAtOnce(t *testing.T) {
+	src := `kpis:
+  - {name: n, direction: sideways, formula: "1"}
+targets:
+  - {kpi: nope, period: 2026-06, unit: u, value: 1}
+calendar:
+  weekend: [caturday]
+scorecards:
+  - name: s
+    position: p
+    items:
+      - {kpi: n, weight: x, basis: fixed, threshold: 1, target: 2, stretch: 3}
+`
+	_, err := config.LoadFile("a.yaml", []byte(src))
+	var got []string
+	for _, p := range kpi.ErrorDetails(err) {
+		got = append(got, fmt.Sprintf("%d %s", p.Line, p.Column))
+	}
+	want := []string{
+		"2 kpis[n].direction",
+		"4 targets[0].kpi",
+		"6 calendar.weekend[0]",
+		"10 scorecards[s].items.weight",
+		"11 scorecards[s].items[0].weight",
+		"11 scorecards[s].items[0].weight",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n  %s\nwant\n  %s\n%v", strings.Join(got, "\n  "), strings.Join(want, "\n  "), err)
+	}
+	// Parse alone stops at what it cannot read.
+	_, _, err = config.Parse("a.yaml", []byte(src))
+	if got, want := len(kpi.ErrorDetails(err)), 2; got != want {
+		t.Errorf("Parse: %d problems, want %d: %v", got, want, err)
+	}
+}
+
+// TestValidateAPI_Scorecards validates scorecards and a calendar that came
+// as JSON: no lines, paths only.
+func TestValidateAPI_Scorecards(t *testing.T) {
+	item := func(k string, w int64) kpi.ScorecardItem {
+		return kpi.ScorecardItem{KPI: k, Weight: decimal.NewFromInt(w), Basis: kpi.LevelsFixed, Threshold: decimal.NewFromInt(1), Target: decimal.NewFromInt(2), Stretch: decimal.NewFromInt(3)}
+	}
+	defs := &kpi.Definitions{
+		KPIs: []*kpi.KPI{{Name: "a", Direction: kpi.HigherIsBetter, Formula: "1"}},
+		Scorecards: []*kpi.ScorecardTemplate{
+			{Name: "one", Position: "rep", Items: []kpi.ScorecardItem{item("a", 100)}},
+			{Name: "two", Position: "rep", Items: []kpi.ScorecardItem{item("a", 50), item("b", 50)}},
+		},
+		Calendar: &kpi.Calendar{Weekend: []time.Weekday{time.Sunday, 9, time.Sunday}, Holidays: []kpi.Holiday{{Date: 1}, {Date: 1}}},
+	}
+	err := config.Validate(defs, "", nil)
+	var got []string
+	for _, p := range kpi.ErrorDetails(err) {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`column calendar.weekend[1] value "9": unknown weekday`,
+		`column calendar.weekend[2] value "sunday": weekday listed twice`,
+		`column calendar.holidays[1].date value "1970-01-02": holiday listed twice`,
+		`column scorecards[two].position value "rep": position already has scorecard one`,
+		`column scorecards[two].items[1].kpi value "b": unknown KPI`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }

@@ -20,14 +20,23 @@ import (
 
 // document is the top level of an attain.yaml.
 type document struct {
-	Datasets []*kpi.Dataset `yaml:"datasets"`
-	KPIs     []*kpi.KPI     `yaml:"kpis"`
+	Datasets   []*kpi.Dataset  `yaml:"datasets"`
+	KPIs       []*kpi.KPI      `yaml:"kpis"`
+	Calendar   *calendarDoc    `yaml:"calendar,omitempty"`
+	Scorecards []*scorecardDoc `yaml:"scorecards,omitempty"`
+	Targets    []*targetDoc    `yaml:"targets,omitempty"`
 }
 
 // Positions maps things in the file to lines, for error messages.
 type Positions struct {
 	datasets []item
 	kpis     []item
+
+	// The nodes of the calendar, of each scorecard and of each target:
+	// lineAt finds a field's line by its path.
+	calendar   *yaml.Node
+	scorecards []*yaml.Node
+	targets    []*yaml.Node
 }
 
 // item is one dataset, column or KPI of the file: its line, the lines of
@@ -103,30 +112,57 @@ func (p *Positions) column(i, j int, field string) int {
 }
 
 // Parse reads an attain.yaml. file names the file in errors. Unknown fields
-// are errors. It does not validate the definitions: see Validate and Load.
+// and values that cannot be read (a weekday, a date, a number) are errors.
+// It does not validate the definitions: see Validate and Load. The targets
+// section is read by LoadFile.
 func Parse(file string, data []byte) (*kpi.Definitions, *Positions, error) {
+	p, err := parse(file, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(p.probs) > 0 {
+		return nil, nil, invalid(file, p.probs)
+	}
+	return p.defs, p.pos, nil
+}
+
+// parsed is a file read but not validated: probs are the values that could
+// not be read, reported by LoadFile with the rest.
+type parsed struct {
+	defs    *kpi.Definitions
+	targets []*targetDoc
+	pos     *Positions
+	probs   []kpi.Problem
+}
+
+func parse(file string, data []byte) (*parsed, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, nil, yamlError(file, err)
+		return nil, yamlError(file, err)
 	}
 	var doc document
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, nil, yamlError(file, err)
+		return nil, yamlError(file, err)
 	}
 	defs := &kpi.Definitions{Datasets: doc.Datasets, KPIs: doc.KPIs}
 	for i, ds := range defs.Datasets {
 		if ds == nil {
-			return nil, nil, invalid(file, []kpi.Problem{{File: file, Column: fmt.Sprintf("datasets[%d]", i), Reason: "empty dataset"}})
+			return nil, invalid(file, []kpi.Problem{{File: file, Column: fmt.Sprintf("datasets[%d]", i), Reason: "empty dataset"}})
 		}
 	}
 	for i, k := range defs.KPIs {
 		if k == nil {
-			return nil, nil, invalid(file, []kpi.Problem{{File: file, Column: fmt.Sprintf("kpis[%d]", i), Reason: "empty KPI"}})
+			return nil, invalid(file, []kpi.Problem{{File: file, Column: fmt.Sprintf("kpis[%d]", i), Reason: "empty KPI"}})
 		}
 	}
-	return defs, positions(&root), nil
+	p := &parsed{defs: defs, targets: doc.Targets, pos: positions(&root)}
+	r := &validator{file: file, pos: p.pos}
+	defs.Calendar = r.readCalendar(doc.Calendar)
+	defs.Scorecards = r.readScorecards(doc.Scorecards)
+	p.probs = r.probs
+	return p, nil
 }
 
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
@@ -195,13 +231,19 @@ func positions(root *yaml.Node) *Positions {
 			for _, n := range seq(kv[1]) {
 				p.kpis = append(p.kpis, itemOf(n))
 			}
+		case "calendar":
+			p.calendar = kv[1]
+		case "scorecards":
+			p.scorecards = seq(kv[1])
+		case "targets":
+			p.targets = seq(kv[1])
 		}
 	}
 	return p
 }
 
 func pairs(n *yaml.Node) [][2]*yaml.Node {
-	if n.Kind != yaml.MappingNode {
+	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
 	var kvs [][2]*yaml.Node
@@ -212,7 +254,7 @@ func pairs(n *yaml.Node) [][2]*yaml.Node {
 }
 
 func seq(n *yaml.Node) []*yaml.Node {
-	if n.Kind != yaml.SequenceNode {
+	if n == nil || n.Kind != yaml.SequenceNode {
 		return nil
 	}
 	return n.Content
@@ -233,25 +275,44 @@ func itemOf(n *yaml.Node) item {
 	return it
 }
 
-// Marshal writes definitions as an attain.yaml, columns one per line.
+// Marshal writes definitions as an attain.yaml: columns, scorecard items
+// and holidays one per line.
 func Marshal(defs *kpi.Definitions) ([]byte, error) {
+	doc := document{
+		Datasets:   defs.Datasets,
+		KPIs:       defs.KPIs,
+		Calendar:   calendarDocOf(defs.Calendar),
+		Scorecards: scorecardDocsOf(defs.Scorecards),
+	}
 	var n yaml.Node
-	if err := n.Encode(document{Datasets: defs.Datasets, KPIs: defs.KPIs}); err != nil {
+	if err := n.Encode(doc); err != nil {
 		return nil, fmt.Errorf("encode definitions: %w", err)
 	}
-	for _, kv := range pairs(&n) {
-		if kv[0].Value != "datasets" {
-			continue
-		}
-		for _, ds := range seq(kv[1]) {
-			for _, f := range pairs(ds) {
-				if f[0].Value == "columns" {
-					for _, c := range seq(f[1]) {
-						c.Style = yaml.FlowStyle
-					}
-				}
+	// field returns the value of a field of a mapping, or nil.
+	field := func(m *yaml.Node, name string) *yaml.Node {
+		for _, kv := range pairs(m) {
+			if kv[0].Value == name {
+				return kv[1]
 			}
 		}
+		return nil
+	}
+	onePerLine := func(list *yaml.Node) {
+		for _, c := range seq(list) {
+			c.Style = yaml.FlowStyle
+		}
+	}
+	for _, ds := range seq(field(&n, "datasets")) {
+		onePerLine(field(ds, "columns"))
+	}
+	if cal := field(&n, "calendar"); cal != nil {
+		if w := field(cal, "weekend"); w != nil {
+			w.Style = yaml.FlowStyle
+		}
+		onePerLine(field(cal, "holidays"))
+	}
+	for _, sc := range seq(field(&n, "scorecards")) {
+		onePerLine(field(sc, "items"))
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)

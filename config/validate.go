@@ -12,18 +12,41 @@ import (
 	"attain/kpi"
 )
 
+// File is what an attain.yaml holds: the definitions, and the targets it
+// sets. Targets are not definitions: they have a history and are set
+// through a kpi.TargetService, not swapped in with the definitions.
+type File struct {
+	Definitions *kpi.Definitions
+	Targets     []kpi.TargetInput
+}
+
 // Load parses an attain.yaml, fills defaults (see SetDefaults) and
-// validates it.
+// validates it, targets included, and returns its definitions.
 func Load(file string, data []byte) (*kpi.Definitions, error) {
-	defs, pos, err := Parse(file, data)
+	f, err := LoadFile(file, data)
 	if err != nil {
 		return nil, err
 	}
-	SetDefaults(defs)
-	if err := Validate(defs, file, pos); err != nil {
+	return f.Definitions, nil
+}
+
+// LoadFile parses an attain.yaml, fills defaults and validates the whole
+// file: the definitions (see Validate) and the targets (the KPI exists,
+// exactly one of unit and employee, a period, an exact decimal value, each
+// target once). Every problem is reported at once, in line order.
+func LoadFile(file string, data []byte) (*File, error) {
+	p, err := parse(file, data)
+	if err != nil {
 		return nil, err
 	}
-	return defs, nil
+	SetDefaults(p.defs)
+	v := &validator{file: file, pos: p.pos, probs: p.probs}
+	v.definitions(p.defs)
+	targets := v.targets(p.defs, p.targets)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	return &File{Definitions: p.defs, Targets: targets}, nil
 }
 
 // SetDefaults fills what a definition may leave out: a money column's scale
@@ -88,23 +111,38 @@ func label(name string, i int) string {
 // Details list every problem, or nil.
 func Validate(defs *kpi.Definitions, file string, pos *Positions) error {
 	v := &validator{file: file, pos: pos}
+	v.definitions(defs)
+	return v.err()
+}
+
+func (v *validator) definitions(defs *kpi.Definitions) {
 	seen := map[string]bool{}
 	for i, ds := range defs.Datasets {
 		path := fmt.Sprintf("datasets[%s]", label(ds.Name, i))
-		v.name(pos.dataset(i, "name"), path+".name", ds.Name, "dataset", seen)
+		v.name(v.pos.dataset(i, "name"), path+".name", ds.Name, "dataset", seen)
 		v.dataset(i, ds, path)
 	}
 	seen = map[string]bool{}
 	for i, k := range defs.KPIs {
 		path := fmt.Sprintf("kpis[%s]", label(k.Name, i))
-		v.name(pos.kpi(i, "name"), path+".name", k.Name, "KPI", seen)
+		v.name(v.pos.kpi(i, "name"), path+".name", k.Name, "KPI", seen)
 		v.kpi(defs, i, k, path)
 	}
 	v.cycles(defs)
-	if len(v.probs) > 0 {
-		return invalid(file, v.probs)
+	v.calendar(defs.Calendar)
+	v.scorecards(defs)
+}
+
+// err returns the problems found as one EINVALID *kpi.Error, in line order
+// when they come from a file; nil if there are none.
+func (v *validator) err() error {
+	if len(v.probs) == 0 {
+		return nil
 	}
-	return nil
+	if v.pos != nil {
+		slices.SortStableFunc(v.probs, func(a, b kpi.Problem) int { return a.Line - b.Line })
+	}
+	return invalid(v.file, v.probs)
 }
 
 func (v *validator) name(line int, column, name, what string, seen map[string]bool) {

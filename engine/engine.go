@@ -18,6 +18,7 @@ type Store interface {
 	FindDefinitions(ctx context.Context) (*kpi.Definitions, error)
 	FindOrgUnits(ctx context.Context) ([]*kpi.OrgUnit, error)
 	FindEmployees(ctx context.Context, f kpi.EmployeeFilter) ([]*kpi.Employee, error)
+	FindMemberships(ctx context.Context) ([]kpi.Membership, error)
 	Location(ctx context.Context) (*time.Location, error) // the workspace's time zone
 	ScanRecords(ctx context.Context, dataset string, fn func(kpi.Record) error) error
 	RecordChanges(ctx context.Context, since int64, fn func(kpi.RecordChange) error) (int64, error)
@@ -241,7 +242,11 @@ func (e *Engine) loadOrg(ctx context.Context) (*kpi.Org, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read employees: %w", err)
 	}
-	return &kpi.Org{Units: units, Employees: emps}, nil
+	ms, err := e.store.FindMemberships(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read memberships: %w", err)
+	}
+	return &kpi.Org{Units: units, Employees: emps, Memberships: ms}, nil
 }
 
 // apply applies record changes in order; a change the state cannot take (a

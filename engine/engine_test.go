@@ -57,6 +57,12 @@ func (f *fakeStore) FindEmployees(context.Context, kpi.EmployeeFilter) ([]*kpi.E
 	return f.org.Employees, nil
 }
 
+func (f *fakeStore) FindMemberships(context.Context) ([]kpi.Membership, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.org.Memberships, nil
+}
+
 func (f *fakeStore) Location(context.Context) (*time.Location, error) { return f.loc, nil }
 
 func (f *fakeStore) ScanRecords(_ context.Context, dataset string, fn func(kpi.Record) error) error {

@@ -16,6 +16,11 @@ import (
 // value it contributed (nil for count and count_distinct). For a formula it
 // gives the formula and the explanations of its parts. The value is the one
 // Values returns for the same KPI, subject and period.
+//
+// A KPI with revisions is explained with the definition it was computed
+// with, and Until tells which: nil for the current definition, else the
+// last day of the revision. A measure whose definitions change within the
+// period has one part per definition, each with its own value and records.
 func (s *State) Explain(q kpi.ExplainQuery) (*kpi.Explanation, error) {
 	if q.Period.To < q.Period.From {
 		return nil, kpi.Errorf(kpi.EINVALID, "Period ends (%s) before it starts (%s).", q.Period.To, q.Period.From)
@@ -36,8 +41,40 @@ func (s *State) explain(ks *kpiState, q kpi.ExplainQuery) (*kpi.Explanation, err
 		return nil, err
 	}
 	k := ks.def
-	x := &kpi.Explanation{Value: vs[0]}
-	if ks.f != nil {
+	x := &kpi.Explanation{Value: vs[0], Until: ks.revision()}
+	switch {
+	case ks.byPeriod:
+		vx, err := s.explain(ks.versionOn(q.Period.From), q)
+		if err != nil {
+			return nil, err
+		}
+		vx.Value = x.Value
+		return vx, nil
+	case ks.versions != nil:
+		var used []*kpiState
+		for _, v := range ks.versions {
+			if pt := v.parts[0]; pt.from <= q.Period.To && q.Period.From <= pt.to {
+				used = append(used, v)
+			}
+		}
+		if len(used) == 1 {
+			vx, err := s.explain(used[0], q)
+			if err != nil {
+				return nil, err
+			}
+			vx.Value = x.Value
+			return vx, nil
+		}
+		x.Aggregation = k.Aggregation
+		for _, v := range used {
+			part, err := s.explain(v, q)
+			if err != nil {
+				return nil, err
+			}
+			x.Parts = append(x.Parts, part)
+		}
+		return x, nil
+	case ks.f != nil:
 		x.Formula = k.Formula
 		for _, ref := range ks.refs {
 			part, err := s.explain(ref, q)
@@ -49,27 +86,25 @@ func (s *State) explain(ks *kpiState, q kpi.ExplainQuery) (*kpi.Explanation, err
 		return x, nil
 	}
 	x.Aggregation, x.Dataset, x.Filter, x.Expr = k.Aggregation, k.Dataset, k.Filter, k.Expr
-	m := ks.m
-	t := m.t
-	x.TimeColumn = t.ds.TimeColumns[m.timeCol]
-	var owners []int32
-	switch q.Subject.Kind {
-	case kpi.SubjectEmployee:
-		owners = []int32{s.org.empOwner[s.org.empIdx[q.Subject.ID]]}
-	case kpi.SubjectUnit:
-		owners = s.org.members[s.org.unitIdx[q.Subject.ID]]
+	x.TimeColumn = ks.m.t.ds.TimeColumns[ks.m.timeCol]
+	// The records are found the way Values folds them.
+	vq, err := s.newQuery([]kpi.Subject{q.Subject}, []kpi.Period{q.Period})
+	if err != nil {
+		return nil, err
 	}
 	var recs []explainedSlot
-	for _, o := range owners {
-		if int(o) >= len(t.ownerSlots) {
-			continue
-		}
-		for _, slot := range t.ownerSlots[o] {
-			d := t.days[m.timeCol][slot]
-			if d == noDay || !q.Period.Contains(d) || m.flags[slot]&(passed|hasValue) != passed|hasValue {
+	for _, pt := range ks.parts {
+		m := pt.v.m
+		sc := vq.scan(m.t, m.timeCol, pt.from, pt.to)
+		for i, c := range sc.cells {
+			slot := int32(i)
+			if sc.slots != nil {
+				slot = sc.slots[i]
+			}
+			if c < 0 || m.flags[slot]&(passed|hasValue) != passed|hasValue {
 				continue
 			}
-			recs = append(recs, explainedSlot{key: t.keys[slot], date: d, slot: slot})
+			recs = append(recs, explainedSlot{key: m.t.keys[slot], date: m.t.days[m.timeCol][slot], slot: slot, m: m})
 		}
 	}
 	slices.SortFunc(recs, func(a, b explainedSlot) int {
@@ -80,9 +115,9 @@ func (s *State) explain(ks *kpiState, q kpi.ExplainQuery) (*kpi.Explanation, err
 	}
 	x.Records = make([]kpi.ExplainedRecord, len(recs))
 	for i, r := range recs {
-		er := kpi.ExplainedRecord{Key: r.key, Owner: s.owners[t.owner[r.slot]], Date: r.date}
-		if m.value != nil {
-			v := decimal.New(m.vals[r.slot], -int32(m.scale))
+		er := kpi.ExplainedRecord{Key: r.key, Owner: s.owners[r.m.t.owner[r.slot]], Date: r.date}
+		if r.m.value != nil {
+			v := decimal.New(r.m.vals[r.slot], -int32(r.m.scale))
 			er.Value = &v
 		}
 		x.Records[i] = er
@@ -95,4 +130,5 @@ type explainedSlot struct {
 	key  string
 	date kpi.Date
 	slot int32
+	m    *measure
 }

@@ -25,6 +25,12 @@ import (
 // for KPIs dated by that column.
 const noDay = kpi.Date(math.MinInt32)
 
+// firstDay and lastDay bound the days a definition can be in effect.
+const (
+	firstDay = noDay + 1
+	lastDay  = kpi.Date(math.MaxInt32)
+)
+
 // Per-slot flags of a measure.
 const (
 	passed   uint8 = 1 << iota // the record passed the filter
@@ -48,12 +54,64 @@ type State struct {
 }
 
 // kpiState is one KPI as compiled: a measure or a formula, or broken.
+//
+// A KPI with revisions has versions: one kpiState per definition, oldest
+// first, the current one last, each in effect until its until. When every
+// definition is a measure with the same aggregation, the KPI is a measure
+// whose parts are its versions, each folding the records dated (in its own
+// time column) within its days. Otherwise it is byPeriod: each period is
+// computed whole with the definition in effect on its first day.
 type kpiState struct {
-	def  *kpi.KPI
-	err  error    // why it is broken; nil if it works
-	m    *measure // measure KPIs
-	f    *formula.Formula
-	refs []*kpiState // formula KPIs: the KPIs it names, in Refs order
+	def   *kpi.KPI
+	err   error    // why it is broken; nil if it works
+	m     *measure // measure KPIs (with versions: the current definition's)
+	f     *formula.Formula
+	refs  []*kpiState // formula KPIs: the KPIs it names, in Refs order (byPeriod: of every version)
+	parts []part      // measure KPIs: the measures folded and their days
+
+	until    kpi.Date    // a version: the last day it is in effect (lastDay for the current one)
+	versions []*kpiState // KPIs with revisions
+	byPeriod bool
+}
+
+// part is a measure that folds the records dated from..to.
+type part struct {
+	v        *kpiState // the definition, with its measure
+	from, to kpi.Date
+}
+
+// revision returns the day an earlier definition is in effect until, nil
+// for the current one.
+func (ks *kpiState) revision() *kpi.Date {
+	if ks.until == lastDay {
+		return nil
+	}
+	d := ks.until
+	return &d
+}
+
+// versionOn returns the definition in effect on day d.
+func (ks *kpiState) versionOn(d kpi.Date) *kpiState {
+	for _, v := range ks.versions {
+		if d <= v.until {
+			return v
+		}
+	}
+	return ks.versions[len(ks.versions)-1]
+}
+
+// measures returns every measure the KPI evaluates records with.
+func (ks *kpiState) measures() []*measure {
+	var ms []*measure
+	for _, v := range ks.versions {
+		if v.m != nil {
+			ms = append(ms, v.m)
+		}
+	}
+	if ks.versions == nil && ks.m != nil {
+		ms = append(ms, ks.m)
+	}
+	return ms
 }
 
 // measure is a KPI over a dataset with its per-slot evaluation.
@@ -64,6 +122,7 @@ type measure struct {
 	value   *formula.RecordExpr // sum, avg, min, max, median, p90
 	key     *formula.RecordExpr // count_distinct
 	scale   int
+	mul     int64 // values are multiplied by it to reach scale (1: as computed)
 
 	flags []uint8 // per slot: passed | hasValue
 	vals  []int64 // per slot: value × 10^scale, or the distinct key's id
@@ -107,6 +166,17 @@ type KPIHealth struct {
 // (or a formula naming one that does not, or a cycle of formulas) is
 // recorded as broken and never stops the others: Values leaves it out of
 // "all KPIs" and fails only when it is asked for by name; Health reports it.
+//
+// A KPI with revisions (defs.Revisions; those of KPIs not in defs.KPIs are
+// ignored) is computed with the definition in effect on each record's date:
+// when every definition is a measure with the same aggregation, a record
+// dated (in the time column of a definition) up to the Until of a revision,
+// and after the one before, is folded by that revision, and after the last
+// revision by the current definition. A revision dated by another time
+// column than the next definition is bounded by its own column's day, so a
+// record can fall in both ranges or in neither. Otherwise (a formula, or a
+// change of aggregation) each period is computed whole with the definition
+// in effect on its first day. A broken revision breaks the KPI.
 func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, error) {
 	if defs == nil {
 		return nil, kpi.Errorf(kpi.EINVALID, "No definitions.")
@@ -130,24 +200,37 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 		}
 		s.tables[ds.Name] = t
 	}
+	revs := make(map[string][]*kpi.KPIRevision)
+	for _, r := range defs.Revisions {
+		if r != nil && r.KPI != nil {
+			revs[r.KPI.Name] = append(revs[r.KPI.Name], r)
+		}
+	}
 	for _, k := range defs.KPIs {
 		if _, dup := s.byName[k.Name]; dup {
 			return nil, kpi.Errorf(kpi.EINVALID, "KPI %q is defined twice.", k.Name)
 		}
-		ks := &kpiState{def: k}
+		ks := &kpiState{def: k, until: lastDay}
+		if rs := revs[k.Name]; len(rs) > 0 {
+			slices.SortStableFunc(rs, func(a, b *kpi.KPIRevision) int { return cmp.Compare(a.Until, b.Until) })
+			for _, r := range rs {
+				ks.versions = append(ks.versions, &kpiState{def: r.KPI, until: r.Until})
+			}
+			ks.versions = append(ks.versions, &kpiState{def: k, until: lastDay})
+		}
 		s.kpis = append(s.kpis, ks)
 		s.byName[k.Name] = ks
 	}
 	isKPI := func(name string) bool { _, ok := s.byName[name]; return ok }
 	for _, ks := range s.kpis {
-		if ks.def.IsFormula() {
-			ks.f, ks.err = formula.CompileFormula(ks.def.Formula, isKPI)
-			if ks.err != nil {
-				ks.err = fmt.Errorf("formula: %w", ks.err)
+		if ks.versions == nil {
+			s.compile(ks, isKPI)
+			if ks.m != nil {
+				ks.parts = []part{{ks, firstDay, lastDay}}
 			}
 			continue
 		}
-		ks.m, ks.err = s.compileMeasure(ks.def)
+		s.compileVersions(ks, isKPI)
 	}
 	// Formulas: resolve parts, break cycles and formulas over broken KPIs.
 	const (
@@ -158,30 +241,36 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 	mark := make(map[*kpiState]int, len(s.kpis))
 	var visit func(ks *kpiState)
 	visit = func(ks *kpiState) {
-		if mark[ks] == done || ks.f == nil {
+		fvs := ks.formulas()
+		if mark[ks] == done || len(fvs) == 0 {
 			mark[ks] = done
 			return
 		}
 		mark[ks] = visiting
-		for _, name := range ks.f.Refs() {
-			ref := s.byName[name]
-			if ref == nil {
-				ks.err = fmt.Errorf("formula names unknown KPI %q", name)
-				continue
-			}
-			if slices.Contains(ks.refs, ref) {
-				continue
-			}
-			ks.refs = append(ks.refs, ref)
-			switch mark[ref] {
-			case visiting:
-				ks.err = fmt.Errorf("formula refers back to itself through %s", name)
-				continue
-			case unvisited:
-				visit(ref)
-			}
-			if ref.err != nil && ks.err == nil {
-				ks.err = fmt.Errorf("depends on broken KPI %s", name)
+		for _, fv := range fvs {
+			for _, name := range fv.f.Refs() {
+				ref := s.byName[name]
+				if ref == nil {
+					ks.err = fmt.Errorf("formula names unknown KPI %q", name)
+					continue
+				}
+				if fv != ks && !slices.Contains(fv.refs, ref) {
+					fv.refs = append(fv.refs, ref) // a version's own parts
+				}
+				if slices.Contains(ks.refs, ref) {
+					continue
+				}
+				ks.refs = append(ks.refs, ref)
+				switch mark[ref] {
+				case visiting:
+					ks.err = fmt.Errorf("formula refers back to itself through %s", name)
+					continue
+				case unvisited:
+					visit(ref)
+				}
+				if ref.err != nil && ks.err == nil {
+					ks.err = fmt.Errorf("depends on broken KPI %s", name)
+				}
 			}
 		}
 		mark[ks] = done
@@ -209,6 +298,86 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 	return s, nil
 }
 
+// compile compiles one definition: a formula or a measure.
+func (s *State) compile(ks *kpiState, isKPI func(string) bool) {
+	if ks.def.IsFormula() {
+		ks.f, ks.err = formula.CompileFormula(ks.def.Formula, isKPI)
+		if ks.err != nil {
+			ks.err = fmt.Errorf("formula: %w", ks.err)
+		}
+		return
+	}
+	ks.m, ks.err = s.compileMeasure(ks.def)
+}
+
+// compileVersions compiles every definition of a KPI with revisions. If one
+// is broken, so is the KPI: the periods it covers could not be computed.
+// When all are measures with the KPI's aggregation, records are folded by
+// the definition in effect on their date, at the largest scale of the
+// definitions' values (count_distinct: over keys shared by all); otherwise
+// each period is computed with the definition in effect on its first day.
+func (s *State) compileVersions(ks *kpiState, isKPI func(string) bool) {
+	mixed := true
+	for _, v := range ks.versions {
+		s.compile(v, isKPI)
+		if v.err != nil && ks.err == nil {
+			if r := v.revision(); r != nil {
+				ks.err = fmt.Errorf("definition in effect until %s: %w", r, v.err)
+			} else {
+				ks.err = v.err
+			}
+		}
+		mixed = mixed && v.m != nil && v.def.Aggregation == ks.def.Aggregation
+	}
+	if ks.err != nil {
+		return
+	}
+	if !mixed {
+		ks.byPeriod = true
+		for _, v := range ks.versions {
+			if v.m != nil {
+				v.parts = []part{{v, firstDay, lastDay}}
+			}
+		}
+		return
+	}
+	cur := ks.versions[len(ks.versions)-1]
+	ks.m = cur.m
+	scale := 0
+	for _, v := range ks.versions {
+		scale = max(scale, v.m.scale)
+	}
+	from := firstDay
+	for _, v := range ks.versions {
+		for ; v.m.scale < scale; v.m.scale++ {
+			v.m.mul *= 10
+		}
+		if v.m.keyID != nil {
+			v.m.keyID = cur.m.keyID
+		}
+		v.parts = []part{{v, from, v.until}}
+		ks.parts = append(ks.parts, v.parts[0])
+		from = v.until + 1
+	}
+}
+
+// formulas returns the formulas ks is computed with: its own, or those of
+// its versions.
+func (ks *kpiState) formulas() []*kpiState {
+	if ks.f != nil {
+		return []*kpiState{ks}
+	}
+	var fvs []*kpiState
+	if ks.byPeriod {
+		for _, v := range ks.versions {
+			if v.f != nil {
+				fvs = append(fvs, v)
+			}
+		}
+	}
+	return fvs
+}
+
 func newTable(ds *kpi.Dataset) (*table, error) {
 	t := &table{ds: ds, slotOf: make(map[string]int32)}
 	for _, name := range ds.TimeColumns {
@@ -232,7 +401,7 @@ func (s *State) compileMeasure(k *kpi.KPI) (*measure, error) {
 	if t == nil {
 		return nil, fmt.Errorf("unknown dataset %q", k.Dataset)
 	}
-	m := &measure{t: t}
+	m := &measure{t: t, mul: 1}
 	switch {
 	case k.TimeColumn == "" && len(t.timeCols) > 0:
 		m.timeCol = 0
@@ -280,8 +449,11 @@ func (s *State) Health() []KPIHealth {
 	hs := make([]KPIHealth, 0, len(s.kpis))
 	for _, ks := range s.kpis {
 		h := KPIHealth{KPI: ks.def.Name, Err: ks.err}
-		if ks.m != nil {
-			h.EvalErrors, h.LastEvalError = ks.m.evalErrors, ks.m.lastErr
+		for _, m := range ks.measures() {
+			h.EvalErrors += m.evalErrors
+			if m.lastErr != nil {
+				h.LastEvalError = m.lastErr
+			}
 		}
 		hs = append(hs, h)
 	}
@@ -441,10 +613,18 @@ func (m *measure) eval(slot int32, vals []kpi.Value) {
 			m.fail(err)
 			return
 		}
-		if !null {
-			flags |= hasValue
-			m.vals[slot] = n
+		if null {
+			break
 		}
+		if m.mul != 1 {
+			if n > math.MaxInt64/m.mul || n < math.MinInt64/m.mul {
+				m.fail(fmt.Errorf("a value is too large to compute exactly at scale %d (beyond ±9.2e18)", m.scale))
+				return
+			}
+			n *= m.mul
+		}
+		flags |= hasValue
+		m.vals[slot] = n
 	case m.key != nil:
 		k, null, err := m.key.Key(vals)
 		if err != nil {
@@ -478,13 +658,42 @@ type orgIndex struct {
 	empOwner []int32        // owner id of each employee
 	units    []*kpi.OrgUnit // by id
 	unitIdx  map[string]int
-	members  [][]int32 // per unit: owner ids of the employees in it and its descendants
+	members  [][]int32 // per unit: owner ids of the employees without memberships in it and its descendants
+
+	// Employees with memberships: a stint per membership and one for the
+	// current unit; their records count for the units of the stint their
+	// date falls in.
+	stints       []stint
+	stintsOf     map[int32][2]int32 // owner id → its stints, [first, end) in stints
+	stintMembers [][]int32          // per unit: the stints in it and its descendants
+}
+
+// stint is a time an employee spent in one unit, up to and including until.
+type stint struct {
+	owner int32
+	unit  int // -1: a unit not in the org
+	until kpi.Date
+}
+
+// up calls fn for unit u and each unit above it.
+func (x *orgIndex) up(u int, fn func(u int)) {
+	for steps := 0; u >= 0 && steps <= len(x.units); steps++ {
+		fn(u)
+		p, ok := x.unitIdx[x.units[u].ParentID]
+		if !ok {
+			return
+		}
+		u = p
+	}
 }
 
 // SetOrg replaces the org: which owners are employees and which units they
-// count for. It re-evaluates nothing: a record follows its owner's current
-// unit. Employees whose unit is unknown belong to no unit; a parent cycle is
-// cut where it closes.
+// count for. It re-evaluates nothing: a record counts for the unit its
+// owner belonged to on the record's date (in the time column of the KPI
+// computed), by the owner's memberships, and for the owner's current unit
+// after their last membership or when they have none. Employees whose unit
+// is unknown belong to no unit; memberships of unknown employees are
+// ignored; a parent cycle is cut where it closes.
 func (s *State) SetOrg(org kpi.Org) {
 	x := orgIndex{
 		emps:    slices.Clone(org.Employees),
@@ -499,16 +708,44 @@ func (s *State) SetOrg(org kpi.Org) {
 	for i, u := range x.units {
 		x.unitIdx[u.ID] = i
 	}
+	unitOf := func(id string) int {
+		if u, ok := x.unitIdx[id]; ok {
+			return u
+		}
+		return -1
+	}
+	var memberships map[string][]kpi.Membership
+	if len(org.Memberships) > 0 {
+		memberships = make(map[string][]kpi.Membership)
+		for _, m := range org.Memberships {
+			memberships[m.EmployeeID] = append(memberships[m.EmployeeID], m)
+		}
+		x.stintsOf = make(map[int32][2]int32)
+		x.stintMembers = make([][]int32, len(x.units))
+	}
 	x.members = make([][]int32, len(x.units))
 	x.empOwner = make([]int32, len(x.emps))
 	for i, e := range x.emps {
 		x.empIdx[e.ID] = i
 		o := s.intern(e.ID)
 		x.empOwner[i] = o
-		u, ok := x.unitIdx[e.UnitID]
-		for steps := 0; ok && steps <= len(x.units); steps++ {
-			x.members[u] = append(x.members[u], o)
-			u, ok = x.unitIdx[x.units[u].ParentID]
+		ms := memberships[e.ID]
+		if len(ms) == 0 {
+			x.up(unitOf(e.UnitID), func(u int) { x.members[u] = append(x.members[u], o) })
+			continue
+		}
+		slices.SortStableFunc(ms, func(a, b kpi.Membership) int { return cmp.Compare(a.Until, b.Until) })
+		first := int32(len(x.stints))
+		for j, m := range ms {
+			if j > 0 && m.Until == ms[j-1].Until {
+				continue // a day already covered
+			}
+			x.stints = append(x.stints, stint{owner: o, unit: unitOf(m.UnitID), until: m.Until})
+		}
+		x.stints = append(x.stints, stint{owner: o, unit: unitOf(e.UnitID), until: lastDay})
+		x.stintsOf[o] = [2]int32{first, int32(len(x.stints))}
+		for id := first; id < int32(len(x.stints)); id++ {
+			x.up(x.stints[id].unit, func(u int) { x.stintMembers[u] = append(x.stintMembers[u], id) })
 		}
 	}
 	s.org = x

@@ -34,6 +34,10 @@ func (s Services) FindEmployees(ctx context.Context, f kpi.EmployeeFilter) ([]*k
 	return s.Org.FindEmployees(ctx, f)
 }
 
+func (s Services) FindMemberships(ctx context.Context) ([]kpi.Membership, error) {
+	return s.Org.FindMemberships(ctx)
+}
+
 // Location is the time zone of the context's workspace.
 func (s Services) Location(ctx context.Context) (*time.Location, error) {
 	id, err := kpi.WorkspaceIDFromContext(ctx)

@@ -34,24 +34,31 @@ type query struct {
 	periods  []kpi.Period
 	subjects []kpi.Subject
 
-	base kpi.Date // first day of the first period
-	pmap []int32  // day - base → period index, -1 outside every period
+	base, last kpi.Date // first day of the first period, last day of the last
+	pmap       []int32  // day - base → period index, -1 outside every period
 
 	groupOwner []int32   // per group: owner id
-	ownerGroup []int32   // per owner id: group, -1 when no subject needs it
+	ownerGroup []int32   // per owner id: group, -1 when no subject needs it, dated for an owner with stints
+	stintGroup []int32   // per stint: group, -1 when no subject needs it
+	owners     []int32   // the owners of the groups, once each
 	subjGroups [][]int32 // per subject: its groups
 
 	mu    sync.Mutex
 	scans map[scanKey]*scan
 }
 
+// dated marks, in query.ownerGroup, an owner whose group depends on the
+// date: an employee with memberships.
+const dated = -2
+
 type scanKey struct {
-	t       *table
-	timeCol int
+	t        *table
+	timeCol  int
+	from, to kpi.Date
 }
 
-// scan is the records of the query's owners in one table, each mapped to
-// its cell (group × period) by one time column.
+// scan is the records of the query's owners in one table dated from..to,
+// each mapped to its cell (group × period) by one time column.
 type scan struct {
 	once  sync.Once
 	slots []int32 // slots visited; nil means all slots in order
@@ -135,7 +142,8 @@ func (s *State) values(kss []*kpiState, subjects []kpi.Subject, periods []kpi.Pe
 	if err != nil {
 		return nil, err
 	}
-	// Every KPI needed: the ones asked for and the parts of formulas.
+	// Every KPI needed: the ones asked for, the parts of formulas and the
+	// definitions of KPIs computed per period.
 	var all []*kpiState
 	seen := make(map[*kpiState]bool)
 	var need func(ks *kpiState)
@@ -146,6 +154,11 @@ func (s *State) values(kss []*kpiState, subjects []kpi.Subject, periods []kpi.Pe
 		seen[ks] = true
 		for _, ref := range ks.refs {
 			need(ref)
+		}
+		if ks.byPeriod {
+			for _, v := range ks.versions {
+				need(v)
+			}
 		}
 		all = append(all, ks) // parts before the formulas over them
 	}
@@ -195,10 +208,13 @@ func (s *State) values(kss []*kpiState, subjects []kpi.Subject, periods []kpi.Pe
 		cells[ks] = results[i]
 	}
 	for _, ks := range all {
-		if ks.f != nil {
+		switch {
+		case ks.f != nil:
 			if cells[ks], err = q.formula(ks, cells); err != nil {
 				return nil, err
 			}
+		case ks.byPeriod:
+			cells[ks] = q.byPeriod(ks, cells)
 		}
 	}
 	out := make([]kpi.KPIValue, 0, len(kss)*len(subjects)*len(periods))
@@ -224,6 +240,7 @@ func (s *State) newQuery(subjects []kpi.Subject, periods []kpi.Period) (*query, 
 	for _, p := range periods {
 		q.base, last = min(q.base, p.From), max(last, p.To)
 	}
+	q.last = last
 	if span := int64(last) - int64(q.base) + 1; span > 1<<24 {
 		return nil, kpi.Errorf(kpi.EINVALID, "The periods span %d days, too many.", span)
 	}
@@ -249,6 +266,28 @@ func (s *State) newQuery(subjects []kpi.Subject, periods []kpi.Period) (*query, 
 		g := int32(len(q.groupOwner))
 		q.groupOwner = append(q.groupOwner, o)
 		q.ownerGroup[o] = g
+		q.owners = append(q.owners, o)
+		return g
+	}
+	// An employee with memberships has a group per stint.
+	if len(s.org.stints) > 0 {
+		q.stintGroup = make([]int32, len(s.org.stints))
+		for i := range q.stintGroup {
+			q.stintGroup[i] = -1
+		}
+	}
+	stintGroup := func(id int32) int32 {
+		if g := q.stintGroup[id]; g >= 0 {
+			return g
+		}
+		o := s.org.stints[id].owner
+		g := int32(len(q.groupOwner))
+		q.groupOwner = append(q.groupOwner, o)
+		q.stintGroup[id] = g
+		if q.ownerGroup[o] != dated {
+			q.ownerGroup[o] = dated
+			q.owners = append(q.owners, o)
+		}
 		return g
 	}
 	q.subjGroups = make([][]int32, len(subjects))
@@ -259,7 +298,15 @@ func (s *State) newQuery(subjects []kpi.Subject, periods []kpi.Period) (*query, 
 			if !ok {
 				return nil, kpi.Errorf(kpi.ENOTFOUND, "Unknown employee %q.", subj.ID)
 			}
-			q.subjGroups[si] = []int32{group(s.org.empOwner[i])}
+			o := s.org.empOwner[i]
+			r, ok := s.org.stintsOf[o]
+			if !ok {
+				q.subjGroups[si] = []int32{group(o)}
+				continue
+			}
+			for id := r[0]; id < r[1]; id++ {
+				q.subjGroups[si] = append(q.subjGroups[si], stintGroup(id))
+			}
 		case kpi.SubjectUnit:
 			i, ok := s.org.unitIdx[subj.ID]
 			if !ok {
@@ -269,6 +316,11 @@ func (s *State) newQuery(subjects []kpi.Subject, periods []kpi.Period) (*query, 
 			for j, o := range s.org.members[i] {
 				gs[j] = group(o)
 			}
+			if s.org.stintMembers != nil {
+				for _, id := range s.org.stintMembers[i] {
+					gs = append(gs, stintGroup(id))
+				}
+			}
 			q.subjGroups[si] = gs
 		default:
 			return nil, kpi.Errorf(kpi.EINVALID, "Unknown subject kind %q: want employee or unit.", subj.Kind)
@@ -277,26 +329,33 @@ func (s *State) newQuery(subjects []kpi.Subject, periods []kpi.Period) (*query, 
 	return q, nil
 }
 
-// scan returns the query's records in t mapped to cells by a time column,
-// computing it once per query.
-func (q *query) scan(t *table, timeCol int) *scan {
+// scan returns the query's records in t dated from..to, mapped to cells
+// by a time column, computing it once per query.
+func (q *query) scan(t *table, timeCol int, from, to kpi.Date) *scan {
+	key := scanKey{t, timeCol, from, to}
 	q.mu.Lock()
-	sc := q.scans[scanKey{t, timeCol}]
+	sc := q.scans[key]
 	if sc == nil {
 		sc = &scan{}
-		q.scans[scanKey{t, timeCol}] = sc
+		q.scans[key] = sc
 	}
 	q.mu.Unlock()
 	sc.once.Do(func() {
+		lo, hi := max(from, q.base), min(to, q.last)
+		if lo > hi {
+			sc.slots = []int32{}
+			return
+		}
+		pmap := q.pmap[lo-q.base : hi-q.base+1]
 		n := 0
-		for _, o := range q.groupOwner {
+		for _, o := range q.owners {
 			if int(o) < len(t.ownerSlots) {
 				n += len(t.ownerSlots[o])
 			}
 		}
 		if 4*n < len(t.keys) { // few records: follow the owners' slot lists
 			sc.slots = make([]int32, 0, n)
-			for _, o := range q.groupOwner {
+			for _, o := range q.owners {
 				if int(o) < len(t.ownerSlots) {
 					sc.slots = append(sc.slots, t.ownerSlots[o]...)
 				}
@@ -319,22 +378,43 @@ func (q *query) scan(t *table, timeCol int) *scan {
 				continue
 			}
 			g := q.ownerGroup[o]
-			d := uint32(int32(days[slot]) - int32(q.base))
-			if g < 0 || days[slot] == noDay || d >= uint32(len(q.pmap)) {
+			day := days[slot]
+			d := uint32(int32(day) - int32(lo))
+			if g == -1 || day == noDay || d >= uint32(len(pmap)) {
 				continue
 			}
-			if p := q.pmap[d]; p >= 0 {
-				sc.cells[i] = g*np + p
+			p := pmap[d]
+			if p < 0 {
+				continue
 			}
+			if g == dated {
+				if g = q.datedGroup(o, day); g < 0 {
+					continue
+				}
+			}
+			sc.cells[i] = g*np + p
 		}
 	})
 	return sc
 }
 
-// measure computes one measure KPI for every subject and period.
+// datedGroup returns the group of the stint of owner o that holds day, -1
+// if no subject of the query needs that stint.
+func (q *query) datedGroup(o int32, day kpi.Date) int32 {
+	r := q.s.org.stintsOf[o]
+	for id := r[0]; id < r[1]; id++ {
+		if day <= q.s.org.stints[id].until {
+			return q.stintGroup[id]
+		}
+	}
+	return -1
+}
+
+// measure computes one measure KPI for every subject and period, folding
+// the records of each of its parts (the measure of one definition and the
+// days it is in effect).
 func (q *query) measure(ks *kpiState) ([]cell, error) {
 	m := ks.m
-	sc := q.scan(m.t, m.timeCol)
 	np := len(q.periods)
 	ncells := len(q.groupOwner) * np
 	need := passed | hasValue
@@ -357,30 +437,35 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 			acc[i] = math.MinInt64
 		}
 	}
-	flags, vals := m.flags, m.vals
 	overflow := false
-	for i, c := range sc.cells {
-		if c < 0 {
-			continue
-		}
-		slot := i
-		if sc.slots != nil {
-			slot = int(sc.slots[i])
-		}
-		if flags[slot]&need != need {
-			continue
-		}
-		cnt[c]++
-		switch agg {
-		case kpi.Sum, kpi.Avg:
-			a, v := acc[c], vals[slot]
-			r := a + v
-			overflow = overflow || (a^r)&(v^r) < 0
-			acc[c] = r
-		case kpi.Min:
-			acc[c] = min(acc[c], vals[slot])
-		case kpi.Max:
-			acc[c] = max(acc[c], vals[slot])
+	scans := make([]*scan, len(ks.parts))
+	for pi, pt := range ks.parts {
+		sc := q.scan(pt.v.m.t, pt.v.m.timeCol, pt.from, pt.to)
+		scans[pi] = sc
+		flags, vals := pt.v.m.flags, pt.v.m.vals
+		for i, c := range sc.cells {
+			if c < 0 {
+				continue
+			}
+			slot := i
+			if sc.slots != nil {
+				slot = int(sc.slots[i])
+			}
+			if flags[slot]&need != need {
+				continue
+			}
+			cnt[c]++
+			switch agg {
+			case kpi.Sum, kpi.Avg:
+				a, v := acc[c], vals[slot]
+				r := a + v
+				overflow = overflow || (a^r)&(v^r) < 0
+				acc[c] = r
+			case kpi.Min:
+				acc[c] = min(acc[c], vals[slot])
+			case kpi.Max:
+				acc[c] = max(acc[c], vals[slot])
+			}
 		}
 	}
 	if overflow {
@@ -399,19 +484,23 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 		buf = make([]int64, off[ncells])
 		fill := make([]int64, ncells)
 		copy(fill, off[:ncells])
-		for i, c := range sc.cells {
-			if c < 0 {
-				continue
+		for pi, pt := range ks.parts {
+			sc := scans[pi]
+			flags, vals := pt.v.m.flags, pt.v.m.vals
+			for i, c := range sc.cells {
+				if c < 0 {
+					continue
+				}
+				slot := i
+				if sc.slots != nil {
+					slot = int(sc.slots[i])
+				}
+				if flags[slot]&need != need {
+					continue
+				}
+				buf[fill[c]] = vals[slot]
+				fill[c]++
 			}
-			slot := i
-			if sc.slots != nil {
-				slot = int(sc.slots[i])
-			}
-			if flags[slot]&need != need {
-				continue
-			}
-			buf[fill[c]] = vals[slot]
-			fill[c]++
 		}
 	}
 
@@ -535,6 +624,20 @@ func (q *query) formula(ks *kpiState, cells map[*kpiState][]cell) ([]cell, error
 		out[i] = cell{v: v, null: null, records: records}
 	}
 	return out, nil
+}
+
+// byPeriod takes each period's cells from the definition of ks in effect
+// on the period's first day.
+func (q *query) byPeriod(ks *kpiState, cells map[*kpiState][]cell) []cell {
+	np := len(q.periods)
+	out := make([]cell, len(q.subjects)*np)
+	for pi, p := range q.periods {
+		src := cells[ks.versionOn(p.From)]
+		for si := range q.subjects {
+			out[si*np+pi] = src[si*np+pi]
+		}
+	}
+	return out
 }
 
 // average returns sum/n rounded half to even to scale+4 decimal places.

@@ -60,11 +60,48 @@ type KPI struct {
 // IsFormula reports whether k is computed from other KPIs.
 func (k *KPI) IsFormula() bool { return k.Formula != "" }
 
-// Definitions is the whole set of datasets and KPIs of a workspace: what an
+// Definitions is the whole set of definitions of a workspace: what an
 // attain.yaml declares. It is validated and swapped as one.
 type Definitions struct {
-	Datasets []*Dataset `json:"datasets"`
-	KPIs     []*KPI     `json:"kpis"`
+	Datasets   []*Dataset           `json:"datasets"`
+	KPIs       []*KPI               `json:"kpis"`
+	Scorecards []*ScorecardTemplate `json:"scorecards,omitempty"`
+	Calendar   *Calendar            `json:"calendar,omitempty"`
+	// Revisions are earlier definitions of KPIs that stay in effect for
+	// the records (and periods) before a change that was applied from a
+	// date; they are kept by the store, not written in attain.yaml.
+	Revisions []*KPIRevision `json:"revisions,omitempty"`
+}
+
+// KPIRevision is an earlier definition of a KPI, in effect up to and
+// including Until. A KPI may have several, each ending where the next
+// begins; the current definition is in effect after the last one.
+type KPIRevision struct {
+	KPI   *KPI `json:"kpi"`
+	Until Date `json:"until"`
+}
+
+// Calendar is the workspace's working-day calendar: targets are prorated
+// and pace is measured by working days.
+type Calendar struct {
+	Weekend  []time.Weekday `json:"weekend,omitempty"` // nil: Saturday and Sunday
+	Holidays []Holiday      `json:"holidays,omitempty"`
+}
+
+// Holiday is a non-working day.
+type Holiday struct {
+	Date Date   `json:"date" yaml:"date"`
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+}
+
+// Scorecard returns the template for a position, or nil.
+func (d *Definitions) Scorecard(position string) *ScorecardTemplate {
+	for _, t := range d.Scorecards {
+		if t.Position == position {
+			return t
+		}
+	}
+	return nil
 }
 
 // Dataset returns the named dataset or nil.
@@ -102,7 +139,18 @@ type DefinitionService interface {
 	// changes. Applying the same definitions twice changes nothing. With
 	// dryRun it only returns the changes. Datasets that still hold records
 	// are not deleted (ECONFLICT). The caller has validated defs.
-	ApplyDefinitions(ctx context.Context, defs *Definitions, dryRun bool) ([]Change, error)
+	//
+	// With opt.EffectiveFrom set, a changed or deleted KPI keeps its old
+	// definition as a KPIRevision in effect until the day before, so
+	// records and periods before that day keep their numbers.
+	ApplyDefinitions(ctx context.Context, defs *Definitions, opt ApplyOptions) ([]Change, error)
+}
+
+// ApplyOptions say how definitions are applied.
+type ApplyOptions struct {
+	DryRun        bool
+	EffectiveFrom *Date  // nil: the new definitions apply to all records
+	Reason        string // kept in the audit trail
 }
 
 // AuditEntry records one change: who, when, what, old and new, why.

@@ -46,6 +46,9 @@ type EmployeeUpdate struct {
 	Position  *string `json:"position"`
 	HiredOn   **Date  `json:"hired_on"`
 	LeftOn    **Date  `json:"left_on"`
+	// UnitFrom dates a change of UnitID: records made before it keep
+	// counting for the old unit. Nil: the move applies to all records.
+	UnitFrom *Date `json:"unit_from"`
 }
 
 // EmployeeFilter selects employees; empty fields match all.
@@ -67,6 +70,8 @@ type OrgService interface {
 
 	FindEmployeeByID(ctx context.Context, id string) (*Employee, error)
 	FindEmployees(ctx context.Context, filter EmployeeFilter) ([]*Employee, error)
+	// FindMemberships lists employees' earlier units, by employee, oldest first.
+	FindMemberships(ctx context.Context) ([]Membership, error)
 	CreateEmployee(ctx context.Context, e *Employee) error
 	UpdateEmployee(ctx context.Context, id string, upd EmployeeUpdate) (*Employee, error)
 	DeleteEmployee(ctx context.Context, id string) error
@@ -80,4 +85,15 @@ type OrgService interface {
 type Org struct {
 	Units     []*OrgUnit
 	Employees []*Employee
+	// Memberships are employees' earlier units: records dated up to and
+	// including Until count for UnitID (and the units above it). After an
+	// employee's last membership, Employee.UnitID applies.
+	Memberships []Membership
+}
+
+// Membership is a unit an employee belonged to, up to and including Until.
+type Membership struct {
+	EmployeeID string `json:"employee_id"`
+	UnitID     string `json:"unit_id"`
+	Until      Date   `json:"until"`
 }

@@ -51,7 +51,9 @@ type ExplainQuery struct {
 }
 
 // Explanation takes a value apart: for a measure, the records it folds, each
-// with the amount it contributed; for a formula, the values of its parts.
+// with the amount it contributed; for a formula, the values of its parts;
+// for a measure whose definition changed within the period, one part per
+// definition used (see Until), each with its records.
 type Explanation struct {
 	Value       KPIValue          `json:"value"`
 	Aggregation Aggregation       `json:"aggregation,omitempty"`
@@ -63,6 +65,7 @@ type Explanation struct {
 	Parts       []*Explanation    `json:"parts,omitempty"`
 	Records     []ExplainedRecord `json:"records,omitempty"`
 	Truncated   bool              `json:"truncated,omitempty"` // more records than Limit
+	Until       *Date             `json:"until,omitempty"`     // computed with the KPI's revision in effect until this day; nil: the current definition
 }
 
 // ExplainedRecord is one record that counts towards a measure.

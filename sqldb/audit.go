@@ -64,6 +64,11 @@ func (s *AuditService) FindAuditEntries(ctx context.Context, entity, entityID st
 // audit writes one entry in tx: who (from ctx), now, what; old and new are
 // marshalled to JSON unless nil.
 func (tx *Tx) audit(ctx context.Context, ws int64, action, entity, entityID string, old, new any) error {
+	return tx.auditWhy(ctx, ws, action, entity, entityID, old, new, "")
+}
+
+// auditWhy is audit with the reason given for the change.
+func (tx *Tx) auditWhy(ctx context.Context, ws int64, action, entity, entityID string, old, new any, reason string) error {
 	oldJSON, err := auditJSON(old)
 	if err != nil {
 		return err
@@ -80,8 +85,8 @@ func (tx *Tx) audit(ctx context.Context, ws int64, action, entity, entityID stri
 		return fmt.Errorf("audit %s %s: next id: %w", entity, entityID, err)
 	}
 	_, err = tx.exec(ctx, `INSERT INTO audit_entries (workspace_id, id, at, actor, action, entity, entity_id, old, new, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '')`,
-		ws, id, tx.now, kpi.ActorFromContext(ctx), action, entity, entityID, oldJSON, newJSON)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		ws, id, tx.now, kpi.ActorFromContext(ctx), action, entity, entityID, oldJSON, newJSON, reason)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", entity, entityID, err)
 	}

@@ -81,7 +81,7 @@ func BenchmarkUpsertRecords(b *testing.B) {
 			fresh := func() context.Context {
 				ws++
 				ctx := mustWorkspace(b, db, fmt.Sprintf("bench-%d", ws))
-				if _, err := sqldb.NewDefinitionService(db).ApplyDefinitions(ctx, &kpi.Definitions{Datasets: []*kpi.Dataset{benchDataset()}}, false); err != nil {
+				if _, err := sqldb.NewDefinitionService(db).ApplyDefinitions(ctx, &kpi.Definitions{Datasets: []*kpi.Dataset{benchDataset()}}, kpi.ApplyOptions{}); err != nil {
 					b.Fatal(err)
 				}
 				return ctx

@@ -10,8 +10,9 @@ import (
 	"attain/kpi"
 )
 
-// DefinitionService stores the context workspace's datasets and KPIs, each
-// as a JSON document keyed by (kind, name).
+// DefinitionService stores the context workspace's definitions: datasets,
+// KPIs, scorecard templates and the calendar, each as a JSON document keyed
+// by (kind, name), and the KPIs' earlier definitions (revisions).
 type DefinitionService struct{ db *DB }
 
 // NewDefinitionService returns the definition service.
@@ -19,10 +20,16 @@ func NewDefinitionService(db *DB) *DefinitionService { return &DefinitionService
 
 var _ kpi.DefinitionService = (*DefinitionService)(nil)
 
+// Kinds of definitions rows, also the Kind of a kpi.Change.
 const (
-	kindDataset = "dataset"
-	kindKPI     = "kpi"
+	kindDataset   = "dataset"
+	kindKPI       = "kpi"
+	kindScorecard = "scorecard"
+	kindCalendar  = "calendar"
 )
+
+// calendarName is the name of the one calendar row of a workspace.
+const calendarName = "workspace"
 
 // storedDef is one definitions row.
 type storedDef struct {
@@ -32,7 +39,7 @@ type storedDef struct {
 	updatedAt  time.Time
 }
 
-// canonicalJSON marshals a dataset or KPI without its UpdatedAt, so two
+// canonicalJSON marshals a definition without its UpdatedAt, so two
 // documents compare equal exactly when the definitions are the same.
 func canonicalJSON(v any) ([]byte, error) {
 	switch v := v.(type) {
@@ -44,6 +51,8 @@ func canonicalJSON(v any) ([]byte, error) {
 		c := *v
 		c.UpdatedAt = time.Time{}
 		return json.Marshal(&c)
+	case *kpi.ScorecardTemplate, *kpi.Calendar:
+		return json.Marshal(v)
 	}
 	return nil, fmt.Errorf("canonical json: unexpected %T", v)
 }
@@ -85,9 +94,46 @@ func decodeDefs(stored []storedDef) (*kpi.Definitions, error) {
 			}
 			k.UpdatedAt = d.updatedAt
 			defs.KPIs = append(defs.KPIs, &k)
+		case kindScorecard:
+			var t kpi.ScorecardTemplate
+			if err := json.Unmarshal(d.doc, &t); err != nil {
+				return nil, fmt.Errorf("decode scorecard %q: %w", d.name, err)
+			}
+			defs.Scorecards = append(defs.Scorecards, &t)
+		case kindCalendar:
+			var c kpi.Calendar
+			if err := json.Unmarshal(d.doc, &c); err != nil {
+				return nil, fmt.Errorf("decode calendar: %w", err)
+			}
+			defs.Calendar = &c
 		}
 	}
 	return defs, nil
+}
+
+// loadRevisions returns the stored KPI revisions ordered by KPI, then Until.
+func (tx *Tx) loadRevisions(ctx context.Context, ws int64) ([]*kpi.KPIRevision, error) {
+	rows, err := tx.query(ctx, `SELECT kpi, until_on, doc, updated_at FROM kpi_revisions WHERE workspace_id = $1 ORDER BY kpi, until_on`, ws)
+	if err != nil {
+		return nil, fmt.Errorf("load kpi revisions: %w", err)
+	}
+	defer rows.Close()
+	var revs []*kpi.KPIRevision
+	for rows.Next() {
+		var name, doc string
+		var until int64
+		var at time.Time
+		if err := rows.Scan(&name, &until, &doc, &at); err != nil {
+			return nil, fmt.Errorf("load kpi revisions: %w", err)
+		}
+		var k kpi.KPI
+		if err := json.Unmarshal([]byte(doc), &k); err != nil {
+			return nil, fmt.Errorf("decode revision of kpi %q: %w", name, err)
+		}
+		k.UpdatedAt = at.UTC()
+		revs = append(revs, &kpi.KPIRevision{KPI: &k, Until: kpi.Date(until)})
+	}
+	return revs, rows.Err()
 }
 
 // findDataset returns the stored dataset; ENOTFOUND if there is none.
@@ -108,7 +154,9 @@ func (tx *Tx) findDataset(ctx context.Context, ws int64, name string) (*kpi.Data
 	return &ds, nil
 }
 
-// FindDefinitions returns the datasets and KPIs in the order they were applied.
+// FindDefinitions returns the datasets, KPIs and scorecard templates in the
+// order they were applied, the calendar, and the KPI revisions ordered by
+// KPI, then Until.
 func (s *DefinitionService) FindDefinitions(ctx context.Context) (*kpi.Definitions, error) {
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -120,7 +168,10 @@ func (s *DefinitionService) FindDefinitions(ctx context.Context) (*kpi.Definitio
 		if err != nil {
 			return err
 		}
-		defs, err = decodeDefs(stored)
+		if defs, err = decodeDefs(stored); err != nil {
+			return err
+		}
+		defs.Revisions, err = tx.loadRevisions(ctx, ws)
 		return err
 	})
 	if err != nil {
@@ -130,11 +181,22 @@ func (s *DefinitionService) FindDefinitions(ctx context.Context) (*kpi.Definitio
 }
 
 // ApplyDefinitions makes the stored definitions equal defs: it creates,
-// updates and deletes by name, comparing canonical JSON, with an audit entry
-// per change, and bumps the definitions version if anything changed. With
-// dryRun it returns the changes and writes nothing. A dataset that still
-// has records is not deleted: ECONFLICT.
-func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Definitions, dryRun bool) ([]kpi.Change, error) {
+// updates and deletes datasets, KPIs, scorecard templates (by name) and the
+// calendar (one per workspace; nil deletes it), comparing canonical JSON,
+// with an audit entry per change that carries opt.Reason, and bumps the
+// definitions version if anything changed. With opt.DryRun it returns the
+// changes and writes nothing, but refuses what it would refuse otherwise. A
+// dataset that still has records is not deleted: ECONFLICT.
+//
+// With opt.EffectiveFrom, each KPI that is updated or deleted keeps its
+// stored definition as a revision in effect until the day before
+// EffectiveFrom (audited as a kpi_revision). A revision cannot end before
+// an earlier revision of the same KPI ends: ECONFLICT. When it would end on
+// the same day, the replaced definition was never in effect and no revision
+// is kept. Without EffectiveFrom a change applies to all records, past ones
+// too, and the KPI's existing revisions are kept as they are: records up to
+// their Until still use them. Revisions are kept when a KPI is deleted too.
+func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Definitions, opt kpi.ApplyOptions) ([]kpi.Change, error) {
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return nil, err
@@ -142,6 +204,7 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 	if defs == nil {
 		return nil, kpi.Errorf(kpi.EINVALID, "No definitions to apply.")
 	}
+	dryRun := opt.DryRun
 	type want struct {
 		kind, name string
 		position   int
@@ -174,6 +237,16 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 			return nil, err
 		}
 	}
+	for i, t := range defs.Scorecards {
+		if err := add(kindScorecard, t.Name, i, t); err != nil {
+			return nil, err
+		}
+	}
+	if defs.Calendar != nil {
+		if err := add(kindCalendar, calendarName, 0, defs.Calendar); err != nil {
+			return nil, err
+		}
+	}
 
 	changes := []kpi.Change{}
 	run := s.db.write
@@ -194,9 +267,41 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 		for _, d := range stored {
 			old[d.kind+"\x00"+d.name] = d
 		}
-		// Deletes first (KPIs before the datasets they may use), then
-		// creates and updates in the order given.
-		for _, kind := range []string{kindKPI, kindDataset} {
+		var lastUntil map[string]kpi.Date // KPI → the Until of its last revision
+		if opt.EffectiveFrom != nil {
+			if lastUntil, err = tx.lastRevisions(ctx, ws); err != nil {
+				return err
+			}
+		}
+		// keep keeps a changed or deleted KPI's stored definition as a
+		// revision when the change is effective from a date.
+		keep := func(d storedDef) error {
+			if opt.EffectiveFrom == nil {
+				return nil
+			}
+			until := opt.EffectiveFrom.AddDays(-1)
+			last, ok := lastUntil[d.name]
+			switch {
+			case ok && until < last:
+				return kpi.Errorf(kpi.ECONFLICT, "KPI %q has an earlier definition in effect until %s; a change to it cannot take effect before %s.", d.name, last, last.AddDays(1))
+			case ok && until == last:
+				return nil // the stored definition was never in effect
+			case dryRun:
+				return nil
+			}
+			if _, err := tx.exec(ctx, `INSERT INTO kpi_revisions (workspace_id, kpi, until_on, doc, updated_at) VALUES ($1, $2, $3, $4, $5)`,
+				ws, d.name, int64(until), string(d.doc), d.updatedAt); err != nil {
+				return fmt.Errorf("keep revision of kpi %q: %w", d.name, err)
+			}
+			rev := struct {
+				KPI   json.RawMessage `json:"kpi"`
+				Until kpi.Date        `json:"until"`
+			}{json.RawMessage(d.doc), until}
+			return tx.auditWhy(ctx, ws, "create", "kpi_revision", d.name, nil, rev, opt.Reason)
+		}
+		// Deletes first (templates and KPIs before the datasets they may
+		// use), then creates and updates in the order given.
+		for _, kind := range []string{kindCalendar, kindScorecard, kindKPI, kindDataset} {
 			for _, d := range stored {
 				if d.kind != kind || seen[d.kind+"\x00"+d.name] {
 					continue
@@ -210,6 +315,11 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 						return kpi.Errorf(kpi.ECONFLICT, "Dataset %q still has records; delete them before removing the dataset.", d.name)
 					}
 				}
+				if kind == kindKPI {
+					if err := keep(d); err != nil {
+						return err
+					}
+				}
 				changes = append(changes, kpi.Change{Action: "delete", Kind: d.kind, Name: d.name})
 				if dryRun {
 					continue
@@ -217,7 +327,7 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 				if _, err := tx.exec(ctx, `DELETE FROM definitions WHERE workspace_id = $1 AND kind = $2 AND name = $3`, ws, d.kind, d.name); err != nil {
 					return fmt.Errorf("delete %s %q: %w", d.kind, d.name, err)
 				}
-				if err := tx.audit(ctx, ws, "delete", d.kind, d.name, json.RawMessage(d.doc), nil); err != nil {
+				if err := tx.auditWhy(ctx, ws, "delete", d.kind, d.name, json.RawMessage(d.doc), nil, opt.Reason); err != nil {
 					return err
 				}
 			}
@@ -234,10 +344,15 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 					ws, w.kind, w.name, w.position, string(w.doc), tx.now); err != nil {
 					return fmt.Errorf("create %s %q: %w", w.kind, w.name, err)
 				}
-				if err := tx.audit(ctx, ws, "create", w.kind, w.name, nil, json.RawMessage(w.doc)); err != nil {
+				if err := tx.auditWhy(ctx, ws, "create", w.kind, w.name, nil, json.RawMessage(w.doc), opt.Reason); err != nil {
 					return err
 				}
 			case !bytes.Equal(o.doc, w.doc):
+				if w.kind == kindKPI {
+					if err := keep(o); err != nil {
+						return err
+					}
+				}
 				changes = append(changes, kpi.Change{Action: "update", Kind: w.kind, Name: w.name})
 				if dryRun {
 					continue
@@ -246,7 +361,7 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 					ws, w.kind, w.name, w.position, string(w.doc), tx.now); err != nil {
 					return fmt.Errorf("update %s %q: %w", w.kind, w.name, err)
 				}
-				if err := tx.audit(ctx, ws, "update", w.kind, w.name, json.RawMessage(o.doc), json.RawMessage(w.doc)); err != nil {
+				if err := tx.auditWhy(ctx, ws, "update", w.kind, w.name, json.RawMessage(o.doc), json.RawMessage(w.doc), opt.Reason); err != nil {
 					return err
 				}
 			case o.position != w.position && !dryRun:
@@ -269,4 +384,23 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 		return nil, fmt.Errorf("apply definitions: %w", err)
 	}
 	return changes, nil
+}
+
+// lastRevisions returns, per KPI with revisions, the Until of its last one.
+func (tx *Tx) lastRevisions(ctx context.Context, ws int64) (map[string]kpi.Date, error) {
+	rows, err := tx.query(ctx, `SELECT kpi, max(until_on) FROM kpi_revisions WHERE workspace_id = $1 GROUP BY kpi`, ws)
+	if err != nil {
+		return nil, fmt.Errorf("load kpi revisions: %w", err)
+	}
+	defer rows.Close()
+	last := map[string]kpi.Date{}
+	for rows.Next() {
+		var name string
+		var until int64
+		if err := rows.Scan(&name, &until); err != nil {
+			return nil, fmt.Errorf("load kpi revisions: %w", err)
+		}
+		last[name] = kpi.Date(until)
+	}
+	return last, rows.Err()
 }

@@ -2,7 +2,13 @@ package sqldb_test
 
 import (
 	"context"
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"attain/kpi"
 	"attain/kpitest"
@@ -36,7 +42,7 @@ func testDefinitions() *kpi.Definitions {
 // mustDefinitions applies testDefinitions.
 func mustDefinitions(t testing.TB, ctx context.Context, db *sqldb.DB) {
 	t.Helper()
-	if _, err := sqldb.NewDefinitionService(db).ApplyDefinitions(ctx, testDefinitions(), false); err != nil {
+	if _, err := sqldb.NewDefinitionService(db).ApplyDefinitions(ctx, testDefinitions(), kpi.ApplyOptions{}); err != nil {
 		t.Fatalf("apply definitions: %v", err)
 	}
 }
@@ -49,7 +55,7 @@ func TestDefinitionService(t *testing.T) {
 		rs := sqldb.NewRecordService(db)
 
 		t.Run("DryRun", func(t *testing.T) {
-			changes, err := s.ApplyDefinitions(ctx, testDefinitions(), true)
+			changes, err := s.ApplyDefinitions(ctx, testDefinitions(), kpi.ApplyOptions{DryRun: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +71,7 @@ func TestDefinitionService(t *testing.T) {
 			}
 		})
 		t.Run("Create", func(t *testing.T) {
-			changes, err := s.ApplyDefinitions(ctx, testDefinitions(), false)
+			changes, err := s.ApplyDefinitions(ctx, testDefinitions(), kpi.ApplyOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +109,7 @@ func TestDefinitionService(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, d := range []*kpi.Definitions{testDefinitions(), defs} {
-				changes, err := s.ApplyDefinitions(ctx, d, false)
+				changes, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -126,7 +132,7 @@ func TestDefinitionService(t *testing.T) {
 			d := testDefinitions()
 			d.KPIs[1].Title = "Turnover"
 			d.KPIs = d.KPIs[1:]
-			changes, err := s.ApplyDefinitions(ctx, d, false)
+			changes, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,7 +154,7 @@ func TestDefinitionService(t *testing.T) {
 			if _, err := rs.UpsertRecords(ctx, "deals", []kpi.Record{deal("d1", "e1", "Won", 100)}); err != nil {
 				t.Fatal(err)
 			}
-			_, err := s.ApplyDefinitions(ctx, &kpi.Definitions{}, false)
+			_, err := s.ApplyDefinitions(ctx, &kpi.Definitions{}, kpi.ApplyOptions{})
 			wantCode(t, err, kpi.ECONFLICT)
 			if msg := kpi.ErrorMessage(err); !contains(msg, "deals") {
 				t.Errorf("message %q does not name the dataset", msg)
@@ -172,4 +178,234 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+func testScorecards() ([]*kpi.ScorecardTemplate, *kpi.Calendar) {
+	d := func(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+	return []*kpi.ScorecardTemplate{
+			{Name: "reps", Position: "rep", Items: []kpi.ScorecardItem{
+				{KPI: "won", Weight: d("60"), Basis: kpi.LevelsFixed, Threshold: d("8"), Target: d("10"), Stretch: d("12")},
+				{KPI: "revenue", Weight: d("40"), Basis: kpi.LevelsPlan, Threshold: d("80"), Stretch: d("120"),
+					Curve: kpi.Curve{Kind: kpi.CurveSteps, Steps: []kpi.Step{{Achievement: d("80"), Score: d("50")}, {Achievement: d("100"), Score: d("100")}}}},
+			}},
+			{Name: "leads", Position: "lead", Missing: kpi.MissingZero, Items: []kpi.ScorecardItem{
+				{KPI: "revenue", Weight: d("100"), Basis: kpi.LevelsPlan, Threshold: d("90"), Stretch: d("110"), Curve: kpi.Curve{Kind: kpi.CurveCapped, Cap: d("130")}},
+			}},
+		}, &kpi.Calendar{
+			Weekend:  []time.Weekday{time.Friday, time.Saturday},
+			Holidays: []kpi.Holiday{{Date: kpi.NewDate(2025, 1, 1), Name: "New Year"}, {Date: kpi.NewDate(2025, 12, 25)}},
+		}
+}
+
+func TestDefinitionService_ScorecardsCalendar(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := mustWorkspace(t, db, "acme")
+		s := sqldb.NewDefinitionService(db)
+		rs := sqldb.NewRecordService(db)
+		mustDefinitions(t, ctx, db)
+
+		t.Run("RoundTrip", func(t *testing.T) {
+			d := testDefinitions()
+			d.Scorecards, d.Calendar = testScorecards()
+			changes, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []kpi.Change{{Action: "create", Kind: "scorecard", Name: "reps"}, {Action: "create", Kind: "scorecard", Name: "leads"}, {Action: "create", Kind: "calendar", Name: "workspace"}}
+			if !reflect.DeepEqual(changes, want) {
+				t.Errorf("changes = %v, want %v", changes, want)
+			}
+			got, err := s.FindDefinitions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.Scorecards, d.Scorecards) {
+				t.Errorf("scorecards = %+v, want %+v", got.Scorecards, d.Scorecards)
+			}
+			if !reflect.DeepEqual(got.Calendar, d.Calendar) {
+				t.Errorf("calendar = %+v, want %+v", got.Calendar, d.Calendar)
+			}
+		})
+		t.Run("Idempotent", func(t *testing.T) {
+			v0, _ := rs.Versions(ctx)
+			stored, err := s.FindDefinitions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := testDefinitions()
+			d.Scorecards, d.Calendar = testScorecards()
+			for _, d := range []*kpi.Definitions{d, stored} {
+				changes, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(changes) != 0 {
+					t.Errorf("changes = %v, want none", changes)
+				}
+			}
+			if v1, _ := rs.Versions(ctx); v1.Definitions != v0.Definitions {
+				t.Errorf("definitions version = %d, want %d", v1.Definitions, v0.Definitions)
+			}
+		})
+		t.Run("UpdateDelete", func(t *testing.T) {
+			d := testDefinitions()
+			d.Scorecards, _ = testScorecards()
+			d.Scorecards = d.Scorecards[:1]
+			d.Scorecards[0].Missing = kpi.MissingZero
+			changes, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []kpi.Change{{Action: "delete", Kind: "calendar", Name: "workspace"}, {Action: "delete", Kind: "scorecard", Name: "leads"}, {Action: "update", Kind: "scorecard", Name: "reps"}}
+			if !reflect.DeepEqual(changes, want) {
+				t.Errorf("changes = %v, want %v", changes, want)
+			}
+			got, err := s.FindDefinitions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Calendar != nil || len(got.Scorecards) != 1 || got.Scorecards[0].Missing != kpi.MissingZero {
+				t.Errorf("definitions = calendar %+v, scorecards %+v", got.Calendar, got.Scorecards)
+			}
+		})
+	})
+}
+
+func TestDefinitionService_Revisions(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := mustWorkspace(t, db, "acme")
+		s := sqldb.NewDefinitionService(db)
+		audit := sqldb.NewAuditService(db)
+		mustDefinitions(t, ctx, db)
+		from := func(s string) *kpi.Date {
+			d, err := kpi.ParseDate(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &d
+		}
+		revisions := func(t *testing.T) string {
+			t.Helper()
+			defs, err := s.FindDefinitions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, r := range defs.Revisions {
+				if r.KPI.UpdatedAt.IsZero() {
+					t.Errorf("revision %s until %s has no UpdatedAt", r.KPI.Name, r.Until)
+				}
+				out = append(out, fmt.Sprintf("%s<=%s:%s", r.KPI.Name, r.Until, r.KPI.Filter+r.KPI.Expr))
+			}
+			return strings.Join(out, " ")
+		}
+
+		t.Run("NoEffectiveDate", func(t *testing.T) {
+			d := testDefinitions()
+			d.KPIs[0].Filter = `stage == "Won" || stage == "Open"`
+			if _, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{Reason: "count open deals too"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := revisions(t); got != "" {
+				t.Errorf("revisions = %q, want none", got)
+			}
+			entries, err := audit.FindAuditEntries(ctx, "kpi", "won", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || entries[0].Action != "update" || entries[0].Reason != "count open deals too" {
+				t.Errorf("audit = %+v, want an update with the reason", entries)
+			}
+		})
+		t.Run("DryRun", func(t *testing.T) {
+			d := testDefinitions()
+			changes, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{DryRun: true, EffectiveFrom: from("2025-04-01")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []kpi.Change{{Action: "update", Kind: "kpi", Name: "won"}}; !reflect.DeepEqual(changes, want) {
+				t.Errorf("changes = %v, want %v", changes, want)
+			}
+			if got := revisions(t); got != "" {
+				t.Errorf("dry run kept revisions %q", got)
+			}
+		})
+		t.Run("EffectiveFrom", func(t *testing.T) {
+			// won changes back; revenue stays: only won keeps a revision.
+			d := testDefinitions()
+			if _, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{EffectiveFrom: from("2025-04-01"), Reason: "Q2 rules"}); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := revisions(t), `won<=2025-03-31:stage == "Won" || stage == "Open"`; got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+			entries, err := audit.FindAuditEntries(ctx, "kpi_revision", "won", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || entries[0].Reason != "Q2 rules" || !strings.Contains(entries[0].New, `"until":"2025-03-31"`) {
+				t.Errorf("audit = %+v, want one kpi_revision entry until 2025-03-31 with the reason", entries)
+			}
+			// Applying the same definitions again keeps nothing more.
+			changes, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{EffectiveFrom: from("2025-05-01")})
+			if err != nil || len(changes) != 0 {
+				t.Errorf("apply again = %v, %v; want no changes", changes, err)
+			}
+			if got, want := revisions(t), `won<=2025-03-31:stage == "Won" || stage == "Open"`; got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("UpdateAndDelete", func(t *testing.T) {
+			d := testDefinitions()
+			d.KPIs[0].Filter = `stage == "Lost"`
+			d.KPIs = d.KPIs[:1] // revenue deleted
+			if _, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{EffectiveFrom: from("2025-07-01")}); err != nil {
+				t.Fatal(err)
+			}
+			want := `revenue<=2025-06-30:amount won<=2025-03-31:stage == "Won" || stage == "Open" won<=2025-06-30:stage == "Won"`
+			if got := revisions(t); got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("KeptWithoutEffectiveDate", func(t *testing.T) {
+			d := testDefinitions()
+			d.KPIs = d.KPIs[:1]
+			d.KPIs[0].Filter = `stage == "Open"`
+			if _, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			want := `revenue<=2025-06-30:amount won<=2025-03-31:stage == "Won" || stage == "Open" won<=2025-06-30:stage == "Won"`
+			if got := revisions(t); got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("SameDay", func(t *testing.T) {
+			// From 2025-07-01 again: the definition applied above was never
+			// in effect, so no revision is kept for it.
+			d := testDefinitions()
+			d.KPIs = d.KPIs[:1]
+			d.KPIs[0].Filter = `stage != "Lost"`
+			if _, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{EffectiveFrom: from("2025-07-01")}); err != nil {
+				t.Fatal(err)
+			}
+			want := `revenue<=2025-06-30:amount won<=2025-03-31:stage == "Won" || stage == "Open" won<=2025-06-30:stage == "Won"`
+			if got := revisions(t); got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("ErrBeforeLastRevision", func(t *testing.T) {
+			v0, _ := sqldb.NewRecordService(db).Versions(ctx)
+			d := testDefinitions()
+			for _, dry := range []bool{true, false} {
+				_, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{DryRun: dry, EffectiveFrom: from("2025-06-15")})
+				wantCode(t, err, kpi.ECONFLICT)
+				if msg := kpi.ErrorMessage(err); !strings.Contains(msg, `"won"`) || !strings.Contains(msg, "2025-06-30") || !strings.Contains(msg, "2025-07-01") {
+					t.Errorf("message %q does not name the KPI, the last revision's end and the first possible day", msg)
+				}
+			}
+			if v1, _ := sqldb.NewRecordService(db).Versions(ctx); v1 != v0 {
+				t.Errorf("versions = %+v, want unchanged %+v", v1, v0)
+			}
+		})
+	})
 }

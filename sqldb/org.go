@@ -294,7 +294,8 @@ func (s *OrgService) UpdateOrgUnit(ctx context.Context, id string, upd kpi.OrgUn
 	return u, nil
 }
 
-// DeleteOrgUnit removes a unit that has no child units and no employees;
+// DeleteOrgUnit removes a unit that has no child units, no employees and
+// no earlier members (memberships: their past records count for it);
 // otherwise ECONFLICT.
 func (s *OrgService) DeleteOrgUnit(ctx context.Context, id string) error {
 	ws, err := workspaceID(ctx)
@@ -309,14 +310,18 @@ func (s *OrgService) DeleteOrgUnit(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		var children, members int
+		var children, members, earlier int
 		if err := tx.queryRow(ctx, `SELECT
 			(SELECT count(*) FROM org_units WHERE workspace_id = $1 AND parent_id = $2),
-			(SELECT count(*) FROM employees WHERE workspace_id = $1 AND unit_id = $2)`, ws, id).Scan(&children, &members); err != nil {
+			(SELECT count(*) FROM employees WHERE workspace_id = $1 AND unit_id = $2),
+			(SELECT count(DISTINCT employee_id) FROM memberships WHERE workspace_id = $1 AND unit_id = $2)`, ws, id).Scan(&children, &members, &earlier); err != nil {
 			return fmt.Errorf("delete org unit %q: count members: %w", id, err)
 		}
 		if children > 0 || members > 0 {
 			return kpi.Errorf(kpi.ECONFLICT, "Org unit %q still has %d units and %d employees; move or delete them first.", id, children, members)
+		}
+		if earlier > 0 {
+			return kpi.Errorf(kpi.ECONFLICT, "Org unit %q was the unit of %d employees before they moved, and their earlier records count for it; it cannot be deleted.", id, earlier)
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM org_units WHERE workspace_id = $1 AND id = $2`, ws, id); err != nil {
 			return fmt.Errorf("delete org unit %q: %w", id, err)
@@ -353,6 +358,36 @@ func (s *OrgService) FindEmployees(ctx context.Context, filter kpi.EmployeeFilte
 		return err
 	})
 	return es, err
+}
+
+// FindMemberships lists employees' earlier units, by employee, oldest first.
+func (s *OrgService) FindMemberships(ctx context.Context) ([]kpi.Membership, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ms []kpi.Membership
+	err = s.db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT employee_id, unit_id, until_on FROM memberships WHERE workspace_id = $1 ORDER BY employee_id, until_on`, ws)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m kpi.Membership
+			var until int64
+			if err := rows.Scan(&m.EmployeeID, &m.UnitID, &until); err != nil {
+				return err
+			}
+			m.Until = kpi.Date(until)
+			ms = append(ms, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find memberships: %w", err)
+	}
+	return ms, nil
 }
 
 func validEmployee(e *kpi.Employee) error {
@@ -457,6 +492,14 @@ func sameEmployee(a, b *kpi.Employee) bool {
 }
 
 // UpdateEmployee changes the fields set in upd, validated like a new one.
+//
+// When the unit changes and upd.UnitFrom is set, the old unit is kept as a
+// membership until the day before UnitFrom: records made before it keep
+// counting for the old unit. UnitFrom must not be before the day after the
+// employee's last membership ends (EINVALID); on that very day the unit
+// left was never in effect and no membership is kept. Without UnitFrom the
+// move applies to all records after the last membership; UnitFrom without
+// a change of unit is ignored.
 func (s *OrgService) UpdateEmployee(ctx context.Context, id string, upd kpi.EmployeeUpdate) (*kpi.Employee, error) {
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -495,6 +538,11 @@ func (s *OrgService) UpdateEmployee(ctx context.Context, id string, upd kpi.Empl
 		if err := tx.checkEmployeeRefs(ctx, ws, e); err != nil {
 			return err
 		}
+		if upd.UnitFrom != nil && e.UnitID != old.UnitID {
+			if err := tx.keepMembership(ctx, ws, old, *upd.UnitFrom); err != nil {
+				return err
+			}
+		}
 		if err := tx.updateEmployee(ctx, ws, e); err != nil {
 			return err
 		}
@@ -509,8 +557,32 @@ func (s *OrgService) UpdateEmployee(ctx context.Context, id string, upd kpi.Empl
 	return e, nil
 }
 
-// DeleteEmployee removes an employee nobody reports to; otherwise ECONFLICT.
-// Their records stay.
+// keepMembership records that e belonged to its (old) unit until the day
+// before from.
+func (tx *Tx) keepMembership(ctx context.Context, ws int64, e *kpi.Employee, from kpi.Date) error {
+	var last sql.NullInt64
+	if err := tx.queryRow(ctx, `SELECT max(until_on) FROM memberships WHERE workspace_id = $1 AND employee_id = $2`, ws, e.ID).Scan(&last); err != nil {
+		return fmt.Errorf("employee %q: last membership: %w", e.ID, err)
+	}
+	until := from.AddDays(-1)
+	if last.Valid {
+		switch l := kpi.Date(last.Int64); {
+		case until < l:
+			return kpi.Errorf(kpi.EINVALID, "Employee %q was in another unit until %s; a move cannot take effect before %s.", e.ID, l, l.AddDays(1))
+		case until == l:
+			return nil // the unit left was never in effect
+		}
+	}
+	m := kpi.Membership{EmployeeID: e.ID, UnitID: e.UnitID, Until: until}
+	if _, err := tx.exec(ctx, `INSERT INTO memberships (workspace_id, employee_id, until_on, unit_id) VALUES ($1, $2, $3, $4)`,
+		ws, m.EmployeeID, int64(m.Until), m.UnitID); err != nil {
+		return fmt.Errorf("employee %q: keep membership: %w", e.ID, err)
+	}
+	return tx.audit(ctx, ws, "create", "membership", e.ID, nil, m)
+}
+
+// DeleteEmployee removes an employee nobody reports to, with their
+// memberships; otherwise ECONFLICT. Their records stay.
 func (s *OrgService) DeleteEmployee(ctx context.Context, id string) error {
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -531,6 +603,9 @@ func (s *OrgService) DeleteEmployee(ctx context.Context, id string) error {
 		if reports > 0 {
 			return kpi.Errorf(kpi.ECONFLICT, "Employee %q still manages %d employees; give them another manager first.", id, reports)
 		}
+		if _, err := tx.exec(ctx, `DELETE FROM memberships WHERE workspace_id = $1 AND employee_id = $2`, ws, id); err != nil {
+			return fmt.Errorf("delete employee %q: memberships: %w", id, err)
+		}
 		if _, err := tx.exec(ctx, `DELETE FROM employees WHERE workspace_id = $1 AND id = $2`, ws, id); err != nil {
 			return fmt.Errorf("delete employee %q: %w", id, err)
 		}
@@ -544,7 +619,9 @@ func (s *OrgService) DeleteEmployee(ctx context.Context, id string) error {
 // ImportOrg upserts units, then employees, in one transaction. The tree
 // that results is validated whole (parents, units and managers exist, no
 // cycles); any problem rejects the whole import with EINVALID and a
-// Problem per bad row.
+// Problem per bad row. An employee the import moves to another unit keeps
+// no membership: the move applies to all their records after their last
+// membership (to date a move, use UpdateEmployee with UnitFrom).
 func (s *OrgService) ImportOrg(ctx context.Context, units []*kpi.OrgUnit, employees []*kpi.Employee) (kpi.ImportResult, error) {
 	var res kpi.ImportResult
 	ws, err := workspaceID(ctx)

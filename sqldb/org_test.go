@@ -2,7 +2,10 @@ package sqldb_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"attain/kpi"
 	"attain/kpitest"
@@ -225,6 +228,124 @@ func TestOrgService_ImportOrg(t *testing.T) {
 			if v1, _ := rs.Versions(ctx); v1 != v0 {
 				t.Errorf("versions = %+v, want unchanged %+v", v1, v0)
 			}
+		})
+	})
+}
+
+func TestOrgService_Memberships(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := mustWorkspace(t, db, "acme")
+		s := sqldb.NewOrgService(db)
+		rs := sqldb.NewRecordService(db)
+		mustOrg(t, ctx, s)
+		on := func(y int, m time.Month, d int) *kpi.Date { v := kpi.NewDate(y, m, d); return &v }
+		memberships := func(t *testing.T) string {
+			t.Helper()
+			ms, err := s.FindMemberships(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, m := range ms {
+				out = append(out, fmt.Sprintf("%s:%s<=%s", m.EmployeeID, m.UnitID, m.Until))
+			}
+			return strings.Join(out, " ")
+		}
+
+		t.Run("OK", func(t *testing.T) {
+			v0, _ := rs.Versions(ctx)
+			// e1: north → south from March 15, south → sales from July 1.
+			if _, err := s.UpdateEmployee(ctx, "e1", kpi.EmployeeUpdate{UnitID: ptr("south"), UnitFrom: on(2025, 3, 15)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.UpdateEmployee(ctx, "e1", kpi.EmployeeUpdate{UnitID: ptr("sales"), UnitFrom: on(2025, 7, 1)}); err != nil {
+				t.Fatal(err)
+			}
+			// e2: south → north from Feb 1.
+			if _, err := s.UpdateEmployee(ctx, "e2", kpi.EmployeeUpdate{UnitID: ptr("north"), UnitFrom: on(2025, 2, 1)}); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := memberships(t), "e1:north<=2025-03-14 e1:south<=2025-06-30 e2:south<=2025-01-31"; got != want {
+				t.Errorf("memberships = %q, want %q", got, want)
+			}
+			if v1, _ := rs.Versions(ctx); v1.Org != v0.Org+3 {
+				t.Errorf("org version = %d, want %d", v1.Org, v0.Org+3)
+			}
+			entries, err := sqldb.NewAuditService(db).FindAuditEntries(ctx, "membership", "e2", 0)
+			if err != nil || len(entries) != 1 || !strings.Contains(entries[0].New, `"until":"2025-01-31"`) {
+				t.Errorf("audit = %+v, %v; want one membership entry", entries, err)
+			}
+		})
+		t.Run("NotRecorded", func(t *testing.T) {
+			// Without UnitFrom, or without a change of unit, or by import:
+			// the move applies to all records after the last membership.
+			if _, err := s.UpdateEmployee(ctx, "e2", kpi.EmployeeUpdate{UnitID: ptr("sales")}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.UpdateEmployee(ctx, "e2", kpi.EmployeeUpdate{Position: ptr("senior rep"), UnitFrom: on(2025, 9, 1)}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ImportOrg(ctx, nil, []*kpi.Employee{{ID: "e2", Name: "Bob", UnitID: "north", ManagerID: "lead", Position: "senior rep"}}); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := memberships(t), "e1:north<=2025-03-14 e1:south<=2025-06-30 e2:south<=2025-01-31"; got != want {
+				t.Errorf("memberships = %q, want %q", got, want)
+			}
+		})
+		t.Run("SameDay", func(t *testing.T) {
+			// Moved again from the day after the last membership: the unit
+			// left (sales) was never in effect and is not kept.
+			if _, err := s.UpdateEmployee(ctx, "e1", kpi.EmployeeUpdate{UnitID: ptr("north"), UnitFrom: on(2025, 7, 1)}); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := memberships(t), "e1:north<=2025-03-14 e1:south<=2025-06-30 e2:south<=2025-01-31"; got != want {
+				t.Errorf("memberships = %q, want %q", got, want)
+			}
+		})
+		t.Run("ErrBeforeLastMembership", func(t *testing.T) {
+			v0, _ := rs.Versions(ctx)
+			_, err := s.UpdateEmployee(ctx, "e1", kpi.EmployeeUpdate{UnitID: ptr("south"), UnitFrom: on(2025, 6, 30)})
+			wantCode(t, err, kpi.EINVALID)
+			if msg := kpi.ErrorMessage(err); !strings.Contains(msg, "2025-07-01") {
+				t.Errorf("message %q does not name the first possible day", msg)
+			}
+			e, err := s.FindEmployeeByID(ctx, "e1")
+			if err != nil || e.UnitID != "north" {
+				t.Errorf("e1 = %+v, %v; want unchanged in north", e, err)
+			}
+			if v1, _ := rs.Versions(ctx); v1 != v0 {
+				t.Errorf("versions = %+v, want unchanged %+v", v1, v0)
+			}
+		})
+		t.Run("ErrDeleteUnitOfMembership", func(t *testing.T) {
+			// No employee is in south any more, but e1's records up to
+			// 2025-06-30 and e2's up to 2025-01-31 count for it.
+			err := s.DeleteOrgUnit(ctx, "south")
+			wantCode(t, err, kpi.ECONFLICT)
+			if msg := kpi.ErrorMessage(err); !strings.Contains(msg, "south") {
+				t.Errorf("message %q does not name the unit", msg)
+			}
+		})
+		t.Run("DeleteEmployee", func(t *testing.T) {
+			if err := s.DeleteEmployee(ctx, "e2"); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := memberships(t), "e1:north<=2025-03-14 e1:south<=2025-06-30"; got != want {
+				t.Errorf("memberships = %q, want %q", got, want)
+			}
+			if err := s.DeleteEmployee(ctx, "e1"); err != nil {
+				t.Fatal(err)
+			}
+			if got := memberships(t); got != "" {
+				t.Errorf("memberships = %q, want none", got)
+			}
+			if err := s.DeleteOrgUnit(ctx, "south"); err != nil {
+				t.Errorf("delete south without memberships: %v", err)
+			}
+		})
+		t.Run("ErrNoWorkspace", func(t *testing.T) {
+			_, err := s.FindMemberships(context.Background())
+			wantCode(t, err, kpi.EUNAUTHORIZED)
 		})
 	})
 }
