@@ -98,11 +98,13 @@ func Cascade(roots []*Node, targets map[kpi.Subject]decimal.Decimal) []Check {
 	return out
 }
 
-// Disagreements keeps the checks that do not agree.
+// Disagreements keeps the checks that do not agree, leaving out units
+// where nothing is planned at all: no target of their own and none below.
 func Disagreements(checks []Check) []Check {
 	var out []Check
 	for _, c := range checks {
-		if !c.Agrees {
+		unplanned := c.Null && len(c.Missing) == c.Children
+		if !c.Agrees && !unplanned {
 			out = append(out, c)
 		}
 	}

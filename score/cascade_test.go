@@ -59,6 +59,18 @@ func TestCascade(t *testing.T) {
 	if got, want := fmt.Sprint(bad), "[sales null false diff 700 team-a null true diff 0 team-b null false diff 150]"; got != want {
 		t.Errorf("Disagreements = %s, want %s", got, want)
 	}
+
+	// A unit where nothing is planned, neither its own target nor any
+	// below, is not a disagreement; its parent still sees the gap.
+	delete(targets, emp("e1"))
+	delete(targets, emp("e2"))
+	bad = nil
+	for _, c := range score.Disagreements(score.Cascade(roots, targets)) {
+		bad = append(bad, fmt.Sprintf("%s missing %v", c.Unit.ID, c.Missing))
+	}
+	if got, want := fmt.Sprint(bad), "[sales missing [unit:team-a] team-b missing [employee:e4]]"; got != want {
+		t.Errorf("Disagreements without team-a's plan = %s, want %s", got, want)
+	}
 }
 
 func TestAdditive(t *testing.T) {
