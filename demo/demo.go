@@ -10,6 +10,7 @@ import (
 	_ "embed"
 	"hash/fnv"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"attain/kpi"
@@ -40,6 +41,10 @@ type Options struct {
 	Seed   int64    // same seed, same data
 	Start  kpi.Date // first day of the first month; 0 (1970-01-01) means DefaultStart
 	Months int      // months of data from Start; 0 means DefaultMonths
+	// Until cuts the data short: nothing happens after it (deals not
+	// closed by then are open). 0 means the end of the last month; a
+	// workspace loaded "up to today" sets it to today.
+	Until kpi.Date
 }
 
 // Data is a generated company.
@@ -81,26 +86,37 @@ func Generate(opt Options) (*Data, error) {
 		months: opt.Months,
 		end:    addMonths(opt.Start, opt.Months) - 1,
 	}
+	if opt.Until != 0 {
+		if opt.Until < opt.Start {
+			return nil, kpi.Errorf(kpi.EINVALID, "Demo until %s is before its start %s.", opt.Until, opt.Start)
+		}
+		g.end = min(g.end, opt.Until)
+	}
 	g.buildOrg()
 	deals := g.deals()
 	contracts := g.contracts(deals)
 	shipments := g.shipments(contracts)
 	payments := g.payments(shipments)
 	deals, contracts, shipments, payments = g.prune(deals, contracts, shipments, payments)
+	// Deals are created every month; with Until inside the last month, the
+	// ones created after it have not happened yet. (Everything else is
+	// already cut at g.end where it is made.)
+	deals = slices.DeleteFunc(deals, func(d *deal) bool { return d.created > g.end })
 	requests := g.requests()
+	recs := map[string][]kpi.Record{
+		"deals":     dealRecords(deals),
+		"contracts": contractRecords(contracts),
+		"shipments": shipmentRecords(shipments),
+		"payments":  paymentRecords(payments),
+		"requests":  requestRecords(requests),
+	}
 	return &Data{
 		Company:   CompanyName,
 		Start:     g.start,
 		End:       g.end,
 		Units:     g.units,
 		Employees: g.employees,
-		Records: map[string][]kpi.Record{
-			"deals":     dealRecords(deals),
-			"contracts": contractRecords(contracts),
-			"shipments": shipmentRecords(shipments),
-			"payments":  paymentRecords(payments),
-			"requests":  requestRecords(requests),
-		},
+		Records:   recs,
 	}, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"attain/config"
 	"attain/demo"
@@ -526,4 +527,48 @@ func firstLines(t *testing.T, path string, n int) string {
 	}
 	lines := strings.SplitN(string(b), "\n", n+1)
 	return strings.Join(lines[:n], "\n")
+}
+
+// TestGenerateUntil: a workspace loaded "up to today" has nothing after
+// today, in any dataset, and its references still resolve.
+func TestGenerateUntil(t *testing.T) {
+	until := demo.DefaultStart() + 300 // inside the eleventh month
+	d, err := demo.Generate(demo.Options{Seed: 1, Until: until})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.End != until {
+		t.Errorf("End = %s, want %s", d.End, until)
+	}
+	defs, err := config.Load("attain.yaml", demo.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ds := range defs.Datasets {
+		for _, r := range d.Records[ds.Name] {
+			for i, c := range ds.Columns {
+				v := r.Values[i]
+				if v.Null {
+					continue
+				}
+				day := kpi.Date(v.N)
+				if c.Type == kpi.Timestamp {
+					day = kpi.DateOf(time.Unix(v.N, 0), time.UTC)
+				} else if c.Type != kpi.DateType {
+					continue
+				}
+				if day > until {
+					t.Fatalf("%s %s: %s is %s, after %s", ds.Name, r.Key, c.Name, day, until)
+				}
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no dates checked")
+	}
+	if _, err := demo.Generate(demo.Options{Seed: 1, Until: demo.DefaultStart() - 1}); kpi.ErrorCode(err) != kpi.EINVALID {
+		t.Errorf("until before start: %v", err)
+	}
 }

@@ -42,7 +42,10 @@ func (g *generator) requests() []*request {
 		seq := 0
 		for m := range g.months {
 			mfrom, mto := g.month(m)
-			from, to, ok := p.activeIn(mfrom, mto)
+			if mfrom > g.end {
+				break
+			}
+			from, to, ok := p.activeIn(mfrom, min(mto, g.end))
 			if !ok {
 				continue
 			}

@@ -39,7 +39,16 @@ func (s *Server) applyDefinitions(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 	}
-	changes, err := s.Definitions.ApplyDefinitions(r.Context(), defs, r.URL.Query().Get("dry_run") == "true")
+	q := r.URL.Query()
+	opt := kpi.ApplyOptions{DryRun: q.Get("dry_run") == "true", Reason: q.Get("reason")}
+	if v := q.Get("effective_from"); v != "" {
+		d, err := kpi.ParseDate(v)
+		if err != nil {
+			return kpi.Errorf(kpi.EINVALID, "effective_from: %s", err)
+		}
+		opt.EffectiveFrom = &d
+	}
+	changes, err := s.Definitions.ApplyDefinitions(r.Context(), defs, opt)
 	if err != nil {
 		return err
 	}

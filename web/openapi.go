@@ -122,7 +122,7 @@ var (
 	integer = map[string]any{"type": "integer"}
 	boolean = map[string]any{"type": "boolean"}
 	date    = map[string]any{"type": "string", "format": "date"}
-	decimal = map[string]any{"type": "string", "pattern": `^-?\d+(\.\d+)?$`, "description": "exact decimal"}
+	exact   = map[string]any{"type": "string", "pattern": `^-?\d+(\.\d+)?$`, "description": "exact decimal"}
 	strList = map[string]any{"type": "array", "items": str}
 )
 
@@ -175,17 +175,33 @@ var schemas = map[string]any{
 	"Subject":     obj(nil, map[string]any{"kind": map[string]any{"type": "string", "enum": []string{"employee", "unit"}}, "id": str}),
 	"Period":      obj(nil, map[string]any{"grain": str, "from": date, "to": date}),
 	"KPIValue": obj(nil, map[string]any{
-		"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "value": decimal, "null": boolean, "records": integer,
+		"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "value": exact, "null": boolean, "records": integer,
 	}),
 	"Explanation": obj(nil, map[string]any{
 		"value": schemaRef("KPIValue"), "aggregation": str, "dataset": str, "filter": str, "expr": str, "time_column": str, "formula": str,
 		"parts":     map[string]any{"type": "array", "items": schemaRef("Explanation")},
-		"records":   map[string]any{"type": "array", "items": obj(nil, map[string]any{"key": str, "owner": str, "date": date, "value": decimal, "fields": map[string]any{"type": "object"}})},
+		"records":   map[string]any{"type": "array", "items": obj(nil, map[string]any{"key": str, "owner": str, "date": date, "value": exact, "fields": map[string]any{"type": "object"}})},
 		"truncated": boolean,
 	}),
+	"Target": obj(nil, map[string]any{"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "value": exact,
+		"version": integer, "updated_at": map[string]any{"type": "string", "format": "date-time"}, "updated_by": str, "reason": str}),
+	"TargetInput": obj([]string{"kpi", "subject", "period"}, map[string]any{"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"),
+		"value": map[string]any{"type": []string{"string", "null"}, "description": "exact decimal; null deletes the target"}}),
+	"SetTargets": obj([]string{"targets"}, map[string]any{"targets": map[string]any{"type": "array", "items": schemaRef("TargetInput")}, "reason": str}),
+	"TargetChange": obj(nil, map[string]any{"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "old": exact, "new": exact,
+		"version": integer, "at": map[string]any{"type": "string", "format": "date-time"}, "by": str, "reason": str}),
+	"ProposeRequest": obj([]string{"kpi", "period", "method"}, map[string]any{"kpi": str, "period": str,
+		"method":   map[string]any{"type": "string", "enum": []string{"average", "median", "last_year", "split", "even"}},
+		"subjects": map[string]any{"type": "array", "items": schemaRef("Subject")}, "unit": str, "total": exact, "n": integer, "growth": exact, "places": integer}),
+	"Proposal":     obj(nil, map[string]any{"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "value": exact, "null": boolean, "method": str, "explanation": str}),
+	"CascadeCheck": obj(nil, map[string]any{"unit": schemaRef("Subject"), "target": exact, "null": boolean, "sum": exact, "children": integer, "missing": map[string]any{"type": "array", "items": schemaRef("Subject")}, "difference": exact, "agrees": boolean}),
+	"PeriodLock":   obj(nil, map[string]any{"period": schemaRef("Period"), "locked_at": map[string]any{"type": "string", "format": "date-time"}, "locked_by": str, "reason": str}),
+	"LockRequest":  obj([]string{"period", "reason"}, map[string]any{"period": str, "reason": str}),
+	"Scorecard":    map[string]any{"type": "object", "description": "items (actual, target, achievement, score, contribution, status), total, pace, progress and prorations; see docs/scoring.md"},
+	"Attention":    map[string]any{"type": "object", "description": "concerns (subject, points, reasons) most urgent first, and skipped people with why"},
 	"BonusEval": obj([]string{"plan", "inputs"}, map[string]any{
 		"plan": map[string]any{"type": "string", "description": "PLAN.yaml text (see docs/bonus.md)"}, "inputs": map[string]any{"type": "string", "description": "INPUTS.yaml text"},
-		"changes": map[string]any{"type": "array", "items": obj([]string{"kpi"}, map[string]any{"kpi": str, "add": decimal, "set": decimal})},
+		"changes": map[string]any{"type": "array", "items": obj([]string{"kpi"}, map[string]any{"kpi": str, "add": exact, "set": exact})},
 	}),
 	"BonusResult": obj([]string{"statement"}, map[string]any{"statement": schemaRef("Statement"), "what_if": schemaRef("Statement")}),
 	"Statement":   map[string]any{"type": "object", "description": "every line of the calculation: inputs, the rule applied and the result (see docs/bonus.md)"},

@@ -34,6 +34,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/definitions", false, s.getDefinitions, opDoc{tag: "definitions", summary: "All datasets and KPIs", resp: "Definitions"}},
 		{"PUT", "/api/v1/definitions", false, s.applyDefinitions, opDoc{tag: "definitions", summary: "Replace all datasets and KPIs (JSON, or attain.yaml as application/yaml); validated whole", params: []paramDoc{
 			param("dry_run", "query", "true: only report what would change."),
+			param("effective_from", "query", "YYYY-MM-DD: changed KPIs keep their old definition for records before this day."),
+			param("reason", "query", "Why, for the audit trail."),
 		}, body: "Definitions", resp: "Change[]"}},
 		{"GET", "/api/v1/datasets", false, s.listDatasets, opDoc{tag: "definitions", summary: "List datasets", resp: "Dataset[]"}},
 		{"GET", "/api/v1/datasets/{name}", false, s.getDataset, opDoc{tag: "definitions", summary: "Get a dataset", params: []paramDoc{dsName}, resp: "Dataset"}},
@@ -59,12 +61,45 @@ func (s *Server) routes() []route {
 			param("period", "query", "2017-06, 2017-Q2, 2017-W22, 2017, 2017-06-03 or 2017-06-01..2017-06-21 (required)."),
 			param("limit", "query", "Records listed at most (default 1000)."),
 		}, resp: "Explanation"}},
+		{"GET", "/api/v1/targets", false, s.listTargets, opDoc{tag: "targets", summary: "List targets", params: targetParams(), resp: "Target[]"}},
+		{"PUT", "/api/v1/targets", false, s.setTargets, opDoc{tag: "targets", summary: "Set targets (a null value deletes), all or nothing; refused in locked periods", body: "SetTargets", resp: "Target[]"}},
+		{"GET", "/api/v1/targets/history", false, s.targetHistory, opDoc{tag: "targets", summary: "Every change of the targets: who, when, old, new, why", params: targetParams(), resp: "TargetChange[]"}},
+		{"POST", "/api/v1/targets/propose", false, s.proposeTargets, opDoc{tag: "targets", summary: "Propose targets from history (preview; nothing is saved)", body: "ProposeRequest", resp: "Proposal[]"}},
+		{"GET", "/api/v1/targets/cascade", false, s.targetCascade, opDoc{tag: "targets", summary: "Units whose target and the sum of their members' targets disagree", params: []paramDoc{
+			param("kpi", "query", "KPI name (a count or a sum)."), param("period", "query", "Period."), param("all", "query", "true: list the units that agree too."),
+		}, resp: "CascadeCheck[]"}},
+		{"GET", "/api/v1/periods/locks", false, s.listLocks, opDoc{tag: "targets", summary: "Locked periods", resp: "PeriodLock[]"}},
+		{"POST", "/api/v1/periods/lock", false, s.lockPeriod, opDoc{tag: "targets", summary: "Lock a period: its targets cannot change", body: "LockRequest", status: http.StatusNoContent}},
+		{"POST", "/api/v1/periods/reopen", false, s.reopenPeriod, opDoc{tag: "targets", summary: "Reopen a locked period, with a reason", body: "LockRequest", status: http.StatusNoContent}},
+		{"GET", "/api/v1/scorecard", false, s.getScorecard, opDoc{tag: "scorecards", summary: "Plan vs actual, score, pace and progress of an employee or unit in a period", params: scorecardParams(), resp: "Scorecard"}},
+		{"GET", "/api/v1/scorecard/export.xlsx", false, s.exportScorecards, opDoc{tag: "scorecards", summary: "XLSX workbook of a unit's and its people's scorecards, for the review meeting", params: scorecardParams()}},
+		{"GET", "/api/v1/attention", false, s.getAttention, opDoc{tag: "scorecards", summary: "Who among a manager's direct reports needs attention, and why", params: []paramDoc{
+			param("manager", "query", "The manager's employee id."), param("period", "query", "Period."),
+		}, resp: "Attention"}},
 		{"POST", "/api/v1/bonus/eval", false, s.evalBonus, opDoc{tag: "bonus", summary: "Compute a bonus statement from a plan and one employee's inputs (YAML), with optional what-if changes", body: "BonusEval", resp: "BonusResult"}},
 		{"GET", "/api/v1/audit", false, s.listAudit, opDoc{tag: "audit", summary: "Audit trail, newest first", params: []paramDoc{
 			param("entity", "query", "kpi, dataset, org_unit, employee, records."),
 			param("entity_id", "query", "The entity's id or name."),
 			param("limit", "query", "At most this many (default 100)."),
 		}, resp: "AuditEntry[]"}},
+	}
+}
+
+func targetParams() []paramDoc {
+	return []paramDoc{
+		param("kpi", "query", "KPI names, comma-separated."),
+		param("employee", "query", "Employee ids, comma-separated."),
+		param("unit", "query", "Org unit ids, comma-separated."),
+		param("period", "query", "Only periods overlapping this one, e.g. 2026-Q3."),
+	}
+}
+
+func scorecardParams() []paramDoc {
+	return []paramDoc{
+		param("employee", "query", "Employee id (this or unit)."),
+		param("unit", "query", "Org unit id (this or employee)."),
+		param("period", "query", "Period, e.g. 2026-06."),
+		param("template", "query", "For a unit: the scorecard template (default: the one most of its people have)."),
 	}
 }
 

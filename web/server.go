@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"attain/kpi"
+	"attain/review"
 )
 
 // Server holds the services the API is built on. Every field must be set.
@@ -24,6 +25,8 @@ type Server struct {
 	Records     kpi.RecordService
 	Values      kpi.ValueService
 	Audit       kpi.AuditService
+	Targets     kpi.TargetService
+	Review      *review.Service
 	Logger      *slog.Logger
 
 	// MaxBodyBytes limits a request body (imports); default 256 MiB.

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"attain/kpi"
-	"attain/web"
 )
 
 const testYAML = `
@@ -82,10 +81,7 @@ func newTestAPI(t *testing.T) (a, b apiClient) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	srv := httptest.NewServer((&web.Server{
-		Workspaces: m.Svc.Workspaces, Tokens: m.Svc.Tokens, Org: m.Svc.Org, Definitions: m.Svc.Definitions,
-		Records: m.Svc.Records, Values: m.Svc.Values, Audit: m.Svc.Audit, Logger: m.Logger,
-	}).Handler())
+	srv := httptest.NewServer(m.webServer().Handler())
 	t.Cleanup(srv.Close)
 	var clients []apiClient
 	for _, slug := range []string{"acme", "globex"} {

@@ -11,6 +11,7 @@ import (
 
 	"attain/engine"
 	"attain/kpi"
+	"attain/review"
 	"attain/sqldb"
 )
 
@@ -53,7 +54,9 @@ type Services struct {
 	Definitions kpi.DefinitionService
 	Records     kpi.RecordService
 	Audit       kpi.AuditService
+	Targets     kpi.TargetService
 	Values      *engine.Engine
+	Review      *review.Service
 }
 
 func NewMain() *Main {
@@ -104,7 +107,9 @@ func (m *Main) open(ctx context.Context) error {
 		Records:     recs,
 		Audit:       sqldb.NewAuditService(db),
 	}
+	m.Svc.Targets = sqldb.NewTargetService(db)
 	m.Svc.Values = engine.New(engine.Services{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Records: recs}, m.Logger)
+	m.Svc.Review = &review.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values, Targets: m.Svc.Targets}
 	return nil
 }
 

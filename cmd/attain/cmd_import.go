@@ -27,6 +27,7 @@ alone, so importing a newer export of the same CRM data is safe.
 
 CSV: a header row, comma or semicolon separated, UTF-8 with or without BOM.
 JSON: an array of objects, or one object per line (NDJSON).
+XLSX: the first sheet, read like a CSV file with a header row.
 
 A bad row stops the whole file: nothing is written, and every problem is
 listed with its file, line, column, value and reason. With --skip-invalid
@@ -73,8 +74,14 @@ the good rows are imported and the rejected ones written, with reasons, to
 				rd, err = ingest.NewCSVReader(bufio.NewReaderSize(in, 1<<20), ds, opt)
 			case "json":
 				rd, err = ingest.NewJSONReader(bufio.NewReaderSize(in, 1<<20), ds, opt)
+			case "xlsx":
+				var sheet io.Reader
+				if sheet, err = ingest.XLSXAsCSV(in, opt.File); err != nil {
+					return err
+				}
+				rd, err = ingest.NewCSVReader(sheet, ds, opt)
 			default:
-				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want csv or json (json covers NDJSON).", format)
+				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want csv, json (covers NDJSON) or xlsx.", format)
 			}
 			if err != nil {
 				return err
@@ -105,7 +112,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 	}
 	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "import the good records; write rejected ones to --rejected")
 	cmd.Flags().StringVar(&rejectedFile, "rejected", "", "where --skip-invalid writes rejected records (default FILE.rejected.csv)")
-	cmd.Flags().StringVar(&format, "format", "", "csv or json (default: from the file's extension)")
+	cmd.Flags().StringVar(&format, "format", "", "csv, json or xlsx (default: from the file's extension)")
 	return cmd
 }
 
@@ -113,6 +120,8 @@ func formatOf(name string) string {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".json", ".ndjson", ".jsonl":
 		return "json"
+	case ".xlsx":
+		return "xlsx"
 	}
 	return "csv"
 }

@@ -182,7 +182,7 @@ func (m *Main) orgAddUnitCommand() *cobra.Command {
 
 // employeeFlags are the editable fields of an employee as flags.
 type employeeFlags struct {
-	name, email, unit, manager, position, hired, left string
+	name, email, unit, manager, position, hired, left, unitFrom string
 }
 
 func (f *employeeFlags) register(cmd *cobra.Command) {
@@ -194,6 +194,7 @@ func (f *employeeFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.position, "position", "", "position, e.g. sales manager")
 	fl.StringVar(&f.hired, "hired", "", "hire date YYYY-MM-DD")
 	fl.StringVar(&f.left, "left", "", "leaving date YYYY-MM-DD (\"none\" to clear)")
+	fl.StringVar(&f.unitFrom, "unit-from", "", "with --unit: the move's date; records before it keep counting for the old unit")
 }
 
 // update returns the changes of the flags that were given.
@@ -210,6 +211,13 @@ func (f *employeeFlags) update(cmd *cobra.Command) (kpi.EmployeeUpdate, error) {
 	str("unit", &f.unit, &upd.UnitID)
 	str("manager", &f.manager, &upd.ManagerID)
 	str("position", &f.position, &upd.Position)
+	if changed("unit-from") {
+		d, err := kpi.ParseDate(f.unitFrom)
+		if err != nil {
+			return upd, kpi.Errorf(kpi.EINVALID, "--unit-from: %s", err)
+		}
+		upd.UnitFrom = &d
+	}
 	for _, d := range []struct {
 		flag string
 		v    string

@@ -10,8 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"attain/config"
-	"attain/demo"
 	"attain/kpi"
 	"attain/web"
 )
@@ -71,15 +69,18 @@ func (m *Main) serveCommand() *cobra.Command {
 	return cmd
 }
 
+// webServer is the API over the open services.
+func (m *Main) webServer() *web.Server {
+	return &web.Server{
+		Workspaces: m.Svc.Workspaces, Tokens: m.Svc.Tokens, Org: m.Svc.Org, Definitions: m.Svc.Definitions,
+		Records: m.Svc.Records, Values: m.Svc.Values, Audit: m.Svc.Audit, Targets: m.Svc.Targets, Review: m.Svc.Review,
+		Logger: m.Logger,
+	}
+}
+
 // serve runs the HTTP server until ctx ends, then shuts it down gracefully.
 func (m *Main) serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler: (&web.Server{
-			Workspaces: m.Svc.Workspaces, Tokens: m.Svc.Tokens, Org: m.Svc.Org, Definitions: m.Svc.Definitions,
-			Records: m.Svc.Records, Values: m.Svc.Values, Audit: m.Svc.Audit, Logger: m.Logger,
-		}).Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	srv := &http.Server{Handler: m.webServer().Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -121,46 +122,4 @@ Then, for example:
 	}
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the generator")
 	return cmd
-}
-
-// loadDemo creates the demo workspace if needed and upserts its definitions,
-// org and records; with the same seed a second run changes nothing.
-func (m *Main) loadDemo(ctx context.Context, seed int64) error {
-	if _, err := m.Svc.Workspaces.FindWorkspaceBySlug(ctx, demoSlug); kpi.ErrorCode(err) == kpi.ENOTFOUND {
-		ws := kpi.Workspace{Slug: demoSlug, Name: "Northwind Supply (demo)", TimeZone: "Europe/Berlin"}
-		if err := m.Svc.Workspaces.CreateWorkspace(ctx, &ws); err != nil {
-			return err
-		}
-	} else if err != nil {
-		return err
-	}
-	ctx, _, err := m.workspaceContext(ctx)
-	if err != nil {
-		return err
-	}
-	defs, err := config.Load("demo/attain.yaml", demo.Config)
-	if err != nil {
-		return fmt.Errorf("demo definitions: %w", err)
-	}
-	data, err := demo.Generate(demo.Options{Seed: seed})
-	if err != nil {
-		return err
-	}
-	if _, err := m.Svc.Definitions.ApplyDefinitions(ctx, defs, false); err != nil {
-		return err
-	}
-	if _, err := m.Svc.Org.ImportOrg(ctx, data.Units, data.Employees); err != nil {
-		return err
-	}
-	total := 0
-	for _, ds := range defs.Datasets {
-		res, err := m.Svc.Records.UpsertRecords(ctx, ds.Name, data.Records[ds.Name])
-		if err != nil {
-			return fmt.Errorf("demo %s: %w", ds.Name, err)
-		}
-		total += res.Created + res.Updated + res.Unchanged
-	}
-	fmt.Fprintf(m.Stdout, "Demo workspace %q: %d employees in %d units, %d records in %d datasets, %d KPIs.\n",
-		demoSlug, len(data.Employees), len(data.Units), total, len(defs.Datasets), len(defs.KPIs))
-	return nil
 }

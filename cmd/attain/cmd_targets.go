@@ -1,0 +1,385 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"github.com/spf13/cobra"
+
+	"attain/ingest"
+	"attain/kpi"
+	"attain/review"
+	"attain/score"
+)
+
+// subjectFlags pick one employee or one unit.
+type subjectFlags struct{ employee, unit string }
+
+func (f *subjectFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.employee, "employee", "", "employee id")
+	cmd.Flags().StringVar(&f.unit, "unit", "", "org unit id")
+}
+
+func (f *subjectFlags) subject() (kpi.Subject, error) {
+	switch {
+	case f.employee != "" && f.unit != "":
+		return kpi.Subject{}, kpi.Errorf(kpi.EINVALID, "Give --employee or --unit, not both.")
+	case f.employee != "":
+		return kpi.Subject{Kind: kpi.SubjectEmployee, ID: f.employee}, nil
+	case f.unit != "":
+		return kpi.Subject{Kind: kpi.SubjectUnit, ID: f.unit}, nil
+	}
+	return kpi.Subject{}, kpi.Errorf(kpi.EINVALID, "Give --employee or --unit.")
+}
+
+// subjects is the filter form: none, one or the other.
+func (f *subjectFlags) subjects() []kpi.Subject {
+	if f.employee == "" && f.unit == "" {
+		return nil
+	}
+	s, _ := f.subject()
+	return []kpi.Subject{s}
+}
+
+func parsePeriodFlag(s string) (kpi.Period, error) {
+	if s == "" {
+		return kpi.Period{}, kpi.Errorf(kpi.EINVALID, "Give --period, e.g. 2026-06, 2026-Q3 or 2026.")
+	}
+	return kpi.ParsePeriod(s)
+}
+
+func (m *Main) targetCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "target",
+		Short: "Planned values: set, import, propose from history, check the cascade, see the history",
+		Long: `Targets are planned values of a KPI for an employee or an org unit in a
+period. Every change is kept with who, when, the old and new value and why;
+targets of a locked period cannot change until it is reopened with a reason.
+A person hired or leaving inside a period is measured against the target
+prorated by working days (see docs/scoring.md).`,
+	}
+	cmd.AddCommand(m.targetSetCommand(), m.targetImportCommand(), m.targetListCommand(),
+		m.targetHistoryCommand(), m.targetProposeCommand(), m.targetCascadeCommand())
+	return cmd
+}
+
+func (m *Main) targetSetCommand() *cobra.Command {
+	var subj subjectFlags
+	var period, reason string
+	cmd := &cobra.Command{
+		Use:   "set KPI VALUE --employee ID|--unit ID --period P [--reason WHY]",
+		Short: "Set one target (VALUE \"none\" deletes it)",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := subj.subject()
+			if err != nil {
+				return err
+			}
+			p, err := parsePeriodFlag(period)
+			if err != nil {
+				return err
+			}
+			in := kpi.TargetInput{KPI: args[0], Subject: s, Period: p}
+			if args[1] != "none" {
+				v, err := decimal.NewFromString(args[1])
+				if err != nil {
+					return kpi.Errorf(kpi.EINVALID, "%q is not a decimal number.", args[1])
+				}
+				in.Value = &v
+			}
+			return m.setTargets(cmd, []kpi.TargetInput{in}, reason)
+		},
+	}
+	subj.register(cmd)
+	cmd.Flags().StringVar(&period, "period", "", "period: 2026-06, 2026-Q3, 2026-W14, 2026 or FROM..TO")
+	cmd.Flags().StringVar(&reason, "reason", "", "why (required to change or delete a target)")
+	return cmd
+}
+
+func (m *Main) setTargets(cmd *cobra.Command, in []kpi.TargetInput, reason string) error {
+	ctx, _, err := m.workspaceContext(cmd.Context())
+	if err != nil {
+		return err
+	}
+	if err := m.Svc.Review.CheckTargets(ctx, in); err != nil {
+		return err
+	}
+	ts, err := m.Svc.Targets.SetTargets(ctx, in, reason)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d target(s) in the file; %d stored now.\n", len(in), len(ts))
+	return nil
+}
+
+func (m *Main) targetImportCommand() *cobra.Command {
+	var reason string
+	cmd := &cobra.Command{
+		Use:   "import FILE [--reason WHY]",
+		Short: "Set targets from a CSV or XLSX file (kpi, employee or unit, period, value), all or nothing",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, _, err := openInput(args[0], m.Stdin)
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			r, name := in, filepath.Base(args[0])
+			var ts []kpi.TargetInput
+			if formatOf(args[0]) == "xlsx" {
+				sheet, err := ingest.XLSXAsCSV(r, name)
+				if err != nil {
+					return err
+				}
+				ts, err = ingest.ReadTargetsCSV(sheet, name)
+				if err != nil {
+					return err
+				}
+			} else if ts, err = ingest.ReadTargetsCSV(r, name); err != nil {
+				return err
+			}
+			return m.setTargets(cmd, ts, reason)
+		},
+	}
+	cmd.Flags().StringVar(&reason, "reason", "", "why (required to change or delete targets)")
+	return cmd
+}
+
+func (m *Main) targetFilterFlags(cmd *cobra.Command, subj *subjectFlags, kpis *[]string, period *string) {
+	subj.register(cmd)
+	cmd.Flags().StringSliceVar(kpis, "kpi", nil, "KPI names")
+	cmd.Flags().StringVar(period, "period", "", "only periods overlapping this one")
+}
+
+func targetFilter(subj subjectFlags, kpis []string, period string) (kpi.TargetFilter, error) {
+	f := kpi.TargetFilter{KPIs: kpis, Subjects: subj.subjects()}
+	if period != "" {
+		p, err := kpi.ParsePeriod(period)
+		if err != nil {
+			return f, err
+		}
+		f.From, f.To = p.From, p.To
+	}
+	return f, nil
+}
+
+func (m *Main) targetListCommand() *cobra.Command {
+	var subj subjectFlags
+	var kpis []string
+	var period, format string
+	cmd := &cobra.Command{
+		Use:   "list [--kpi K] [--employee ID|--unit ID] [--period P]",
+		Short: "List targets",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			f, err := targetFilter(subj, kpis, period)
+			if err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ts, err := m.Svc.Targets.FindTargets(ctx, f)
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"kpi", "subject", "id", "period", "value", "version", "updated_by", "reason"}, json: nonNil(ts)}
+			for _, x := range ts {
+				t.rows = append(t.rows, []string{x.KPI, x.Subject.Kind, x.Subject.ID, x.Period.Label(), x.Value.String(), strconv.Itoa(x.Version), x.UpdatedBy, x.Reason})
+			}
+			return t.write(m.Stdout, format)
+		},
+	}
+	m.targetFilterFlags(cmd, &subj, &kpis, &period)
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
+
+func (m *Main) targetHistoryCommand() *cobra.Command {
+	var subj subjectFlags
+	var kpis []string
+	var period, format string
+	cmd := &cobra.Command{
+		Use:   "history [--kpi K] [--employee ID|--unit ID] [--period P]",
+		Short: "Every change of the targets: who, when, old, new, why",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			f, err := targetFilter(subj, kpis, period)
+			if err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			hist, err := m.Svc.Targets.TargetHistory(ctx, f)
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"at", "by", "kpi", "subject", "id", "period", "old", "new", "reason"}, json: nonNil(hist)}
+			for _, h := range hist {
+				t.rows = append(t.rows, []string{h.At.Format("2006-01-02 15:04"), h.By, h.KPI, h.Subject.Kind, h.Subject.ID, h.Period.Label(), decText(h.Old), decText(h.New), h.Reason})
+			}
+			return t.write(m.Stdout, format)
+		},
+	}
+	m.targetFilterFlags(cmd, &subj, &kpis, &period)
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
+
+func decText(d *decimal.Decimal) string {
+	if d == nil {
+		return "-"
+	}
+	return d.String()
+}
+
+func (m *Main) targetProposeCommand() *cobra.Command {
+	var req review.ProposeRequest
+	var employees []string
+	var period, growth, total, format, reason string
+	var apply bool
+	cmd := &cobra.Command{
+		Use:   "propose KPI --period P --method average|median|last_year|split|even [flags]",
+		Short: "Propose targets from history; preview, or --apply to save them",
+		Long: `Propose computes targets from history, so nobody types hundreds of numbers:
+
+  average, median  of the last --n periods (default 3) × --growth
+  last_year        the same period last year × --growth
+  split            --unit's target (or --total) split among its child units and
+                   employees by their share of the last --n periods
+  even             the same, split evenly
+
+Each proposal says how it was made. Nothing is saved without --apply.
+
+  attain target propose deals_won --period 2026-12 --method median --growth 1.1
+  attain target propose won_value --period 2026-12 --method split --unit sales --total 900000 --apply --reason "Q4 plan"`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			var err error
+			req.KPI = args[0]
+			if req.Period, err = parsePeriodFlag(period); err != nil {
+				return err
+			}
+			if req.Growth, err = decimal.NewFromString(growth); err != nil {
+				return kpi.Errorf(kpi.EINVALID, "--growth %q is not a number.", growth)
+			}
+			if total != "" {
+				t, err := decimal.NewFromString(total)
+				if err != nil {
+					return kpi.Errorf(kpi.EINVALID, "--total %q is not a number.", total)
+				}
+				req.Total = &t
+			}
+			for _, e := range employees {
+				req.Subjects = append(req.Subjects, kpi.Subject{Kind: kpi.SubjectEmployee, ID: e})
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			props, err := m.Svc.Review.Propose(ctx, req)
+			if err != nil {
+				return err
+			}
+			t := table{header: []string{"kpi", "subject", "id", "period", "proposed", "how"}, json: props}
+			var in []kpi.TargetInput
+			for _, p := range props {
+				v := "-"
+				if !p.Null {
+					v = p.Value.String()
+					val := p.Value
+					in = append(in, kpi.TargetInput{KPI: p.KPI, Subject: p.Subject, Period: p.Period, Value: &val})
+				}
+				t.rows = append(t.rows, []string{p.KPI, p.Subject.Kind, p.Subject.ID, p.Period.Label(), v, p.Explanation})
+			}
+			if err := t.write(m.Stdout, format); err != nil {
+				return err
+			}
+			if !apply {
+				fmt.Fprintf(m.Stderr, "Preview only: %d proposal(s); --apply saves them.\n", len(in))
+				return nil
+			}
+			ts, err := m.Svc.Targets.SetTargets(ctx, in, reason)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stderr, "Saved %d target(s).\n", len(ts))
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&period, "period", "", "the period to propose for")
+	fl.StringVar(&req.Method, "method", "median", "average, median, last_year, split or even")
+	fl.IntVar(&req.N, "n", 3, "periods of history")
+	fl.StringVar(&growth, "growth", "1", "growth factor, e.g. 1.1 for +10 %")
+	fl.StringSliceVar(&employees, "employee", nil, "only these employees (average, median, last_year; default everyone)")
+	fl.StringVar(&req.Unit, "unit", "", "split, even: the unit whose target is split")
+	fl.StringVar(&total, "total", "", "split, even: the total to split (default: the unit's target)")
+	fl.Int32Var(&req.Places, "places", score.DefaultPlaces, "decimal places of the proposals")
+	fl.BoolVar(&apply, "apply", false, "save the proposals as targets")
+	fl.StringVar(&reason, "reason", "", "why, when --apply changes existing targets")
+	fl.StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
+
+func (m *Main) targetCascadeCommand() *cobra.Command {
+	var period, format string
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "cascade KPI --period P [--all]",
+		Short: "Where a unit's target and the sum of its members' targets disagree",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			p, err := parsePeriodFlag(period)
+			if err != nil {
+				return err
+			}
+			ctx, _, err := m.workspaceContext(cmd.Context())
+			if err != nil {
+				return err
+			}
+			checks, err := m.Svc.Review.Cascade(ctx, args[0], p)
+			if err != nil {
+				return err
+			}
+			if !all {
+				checks = score.Disagreements(checks)
+			}
+			t := table{header: []string{"unit", "target", "sum_of_members", "difference", "members", "without_target", "agrees"}, json: nonNil(checks)}
+			for _, c := range checks {
+				target := c.Target.String()
+				if c.Null {
+					target = "-"
+				}
+				var missing []string
+				for _, s := range c.Missing {
+					missing = append(missing, s.ID)
+				}
+				t.rows = append(t.rows, []string{c.Unit.ID, target, c.Sum.String(), c.Difference.String(), strconv.Itoa(c.Children), strings.Join(missing, " "), strconv.FormatBool(c.Agrees)})
+			}
+			return t.write(m.Stdout, format)
+		},
+	}
+	cmd.Flags().StringVar(&period, "period", "", "period")
+	cmd.Flags().BoolVar(&all, "all", false, "list the units that agree too")
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	return cmd
+}
