@@ -15,7 +15,7 @@ func (m *Main) applyCommand() *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "apply -f attain.yaml",
-		Short: "Apply dataset and KPI definitions from attain.yaml",
+		Short: "Apply definitions (datasets, KPIs, scorecards, calendar) and targets from attain.yaml",
 		Long: `Apply replaces the workspace's datasets and KPIs with those in the file.
 The file is validated whole first: if anything is wrong, nothing changes and
 every problem is listed with its line. Applying the same file twice changes

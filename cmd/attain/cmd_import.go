@@ -20,7 +20,7 @@ func (m *Main) importCommand() *cobra.Command {
 	var rejectedFile, format string
 	cmd := &cobra.Command{
 		Use:   "import DATASET FILE",
-		Short: "Upsert records into a dataset from a CSV, JSON or NDJSON file",
+		Short: "Upsert records into a dataset from a CSV, JSON, NDJSON or XLSX file",
 		Long: `Import reads FILE ("-" for standard input) and upserts its records by the
 dataset's key: new keys are created, changed records updated, the rest left
 alone, so importing a newer export of the same CRM data is safe.
