@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -154,4 +155,31 @@ func ParsePeriod(s string) (Period, error) {
 		return PeriodOf(Year, NewDate(y, 1, 1)), nil
 	}
 	return Period{}, bad
+}
+
+// UnmarshalJSON reads a period written as an object {"grain", "from", "to"}
+// or as its label ("2026-06", "2026-Q3", "2026-06-01..2026-06-21").
+func (p *Period) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var label string
+		if err := json.Unmarshal(b, &label); err != nil {
+			return err
+		}
+		v, err := ParsePeriod(label)
+		if err != nil {
+			return err
+		}
+		*p = v
+		return nil
+	}
+	type plain Period // without this method
+	var v plain
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if v.To < v.From {
+		return Errorf(EINVALID, "Period %s..%s ends before it starts.", v.From, v.To)
+	}
+	*p = Period(v)
+	return nil
 }

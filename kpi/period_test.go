@@ -1,6 +1,7 @@
 package kpi_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"attain/kpi"
@@ -74,4 +75,20 @@ func fmtList(s []string) string {
 		out += v
 	}
 	return out + "]"
+}
+
+func TestPeriodJSON(t *testing.T) {
+	var got struct{ A, B kpi.Period }
+	if err := json.Unmarshal([]byte(`{"A": "2026-Q3", "B": {"grain": "range", "from": "2026-06-01", "to": "2026-06-21"}}`), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.A.Label() != "2026-Q3" || got.B.Label() != "2026-06-01..2026-06-21" {
+		t.Errorf("got %v and %v", got.A, got.B)
+	}
+	for _, bad := range []string{`"June"`, `{"grain": "range", "from": "2026-06-21", "to": "2026-06-01"}`} {
+		var p kpi.Period
+		if err := json.Unmarshal([]byte(bad), &p); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
 }

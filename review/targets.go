@@ -1,8 +1,10 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/shopspring/decimal"
 
@@ -32,10 +34,10 @@ type ProposeRequest struct {
 	Unit  string
 	Total *decimal.Decimal
 	// N periods of history (default 3); Growth factor (default 1); Places
-	// the proposals are rounded to (default 2).
+	// the proposals are rounded to (nil: 2; 0 gives whole deals).
 	N      int
 	Growth decimal.Decimal
-	Places int32
+	Places *int32
 }
 
 // Propose previews targets; nothing is saved.
@@ -54,8 +56,12 @@ func (s *Service) Propose(ctx context.Context, req ProposeRequest) ([]score.Prop
 	if req.Growth.IsZero() {
 		req.Growth = decimal.NewFromInt(1)
 	}
-	if req.Places == 0 {
-		req.Places = score.DefaultPlaces
+	places := int32(score.DefaultPlaces)
+	if req.Places != nil {
+		places = *req.Places
+	}
+	if places < 0 {
+		return nil, kpi.Errorf(kpi.EINVALID, "Places %d: want 0 or more decimal places.", places)
 	}
 	switch req.Method {
 	case MethodAverage, MethodMedian, MethodLastYear:
@@ -73,9 +79,9 @@ func (s *Service) Propose(ctx context.Context, req ProposeRequest) ([]score.Prop
 		for _, sr := range series {
 			var p score.Proposal
 			if req.Method == MethodLastYear {
-				p, err = score.ProposeLastYear(sr, req.Period, req.Growth, req.Places)
+				p, err = score.ProposeLastYear(sr, req.Period, req.Growth, places)
 			} else {
-				p, err = score.ProposeRecent(sr, req.Period, req.N, score.Method(req.Method), req.Growth, req.Places)
+				p, err = score.ProposeRecent(sr, req.Period, req.N, score.Method(req.Method), req.Growth, places)
 			}
 			if err != nil {
 				return nil, err
@@ -99,13 +105,13 @@ func (s *Service) Propose(ctx context.Context, req ProposeRequest) ([]score.Prop
 			return nil, kpi.Errorf(kpi.EINVALID, "Unit %q has no child units or employees to split among.", req.Unit)
 		}
 		if req.Method == MethodEven {
-			return score.ProposeEven(k.Name, total, req.Period, members, req.Places)
+			return score.ProposeEven(k.Name, total, req.Period, members, places)
 		}
 		series, err := s.series(ctx, req, members)
 		if err != nil {
 			return nil, err
 		}
-		return score.ProposeSplit(total, req.Period, series, req.N, req.Places)
+		return score.ProposeSplit(total, req.Period, series, req.N, places)
 	}
 	return nil, kpi.Errorf(kpi.EINVALID, "Unknown method %q: want average, median, last_year, split or even.", req.Method)
 }
@@ -153,7 +159,26 @@ func (s *Service) series(ctx context.Context, req ProposeRequest, subjects []kpi
 			out[i].Values = append(out[i].Values, v)
 		}
 	}
+	for i := range out {
+		out[i].Values = recorded(out[i])
+	}
 	return out, nil
+}
+
+// recorded leaves out of a series the periods that are not history: a
+// count or a sum over no records is 0, not null, so without this a person
+// hired last week, or a unit with no records yet, would be proposed a
+// target of 0 from the months before anything was recorded. A subject's
+// history starts at its first period computed from at least one record;
+// after that, a period without records counts (0 deals won is a value).
+func recorded(sr score.Series) []kpi.KPIValue {
+	slices.SortFunc(sr.Values, func(a, b kpi.KPIValue) int { return cmp.Compare(a.Period.From, b.Period.From) })
+	for i, v := range sr.Values {
+		if v.Records > 0 {
+			return sr.Values[i:]
+		}
+	}
+	return nil
 }
 
 // children are a unit's child units and its own employees.

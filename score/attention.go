@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/shopspring/decimal"
+
 	"attain/kpi"
 )
 
@@ -85,7 +87,7 @@ func Attention(signals []Signal) []Concern {
 			add(s, FellBelowThreshold, fmt.Sprintf("fell below threshold in %s (%s)", s.Progress.Period.Label(), s.Progress.VsPrevious))
 		}
 		if s.Item != nil && s.Item.Status == StatusBelowThreshold && !fell {
-			add(s, BelowThreshold, fmt.Sprintf("%s is below the threshold %s (target %s)", show(s.Item.Actual), show(s.Item.Threshold), show(s.Item.Target)))
+			add(s, BelowThreshold, fmt.Sprintf("%s is below the threshold %s (target %s)", show(s.Item.Actual), showLevel(s.Item.Threshold, s.Item.Target), show(s.Item.Target)))
 		}
 		if s.Progress != nil && s.Progress.Declining {
 			add(s, DecliningStreak, fmt.Sprintf("declined %d periods in a row to %s", s.Progress.DeclineStreak, s.Progress.Period.Label()))
@@ -111,4 +113,11 @@ func Attention(signals []Signal) []Concern {
 		return cmp.Compare(a.Subject.String(), b.Subject.String())
 	})
 	return out
+}
+
+// showLevel writes a level computed as a percentage of ref (80 % of 4.50
+// is 3.6000 exactly) with no more places than it needs, and at least as
+// many as ref: 3.60.
+func showLevel(d, ref decimal.Decimal) string {
+	return d.StringFixedBank(max(places(decimal.RequireFromString(d.String())), places(ref)))
 }

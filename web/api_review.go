@@ -84,7 +84,7 @@ type proposeBody struct {
 	Total    *decimal.Decimal `json:"total"`
 	N        int              `json:"n"`
 	Growth   *decimal.Decimal `json:"growth"`
-	Places   int32            `json:"places"`
+	Places   *int32           `json:"places"` // null or left out: 2
 }
 
 func (s *Server) proposeTargets(w http.ResponseWriter, r *http.Request) error {

@@ -330,7 +330,8 @@ Each proposal says how it was made. Nothing is saved without --apply.
 	fl.StringSliceVar(&employees, "employee", nil, "only these employees (average, median, last_year; default everyone)")
 	fl.StringVar(&req.Unit, "unit", "", "split, even: the unit whose target is split")
 	fl.StringVar(&total, "total", "", "split, even: the total to split (default: the unit's target)")
-	fl.Int32Var(&req.Places, "places", score.DefaultPlaces, "decimal places of the proposals")
+	req.Places = new(int32) // always set: the flag's default is score.DefaultPlaces
+	fl.Int32Var(req.Places, "places", score.DefaultPlaces, "decimal places of the proposals (0: whole numbers)")
 	fl.BoolVar(&apply, "apply", false, "save the proposals as targets")
 	fl.StringVar(&reason, "reason", "", "why, when --apply changes existing targets")
 	fl.StringVar(&format, "format", "table", "table, csv or json")

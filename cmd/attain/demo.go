@@ -100,7 +100,7 @@ func (m *Main) demoTargets(ctx context.Context, defs *kpi.Definitions, data *dem
 			}
 			for p := kpi.PeriodOf(kpi.Month, start); p.From <= thisMonth.From; p = p.Next() {
 				props, err := m.Svc.Review.Propose(ctx, review.ProposeRequest{
-					KPI: item.KPI, Period: p, Method: review.MethodMedian, Subjects: people, N: 3, Growth: demoGrowth, Places: places,
+					KPI: item.KPI, Period: p, Method: review.MethodMedian, Subjects: people, N: 3, Growth: demoGrowth, Places: &places,
 				})
 				if err != nil {
 					return 0, err
