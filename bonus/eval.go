@@ -718,15 +718,30 @@ func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
 		e.add(Line{ID: "clawback.carried_in", Label: "Clawbacks not yet recovered", Rule: "carried in from the last statement", Result: b.Neg(), Unit: UnitMoney})
 		due = due.Add(b)
 	}
+	credit := decimal.Zero
+	for _, a := range e.in.Adjustments {
+		l := Line{ID: "adjustment." + a.ID, Label: "Adjustment of " + a.ID, Inputs: []Value{money("amount", a.Amount)}, Result: a.Amount, Unit: UnitMoney}
+		if a.Reason != "" {
+			l.Label += " (" + a.Reason + ")"
+		}
+		if a.Amount.IsNegative() {
+			l.Rule = "paid too much on a locked statement: recovered from this period's earnings like a clawback"
+			due = due.Add(a.Amount.Neg())
+		} else {
+			l.Rule = "owed on a locked statement: added after this period's limits (its own period applied them)"
+			credit = credit.Add(a.Amount)
+		}
+		e.add(l)
+	}
 	if due.IsZero() {
-		return earned, nil
+		return earned.Add(credit), nil
 	}
 	rec := decimal.Min(due, decimal.Max(earned, decimal.Zero))
 	e.st.Recovered = rec
 	e.st.CarryOut.ClawbackBalance = due.Sub(rec)
 	e.add(Line{ID: "clawback.recovered", Label: "Clawbacks recovered now", Inputs: []Value{money("due", due), money("earned", earned)},
 		Rule: fmt.Sprintf("at most this period's earnings: min(%s, %s); %s carried out", e.m(due), e.m(earned), e.m(due.Sub(rec))), Result: rec.Neg(), Unit: UnitMoney})
-	return earned.Sub(rec), nil
+	return earned.Sub(rec).Add(credit), nil
 }
 
 // draw applies the draw and the draw balance to net earnings. room bounds

@@ -20,6 +20,20 @@ type Inputs struct {
 	CarryIn  Carry            `yaml:"carry_in,omitempty" json:"carry_in"`
 	Active   *Active          `yaml:"active,omitempty" json:"active,omitempty"`
 	Reversed []Reversal       `yaml:"reversed,omitempty" json:"reversed,omitempty"`
+	// Adjustments correct earlier statements that were locked: what they
+	// paid against what they would pay now.
+	Adjustments []Adjustment `yaml:"adjustments,omitempty" json:"adjustments,omitempty"`
+}
+
+// Adjustment corrects an earlier, locked statement (ID names it, like
+// 2026-02) by Amount: positive when the employee is owed more, negative
+// when they were paid too much. A negative adjustment is recovered from
+// this period's earnings like a clawback (the rest carried out); a positive
+// one is added after the limits, which its own period already applied.
+type Adjustment struct {
+	ID     string          `yaml:"id" json:"id"`
+	Reason string          `yaml:"reason,omitempty" json:"reason,omitempty"`
+	Amount decimal.Decimal `yaml:"amount" json:"amount"`
 }
 
 // Employee is whom the statement is for; Currency is what they are paid in.
@@ -90,6 +104,7 @@ func (in *Inputs) Clone() *Inputs {
 	out := *in
 	out.KPIs = append([]KPIActual(nil), in.KPIs...)
 	out.Reversed = append([]Reversal(nil), in.Reversed...)
+	out.Adjustments = append([]Adjustment(nil), in.Adjustments...)
 	return &out
 }
 
@@ -181,6 +196,16 @@ func validateInputs(in *Inputs, file string, pos lines) error {
 		if r.Won != nil && r.ReversedOn != nil && *r.ReversedOn < *r.Won {
 			c.addf(at.field("reversed"), "reversed before it was won")
 		}
+	}
+	adj := map[string]bool{}
+	for i, a := range in.Adjustments {
+		at := path("adjustments").index(i)
+		if a.ID == "" {
+			c.addf(at.field("id"), "an adjustment needs an id (the period it corrects)")
+		} else if adj[a.ID] {
+			c.addf(at.field("id"), "adjustment %s is listed twice", a.ID)
+		}
+		adj[a.ID] = true
 	}
 	_ = period
 	return c.err("inputs")

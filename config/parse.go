@@ -25,6 +25,7 @@ type document struct {
 	Calendar   *calendarDoc    `yaml:"calendar,omitempty"`
 	Scorecards []*scorecardDoc `yaml:"scorecards,omitempty"`
 	Targets    []*targetDoc    `yaml:"targets,omitempty"`
+	BonusPlans []*bonusPlanDoc `yaml:"bonus_plans,omitempty"`
 }
 
 // Positions maps things in the file to lines, for error messages.
@@ -37,6 +38,7 @@ type Positions struct {
 	calendar   *yaml.Node
 	scorecards []*yaml.Node
 	targets    []*yaml.Node
+	bonusPlans []*yaml.Node
 }
 
 // item is one dataset, column or KPI of the file: its line, the lines of
@@ -161,6 +163,7 @@ func parse(file string, data []byte) (*parsed, error) {
 	r := &validator{file: file, pos: p.pos}
 	defs.Calendar = r.readCalendar(doc.Calendar)
 	defs.Scorecards = r.readScorecards(doc.Scorecards)
+	defs.BonusPlans = r.readBonusPlans(doc.BonusPlans)
 	p.probs = r.probs
 	return p, nil
 }
@@ -237,6 +240,8 @@ func positions(root *yaml.Node) *Positions {
 			p.scorecards = seq(kv[1])
 		case "targets":
 			p.targets = seq(kv[1])
+		case "bonus_plans":
+			p.bonusPlans = seq(kv[1])
 		}
 	}
 	return p
@@ -284,6 +289,11 @@ func Marshal(defs *kpi.Definitions) ([]byte, error) {
 		Calendar:   calendarDocOf(defs.Calendar),
 		Scorecards: scorecardDocsOf(defs.Scorecards),
 	}
+	plans, err := bonusPlanDocsOf(defs.BonusPlans)
+	if err != nil {
+		return nil, err
+	}
+	doc.BonusPlans = plans
 	var n yaml.Node
 	if err := n.Encode(doc); err != nil {
 		return nil, fmt.Errorf("encode definitions: %w", err)
@@ -313,6 +323,9 @@ func Marshal(defs *kpi.Definitions) ([]byte, error) {
 	}
 	for _, sc := range seq(field(&n, "scorecards")) {
 		onePerLine(field(sc, "items"))
+	}
+	for _, bp := range seq(field(&n, "bonus_plans")) {
+		onePerLine(field(bp, "assign"))
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)

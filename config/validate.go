@@ -131,6 +131,7 @@ func (v *validator) definitions(defs *kpi.Definitions) {
 	v.cycles(defs)
 	v.calendar(defs.Calendar)
 	v.scorecards(defs)
+	v.bonusPlans(defs)
 }
 
 // err returns the problems found as one EINVALID *kpi.Error, in line order

@@ -13,7 +13,7 @@ import (
 
 // WriteCSV writes d as files the CLI imports: units.csv (id, name, kind,
 // parent_id), employees.csv (id, name, email, unit_id, manager_id,
-// position, hired_on, left_on) and <dataset>.csv for every dataset of defs,
+// position, hired_on, left_on, currency, salary) and <dataset>.csv for every dataset of defs,
 // with the columns' headers and their values formatted back by type
 // (kpi.FormatValue). It creates dir if needed and overwrites the files.
 func WriteCSV(dir string, d *Data, defs *kpi.Definitions) error {
@@ -37,7 +37,7 @@ func WriteCSV(dir string, d *Data, defs *kpi.Definitions) error {
 		return err
 	}
 
-	emps := [][]string{{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on"}}
+	emps := [][]string{{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on", "currency", "salary"}}
 	optDate := func(d *kpi.Date) string {
 		if d == nil {
 			return ""
@@ -45,7 +45,11 @@ func WriteCSV(dir string, d *Data, defs *kpi.Definitions) error {
 		return d.String()
 	}
 	for _, e := range d.Employees {
-		emps = append(emps, []string{e.ID, e.Name, e.Email, e.UnitID, e.ManagerID, e.Position, optDate(e.HiredOn), optDate(e.LeftOn)})
+		salary := ""
+		if e.Salary != nil {
+			salary = e.Salary.StringFixed(2)
+		}
+		emps = append(emps, []string{e.ID, e.Name, e.Email, e.UnitID, e.ManagerID, e.Position, optDate(e.HiredOn), optDate(e.LeftOn), e.Currency, salary})
 	}
 	if err := writeCSVFile(filepath.Join(dir, "employees.csv"), emps); err != nil {
 		return err

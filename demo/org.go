@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"attain/kpi"
 )
 
@@ -223,6 +225,15 @@ func (p *person) ramp(m int) int {
 }
 
 // employeeID makes the external id of a name: "Anna Berger" is anna.berger.
+// monthlySalary is everyone's base pay per month, in EUR, by position.
+var monthlySalary = map[string]string{
+	PositionHeadOfSales:      "9500.00",
+	PositionHeadOfProcessing: "7200.00",
+	PositionTeamLead:         "6100.00",
+	PositionSalesManager:     "4300.00",
+	PositionOrderManager:     "3400.00",
+}
+
 func employeeID(name string) string {
 	return strings.ToLower(strings.ReplaceAll(name, " ", "."))
 }
@@ -241,8 +252,9 @@ func (g *generator) buildOrg() {
 	}
 	emp := func(name, unit, manager, position string, hired, left kpi.Date) *kpi.Employee {
 		id := employeeID(name)
+		salary := decimal.RequireFromString(monthlySalary[position])
 		e := &kpi.Employee{ID: id, Name: name, Email: id + "@northwind.example", UnitID: unit,
-			ManagerID: manager, Position: position, HiredOn: &hired}
+			ManagerID: manager, Position: position, HiredOn: &hired, Currency: "EUR", Salary: &salary}
 		if left != 0 {
 			e.LeftOn = &left
 		}

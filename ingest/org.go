@@ -6,15 +6,30 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/shopspring/decimal"
+
 	"attain/kpi"
 )
 
+func isCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // OrgMapping names the columns of an employee file. Empty fields take the
-// defaults id, name, email, unit_id, manager_id, position, hired_on and
-// left_on; a column named here explicitly must be in the file, of the
+// defaults id, name, email, unit_id, manager_id, position, hired_on,
+// left_on, currency and salary (monthly base pay); a column named here explicitly must be in the file, of the
 // defaults only id, name and (without UnitPath) unit_id must.
 type OrgMapping struct {
 	ID, Name, Email, Unit, Manager, Position, HiredOn, LeftOn string
+	Currency, Salary                                          string
 
 	// UnitPath, instead of Unit, names columns that name an employee's
 	// units from the top down, e.g. [regional_office, manager]. The units
@@ -42,6 +57,8 @@ func (m OrgMapping) withDefaults() OrgMapping {
 	def(&m.Position, "position")
 	def(&m.HiredOn, "hired_on")
 	def(&m.LeftOn, "left_on")
+	def(&m.Currency, "currency")
+	def(&m.Salary, "salary")
 	return m
 }
 
@@ -63,6 +80,8 @@ func ReadEmployeesCSV(r io.Reader, file string, m OrgMapping) ([]*kpi.OrgUnit, [
 	position := hm.find(m.Position, explicit.Position != "")
 	hiredOn := hm.find(m.HiredOn, explicit.HiredOn != "")
 	leftOn := hm.find(m.LeftOn, explicit.LeftOn != "")
+	currency := hm.find(m.Currency, explicit.Currency != "")
+	salary := hm.find(m.Salary, explicit.Salary != "")
 	path := make([]int, len(m.UnitPath))
 	for k, c := range m.UnitPath {
 		path[k] = hm.find(c, true)
@@ -95,6 +114,18 @@ func ReadEmployeesCSV(r io.Reader, file string, m OrgMapping) ([]*kpi.OrgUnit, [
 			UnitID:    cell(unit),
 			ManagerID: cell(manager),
 			Position:  cell(position),
+			Currency:  strings.ToUpper(cell(currency)),
+		}
+		if e.Currency != "" && !isCurrency(e.Currency) {
+			rows.problem(line, m.Currency, e.Currency, "is not a currency code (ISO 4217, like EUR)")
+		}
+		if s := cell(salary); s != "" {
+			d, err := decimal.NewFromString(s)
+			if err != nil || d.IsNegative() {
+				rows.problem(line, m.Salary, s, "is not a monthly salary (a number, 0 or more, like 4200.00)")
+			} else {
+				e.Salary = &d
+			}
 		}
 		if e.ID == "" {
 			rows.problem(line, m.ID, "", "is empty; every employee needs an id")

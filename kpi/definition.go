@@ -67,6 +67,7 @@ type Definitions struct {
 	KPIs       []*KPI               `json:"kpis"`
 	Scorecards []*ScorecardTemplate `json:"scorecards,omitempty"`
 	Calendar   *Calendar            `json:"calendar,omitempty"`
+	BonusPlans []*BonusPlan         `json:"bonus_plans,omitempty"`
 	// Revisions are earlier definitions of KPIs that stay in effect for
 	// the records (and periods) before a change that was applied from a
 	// date; they are kept by the store, not written in attain.yaml.

@@ -3,6 +3,8 @@ package kpi
 import (
 	"context"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // OrgUnit is a node of the organisation tree: company, department, team, at
@@ -18,15 +20,20 @@ type OrgUnit struct {
 // Employee is a person whose work is measured. ID is the external id that
 // datasets' owner columns refer to.
 type Employee struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Email     string    `json:"email,omitempty"`
-	UnitID    string    `json:"unit_id"`
-	ManagerID string    `json:"manager_id,omitempty"`
-	Position  string    `json:"position,omitempty"`
-	HiredOn   *Date     `json:"hired_on,omitempty"`
-	LeftOn    *Date     `json:"left_on,omitempty"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Email     string `json:"email,omitempty"`
+	UnitID    string `json:"unit_id"`
+	ManagerID string `json:"manager_id,omitempty"`
+	Position  string `json:"position,omitempty"`
+	HiredOn   *Date  `json:"hired_on,omitempty"`
+	LeftOn    *Date  `json:"left_on,omitempty"`
+	// Currency is what the employee is paid in (ISO 4217, like EUR).
+	Currency string `json:"currency,omitempty"`
+	// Salary is base pay per month, for bonus plans that pay a percentage
+	// of salary; nil when not known.
+	Salary    *decimal.Decimal `json:"salary,omitempty"`
+	UpdatedAt time.Time        `json:"updated_at"`
 }
 
 // OrgUnitUpdate changes the fields that are set.
@@ -46,6 +53,9 @@ type EmployeeUpdate struct {
 	Position  *string `json:"position"`
 	HiredOn   **Date  `json:"hired_on"`
 	LeftOn    **Date  `json:"left_on"`
+	Currency  *string `json:"currency"`
+	// Salary sets the monthly base pay; a pointer to nil clears it.
+	Salary **decimal.Decimal `json:"salary"`
 	// UnitFrom dates a change of UnitID: records made before it keep
 	// counting for the old unit. Nil: the move applies to all records.
 	UnitFrom *Date `json:"unit_from"`

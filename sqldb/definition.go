@@ -11,7 +11,7 @@ import (
 )
 
 // DefinitionService stores the context workspace's definitions: datasets,
-// KPIs, scorecard templates and the calendar, each as a JSON document keyed
+// KPIs, scorecard templates, bonus plans and the calendar, each as a JSON document keyed
 // by (kind, name), and the KPIs' earlier definitions (revisions).
 type DefinitionService struct{ db *DB }
 
@@ -26,6 +26,7 @@ const (
 	kindKPI       = "kpi"
 	kindScorecard = "scorecard"
 	kindCalendar  = "calendar"
+	kindBonusPlan = "bonus_plan"
 )
 
 // calendarName is the name of the one calendar row of a workspace.
@@ -51,7 +52,7 @@ func canonicalJSON(v any) ([]byte, error) {
 		c := *v
 		c.UpdatedAt = time.Time{}
 		return json.Marshal(&c)
-	case *kpi.ScorecardTemplate, *kpi.Calendar:
+	case *kpi.ScorecardTemplate, *kpi.Calendar, *kpi.BonusPlan:
 		return json.Marshal(v)
 	}
 	return nil, fmt.Errorf("canonical json: unexpected %T", v)
@@ -106,6 +107,12 @@ func decodeDefs(stored []storedDef) (*kpi.Definitions, error) {
 				return nil, fmt.Errorf("decode calendar: %w", err)
 			}
 			defs.Calendar = &c
+		case kindBonusPlan:
+			var p kpi.BonusPlan
+			if err := json.Unmarshal(d.doc, &p); err != nil {
+				return nil, fmt.Errorf("decode bonus plan %q: %w", d.name, err)
+			}
+			defs.BonusPlans = append(defs.BonusPlans, &p)
 		}
 	}
 	return defs, nil
@@ -242,6 +249,11 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 			return nil, err
 		}
 	}
+	for i, p := range defs.BonusPlans {
+		if err := add(kindBonusPlan, p.Name, i, p); err != nil {
+			return nil, err
+		}
+	}
 	if defs.Calendar != nil {
 		if err := add(kindCalendar, calendarName, 0, defs.Calendar); err != nil {
 			return nil, err
@@ -301,7 +313,7 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 		}
 		// Deletes first (templates and KPIs before the datasets they may
 		// use), then creates and updates in the order given.
-		for _, kind := range []string{kindCalendar, kindScorecard, kindKPI, kindDataset} {
+		for _, kind := range []string{kindBonusPlan, kindCalendar, kindScorecard, kindKPI, kindDataset} {
 			for _, d := range stored {
 				if d.kind != kind || seen[d.kind+"\x00"+d.name] {
 					continue

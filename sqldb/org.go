@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"attain/kpi"
 )
@@ -28,15 +31,23 @@ func scanUnit(r row) (*kpi.OrgUnit, error) {
 	return &u, nil
 }
 
-const employeeColumns = `id, name, email, unit_id, COALESCE(manager_id, ''), position, hired_on, left_on, updated_at`
+const employeeColumns = `id, name, email, unit_id, COALESCE(manager_id, ''), position, hired_on, left_on, currency, salary, updated_at`
 
 func scanEmployee(r row) (*kpi.Employee, error) {
 	var e kpi.Employee
 	var hired, left sql.NullInt64
-	if err := r.Scan(&e.ID, &e.Name, &e.Email, &e.UnitID, &e.ManagerID, &e.Position, &hired, &left, &e.UpdatedAt); err != nil {
+	var salary sql.NullString
+	if err := r.Scan(&e.ID, &e.Name, &e.Email, &e.UnitID, &e.ManagerID, &e.Position, &hired, &left, &e.Currency, &salary, &e.UpdatedAt); err != nil {
 		return nil, err
 	}
 	e.HiredOn, e.LeftOn = nullDate(hired), nullDate(left)
+	if salary.Valid {
+		d, err := decimal.NewFromString(salary.String)
+		if err != nil {
+			return nil, fmt.Errorf("employee %q: salary %q: %w", e.ID, salary.String, err)
+		}
+		e.Salary = &d
+	}
 	e.UpdatedAt = e.UpdatedAt.UTC()
 	return &e, nil
 }
@@ -54,6 +65,13 @@ func dateArg(d *kpi.Date) any {
 		return nil
 	}
 	return int64(*d)
+}
+
+func decimalArg(d *decimal.Decimal) any {
+	if d == nil {
+		return nil
+	}
+	return d.String()
 }
 
 func nullIfEmpty(s string) any {
@@ -390,6 +408,8 @@ func (s *OrgService) FindMemberships(ctx context.Context) ([]kpi.Membership, err
 	return ms, nil
 }
 
+var currencyCode = regexp.MustCompile(`^[A-Z]{3}$`)
+
 func validEmployee(e *kpi.Employee) error {
 	switch {
 	case strings.TrimSpace(e.ID) == "":
@@ -402,6 +422,10 @@ func validEmployee(e *kpi.Employee) error {
 		return kpi.Errorf(kpi.EINVALID, "Employee %q cannot be their own manager.", e.ID)
 	case e.HiredOn != nil && e.LeftOn != nil && *e.LeftOn < *e.HiredOn:
 		return kpi.Errorf(kpi.EINVALID, "Employee %q: left before being hired.", e.ID)
+	case e.Currency != "" && !currencyCode.MatchString(e.Currency):
+		return kpi.Errorf(kpi.EINVALID, "Employee %q: currency %q is not an ISO 4217 code like EUR.", e.ID, e.Currency)
+	case e.Salary != nil && e.Salary.IsNegative():
+		return kpi.Errorf(kpi.EINVALID, "Employee %q: salary must not be negative.", e.ID)
 	}
 	return nil
 }
@@ -436,9 +460,9 @@ func (tx *Tx) checkEmployeeRefs(ctx context.Context, ws int64, e *kpi.Employee) 
 
 func (tx *Tx) insertEmployee(ctx context.Context, ws int64, e *kpi.Employee) error {
 	e.UpdatedAt = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO employees (workspace_id, id, name, email, unit_id, manager_id, position, hired_on, left_on, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		ws, e.ID, e.Name, e.Email, e.UnitID, nullIfEmpty(e.ManagerID), e.Position, dateArg(e.HiredOn), dateArg(e.LeftOn), e.UpdatedAt)
+	_, err := tx.exec(ctx, `INSERT INTO employees (workspace_id, id, name, email, unit_id, manager_id, position, hired_on, left_on, updated_at, currency, salary)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		ws, e.ID, e.Name, e.Email, e.UnitID, nullIfEmpty(e.ManagerID), e.Position, dateArg(e.HiredOn), dateArg(e.LeftOn), e.UpdatedAt, e.Currency, decimalArg(e.Salary))
 	if isUniqueViolation(err) {
 		return kpi.Errorf(kpi.ECONFLICT, "Employee %q already exists.", e.ID)
 	} else if err != nil {
@@ -449,9 +473,10 @@ func (tx *Tx) insertEmployee(ctx context.Context, ws int64, e *kpi.Employee) err
 
 func (tx *Tx) updateEmployee(ctx context.Context, ws int64, e *kpi.Employee) error {
 	e.UpdatedAt = tx.now
-	_, err := tx.exec(ctx, `UPDATE employees SET name = $3, email = $4, unit_id = $5, manager_id = $6, position = $7, hired_on = $8, left_on = $9, updated_at = $10
+	_, err := tx.exec(ctx, `UPDATE employees SET name = $3, email = $4, unit_id = $5, manager_id = $6, position = $7, hired_on = $8, left_on = $9, updated_at = $10,
+		currency = $11, salary = $12
 		WHERE workspace_id = $1 AND id = $2`,
-		ws, e.ID, e.Name, e.Email, e.UnitID, nullIfEmpty(e.ManagerID), e.Position, dateArg(e.HiredOn), dateArg(e.LeftOn), e.UpdatedAt)
+		ws, e.ID, e.Name, e.Email, e.UnitID, nullIfEmpty(e.ManagerID), e.Position, dateArg(e.HiredOn), dateArg(e.LeftOn), e.UpdatedAt, e.Currency, decimalArg(e.Salary))
 	if err != nil {
 		return fmt.Errorf("update employee %q: %w", e.ID, err)
 	}
@@ -487,8 +512,12 @@ func (s *OrgService) CreateEmployee(ctx context.Context, e *kpi.Employee) error 
 
 func sameEmployee(a, b *kpi.Employee) bool {
 	eqDate := func(x, y *kpi.Date) bool { return (x == nil && y == nil) || (x != nil && y != nil && *x == *y) }
+	eqDec := func(x, y *decimal.Decimal) bool {
+		return (x == nil && y == nil) || (x != nil && y != nil && x.Equal(*y))
+	}
 	return a.ID == b.ID && a.Name == b.Name && a.Email == b.Email && a.UnitID == b.UnitID && a.ManagerID == b.ManagerID &&
-		a.Position == b.Position && eqDate(a.HiredOn, b.HiredOn) && eqDate(a.LeftOn, b.LeftOn)
+		a.Position == b.Position && eqDate(a.HiredOn, b.HiredOn) && eqDate(a.LeftOn, b.LeftOn) &&
+		a.Currency == b.Currency && eqDec(a.Salary, b.Salary)
 }
 
 // UpdateEmployee changes the fields set in upd, validated like a new one.
@@ -528,6 +557,12 @@ func (s *OrgService) UpdateEmployee(ctx context.Context, id string, upd kpi.Empl
 		}
 		if upd.LeftOn != nil {
 			e.LeftOn = *upd.LeftOn
+		}
+		if upd.Currency != nil {
+			e.Currency = strings.ToUpper(strings.TrimSpace(*upd.Currency))
+		}
+		if upd.Salary != nil {
+			e.Salary = *upd.Salary
 		}
 		if err := validEmployee(e); err != nil {
 			return err
@@ -621,7 +656,8 @@ func (s *OrgService) DeleteEmployee(ctx context.Context, id string) error {
 // cycles); any problem rejects the whole import with EINVALID and a
 // Problem per bad row. An employee the import moves to another unit keeps
 // no membership: the move applies to all their records after their last
-// membership (to date a move, use UpdateEmployee with UnitFrom).
+// membership (to date a move, use UpdateEmployee with UnitFrom). An
+// employee imported without a currency or a salary keeps the one stored.
 func (s *OrgService) ImportOrg(ctx context.Context, units []*kpi.OrgUnit, employees []*kpi.Employee) (kpi.ImportResult, error) {
 	var res kpi.ImportResult
 	ws, err := workspaceID(ctx)
@@ -729,6 +765,12 @@ func (s *OrgService) ImportOrg(ctx context.Context, units []*kpi.OrgUnit, employ
 		}
 		for _, e := range employees {
 			old, ok := empByID[e.ID]
+			if ok && e.Currency == "" {
+				e.Currency = old.Currency // an import without pay columns keeps them
+			}
+			if ok && e.Salary == nil {
+				e.Salary = old.Salary
+			}
 			switch {
 			case !ok:
 				if err := tx.insertEmployee(ctx, ws, e); err != nil {

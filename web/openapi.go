@@ -73,7 +73,7 @@ func (s *Server) openAPI() map[string]any {
 		"info": map[string]any{
 			"title":       "Attain API",
 			"version":     "1",
-			"description": "KPIs for sales departments: org, datasets and records, KPI definitions, values and their explanations. Decimal numbers are JSON strings, so they stay exact.",
+			"description": "KPIs for sales departments: org, datasets and records, KPI definitions, values and their explanations, scorecards, bonus statements and payouts. Decimal numbers are JSON strings, so they stay exact.",
 		},
 		"paths": paths,
 		"components": map[string]any{
@@ -139,9 +139,11 @@ var schemas = map[string]any{
 	"OrgUnitUpdate": obj(nil, map[string]any{"name": str, "kind": str, "parent_id": str}),
 	"Employee": obj([]string{"id", "name", "unit_id"}, map[string]any{
 		"id": str, "name": str, "email": str, "unit_id": str, "manager_id": str, "position": str, "hired_on": date, "left_on": date,
+		"currency": str, "salary": exact,
 	}),
 	"EmployeeUpdate": obj(nil, map[string]any{
 		"name": str, "email": str, "unit_id": str, "manager_id": str, "position": str, "hired_on": date, "left_on": date,
+		"currency": str, "salary": exact, "unit_from": date,
 	}),
 	"OrgImport": obj(nil, map[string]any{
 		"units":     map[string]any{"type": "array", "items": schemaRef("OrgUnit")},
@@ -167,6 +169,10 @@ var schemas = map[string]any{
 	"Definitions": obj([]string{"datasets", "kpis"}, map[string]any{
 		"datasets": map[string]any{"type": "array", "items": schemaRef("Dataset")},
 		"kpis":     map[string]any{"type": "array", "items": schemaRef("KPI")},
+		"bonus_plans": map[string]any{"type": "array", "items": obj([]string{"name", "plan", "assign"}, map[string]any{
+			"name": str, "plan": map[string]any{"type": "object", "description": "the plan document (see docs/bonus.md)"},
+			"assign": map[string]any{"type": "array", "items": obj(nil, map[string]any{"position": str, "employee": str, "from": date, "to": date})},
+		})},
 	}),
 	"Change":      obj(nil, map[string]any{"action": str, "kind": str, "name": str}),
 	"Record":      obj([]string{"key", "values"}, map[string]any{"key": str, "owner": str, "values": map[string]any{"type": "object", "description": "column name → value; decimals as strings"}}),
@@ -206,5 +212,35 @@ var schemas = map[string]any{
 	}),
 	"BonusResult": obj([]string{"statement"}, map[string]any{"statement": schemaRef("Statement"), "what_if": schemaRef("Statement")}),
 	"Statement":   map[string]any{"type": "object", "description": "every line of the calculation: inputs, the rule applied and the result (see docs/bonus.md)"},
-	"AuditEntry":  obj(nil, map[string]any{"id": integer, "at": map[string]any{"type": "string", "format": "date-time"}, "actor": str, "action": str, "entity": str, "entity_id": str, "old": str, "new": str, "reason": str}),
+	"PayrollStatement": obj(nil, map[string]any{
+		"employee": obj(nil, map[string]any{"id": str, "name": str, "currency": str}), "period": schemaRef("Period"), "period_label": str,
+		"status": map[string]any{"type": "string", "enum": []string{"draft", "approved", "locked", "paid"}}, "plan": str, "currency": str, "payout": exact,
+		"carry_out": obj(nil, map[string]any{"draw_balance": exact, "clawback_balance": exact}),
+		"sections": map[string]any{"type": "array", "items": obj(nil, map[string]any{"plan": str, "from": date, "to": date,
+			"inputs": map[string]any{"type": "object", "description": "the bonus inputs it was evaluated on (see docs/bonus.md)"}, "statement": schemaRef("Statement")})},
+		"explain":      map[string]any{"type": "array", "items": obj(nil, map[string]any{"line": str, "query": map[string]any{"type": "object"}, "href": str})},
+		"attributions": map[string]any{"type": "array", "items": obj(nil, map[string]any{"kpi": str, "key": str, "date": date, "value": exact, "paid": exact})},
+		"reversals":    map[string]any{"type": "array", "items": obj(nil, map[string]any{"period": schemaRef("Period"), "kpi": str, "key": str})},
+		"adjustments":  map[string]any{"type": "array", "items": obj(nil, map[string]any{"of": schemaRef("Period"), "amount": exact, "reason": str})},
+		"inquiries":    map[string]any{"type": "array", "items": schemaRef("Inquiry")}, "notes": strList,
+		"approved_by": str, "approved_at": map[string]any{"type": "string", "format": "date-time"},
+		"locked_by": str, "locked_at": map[string]any{"type": "string", "format": "date-time"},
+		"paid_by": str, "paid_at": map[string]any{"type": "string", "format": "date-time"},
+	}),
+	"WhatIfRequest": obj([]string{"changes"}, map[string]any{
+		"changes": map[string]any{"type": "array", "items": obj([]string{"kpi"}, map[string]any{"kpi": str, "add": exact, "set": exact})},
+	}),
+	"StatementWhatIf": obj(nil, map[string]any{"statement": schemaRef("PayrollStatement"), "changes": map[string]any{"type": "array", "items": map[string]any{"type": "object"}},
+		"what_if": schemaRef("Statement"), "payout": exact, "delta": exact}),
+	"InquiryRequest": obj([]string{"line", "text"}, map[string]any{"line": str, "text": str}),
+	"AnswerRequest":  obj([]string{"text"}, map[string]any{"text": str}),
+	"Inquiry": obj(nil, map[string]any{"id": integer, "employee_id": str, "period": schemaRef("Period"), "line": str, "text": str, "asked_by": str,
+		"asked_at": map[string]any{"type": "string", "format": "date-time"}, "answer": str, "answered_by": str, "answered_at": map[string]any{"type": "string", "format": "date-time"}}),
+	"Payout": obj(nil, map[string]any{"employee_id": str, "name": str, "currency": str, "plan": str, "payout": exact,
+		"status": map[string]any{"type": "string", "enum": []string{"draft", "approved", "locked", "paid", "error"}}, "period": str, "error": str}),
+	"BonusCost": obj([]string{"plan", "unit", "period"}, map[string]any{"plan": map[string]any{"type": "string", "description": "the draft PLAN.yaml text"}, "unit": str, "period": str}),
+	"CostDelta": obj(nil, map[string]any{"base": str, "draft": str,
+		"people": map[string]any{"type": "array", "items": obj(nil, map[string]any{"employee": str, "currency": str, "base": exact, "draft": exact, "delta": exact})},
+		"totals": map[string]any{"type": "array", "items": obj(nil, map[string]any{"currency": str, "base": exact, "draft": exact, "delta": exact})}}),
+	"AuditEntry": obj(nil, map[string]any{"id": integer, "at": map[string]any{"type": "string", "format": "date-time"}, "actor": str, "action": str, "entity": str, "entity_id": str, "old": str, "new": str, "reason": str}),
 }

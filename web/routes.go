@@ -1,6 +1,14 @@
 package web
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+
+	"attain/kpi"
+	"attain/payroll"
+)
+
+type stepFunc = func(ctx context.Context, employeeID string, p kpi.Period) (*payroll.Statement, error)
 
 // routes lists every endpoint once: the mux and the OpenAPI document are made
 // from this table.
@@ -9,6 +17,7 @@ func (s *Server) routes() []route {
 	empID := param("id", "path", "Employee id (the external id datasets' owner columns use).")
 	dsName := param("name", "path", "Dataset name.")
 	kpiName := param("name", "path", "KPI name.")
+	stmtParams := []paramDoc{param("employee", "path", "Employee id."), param("period", "path", "Period, e.g. 2026-03.")}
 	return []route{
 		{"GET", "/healthz", true, s.healthz, opDoc{tag: "meta", summary: "Liveness and database check"}},
 		{"GET", "/api/v1/openapi.json", true, s.openapi, opDoc{tag: "meta", summary: "This API's OpenAPI 3.1 document"}},
@@ -77,6 +86,18 @@ func (s *Server) routes() []route {
 			param("manager", "query", "The manager's employee id."), param("period", "query", "Period."),
 		}, resp: "Attention"}},
 		{"POST", "/api/v1/bonus/eval", false, s.evalBonus, opDoc{tag: "bonus", summary: "Compute a bonus statement from a plan and one employee's inputs (YAML), with optional what-if changes", body: "BonusEval", resp: "BonusResult"}},
+		{"GET", "/api/v1/statements/{employee}/{period}", false, s.getStatement, opDoc{tag: "statements", summary: "An employee's bonus statement for a period: the locked one, or a draft computed now; every line explained, KPI lines linked to /api/v1/explain, with the inquiries", params: stmtParams, resp: "PayrollStatement"}},
+		{"POST", "/api/v1/statements/{employee}/{period}/what-if", false, s.statementWhatIf, opDoc{tag: "statements", summary: "The draft statement with changed KPI actuals (what if I close 3 more deals?)", params: stmtParams, body: "WhatIfRequest", resp: "StatementWhatIf"}},
+		{"POST", "/api/v1/statements/{employee}/{period}/approve", false, s.statementStep(func(p *payroll.Service) stepFunc { return p.Approve }), opDoc{tag: "statements", summary: "Approve the draft statement (a manager; the token's name is recorded)", params: stmtParams, resp: "PayrollStatement"}},
+		{"POST", "/api/v1/statements/{employee}/{period}/lock", false, s.statementStep(func(p *payroll.Service) stepFunc { return p.Lock }), opDoc{tag: "statements", summary: "Lock an approved statement for good; later changes become adjustments of the next one", params: stmtParams, resp: "PayrollStatement"}},
+		{"POST", "/api/v1/statements/{employee}/{period}/pay", false, s.statementStep(func(p *payroll.Service) stepFunc { return p.Pay }), opDoc{tag: "statements", summary: "Mark a locked statement paid", params: stmtParams, resp: "PayrollStatement"}},
+		{"POST", "/api/v1/statements/{employee}/{period}/inquiries", false, s.createInquiry, opDoc{tag: "statements", summary: "Raise an inquiry on a statement line", params: stmtParams, body: "InquiryRequest", resp: "Inquiry", status: http.StatusCreated}},
+		{"POST", "/api/v1/statements/{employee}/{period}/inquiries/{id}/answer", false, s.answerInquiry, opDoc{tag: "statements", summary: "Answer an inquiry", params: append(append([]paramDoc{}, stmtParams...), param("id", "path", "The inquiry's number.")), body: "AnswerRequest", resp: "Inquiry"}},
+		{"GET", "/api/v1/statements/{employee}/{period}/pdf", false, s.statementPDF, opDoc{tag: "statements", summary: "The statement as PDF", params: stmtParams}},
+		{"GET", "/api/v1/payouts", false, s.listPayouts, opDoc{tag: "statements", summary: "Payouts of a period for payroll: employee, name, currency, plan, payout, status", params: []paramDoc{
+			param("period", "query", "Period, e.g. 2026-03 (required)."), param("format", "query", "json (default), csv or xlsx."),
+		}, resp: "Payout[]"}},
+		{"POST", "/api/v1/bonus/cost", false, s.bonusCost, opDoc{tag: "bonus", summary: "What a draft plan (YAML) would pay a unit's people against their current plans", body: "BonusCost", resp: "CostDelta"}},
 		{"GET", "/api/v1/audit", false, s.listAudit, opDoc{tag: "audit", summary: "Audit trail, newest first", params: []paramDoc{
 			param("entity", "query", "kpi, dataset, org_unit, employee, records."),
 			param("entity_id", "query", "The entity's id or name."),

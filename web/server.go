@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"attain/kpi"
+	"attain/payroll"
 	"attain/review"
 )
 
@@ -27,6 +28,7 @@ type Server struct {
 	Audit       kpi.AuditService
 	Targets     kpi.TargetService
 	Review      *review.Service
+	Payroll     *payroll.Service
 	Logger      *slog.Logger
 
 	// MaxBodyBytes limits a request body (imports); default 256 MiB.

@@ -11,6 +11,7 @@ import (
 
 	"attain/engine"
 	"attain/kpi"
+	"attain/payroll"
 	"attain/review"
 	"attain/sqldb"
 )
@@ -57,6 +58,8 @@ type Services struct {
 	Targets     kpi.TargetService
 	Values      *engine.Engine
 	Review      *review.Service
+	Statements  kpi.StatementService
+	Payroll     *payroll.Service
 }
 
 func NewMain() *Main {
@@ -110,6 +113,9 @@ func (m *Main) open(ctx context.Context) error {
 	m.Svc.Targets = sqldb.NewTargetService(db)
 	m.Svc.Values = engine.New(engine.Services{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Records: recs}, m.Logger)
 	m.Svc.Review = &review.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values, Targets: m.Svc.Targets}
+	m.Svc.Statements = sqldb.NewStatementService(db)
+	m.Svc.Payroll = &payroll.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values,
+		Targets: m.Svc.Targets, Statements: m.Svc.Statements, Review: m.Svc.Review}
 	return nil
 }
 

@@ -15,7 +15,7 @@ import (
 
 func (m *Main) bonusCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "bonus", Short: "Bonus plans and statements"}
-	cmd.AddCommand(m.bonusEvalCommand())
+	cmd.AddCommand(m.bonusEvalCommand(), m.bonusCostCommand())
 	return cmd
 }
 

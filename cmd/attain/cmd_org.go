@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
+	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
 	"attain/ingest"
@@ -26,7 +28,8 @@ func (m *Main) orgImportCommand() *cobra.Command {
 		Long: `Import upserts employees from a CSV file, all or nothing.
 
 Columns by default: id, name, email, unit_id, manager_id, position,
-hired_on, left_on (dates YYYY-MM-DD). Rename them with the --*-column flags.
+hired_on, left_on (dates YYYY-MM-DD), currency (EUR) and salary (monthly
+base pay, for bonus plans; left out, an employee keeps theirs). Rename them with the --*-column flags.
 Instead of a unit_id column, --unit-path names columns that spell the unit
 from the top down; the units are created as needed:
 
@@ -74,6 +77,8 @@ With --units the file lists units instead: id, name, kind, parent_id.`,
 	f.StringVar(&mp.Position, "position-column", "", "column with the position (default position)")
 	f.StringVar(&mp.HiredOn, "hired-column", "", "column with the hire date (default hired_on)")
 	f.StringVar(&mp.LeftOn, "left-column", "", "column with the leaving date (default left_on)")
+	f.StringVar(&mp.Currency, "currency-column", "", "column with the pay currency (default currency)")
+	f.StringVar(&mp.Salary, "salary-column", "", "column with the monthly base pay (default salary)")
 	f.StringSliceVar(&mp.UnitPath, "unit-path", nil, "columns naming the unit from the top down, instead of a unit id column")
 	f.StringVar(&mp.Root, "root", "", "with --unit-path: a root unit every path hangs under")
 	return cmd
@@ -183,6 +188,7 @@ func (m *Main) orgAddUnitCommand() *cobra.Command {
 // employeeFlags are the editable fields of an employee as flags.
 type employeeFlags struct {
 	name, email, unit, manager, position, hired, left, unitFrom string
+	currency, salary                                            string
 }
 
 func (f *employeeFlags) register(cmd *cobra.Command) {
@@ -195,6 +201,8 @@ func (f *employeeFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.hired, "hired", "", "hire date YYYY-MM-DD")
 	fl.StringVar(&f.left, "left", "", "leaving date YYYY-MM-DD (\"none\" to clear)")
 	fl.StringVar(&f.unitFrom, "unit-from", "", "with --unit: the move's date; records before it keep counting for the old unit")
+	fl.StringVar(&f.currency, "currency", "", "pay currency, ISO 4217 (EUR)")
+	fl.StringVar(&f.salary, "salary", "", "monthly base pay, for bonus plans paying a % of salary (\"none\" to clear)")
 }
 
 // update returns the changes of the flags that were given.
@@ -211,6 +219,18 @@ func (f *employeeFlags) update(cmd *cobra.Command) (kpi.EmployeeUpdate, error) {
 	str("unit", &f.unit, &upd.UnitID)
 	str("manager", &f.manager, &upd.ManagerID)
 	str("position", &f.position, &upd.Position)
+	str("currency", &f.currency, &upd.Currency)
+	if changed("salary") {
+		var sal *decimal.Decimal
+		if f.salary != "" && f.salary != "none" {
+			d, err := decimal.NewFromString(f.salary)
+			if err != nil {
+				return upd, kpi.Errorf(kpi.EINVALID, "--salary %q: want a number like 4200.00.", f.salary)
+			}
+			sal = &d
+		}
+		upd.Salary = &sal
+	}
 	if changed("unit-from") {
 		d, err := kpi.ParseDate(f.unitFrom)
 		if err != nil {
@@ -250,7 +270,11 @@ func (m *Main) orgAddEmployeeCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e := kpi.Employee{ID: args[0], Name: f.name, Email: f.email, UnitID: f.unit, ManagerID: f.manager, Position: f.position}
+			e := kpi.Employee{ID: args[0], Name: f.name, Email: f.email, UnitID: f.unit, ManagerID: f.manager, Position: f.position,
+				Currency: strings.ToUpper(f.currency)}
+			if upd.Salary != nil {
+				e.Salary = *upd.Salary
+			}
 			if upd.HiredOn != nil {
 				e.HiredOn = *upd.HiredOn
 			}

@@ -19,7 +19,10 @@ var demoGrowth = decimal.RequireFromString("1.05")
 
 // loadDemo creates the demo workspace if needed and upserts its
 // definitions, org and the twelve months of records up to today, then sets
-// targets proposed from history. With the same seed on the same day a
+// targets proposed from history. Then it approves and locks the bonus
+// statements of the months before this one (paying all but last month's),
+// and loses a deal that was won and paid on two months ago, so this
+// month's statement claws it back. With the same seed on the same day a
 // second run changes nothing; a day later, that day's records arrive.
 func (m *Main) loadDemo(ctx context.Context, seed int64) error {
 	if _, err := m.Svc.Workspaces.FindWorkspaceBySlug(ctx, demoSlug); kpi.ErrorCode(err) == kpi.ENOTFOUND {
@@ -56,6 +59,25 @@ func (m *Main) loadDemo(ctx context.Context, seed int64) error {
 	if _, err := m.Svc.Definitions.ApplyDefinitions(ctx, defs, kpi.ApplyOptions{Reason: "attain demo"}); err != nil {
 		return err
 	}
+	// The deal lost after it was paid on: once its month is locked, the
+	// data has it lost from the start.
+	lostMonth := kpi.PeriodOf(kpi.Month, kpi.PeriodOf(kpi.Month, thisMonth.From-1).From-1)
+	lost, haveLost := demoReversal(data, lostMonth)
+	lostApplied := false
+	if haveLost && lostMonth.From >= start {
+		st, err := m.Svc.Statements.FindStatement(ctx, lost.Owner, lostMonth)
+		if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
+			return err
+		}
+		if st != nil && st.Status != kpi.StatusApproved {
+			for i, r := range data.Records["deals"] {
+				if r.Key == lost.Key {
+					data.Records["deals"][i] = lost
+				}
+			}
+			lostApplied = true
+		}
+	}
 	if _, err := m.Svc.Org.ImportOrg(ctx, data.Units, data.Employees); err != nil {
 		return err
 	}
@@ -71,8 +93,25 @@ func (m *Main) loadDemo(ctx context.Context, seed int64) error {
 	if err != nil {
 		return fmt.Errorf("demo targets: %w", err)
 	}
+	locked, failed, err := m.lockDemoStatements(ctx, data, start, thisMonth)
+	if err != nil {
+		return fmt.Errorf("demo statements: %w", err)
+	}
+	if haveLost && !lostApplied && lostMonth.From >= start {
+		if _, err := m.Svc.Records.UpsertRecords(ctx, "deals", []kpi.Record{lost}); err != nil {
+			return fmt.Errorf("demo lost deal: %w", err)
+		}
+	}
 	fmt.Fprintf(m.Stdout, "Demo workspace %q: %d employees in %d units, %d records in %d datasets, %d KPIs, %d targets (%s to %s).\n",
 		demoSlug, len(data.Employees), len(data.Units), total, len(defs.Datasets), len(defs.KPIs), targets, start, today)
+	fmt.Fprintf(m.Stdout, "Bonus statements: %d locked before %s", locked, thisMonth.Label())
+	if failed > 0 {
+		fmt.Fprintf(m.Stdout, ", %d that cannot be computed left as drafts", failed)
+	}
+	if haveLost {
+		fmt.Fprintf(m.Stdout, "; deal %s of %s, won in %s, was lost since: this month's statement claws it back", lost.Key, lost.Owner, lostMonth.Label())
+	}
+	fmt.Fprintln(m.Stdout, ".")
 	return nil
 }
 
