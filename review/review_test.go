@@ -743,3 +743,36 @@ func TestWriteXLSX(t *testing.T) {
 		t.Errorf("summary:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestProposeSum: bottom-up, each unit gets the sum of its members'
+// targets, a department adding up its teams' sums.
+func TestProposeSum(t *testing.T) {
+	f := newFixture(t, "2025-07-10")
+	f.target([4]string{"won", "ann", "2025-06", "12"}, [4]string{"won", "bob", "2025-06", "8"}, [4]string{"won", "cy", "2025-06", "5"},
+		[4]string{"won", "unit:sales", "2025-06", "99"}) // a unit's own target is not an input of the sum
+	props, err := f.svc.Propose(f.ctx, review.ProposeRequest{KPI: "won", Period: period(t, "2025-06"), Method: review.MethodSum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range props {
+		got = append(got, fmt.Sprintf("%s %s: %s", p.Subject.ID, null(p.Value, p.Null), p.Explanation))
+	}
+	want := []string{
+		"t1 20: sum of its 2 members' targets = 20",
+		"t2 5: sum of the 1 of its 3 members with a target = 5 (2 have none)",
+		"sales 25: sum of its 2 members' targets = 25",
+		"co 25: the target of its only member = 25",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("proposals:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	props, err = f.svc.Propose(f.ctx, review.ProposeRequest{KPI: "won", Period: period(t, "2025-06"), Method: review.MethodSum, Unit: "t1"})
+	if err != nil || len(props) != 1 || props[0].Subject.ID != "t1" {
+		t.Errorf("sum under t1 = %+v, %v; want t1 only", props, err)
+	}
+	if _, err := f.svc.Propose(f.ctx, review.ProposeRequest{KPI: "days", Period: period(t, "2025-06"), Method: review.MethodSum}); kpi.ErrorCode(err) != kpi.EINVALID {
+		t.Errorf("sum of a median: %v, want invalid", err)
+	}
+}

@@ -19,6 +19,7 @@ const (
 	MethodLastYear = "last_year" // the same period last year × growth
 	MethodSplit    = "split"     // a unit's total split by its members' share of the last N periods
 	MethodEven     = "even"      // a unit's total split evenly
+	MethodSum      = "sum"       // bottom-up: each unit's target is the sum of its members'
 )
 
 // ProposeRequest asks for target proposals for one KPI and period.
@@ -31,6 +32,7 @@ type ProposeRequest struct {
 	Subjects []kpi.Subject
 	// Unit's total is split among its child units and its own employees
 	// (split, even); Total defaults to the unit's target for the period.
+	// For sum, Unit is the top of the units summed ("" for all).
 	Unit  string
 	Total *decimal.Decimal
 	// N periods of history (default 3); Growth factor (default 1); Places
@@ -112,8 +114,80 @@ func (s *Service) Propose(ctx context.Context, req ProposeRequest) ([]score.Prop
 			return nil, err
 		}
 		return score.ProposeSplit(total, req.Period, series, req.N, places)
+	case MethodSum:
+		if !score.Additive(k) {
+			return nil, kpi.Errorf(kpi.EINVALID, "%s is not a count or a sum: a unit's %s is not the sum of its members'.", k.Name, k.Title)
+		}
+		return s.sumUp(ctx, e, req)
 	}
-	return nil, kpi.Errorf(kpi.EINVALID, "Unknown method %q: want average, median, last_year, split or even.", req.Method)
+	return nil, kpi.Errorf(kpi.EINVALID, "Unknown method %q: want average, median, last_year, split, even or sum.", req.Method)
+}
+
+// sumUp proposes, bottom-up, each unit's target as the sum of its child
+// units' and employees' targets: employees' as they are set, a child
+// unit's as proposed here (so a department adds up its teams' sums). A
+// unit none of whose members has a target gets no proposal.
+func (s *Service) sumUp(ctx context.Context, e *env, req ProposeRequest) ([]score.Proposal, error) {
+	ts, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: []string{req.KPI}, Grain: req.Period.Grain, From: req.Period.From, To: req.Period.To})
+	if err != nil {
+		return nil, err
+	}
+	set := map[kpi.Subject]decimal.Decimal{}
+	for _, t := range ts {
+		if samePeriod(t.Period, req.Period) && t.Subject.Kind == kpi.SubjectEmployee {
+			set[t.Subject] = t.Value
+		}
+	}
+	var out []score.Proposal
+	var sum func(n *score.Node) (decimal.Decimal, bool)
+	sum = func(n *score.Node) (decimal.Decimal, bool) {
+		if n.Subject.Kind == kpi.SubjectEmployee {
+			v, ok := set[n.Subject]
+			return v, ok
+		}
+		var total decimal.Decimal
+		with, without := 0, 0
+		for _, c := range n.Children {
+			if v, ok := sum(c); ok {
+				total = total.Add(v)
+				with++
+			} else {
+				without++
+			}
+		}
+		p := score.Proposal{KPI: req.KPI, Subject: n.Subject, Period: req.Period, Value: total, Method: MethodSum}
+		switch {
+		case with == 0:
+			p.Null = true
+			p.Explanation = "no member has a target"
+		case without == 0 && with == 1:
+			p.Explanation = fmt.Sprintf("the target of its only member = %s", total)
+		case without == 0:
+			p.Explanation = fmt.Sprintf("sum of its %d members' targets = %s", with, total)
+		default:
+			p.Explanation = fmt.Sprintf("sum of the %d of its %d members with a target = %s (%d have none)", with, with+without, total, without)
+		}
+		out = append(out, p)
+		return total, with > 0
+	}
+	roots := score.Tree(&e.org)
+	if req.Unit != "" {
+		top := kpi.Subject{Kind: kpi.SubjectUnit, ID: req.Unit}
+		var found *score.Node
+		for _, r := range roots {
+			if found = find(r, top); found != nil {
+				break
+			}
+		}
+		if found == nil {
+			return nil, kpi.Errorf(kpi.ENOTFOUND, "Org unit %q not found.", req.Unit)
+		}
+		roots = []*score.Node{found}
+	}
+	for _, r := range roots {
+		sum(r)
+	}
+	return out, nil
 }
 
 // unitTotal is the total a split shares: the one asked for, else the

@@ -198,7 +198,7 @@ var schemas = map[string]any{
 	"TargetChange": obj(nil, map[string]any{"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "old": exact, "new": exact,
 		"version": integer, "at": map[string]any{"type": "string", "format": "date-time"}, "by": str, "reason": str}),
 	"ProposeRequest": obj([]string{"kpi", "period", "method"}, map[string]any{"kpi": str, "period": str,
-		"method":   map[string]any{"type": "string", "enum": []string{"average", "median", "last_year", "split", "even"}},
+		"method":   map[string]any{"type": "string", "enum": []string{"average", "median", "last_year", "split", "even", "sum"}},
 		"subjects": map[string]any{"type": "array", "items": schemaRef("Subject")}, "unit": str, "total": exact, "n": integer, "growth": exact, "places": integer}),
 	"Proposal":     obj(nil, map[string]any{"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "value": exact, "null": boolean, "method": str, "explanation": str}),
 	"CascadeCheck": obj(nil, map[string]any{"unit": schemaRef("Subject"), "target": exact, "null": boolean, "sum": exact, "children": integer, "missing": map[string]any{"type": "array", "items": schemaRef("Subject")}, "difference": exact, "agrees": boolean}),

@@ -260,6 +260,8 @@ func (m *Main) targetProposeCommand() *cobra.Command {
   split            --unit's target (or --total) split among its child units and
                    employees by their share of the last --n periods
   even             the same, split evenly
+  sum              bottom-up: each unit under --unit (or every unit) gets the
+                   sum of its child units' and employees' targets
 
 Each proposal says how it was made. Nothing is saved without --apply.
 
@@ -324,11 +326,11 @@ Each proposal says how it was made. Nothing is saved without --apply.
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&period, "period", "", "the period to propose for")
-	fl.StringVar(&req.Method, "method", "median", "average, median, last_year, split or even")
+	fl.StringVar(&req.Method, "method", "median", "average, median, last_year, split, even or sum")
 	fl.IntVar(&req.N, "n", 3, "periods of history")
 	fl.StringVar(&growth, "growth", "1", "growth factor, e.g. 1.1 for +10 %")
 	fl.StringSliceVar(&employees, "employee", nil, "only these employees (average, median, last_year; default everyone)")
-	fl.StringVar(&req.Unit, "unit", "", "split, even: the unit whose target is split")
+	fl.StringVar(&req.Unit, "unit", "", "split, even: the unit whose target is split; sum: the top unit summed (default all)")
 	fl.StringVar(&total, "total", "", "split, even: the total to split (default: the unit's target)")
 	req.Places = new(int32) // always set: the flag's default is score.DefaultPlaces
 	fl.Int32Var(req.Places, "places", score.DefaultPlaces, "decimal places of the proposals (0: whole numbers)")
