@@ -333,3 +333,45 @@ func plainImport(db *sql.DB, path string) (int, error) {
 	}
 	return n, tx.Commit()
 }
+
+// BenchmarkPreview: what `attain apply --dry-run` adds to compute the
+// numbers after a change (won counting lost deals too, from 1 May): a
+// throwaway state from a fresh scan of the store, then won and win_rate for
+// the company and its departments over three months. For comparison,
+// Cached is the same query on the cached state.
+func BenchmarkPreview(b *testing.B) {
+	c := gen.DefaultConfig(benchRecords())
+	defs := gen.Definitions()
+	old := *defs.KPIs[0]
+	changed := old
+	changed.Filter = `stage == "Won" || stage == "Lost"`
+	defs.KPIs[0] = &changed
+	defs.Revisions = []*kpi.KPIRevision{{KPI: &old, Until: kpi.NewDate(c.Year, 4, 30)}}
+	subjects := []kpi.Subject{{Kind: kpi.SubjectUnit, ID: gen.CompanyID}}
+	for _, u := range gen.Org(c).Units {
+		if u.ParentID == gen.CompanyID {
+			subjects = append(subjects, kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID})
+		}
+	}
+	q := kpi.ValueQuery{KPIs: []string{"won", "win_rate"}, Subjects: subjects, Grain: kpi.Month,
+		From: kpi.NewDate(c.Year, 4, 1), To: kpi.NewDate(c.Year, 6, 30)}
+	for _, d := range dialects() {
+		s := loaded(b, d, c)
+		b.Run(d.name+"/Preview", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.engine.Preview(s.ctx, defs, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(d.name+"/Cached", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := s.engine.Values(s.ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -184,23 +184,39 @@ func (e *Engine) load(ctx context.Context, v kpi.Versions) (*State, int64, error
 	if err != nil {
 		return nil, 0, fmt.Errorf("read definitions: %w", err)
 	}
-	org, err := e.loadOrg(ctx)
+	s, err := e.build(ctx, defs)
 	if err != nil {
 		return nil, 0, err
-	}
-	loc, err := e.store.Location(ctx)
-	if err != nil {
-		return nil, 0, fmt.Errorf("read time zone: %w", err)
-	}
-	s, err := Build(defs, *org, loc)
-	if err != nil {
-		return nil, 0, fmt.Errorf("build state: %w", err)
 	}
 	for _, h := range s.Health() {
 		if h.Err != nil {
 			e.logger.Warn("engine: KPI broken", "kpi", h.KPI, "err", h.Err)
 		}
 	}
+	return e.fill(ctx, s, defs, v)
+}
+
+// build returns an empty State for defs with the workspace's org and zone.
+func (e *Engine) build(ctx context.Context, defs *kpi.Definitions) (*State, error) {
+	org, err := e.loadOrg(ctx)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := e.store.Location(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read time zone: %w", err)
+	}
+	s, err := Build(defs, *org, loc)
+	if err != nil {
+		return nil, fmt.Errorf("build state: %w", err)
+	}
+	return s, nil
+}
+
+// fill scans every dataset of defs into s, then applies the changes written
+// since v while it scanned; it returns s and the record sequence number it
+// reflects.
+func (e *Engine) fill(ctx context.Context, s *State, defs *kpi.Definitions, v kpi.Versions) (*State, int64, error) {
 	for _, ds := range defs.Datasets {
 		err := e.store.ScanRecords(ctx, ds.Name, func(r kpi.Record) error {
 			if err := s.Upsert(ds.Name, r); err != nil {
@@ -218,6 +234,37 @@ func (e *Engine) load(ctx context.Context, v kpi.Versions) (*State, int64, error
 	}
 	e.apply(s, changes)
 	return s, last, nil
+}
+
+// Preview computes q for the context's workspace as if its definitions were
+// defs: a State built for this query alone from defs, the workspace's org,
+// memberships and time zone, and a fresh scan of its records. The cached
+// state is neither used nor changed. A KPI of defs that does not compile is
+// an error (EINVALID) naming it.
+//
+// It costs a full load of the workspace (BenchmarkPreview in bench/), so it
+// suits a preview before a change, not a query path.
+func (e *Engine) Preview(ctx context.Context, defs *kpi.Definitions, q kpi.ValueQuery) ([]kpi.KPIValue, error) {
+	if defs == nil {
+		return nil, kpi.Errorf(kpi.EINVALID, "No definitions to preview.")
+	}
+	v, err := e.store.Versions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read versions: %w", err)
+	}
+	s, err := e.build(ctx, defs)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range s.Health() {
+		if h.Err != nil {
+			return nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("KPI %q cannot be computed: %v.", h.KPI, h.Err)}
+		}
+	}
+	if s, _, err = e.fill(ctx, s, defs, v); err != nil {
+		return nil, err
+	}
+	return s.Values(q)
 }
 
 // changes reads the record changes after since.

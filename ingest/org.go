@@ -25,11 +25,15 @@ func isCurrency(s string) bool {
 
 // OrgMapping names the columns of an employee file. Empty fields take the
 // defaults id, name, email, unit_id, manager_id, position, hired_on,
-// left_on, currency and salary (monthly base pay); a column named here explicitly must be in the file, of the
-// defaults only id, name and (without UnitPath) unit_id must.
+// left_on, currency, salary (monthly base pay) and leave (periods away,
+// "2026-06-01..2026-06-14; 2026-08-03..2026-08-07"); a column named here explicitly must be in the file, of the
+// defaults only id, name and (without UnitPath) unit_id must. With a leave
+// column every employee's Leave is set (empty, not nil, for an empty
+// cell), so the import replaces the stored leave; without one it is nil
+// and the stored leave is kept.
 type OrgMapping struct {
 	ID, Name, Email, Unit, Manager, Position, HiredOn, LeftOn string
-	Currency, Salary                                          string
+	Currency, Salary, Leave                                   string
 
 	// UnitPath, instead of Unit, names columns that name an employee's
 	// units from the top down, e.g. [regional_office, manager]. The units
@@ -59,6 +63,7 @@ func (m OrgMapping) withDefaults() OrgMapping {
 	def(&m.LeftOn, "left_on")
 	def(&m.Currency, "currency")
 	def(&m.Salary, "salary")
+	def(&m.Leave, "leave")
 	return m
 }
 
@@ -82,6 +87,7 @@ func ReadEmployeesCSV(r io.Reader, file string, m OrgMapping) ([]*kpi.OrgUnit, [
 	leftOn := hm.find(m.LeftOn, explicit.LeftOn != "")
 	currency := hm.find(m.Currency, explicit.Currency != "")
 	salary := hm.find(m.Salary, explicit.Salary != "")
+	leave := hm.find(m.Leave, explicit.Leave != "")
 	path := make([]int, len(m.UnitPath))
 	for k, c := range m.UnitPath {
 		path[k] = hm.find(c, true)
@@ -126,6 +132,17 @@ func ReadEmployeesCSV(r io.Reader, file string, m OrgMapping) ([]*kpi.OrgUnit, [
 			} else {
 				e.Salary = &d
 			}
+		}
+		if leave >= 0 {
+			s := cell(leave)
+			ps, err := kpi.ParseLeave(s)
+			if err == nil {
+				err = kpi.ValidateLeave(ps)
+			}
+			if err != nil {
+				rows.problem(line, m.Leave, s, kpi.ErrorMessage(err))
+			}
+			e.Leave = append([]kpi.Period{}, ps...)
 		}
 		if e.ID == "" {
 			rows.problem(line, m.ID, "", "is empty; every employee needs an id")

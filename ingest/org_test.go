@@ -55,7 +55,7 @@ func TestReadEmployeesCSV_Maven(t *testing.T) {
 	if got, want := perUnit["central/dustin-brinkmann"], 5; got != want {
 		t.Errorf("Dustin Brinkmann's agents = %d; want %d", got, want)
 	}
-	if got, want := *emps[0], (kpi.Employee{ID: "Anna Snelling", Name: "Anna Snelling", UnitID: "central/dustin-brinkmann"}); got != want {
+	if got, want := *emps[0], (kpi.Employee{ID: "Anna Snelling", Name: "Anna Snelling", UnitID: "central/dustin-brinkmann"}); !reflect.DeepEqual(got, want) {
 		t.Errorf("first employee = %+v; want %+v", got, want)
 	}
 }

@@ -72,6 +72,10 @@ type Definitions struct {
 	// the records (and periods) before a change that was applied from a
 	// date; they are kept by the store, not written in attain.yaml.
 	Revisions []*KPIRevision `json:"revisions,omitempty"`
+	// ScorecardRevisions are earlier versions of scorecard templates, kept
+	// the same way: the cards of periods before a change keep the weights
+	// and levels they were scored with.
+	ScorecardRevisions []*ScorecardRevision `json:"scorecard_revisions,omitempty"`
 }
 
 // KPIRevision is an earlier definition of a KPI, in effect up to and
@@ -95,7 +99,8 @@ type Holiday struct {
 	Name string `json:"name,omitempty" yaml:"name,omitempty"`
 }
 
-// Scorecard returns the template for a position, or nil.
+// Scorecard returns the current template for a position, or nil. Use
+// ScorecardOn for the one in effect on a day.
 func (d *Definitions) Scorecard(position string) *ScorecardTemplate {
 	for _, t := range d.Scorecards {
 		if t.Position == position {
@@ -143,7 +148,9 @@ type DefinitionService interface {
 	//
 	// With opt.EffectiveFrom set, a changed or deleted KPI keeps its old
 	// definition as a KPIRevision in effect until the day before, so
-	// records and periods before that day keep their numbers.
+	// records and periods before that day keep their numbers; a changed or
+	// deleted scorecard template keeps its old version as a
+	// ScorecardRevision the same way.
 	ApplyDefinitions(ctx context.Context, defs *Definitions, opt ApplyOptions) ([]Change, error)
 }
 

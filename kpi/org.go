@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -32,8 +33,12 @@ type Employee struct {
 	Currency string `json:"currency,omitempty"`
 	// Salary is base pay per month, for bonus plans that pay a percentage
 	// of salary; nil when not known.
-	Salary    *decimal.Decimal `json:"salary,omitempty"`
-	UpdatedAt time.Time        `json:"updated_at"`
+	Salary *decimal.Decimal `json:"salary,omitempty"`
+	// Leave lists the periods the employee is away (parental leave, a
+	// sabbatical), both days included, in date order and not overlapping;
+	// their targets and bonuses are prorated by the working days left.
+	Leave     []Period  `json:"leave,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // OrgUnitUpdate changes the fields that are set.
@@ -56,6 +61,9 @@ type EmployeeUpdate struct {
 	Currency  *string `json:"currency"`
 	// Salary sets the monthly base pay; a pointer to nil clears it.
 	Salary **decimal.Decimal `json:"salary"`
+	// Leave replaces the list of leave periods; a pointer to an empty list
+	// clears it.
+	Leave *[]Period `json:"leave"`
 	// UnitFrom dates a change of UnitID: records made before it keep
 	// counting for the old unit. Nil: the move applies to all records.
 	UnitFrom *Date `json:"unit_from"`
@@ -107,3 +115,61 @@ type Membership struct {
 	UnitID     string `json:"unit_id"`
 	Until      Date   `json:"until"`
 }
+
+// ValidateLeave checks a list of leave periods: each ends on or after the
+// day it starts, and they are in date order without overlapping (touching
+// is fine). The error is EINVALID and names the range.
+func ValidateLeave(leave []Period) error {
+	for i, l := range leave {
+		if l.To < l.From {
+			return Errorf(EINVALID, "Leave %s ends before it starts.", rangeText(l))
+		}
+		if i == 0 {
+			continue
+		}
+		prev := leave[i-1]
+		switch {
+		case l.From < prev.From:
+			return Errorf(EINVALID, "Leave %s is listed after %s; list leave in date order.", rangeText(l), rangeText(prev))
+		case l.From <= prev.To:
+			return Errorf(EINVALID, "Leave %s overlaps %s.", rangeText(l), rangeText(prev))
+		}
+	}
+	return nil
+}
+
+// ParseLeave reads leave periods written as FROM..TO (or one date for a
+// single day), separated by ";": "2026-06-01..2026-06-14; 2026-08-03".
+// The periods are ranges, kept in the order written; "" is none. It does
+// not check order or overlaps (see ValidateLeave).
+func ParseLeave(s string) ([]Period, error) {
+	var out []Period
+	for _, part := range strings.Split(s, ";") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(part, "..")
+		if !ok {
+			to = from
+		}
+		f, err1 := ParseDate(strings.TrimSpace(from))
+		t, err2 := ParseDate(strings.TrimSpace(to))
+		if err1 != nil || err2 != nil {
+			return nil, Errorf(EINVALID, "Cannot read leave %q: want FROM..TO like 2026-06-01..2026-06-14, or one date.", part)
+		}
+		out = append(out, Period{Grain: Range, From: f, To: t})
+	}
+	return out, nil
+}
+
+// LeaveText writes leave periods the way ParseLeave reads them.
+func LeaveText(leave []Period) string {
+	parts := make([]string, len(leave))
+	for i, l := range leave {
+		parts[i] = rangeText(l)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func rangeText(p Period) string { return p.From.String() + ".." + p.To.String() }

@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/shopspring/decimal"
 )
@@ -184,6 +185,71 @@ func (t *ScorecardTemplate) Validate(defs *Definitions) error {
 	}
 	if len(probs) > 0 {
 		return &Error{Code: EINVALID, Message: fmt.Sprintf("Scorecard template %q is invalid: %d problems.", t.Name, len(probs)), Details: probs}
+	}
+	return nil
+}
+
+// ScorecardRevision is an earlier version of a scorecard template (matched
+// by Template.Name), in effect up to and including Until. A template may
+// have several, each ending where the next begins; the current template,
+// if it still exists, is in effect after the last one.
+type ScorecardRevision struct {
+	Template *ScorecardTemplate `json:"template"`
+	Until    Date               `json:"until"`
+}
+
+// ScorecardsOn returns the versions of the scorecard templates in effect on
+// day: for a template with revisions ending on or after day, the one that
+// ends first (they come first, by name); for any other, the current
+// template, if it has not been deleted (then, in the order applied). A
+// current template's start is not kept, so it is taken to be in effect on
+// every day after its last revision, and before too if it has none.
+func (d *Definitions) ScorecardsOn(day Date) []*ScorecardTemplate {
+	inEffect := map[string]*ScorecardRevision{}
+	for _, r := range d.ScorecardRevisions {
+		if r == nil || r.Template == nil || r.Until < day {
+			continue
+		}
+		if b, ok := inEffect[r.Template.Name]; !ok || r.Until < b.Until {
+			inEffect[r.Template.Name] = r
+		}
+	}
+	names := make([]string, 0, len(inEffect))
+	for n := range inEffect {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	out := make([]*ScorecardTemplate, 0, len(names)+len(d.Scorecards))
+	for _, n := range names {
+		out = append(out, inEffect[n].Template)
+	}
+	for _, t := range d.Scorecards {
+		if inEffect[t.Name] == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ScorecardOn returns the template that belongs to position on day, or nil:
+// the first of ScorecardsOn(day) with that position, so an earlier version
+// in effect on day beats a current template of the same position.
+func (d *Definitions) ScorecardOn(position string, day Date) *ScorecardTemplate {
+	for _, t := range d.ScorecardsOn(day) {
+		if t.Position == position {
+			return t
+		}
+	}
+	return nil
+}
+
+// ScorecardNamed returns the version of the named template in effect on
+// day, or nil: none after the last revision of a deleted template.
+func (d *Definitions) ScorecardNamed(name string, day Date) *ScorecardTemplate {
+	for _, t := range d.ScorecardsOn(day) {
+		if t.Name == name {
+			return t
+		}
 	}
 	return nil
 }

@@ -392,18 +392,11 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 }
 
 // active is the share of p the employee was employed under the section's
-// plan, in working days of the workspace calendar; nil when all of it.
+// plan and not on leave, in working days of the workspace calendar (see
+// score.Active); nil when all of it.
 func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *bonus.Active {
-	from, to := seg.from, seg.to
-	var why []string
-	if emp.HiredOn != nil && *emp.HiredOn > from {
-		from = *emp.HiredOn
-		why = append(why, "hired "+emp.HiredOn.String())
-	}
-	if emp.LeftOn != nil && *emp.LeftOn < to {
-		to = *emp.LeftOn
-		why = append(why, "left "+emp.LeftOn.String())
-	}
+	span := kpi.Period{Grain: kpi.Range, From: seg.from, To: seg.to}
+	why := score.Absence(span, emp.HiredOn, emp.LeftOn, emp.Leave)
 	if seg.from != p.From || seg.to != p.To {
 		why = append(why, fmt.Sprintf("plan %s in effect %s..%s", seg.plan, seg.from, seg.to))
 	}
@@ -412,8 +405,8 @@ func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *bonus.Active
 		return nil
 	}
 	n := 0
-	if from <= to {
-		n = e.cal.WorkingDays(from, to)
+	for _, s := range score.Active(span, emp.HiredOn, emp.LeftOn, emp.Leave) {
+		n += e.cal.WorkingDays(s.From, s.To)
 	}
 	if n == all {
 		return nil

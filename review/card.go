@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -12,7 +13,9 @@ import (
 
 // Scorecard returns the card of subj for period p. template names the
 // scorecard template for a unit ("" picks one, see env.template); an
-// employee's is that of their position.
+// employee's is that of their position. The card uses the version of the
+// template in effect on p's first day, and the "fell below threshold" flag
+// of each earlier period the version in effect on that period's first day.
 func (s *Service) Scorecard(ctx context.Context, subj kpi.Subject, p kpi.Period, template string) (*Card, error) {
 	e, err := s.env(ctx)
 	if err != nil {
@@ -22,7 +25,7 @@ func (s *Service) Scorecard(ctx context.Context, subj kpi.Subject, p kpi.Period,
 }
 
 func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string) (*Card, error) {
-	tmpl, err := e.template(subj, template)
+	tmpl, err := e.template(subj, template, p.From)
 	if err != nil {
 		return nil, err
 	}
@@ -54,6 +57,13 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 	if err != nil {
 		return nil, err
 	}
+	// The template the card of each period uses, for its thresholds.
+	versions := make(map[kpi.Period]*kpi.ScorecardTemplate, len(periods))
+	for _, q := range periods {
+		if t, err := e.template(subj, template, q.From); err == nil {
+			versions[q] = t
+		}
+	}
 	for _, it := range card.Items {
 		k := e.defs.KPI(it.KPI)
 		if card.Open && !it.ActualNull && it.Status != score.StatusNoTarget && k != nil {
@@ -75,7 +85,7 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 			}
 		}
 		prog, err := score.ProgressOf(series, score.ProgressOptions{
-			Direction: it.Direction, N: HistoryPeriods, Thresholds: thresholds(tmpl, it.KPI, periods, targets),
+			Direction: it.Direction, N: HistoryPeriods, Thresholds: thresholds(versions, it.KPI, targets),
 		})
 		if err == nil {
 			card.Progress = append(card.Progress, prog)
@@ -85,7 +95,8 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 }
 
 // prorate returns the targets of period p, each cut to the working days
-// an employee was there when they were hired or left inside p.
+// an employee was there when they were hired or left inside p, or were on
+// leave during it.
 func (s *Service) prorate(e *env, subj kpi.Subject, p kpi.Period, targets []*kpi.Target) ([]*kpi.Target, []ItemProration) {
 	var emp *kpi.Employee
 	if subj.Kind == kpi.SubjectEmployee {
@@ -101,12 +112,15 @@ func (s *Service) prorate(e *env, subj kpi.Subject, p kpi.Period, targets []*kpi
 			out = append(out, t)
 			continue
 		}
-		active := score.Active(p, emp.HiredOn, emp.LeftOn, nil)
+		active := score.Active(p, emp.HiredOn, emp.LeftOn, emp.Leave)
 		if len(active) == 1 && samePeriod(active[0], p) {
 			out = append(out, t)
 			continue
 		}
 		pr := score.Prorate(t.Value, p, active, e.cal)
+		if why := score.Absence(p, emp.HiredOn, emp.LeftOn, emp.Leave); len(why) > 0 {
+			pr.Rule += " (" + strings.Join(why, "; ") + ")"
+		}
 		cut := *t
 		cut.Value = pr.Value
 		out = append(out, &cut)
@@ -115,26 +129,28 @@ func (s *Service) prorate(e *env, subj kpi.Subject, p kpi.Period, targets []*kpi
 	return out, notes
 }
 
-// thresholds are the threshold levels of one KPI of a template in each of
-// periods, for the "fell below threshold" flag: the fixed level, or for a
-// plan-based item the threshold percentage of the period's target (a period
-// without a target is not judged).
-func thresholds(tmpl *kpi.ScorecardTemplate, name string, periods []kpi.Period, targets []*kpi.Target) map[kpi.Period]decimal.Decimal {
-	i := slices.IndexFunc(tmpl.Items, func(it kpi.ScorecardItem) bool { return it.KPI == name })
-	if i < 0 {
-		return nil
-	}
-	it := tmpl.Items[i]
+// thresholds are the threshold levels of one KPI in each period of
+// versions, for the "fell below threshold" flag, each from the template the
+// card of that period uses (versions: the version in effect on the period's
+// first day): the fixed level, or for a plan-based item the threshold
+// percentage of the period's target. A period without a template listing
+// the KPI, or without a target for a plan-based item, is not judged.
+func thresholds(versions map[kpi.Period]*kpi.ScorecardTemplate, name string, targets []*kpi.Target) map[kpi.Period]decimal.Decimal {
 	out := map[kpi.Period]decimal.Decimal{}
-	if it.Basis != kpi.LevelsPlan {
-		for _, p := range periods {
-			out[p] = it.Threshold
+	for p, tmpl := range versions {
+		i := slices.IndexFunc(tmpl.Items, func(it kpi.ScorecardItem) bool { return it.KPI == name })
+		if i < 0 {
+			continue
 		}
-		return out
-	}
-	for _, t := range targets {
-		if t.KPI == name {
-			out[t.Period] = t.Value.Mul(it.Threshold).Div(decimal.NewFromInt(100))
+		it := tmpl.Items[i]
+		if it.Basis != kpi.LevelsPlan {
+			out[p] = it.Threshold
+			continue
+		}
+		for _, t := range targets {
+			if t.KPI == name && samePeriod(t.Period, p) {
+				out[p] = t.Value.Mul(it.Threshold).Div(decimal.NewFromInt(100))
+			}
 		}
 	}
 	return out

@@ -124,31 +124,30 @@ func (e *env) employee(id string) *kpi.Employee {
 	return nil
 }
 
-// template picks the scorecard of a subject: an employee's position's, or
-// for a unit the one named, else the template of the position most of the
-// unit's people hold.
-func (e *env) template(subj kpi.Subject, name string) (*kpi.ScorecardTemplate, error) {
+// template picks the scorecard of a subject for the period starting on
+// day, in the version in effect on that day (kpi.Definitions.ScorecardsOn):
+// the one named, else an employee's position's, else for a unit the
+// template of the position most of the unit's people hold.
+func (e *env) template(subj kpi.Subject, name string, day kpi.Date) (*kpi.ScorecardTemplate, error) {
 	if name != "" {
-		for _, t := range e.defs.Scorecards {
-			if t.Name == name {
-				return t, nil
-			}
+		if t := e.defs.ScorecardNamed(name, day); t != nil {
+			return t, nil
 		}
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template %q.", name)
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template %q in effect on %s.", name, day)
 	}
 	if subj.Kind == kpi.SubjectEmployee {
 		emp := e.employee(subj.ID)
 		if emp == nil {
 			return nil, kpi.Errorf(kpi.ENOTFOUND, "Employee %q not found.", subj.ID)
 		}
-		if t := e.defs.Scorecard(emp.Position); t != nil {
+		if t := e.defs.ScorecardOn(emp.Position, day); t != nil {
 			return t, nil
 		}
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template for the position %q of %s; add one under scorecards: in attain.yaml.", emp.Position, emp.Name)
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template for the position %q of %s on %s; add one under scorecards: in attain.yaml.", emp.Position, emp.Name, day)
 	}
 	counts := map[string]int{}
 	for _, emp := range e.members(subj.ID) {
-		if e.defs.Scorecard(emp.Position) != nil {
+		if e.defs.ScorecardOn(emp.Position, day) != nil {
 			counts[emp.Position]++
 		}
 	}
@@ -159,9 +158,9 @@ func (e *env) template(subj kpi.Subject, name string) (*kpi.ScorecardTemplate, e
 		}
 	}
 	if best == "" {
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template fits unit %q: name one.", subj.ID)
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template fits unit %q on %s: name one.", subj.ID, day)
 	}
-	return e.defs.Scorecard(best), nil
+	return e.defs.ScorecardOn(best, day), nil
 }
 
 // members returns the employees of a unit and of the units below it.

@@ -776,3 +776,152 @@ func TestProposeSum(t *testing.T) {
 		t.Errorf("sum of a median: %v, want invalid", err)
 	}
 }
+
+// apply applies doc, an edited testYAML, from the day from.
+func (f *fixture) apply(from, doc string) {
+	f.t.Helper()
+	defs, err := config.Load("attain.yaml", []byte(doc))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	d := date(f.t, from)
+	if _, err := f.defs.ApplyDefinitions(f.ctx, defs, kpi.ApplyOptions{EffectiveFrom: &d, Reason: "new weights"}); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// TestTemplateChange changes the rep template from 1 June 2026: won weighs
+// 60 with its threshold at 90 %, won_value and days 20 each. ann won 9
+// deals of 100 in May (closed in 1.5 days) and 12 in June (in 1 day), with
+// targets of 10 won and 1000 won_value each month.
+//
+//	May, the old template (40/30/30, won 80 %): won 9/10: 50 + 50 × (9 −
+//	  8)/(10 − 8) = 75; won_value 900/1000 capped: 90; days 1.5: 125;
+//	  (40 × 75 + 30 × 90 + 30 × 125) / 100 = 94.50 (the new weights would
+//	  give (60 × 75 + 20 × 90 + 20 × 125) / 100 = 88.00)
+//	June, the new one (60/20/20, won 90 %): won 12 at the stretch 12: 150;
+//	  won_value 1200/1000 capped: 120; days 1 at the stretch: 150;
+//	  (60 × 150 + 20 × 120 + 20 × 150) / 100 = 144.00
+func TestTemplateChange(t *testing.T) {
+	newWeights := strings.NewReplacer(
+		"{kpi: won, weight: 40, basis: plan, threshold: 80,", "{kpi: won, weight: 60, basis: plan, threshold: 90,",
+		"{kpi: won_value, weight: 30,", "{kpi: won_value, weight: 20,",
+		"{kpi: days, weight: 30,", "{kpi: days, weight: 20,",
+	).Replace(testYAML)
+	fixture := func(t *testing.T) *fixture {
+		f := newFixture(t, "2026-07-10")
+		f.deals(9, deal{"ann", "Won", "100", "2026-05-12", "1.5"})
+		f.deals(12, deal{"ann", "Won", "100", "2026-06-16", "1"})
+		f.target([4]string{"won", "ann", "2026-05", "10"}, [4]string{"won_value", "ann", "2026-05", "1000"},
+			[4]string{"won", "ann", "2026-06", "10"}, [4]string{"won_value", "ann", "2026-06", "1000"})
+		return f
+	}
+	const may = `won 9/10 90 75 30 on_track
+won_value 900/1000 90 90 27 on_track
+days 1.5/2 133.33 125 37.5 above_target
+total 94.5`
+	const june = `won 12/10 120 150 90 above_target
+won_value 1200/1000 120 120 24 above_target
+days 1/2 200 150 30 above_target
+total 144`
+
+	t.Run("Weights", func(t *testing.T) {
+		f := fixture(t)
+		f.apply("2026-06-01", newWeights)
+		c := f.card("ann", "2026-05")
+		if got := items(c); got != may {
+			t.Errorf("ann's May 2026:\n%s\nwant\n%s", got, may)
+		}
+		if got, want := c.Rule, "(40 × 75.00 + 30 × 90.00 + 30 × 125.00) / 100 = 94.50"; got != want {
+			t.Errorf("May rule = %q, want %q", got, want)
+		}
+		c = f.card("ann", "2026-06")
+		if got := items(c); got != june {
+			t.Errorf("ann's June 2026:\n%s\nwant\n%s", got, june)
+		}
+		if got, want := c.Rule, "(60 × 150.00 + 20 × 120.00 + 20 × 150.00) / 100 = 144.00"; got != want {
+			t.Errorf("June rule = %q, want %q", got, want)
+		}
+		// A unit's card follows the same versions, by name and by the
+		// position most of its people hold.
+		for _, name := range []string{"rep", ""} {
+			c, err := f.svc.Scorecard(f.ctx, subject("unit:t1"), period(t, "2026-05"), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := c.Items[0].Weight.String(), "40"; got != want {
+				t.Errorf("t1's May won weight (template %q) = %s, want %s", name, got, want)
+			}
+			c, err = f.svc.Scorecard(f.ctx, subject("unit:t1"), period(t, "2026-06"), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := c.Items[0].Weight.String(), "60"; got != want {
+				t.Errorf("t1's June won weight (template %q) = %s, want %s", name, got, want)
+			}
+		}
+	})
+
+	// bob won 8 in May and 7 in June against 10 each month. May is judged
+	// by the old threshold, 80 % of 10 = 8: not below; June by the new
+	// one, 90 % of 10 = 9: 7 is below, so won fell below the threshold in
+	// June. With the new threshold in May too, 8 < 9 would already be below
+	// and nothing would have fallen.
+	t.Run("Thresholds", func(t *testing.T) {
+		f := fixture(t)
+		f.deals(8, deal{"bob", "Won", "100", "2026-05-12", "1.5"})
+		f.deals(7, deal{"bob", "Won", "100", "2026-06-16", "1.5"})
+		f.target([4]string{"won", "bob", "2026-05", "10"}, [4]string{"won", "bob", "2026-06", "10"})
+		f.apply("2026-06-01", newWeights)
+		c := f.card("bob", "2026-06")
+		if got, want := c.Items[0].Threshold.String(), "9"; got != want {
+			t.Errorf("June won threshold = %s, want %s", got, want)
+		}
+		fell := map[string]bool{}
+		for _, p := range c.Progress {
+			fell[p.KPI] = p.FellBelowThreshold
+		}
+		if got, want := fmt.Sprint(fell), "map[days:false won:true won_value:false]"; got != want {
+			t.Errorf("fell below threshold = %s, want %s", got, want)
+		}
+	})
+
+	// Without scorecards from 1 June 2026, May is still scored as it was;
+	// June has no template.
+	t.Run("Deleted", func(t *testing.T) {
+		f := fixture(t)
+		f.apply("2026-06-01", testYAML[:strings.Index(testYAML, "scorecards:")])
+		if got := items(f.card("ann", "2026-05")); got != may {
+			t.Errorf("ann's May 2026:\n%s\nwant\n%s", got, may)
+		}
+		for _, name := range []string{"rep", ""} {
+			if _, err := f.svc.Scorecard(f.ctx, subject("unit:t1"), period(t, "2026-05"), name); err != nil {
+				t.Errorf("t1's May 2026 (template %q): %v", name, err)
+			}
+		}
+		for _, tt := range []struct{ subj, name, msg string }{
+			{"ann", "", `No scorecard template for the position "rep" of Ann on 2026-06-01; add one under scorecards: in attain.yaml.`},
+			{"unit:t1", "rep", `No scorecard template "rep" in effect on 2026-06-01.`},
+			{"unit:t1", "", `No scorecard template fits unit "t1" on 2026-06-01: name one.`},
+		} {
+			_, err := f.svc.Scorecard(f.ctx, subject(tt.subj), period(t, "2026-06"), tt.name)
+			if kpi.ErrorCode(err) != kpi.ENOTFOUND || kpi.ErrorMessage(err) != tt.msg {
+				t.Errorf("%s's June 2026 (template %q): %v, want ENOTFOUND %q", tt.subj, tt.name, err, tt.msg)
+			}
+		}
+	})
+
+	// rep is replaced from 1 June 2026 by rep-2026, for the same position:
+	// in May the version then in effect, rep's, beats rep-2026, whose start
+	// is not kept.
+	t.Run("Renamed", func(t *testing.T) {
+		f := fixture(t)
+		f.apply("2026-06-01", strings.Replace(newWeights, "- name: rep\n", "- name: rep-2026\n", 1))
+		for _, tt := range []struct{ period, want, template string }{{"2026-05", may, "rep"}, {"2026-06", june, "rep-2026"}} {
+			c := f.card("ann", tt.period)
+			if got := items(c); got != tt.want || c.Template != tt.template {
+				t.Errorf("ann's %s by %s:\n%s\nwant by %s\n%s", tt.period, c.Template, got, tt.template, tt.want)
+			}
+		}
+	})
+}

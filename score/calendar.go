@@ -3,6 +3,7 @@ package score
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -77,6 +78,29 @@ func Active(p kpi.Period, hired, left *kpi.Date, leave []kpi.Period) []kpi.Perio
 		spans = next
 	}
 	return spans
+}
+
+// Absence says why a person is not there all of p, for a proration's rule:
+// "hired 2017-06-16", "left 2017-06-13", "minus leave 2026-06-01..2026-06-14,
+// 2026-06-22..2026-06-23" (the leave periods that overlap p, as written).
+// Nil when there is no reason.
+func Absence(p kpi.Period, hired, left *kpi.Date, leave []kpi.Period) []string {
+	var why, away []string
+	if hired != nil && *hired > p.From {
+		why = append(why, "hired "+hired.String())
+	}
+	if left != nil && *left < p.To {
+		why = append(why, "left "+left.String())
+	}
+	for _, l := range leave {
+		if l.From <= p.To && l.To >= p.From {
+			away = append(away, l.From.String()+".."+l.To.String())
+		}
+	}
+	if len(away) > 0 {
+		why = append(why, "minus leave "+strings.Join(away, ", "))
+	}
+	return why
 }
 
 // normalize clips spans to p, sorts them and merges the ones that overlap or

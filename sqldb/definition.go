@@ -2,9 +2,11 @@ package sqldb
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"attain/kpi"
@@ -12,7 +14,8 @@ import (
 
 // DefinitionService stores the context workspace's definitions: datasets,
 // KPIs, scorecard templates, bonus plans and the calendar, each as a JSON document keyed
-// by (kind, name), and the KPIs' earlier definitions (revisions).
+// by (kind, name), and the earlier definitions of KPIs and scorecard
+// templates (revisions).
 type DefinitionService struct{ db *DB }
 
 // NewDefinitionService returns the definition service.
@@ -143,6 +146,37 @@ func (tx *Tx) loadRevisions(ctx context.Context, ws int64) ([]*kpi.KPIRevision, 
 	return revs, rows.Err()
 }
 
+// loadScorecardRevisions returns the stored scorecard template revisions
+// ordered by template name (byte order, the same in both dialects), then
+// Until.
+func (tx *Tx) loadScorecardRevisions(ctx context.Context, ws int64) ([]*kpi.ScorecardRevision, error) {
+	rows, err := tx.query(ctx, `SELECT template, until_on, doc FROM scorecard_revisions WHERE workspace_id = $1`, ws)
+	if err != nil {
+		return nil, fmt.Errorf("load scorecard revisions: %w", err)
+	}
+	defer rows.Close()
+	var revs []*kpi.ScorecardRevision
+	for rows.Next() {
+		var name, doc string
+		var until int64
+		if err := rows.Scan(&name, &until, &doc); err != nil {
+			return nil, fmt.Errorf("load scorecard revisions: %w", err)
+		}
+		var t kpi.ScorecardTemplate
+		if err := json.Unmarshal([]byte(doc), &t); err != nil {
+			return nil, fmt.Errorf("decode revision of scorecard %q: %w", name, err)
+		}
+		revs = append(revs, &kpi.ScorecardRevision{Template: &t, Until: kpi.Date(until)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load scorecard revisions: %w", err)
+	}
+	slices.SortFunc(revs, func(a, b *kpi.ScorecardRevision) int {
+		return cmp.Or(cmp.Compare(a.Template.Name, b.Template.Name), cmp.Compare(a.Until, b.Until))
+	})
+	return revs, nil
+}
+
 // findDataset returns the stored dataset; ENOTFOUND if there is none.
 func (tx *Tx) findDataset(ctx context.Context, ws int64, name string) (*kpi.Dataset, error) {
 	var doc string
@@ -162,8 +196,9 @@ func (tx *Tx) findDataset(ctx context.Context, ws int64, name string) (*kpi.Data
 }
 
 // FindDefinitions returns the datasets, KPIs and scorecard templates in the
-// order they were applied, the calendar, and the KPI revisions ordered by
-// KPI, then Until.
+// order they were applied, the calendar, the KPI revisions ordered by KPI,
+// then Until, and the scorecard revisions ordered by template name, then
+// Until.
 func (s *DefinitionService) FindDefinitions(ctx context.Context) (*kpi.Definitions, error) {
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -178,7 +213,10 @@ func (s *DefinitionService) FindDefinitions(ctx context.Context) (*kpi.Definitio
 		if defs, err = decodeDefs(stored); err != nil {
 			return err
 		}
-		defs.Revisions, err = tx.loadRevisions(ctx, ws)
+		if defs.Revisions, err = tx.loadRevisions(ctx, ws); err != nil {
+			return err
+		}
+		defs.ScorecardRevisions, err = tx.loadScorecardRevisions(ctx, ws)
 		return err
 	})
 	if err != nil {
@@ -195,14 +233,16 @@ func (s *DefinitionService) FindDefinitions(ctx context.Context) (*kpi.Definitio
 // changes and writes nothing, but refuses what it would refuse otherwise. A
 // dataset that still has records is not deleted: ECONFLICT.
 //
-// With opt.EffectiveFrom, each KPI that is updated or deleted keeps its
-// stored definition as a revision in effect until the day before
-// EffectiveFrom (audited as a kpi_revision). A revision cannot end before
-// an earlier revision of the same KPI ends: ECONFLICT. When it would end on
-// the same day, the replaced definition was never in effect and no revision
-// is kept. Without EffectiveFrom a change applies to all records, past ones
-// too, and the KPI's existing revisions are kept as they are: records up to
-// their Until still use them. Revisions are kept when a KPI is deleted too.
+// With opt.EffectiveFrom, each KPI and each scorecard template that is
+// updated or deleted keeps its stored definition as a revision in effect
+// until the day before EffectiveFrom (audited as a kpi_revision or a
+// scorecard_revision, with opt.Reason). A revision cannot end before an
+// earlier revision of the same KPI or template ends: ECONFLICT. When it
+// would end on the same day, the replaced definition was never in effect
+// and no revision is kept. Without EffectiveFrom a change applies to all
+// records and periods, past ones too, and the existing revisions are kept
+// as they are: records and periods up to their Until still use them.
+// Revisions are kept when a KPI or template is deleted too.
 func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Definitions, opt kpi.ApplyOptions) ([]kpi.Change, error) {
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -279,27 +319,41 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 		for _, d := range stored {
 			old[d.kind+"\x00"+d.name] = d
 		}
-		var lastUntil map[string]kpi.Date // KPI → the Until of its last revision
+		var lastUntil map[string]kpi.Date // kind and name → the Until of its last revision
 		if opt.EffectiveFrom != nil {
 			if lastUntil, err = tx.lastRevisions(ctx, ws); err != nil {
 				return err
 			}
 		}
-		// keep keeps a changed or deleted KPI's stored definition as a
-		// revision when the change is effective from a date.
+		// keep keeps a changed or deleted KPI's or scorecard template's
+		// stored definition as a revision when the change is effective
+		// from a date; other kinds are not dated.
 		keep := func(d storedDef) error {
-			if opt.EffectiveFrom == nil {
+			if opt.EffectiveFrom == nil || (d.kind != kindKPI && d.kind != kindScorecard) {
 				return nil
 			}
 			until := opt.EffectiveFrom.AddDays(-1)
-			last, ok := lastUntil[d.name]
+			last, ok := lastUntil[d.kind+"\x00"+d.name]
 			switch {
-			case ok && until < last:
+			case ok && until < last && d.kind == kindKPI:
 				return kpi.Errorf(kpi.ECONFLICT, "KPI %q has an earlier definition in effect until %s; a change to it cannot take effect before %s.", d.name, last, last.AddDays(1))
+			case ok && until < last:
+				return kpi.Errorf(kpi.ECONFLICT, "Scorecard template %q has an earlier version in effect until %s; a change to it cannot take effect before %s.", d.name, last, last.AddDays(1))
 			case ok && until == last:
 				return nil // the stored definition was never in effect
 			case dryRun:
 				return nil
+			}
+			if d.kind == kindScorecard {
+				if _, err := tx.exec(ctx, `INSERT INTO scorecard_revisions (workspace_id, template, until_on, doc, updated_at) VALUES ($1, $2, $3, $4, $5)`,
+					ws, d.name, int64(until), string(d.doc), d.updatedAt); err != nil {
+					return fmt.Errorf("keep revision of scorecard %q: %w", d.name, err)
+				}
+				rev := struct {
+					Template json.RawMessage `json:"template"`
+					Until    kpi.Date        `json:"until"`
+				}{json.RawMessage(d.doc), until}
+				return tx.auditWhy(ctx, ws, "create", "scorecard_revision", d.name, nil, rev, opt.Reason)
 			}
 			if _, err := tx.exec(ctx, `INSERT INTO kpi_revisions (workspace_id, kpi, until_on, doc, updated_at) VALUES ($1, $2, $3, $4, $5)`,
 				ws, d.name, int64(until), string(d.doc), d.updatedAt); err != nil {
@@ -327,10 +381,8 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 						return kpi.Errorf(kpi.ECONFLICT, "Dataset %q still has records; delete them before removing the dataset.", d.name)
 					}
 				}
-				if kind == kindKPI {
-					if err := keep(d); err != nil {
-						return err
-					}
+				if err := keep(d); err != nil {
+					return err
 				}
 				changes = append(changes, kpi.Change{Action: "delete", Kind: d.kind, Name: d.name})
 				if dryRun {
@@ -360,10 +412,8 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 					return err
 				}
 			case !bytes.Equal(o.doc, w.doc):
-				if w.kind == kindKPI {
-					if err := keep(o); err != nil {
-						return err
-					}
+				if err := keep(o); err != nil {
+					return err
 				}
 				changes = append(changes, kpi.Change{Action: "update", Kind: w.kind, Name: w.name})
 				if dryRun {
@@ -398,21 +448,24 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 	return changes, nil
 }
 
-// lastRevisions returns, per KPI with revisions, the Until of its last one.
+// lastRevisions returns, per KPI and scorecard template with revisions
+// (keyed by kind and name, as in ApplyDefinitions), the Until of its last
+// one.
 func (tx *Tx) lastRevisions(ctx context.Context, ws int64) (map[string]kpi.Date, error) {
-	rows, err := tx.query(ctx, `SELECT kpi, max(until_on) FROM kpi_revisions WHERE workspace_id = $1 GROUP BY kpi`, ws)
+	rows, err := tx.query(ctx, `SELECT 'kpi', kpi, max(until_on) FROM kpi_revisions WHERE workspace_id = $1 GROUP BY kpi
+		UNION ALL SELECT 'scorecard', template, max(until_on) FROM scorecard_revisions WHERE workspace_id = $1 GROUP BY template`, ws)
 	if err != nil {
-		return nil, fmt.Errorf("load kpi revisions: %w", err)
+		return nil, fmt.Errorf("load revisions: %w", err)
 	}
 	defer rows.Close()
 	last := map[string]kpi.Date{}
 	for rows.Next() {
-		var name string
+		var kind, name string
 		var until int64
-		if err := rows.Scan(&name, &until); err != nil {
-			return nil, fmt.Errorf("load kpi revisions: %w", err)
+		if err := rows.Scan(&kind, &name, &until); err != nil {
+			return nil, fmt.Errorf("load revisions: %w", err)
 		}
-		last[name] = kpi.Date(until)
+		last[kind+"\x00"+name] = kpi.Date(until)
 	}
 	return last, rows.Err()
 }

@@ -409,3 +409,190 @@ func TestDefinitionService_Revisions(t *testing.T) {
 		})
 	})
 }
+
+// TestDefinitionService_ScorecardRevisions keeps earlier versions of
+// scorecard templates by the same rules as the KPI revisions.
+func TestDefinitionService_ScorecardRevisions(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := mustWorkspace(t, db, "acme")
+		s := sqldb.NewDefinitionService(db)
+		audit := sqldb.NewAuditService(db)
+		from := func(s string) *kpi.Date {
+			d, err := kpi.ParseDate(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return &d
+		}
+		// defs are testDefinitions with the templates reps, weighted won
+		// and revenue, and leads with the missing rule missing (no leads if
+		// missing is "").
+		defs := func(won, revenue string, missing kpi.MissingRule) *kpi.Definitions {
+			d := testDefinitions()
+			d.Scorecards, _ = testScorecards()
+			d.Scorecards[0].Items[0].Weight = decimal.RequireFromString(won)
+			d.Scorecards[0].Items[1].Weight = decimal.RequireFromString(revenue)
+			if missing == "" {
+				d.Scorecards = d.Scorecards[:1]
+			} else {
+				d.Scorecards[1].Missing = missing
+			}
+			return d
+		}
+		// revisions writes the stored scorecard revisions as
+		// "name<=until:weights/missing".
+		revisions := func(t *testing.T) string {
+			t.Helper()
+			got, err := s.FindDefinitions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Revisions) != 0 {
+				t.Errorf("kpi revisions = %d, want none", len(got.Revisions))
+			}
+			var out []string
+			for _, r := range got.ScorecardRevisions {
+				var ws []string
+				for _, it := range r.Template.Items {
+					ws = append(ws, it.KPI+" "+it.Weight.String())
+				}
+				out = append(out, fmt.Sprintf("%s<=%s:%s/%s", r.Template.Name, r.Until, strings.Join(ws, ","), r.Template.Missing))
+			}
+			return strings.Join(out, " ")
+		}
+		if _, err := s.ApplyDefinitions(ctx, defs("60", "40", kpi.MissingZero), kpi.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+
+		t.Run("NoEffectiveDate", func(t *testing.T) {
+			if _, err := s.ApplyDefinitions(ctx, defs("70", "30", kpi.MissingZero), kpi.ApplyOptions{Reason: "fix the weights"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := revisions(t); got != "" {
+				t.Errorf("revisions = %q, want none", got)
+			}
+			entries, err := audit.FindAuditEntries(ctx, "scorecard", "reps", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || entries[0].Action != "update" || entries[0].Reason != "fix the weights" {
+				t.Errorf("audit = %+v, want an update with the reason", entries)
+			}
+		})
+		t.Run("DryRun", func(t *testing.T) {
+			changes, err := s.ApplyDefinitions(ctx, defs("50", "50", kpi.MissingZero), kpi.ApplyOptions{DryRun: true, EffectiveFrom: from("2025-04-01")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []kpi.Change{{Action: "update", Kind: "scorecard", Name: "reps"}}; !reflect.DeepEqual(changes, want) {
+				t.Errorf("changes = %v, want %v", changes, want)
+			}
+			if got := revisions(t); got != "" {
+				t.Errorf("dry run kept revisions %q", got)
+			}
+		})
+		t.Run("EffectiveFrom", func(t *testing.T) {
+			// reps changes; leads stays: only reps keeps a revision.
+			d := defs("50", "50", kpi.MissingZero)
+			if _, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{EffectiveFrom: from("2025-04-01"), Reason: "Q2 weights"}); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := revisions(t), "reps<=2025-03-31:won 70,revenue 30/"; got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+			entries, err := audit.FindAuditEntries(ctx, "scorecard_revision", "reps", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(entries) != 1 || entries[0].Action != "create" || entries[0].Reason != "Q2 weights" ||
+				!strings.Contains(entries[0].New, `"until":"2025-03-31"`) || !strings.Contains(entries[0].New, `"template":{"name":"reps"`) {
+				t.Errorf("audit = %+v, want one scorecard_revision entry of reps until 2025-03-31 with the reason", entries)
+			}
+			// The kept version is the stored one, whole.
+			got, err := s.FindDefinitions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := defs("70", "30", kpi.MissingZero).Scorecards[0]
+			if !reflect.DeepEqual(got.ScorecardRevisions[0].Template, want) {
+				t.Errorf("revision = %+v, want %+v", got.ScorecardRevisions[0].Template, want)
+			}
+			// Applying the same definitions again keeps nothing more.
+			changes, err := s.ApplyDefinitions(ctx, d, kpi.ApplyOptions{EffectiveFrom: from("2025-05-01")})
+			if err != nil || len(changes) != 0 {
+				t.Errorf("apply again = %v, %v; want no changes", changes, err)
+			}
+			if got, want := revisions(t), "reps<=2025-03-31:won 70,revenue 30/"; got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("UpdateAndDelete", func(t *testing.T) {
+			changes, err := s.ApplyDefinitions(ctx, defs("40", "60", ""), kpi.ApplyOptions{EffectiveFrom: from("2025-07-01")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []kpi.Change{{Action: "delete", Kind: "scorecard", Name: "leads"}, {Action: "update", Kind: "scorecard", Name: "reps"}}; !reflect.DeepEqual(changes, want) {
+				t.Errorf("changes = %v, want %v", changes, want)
+			}
+			want := "leads<=2025-06-30:revenue 100/zero reps<=2025-03-31:won 70,revenue 30/ reps<=2025-06-30:won 50,revenue 50/"
+			if got := revisions(t); got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("KeptWithoutEffectiveDate", func(t *testing.T) {
+			if _, err := s.ApplyDefinitions(ctx, defs("30", "70", ""), kpi.ApplyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			want := "leads<=2025-06-30:revenue 100/zero reps<=2025-03-31:won 70,revenue 30/ reps<=2025-06-30:won 50,revenue 50/"
+			if got := revisions(t); got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("SameDay", func(t *testing.T) {
+			// From 2025-07-01 again: the version applied above was never in
+			// effect, so no revision is kept for it.
+			if _, err := s.ApplyDefinitions(ctx, defs("20", "80", ""), kpi.ApplyOptions{EffectiveFrom: from("2025-07-01")}); err != nil {
+				t.Fatal(err)
+			}
+			want := "leads<=2025-06-30:revenue 100/zero reps<=2025-03-31:won 70,revenue 30/ reps<=2025-06-30:won 50,revenue 50/"
+			if got := revisions(t); got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("ErrBeforeLastRevision", func(t *testing.T) {
+			v0, _ := sqldb.NewRecordService(db).Versions(ctx)
+			for _, dry := range []bool{true, false} {
+				_, err := s.ApplyDefinitions(ctx, defs("10", "90", ""), kpi.ApplyOptions{DryRun: dry, EffectiveFrom: from("2025-06-15")})
+				wantCode(t, err, kpi.ECONFLICT)
+				if got, want := kpi.ErrorMessage(err), `Scorecard template "reps" has an earlier version in effect until 2025-06-30; a change to it cannot take effect before 2025-07-01.`; got != want {
+					t.Errorf("message = %q, want %q", got, want)
+				}
+			}
+			if v1, _ := sqldb.NewRecordService(db).Versions(ctx); v1 != v0 {
+				t.Errorf("versions = %+v, want unchanged %+v", v1, v0)
+			}
+			want := "leads<=2025-06-30:revenue 100/zero reps<=2025-03-31:won 70,revenue 30/ reps<=2025-06-30:won 50,revenue 50/"
+			if got := revisions(t); got != want {
+				t.Errorf("revisions = %q, want %q", got, want)
+			}
+		})
+		t.Run("Recreated", func(t *testing.T) {
+			// leads comes back from 2025-09-01: its revision stays, and the
+			// new version is in effect after it.
+			if _, err := s.ApplyDefinitions(ctx, defs("20", "80", kpi.MissingExclude), kpi.ApplyOptions{EffectiveFrom: from("2025-09-01")}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.FindDefinitions(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tt := range []struct{ day, want string }{
+				{"2025-06-30", "zero"}, {"2025-07-01", "exclude"}, {"2025-09-01", "exclude"},
+			} {
+				if tmpl := got.ScorecardNamed("leads", *from(tt.day)); tmpl == nil || string(tmpl.Missing) != tt.want {
+					t.Errorf("leads on %s = %+v, want missing %s", tt.day, tmpl, tt.want)
+				}
+			}
+		})
+	})
+}

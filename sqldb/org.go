@@ -3,8 +3,10 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -31,14 +33,19 @@ func scanUnit(r row) (*kpi.OrgUnit, error) {
 	return &u, nil
 }
 
-const employeeColumns = `id, name, email, unit_id, COALESCE(manager_id, ''), position, hired_on, left_on, currency, salary, updated_at`
+const employeeColumns = `id, name, email, unit_id, COALESCE(manager_id, ''), position, hired_on, left_on, currency, salary, leave_periods, updated_at`
 
 func scanEmployee(r row) (*kpi.Employee, error) {
 	var e kpi.Employee
 	var hired, left sql.NullInt64
 	var salary sql.NullString
-	if err := r.Scan(&e.ID, &e.Name, &e.Email, &e.UnitID, &e.ManagerID, &e.Position, &hired, &left, &e.Currency, &salary, &e.UpdatedAt); err != nil {
+	var leave string
+	if err := r.Scan(&e.ID, &e.Name, &e.Email, &e.UnitID, &e.ManagerID, &e.Position, &hired, &left, &e.Currency, &salary, &leave, &e.UpdatedAt); err != nil {
 		return nil, err
+	}
+	var err error
+	if e.Leave, err = decodeLeave(leave); err != nil {
+		return nil, fmt.Errorf("employee %q: leave %q: %w", e.ID, leave, err)
 	}
 	e.HiredOn, e.LeftOn = nullDate(hired), nullDate(left)
 	if salary.Valid {
@@ -50,6 +57,36 @@ func scanEmployee(r row) (*kpi.Employee, error) {
 	}
 	e.UpdatedAt = e.UpdatedAt.UTC()
 	return &e, nil
+}
+
+// leaveSpan is one stored leave period, both days included.
+type leaveSpan struct {
+	From kpi.Date `json:"from"`
+	To   kpi.Date `json:"to"`
+}
+
+// encodeLeave is the leave_periods column of leave: a JSON array of
+// {"from", "to"} dates, "[]" for none.
+func encodeLeave(leave []kpi.Period) (string, error) {
+	spans := make([]leaveSpan, len(leave))
+	for i, l := range leave {
+		spans[i] = leaveSpan{From: l.From, To: l.To}
+	}
+	b, err := json.Marshal(spans)
+	return string(b), err
+}
+
+// decodeLeave reads the leave_periods column; none is nil.
+func decodeLeave(s string) ([]kpi.Period, error) {
+	var spans []leaveSpan
+	if err := json.Unmarshal([]byte(s), &spans); err != nil {
+		return nil, err
+	}
+	var leave []kpi.Period
+	for _, sp := range spans {
+		leave = append(leave, kpi.Period{Grain: kpi.Range, From: sp.From, To: sp.To})
+	}
+	return leave, nil
 }
 
 func nullDate(n sql.NullInt64) *kpi.Date {
@@ -427,7 +464,24 @@ func validEmployee(e *kpi.Employee) error {
 	case e.Salary != nil && e.Salary.IsNegative():
 		return kpi.Errorf(kpi.EINVALID, "Employee %q: salary must not be negative.", e.ID)
 	}
+	if err := kpi.ValidateLeave(e.Leave); err != nil {
+		return kpi.Errorf(kpi.EINVALID, "Employee %q: %s", e.ID, kpi.ErrorMessage(err))
+	}
 	return nil
+}
+
+// normalizeLeave makes e's leave ranges (whatever grain named them) and
+// none nil, the way they read back from the store.
+func normalizeLeave(e *kpi.Employee) {
+	if len(e.Leave) == 0 {
+		e.Leave = nil
+		return
+	}
+	leave := make([]kpi.Period, len(e.Leave))
+	for i, l := range e.Leave {
+		leave[i] = kpi.Period{Grain: kpi.Range, From: l.From, To: l.To}
+	}
+	e.Leave = leave
 }
 
 // checkEmployeeRefs makes sure e's unit and manager exist and that e is not
@@ -460,9 +514,13 @@ func (tx *Tx) checkEmployeeRefs(ctx context.Context, ws int64, e *kpi.Employee) 
 
 func (tx *Tx) insertEmployee(ctx context.Context, ws int64, e *kpi.Employee) error {
 	e.UpdatedAt = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO employees (workspace_id, id, name, email, unit_id, manager_id, position, hired_on, left_on, updated_at, currency, salary)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		ws, e.ID, e.Name, e.Email, e.UnitID, nullIfEmpty(e.ManagerID), e.Position, dateArg(e.HiredOn), dateArg(e.LeftOn), e.UpdatedAt, e.Currency, decimalArg(e.Salary))
+	leave, err := encodeLeave(e.Leave)
+	if err != nil {
+		return fmt.Errorf("insert employee %q: leave: %w", e.ID, err)
+	}
+	_, err = tx.exec(ctx, `INSERT INTO employees (workspace_id, id, name, email, unit_id, manager_id, position, hired_on, left_on, updated_at, currency, salary, leave_periods)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		ws, e.ID, e.Name, e.Email, e.UnitID, nullIfEmpty(e.ManagerID), e.Position, dateArg(e.HiredOn), dateArg(e.LeftOn), e.UpdatedAt, e.Currency, decimalArg(e.Salary), leave)
 	if isUniqueViolation(err) {
 		return kpi.Errorf(kpi.ECONFLICT, "Employee %q already exists.", e.ID)
 	} else if err != nil {
@@ -473,10 +531,14 @@ func (tx *Tx) insertEmployee(ctx context.Context, ws int64, e *kpi.Employee) err
 
 func (tx *Tx) updateEmployee(ctx context.Context, ws int64, e *kpi.Employee) error {
 	e.UpdatedAt = tx.now
-	_, err := tx.exec(ctx, `UPDATE employees SET name = $3, email = $4, unit_id = $5, manager_id = $6, position = $7, hired_on = $8, left_on = $9, updated_at = $10,
-		currency = $11, salary = $12
+	leave, err := encodeLeave(e.Leave)
+	if err != nil {
+		return fmt.Errorf("update employee %q: leave: %w", e.ID, err)
+	}
+	_, err = tx.exec(ctx, `UPDATE employees SET name = $3, email = $4, unit_id = $5, manager_id = $6, position = $7, hired_on = $8, left_on = $9, updated_at = $10,
+		currency = $11, salary = $12, leave_periods = $13
 		WHERE workspace_id = $1 AND id = $2`,
-		ws, e.ID, e.Name, e.Email, e.UnitID, nullIfEmpty(e.ManagerID), e.Position, dateArg(e.HiredOn), dateArg(e.LeftOn), e.UpdatedAt, e.Currency, decimalArg(e.Salary))
+		ws, e.ID, e.Name, e.Email, e.UnitID, nullIfEmpty(e.ManagerID), e.Position, dateArg(e.HiredOn), dateArg(e.LeftOn), e.UpdatedAt, e.Currency, decimalArg(e.Salary), leave)
 	if err != nil {
 		return fmt.Errorf("update employee %q: %w", e.ID, err)
 	}
@@ -490,6 +552,7 @@ func (s *OrgService) CreateEmployee(ctx context.Context, e *kpi.Employee) error 
 	if err != nil {
 		return err
 	}
+	normalizeLeave(e)
 	if err := validEmployee(e); err != nil {
 		return err
 	}
@@ -517,7 +580,7 @@ func sameEmployee(a, b *kpi.Employee) bool {
 	}
 	return a.ID == b.ID && a.Name == b.Name && a.Email == b.Email && a.UnitID == b.UnitID && a.ManagerID == b.ManagerID &&
 		a.Position == b.Position && eqDate(a.HiredOn, b.HiredOn) && eqDate(a.LeftOn, b.LeftOn) &&
-		a.Currency == b.Currency && eqDec(a.Salary, b.Salary)
+		a.Currency == b.Currency && eqDec(a.Salary, b.Salary) && slices.Equal(a.Leave, b.Leave)
 }
 
 // UpdateEmployee changes the fields set in upd, validated like a new one.
@@ -563,6 +626,10 @@ func (s *OrgService) UpdateEmployee(ctx context.Context, id string, upd kpi.Empl
 		}
 		if upd.Salary != nil {
 			e.Salary = *upd.Salary
+		}
+		if upd.Leave != nil {
+			e.Leave = *upd.Leave
+			normalizeLeave(e)
 		}
 		if err := validEmployee(e); err != nil {
 			return err
@@ -657,7 +724,9 @@ func (s *OrgService) DeleteEmployee(ctx context.Context, id string) error {
 // Problem per bad row. An employee the import moves to another unit keeps
 // no membership: the move applies to all their records after their last
 // membership (to date a move, use UpdateEmployee with UnitFrom). An
-// employee imported without a currency or a salary keeps the one stored.
+// employee imported without a currency or a salary keeps the one stored;
+// one with a nil Leave keeps the leave stored, while a non-nil, empty
+// Leave clears it.
 func (s *OrgService) ImportOrg(ctx context.Context, units []*kpi.OrgUnit, employees []*kpi.Employee) (kpi.ImportResult, error) {
 	var res kpi.ImportResult
 	ws, err := workspaceID(ctx)
@@ -678,6 +747,12 @@ func (s *OrgService) ImportOrg(ctx context.Context, units []*kpi.OrgUnit, employ
 		inUnits[u.ID] = true
 	}
 	for _, e := range employees {
+		if e.Leave != nil {
+			normalizeLeave(e)
+			if e.Leave == nil {
+				e.Leave = []kpi.Period{} // still: clear the stored leave
+			}
+		}
 		if err := validEmployee(e); err != nil {
 			bad("employee", e.ID, kpi.ErrorMessage(err))
 		} else if inEmps[e.ID] {
@@ -770,6 +845,12 @@ func (s *OrgService) ImportOrg(ctx context.Context, units []*kpi.OrgUnit, employ
 			}
 			if ok && e.Salary == nil {
 				e.Salary = old.Salary
+			}
+			if ok && e.Leave == nil {
+				e.Leave = old.Leave // an import without a leave column keeps it
+			}
+			if len(e.Leave) == 0 {
+				e.Leave = nil
 			}
 			switch {
 			case !ok:

@@ -7,6 +7,7 @@ import (
 
 	"attain/config"
 	"attain/kpi"
+	"attain/preview"
 )
 
 func (s *Server) getDefinitions(w http.ResponseWriter, r *http.Request) error {
@@ -48,12 +49,43 @@ func (s *Server) applyDefinitions(w http.ResponseWriter, r *http.Request) error 
 		}
 		opt.EffectiveFrom = &d
 	}
+	var popt preview.Options
+	if opt.DryRun {
+		for _, p := range []struct {
+			name string
+			d    **kpi.Date
+		}{{"preview_from", &popt.From}, {"preview_to", &popt.To}} {
+			if v := q.Get(p.name); v != "" {
+				d, err := kpi.ParseDate(v)
+				if err != nil {
+					return kpi.Errorf(kpi.EINVALID, "%s: %s", p.name, err)
+				}
+				*p.d = &d
+			}
+		}
+		popt.Effective = opt.EffectiveFrom
+	}
 	changes, err := s.Definitions.ApplyDefinitions(r.Context(), defs, opt)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(changes))
+	if !opt.DryRun {
+		writeJSON(w, http.StatusOK, nonNil(changes))
+		return nil
+	}
+	rows, err := s.Preview.Rows(r.Context(), defs, changes, popt)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, dryRun{Changes: nonNil(changes), Preview: nonNil(preview.Changed(rows))})
 	return nil
+}
+
+// dryRun is the answer to a dry run: the changes that would be made and
+// the values they would change.
+type dryRun struct {
+	Changes []kpi.Change  `json:"changes"`
+	Preview []preview.Row `json:"preview"`
 }
 
 func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) error {

@@ -109,6 +109,11 @@ func operationID(method, path string) string {
 }
 
 // obj and the helpers below keep the schema table readable.
+// leavePeriods is an employee's leave: ranges in date order, not
+// overlapping; an update replaces the list ([] clears it).
+var leavePeriods = map[string]any{"type": "array", "items": map[string]any{"oneOf": []any{str, schemaRef("Period")}},
+	"description": "periods on leave, both days included, in date order, not overlapping: 2026-06-01..2026-06-14 or {grain, from, to}"}
+
 func obj(required []string, props map[string]any) map[string]any {
 	o := map[string]any{"type": "object", "properties": props}
 	if required != nil {
@@ -126,6 +131,11 @@ var (
 	strList = map[string]any{"type": "array", "items": str}
 )
 
+// exactOrNull is an exact decimal that may be null.
+func exactOrNull(description string) map[string]any {
+	return map[string]any{"type": []string{"string", "null"}, "pattern": exact["pattern"], "description": description}
+}
+
 var schemas = map[string]any{
 	"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
 		"code":    map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "internal"}},
@@ -139,11 +149,11 @@ var schemas = map[string]any{
 	"OrgUnitUpdate": obj(nil, map[string]any{"name": str, "kind": str, "parent_id": str}),
 	"Employee": obj([]string{"id", "name", "unit_id"}, map[string]any{
 		"id": str, "name": str, "email": str, "unit_id": str, "manager_id": str, "position": str, "hired_on": date, "left_on": date,
-		"currency": str, "salary": exact,
+		"currency": str, "salary": exact, "leave": leavePeriods,
 	}),
 	"EmployeeUpdate": obj(nil, map[string]any{
 		"name": str, "email": str, "unit_id": str, "manager_id": str, "position": str, "hired_on": date, "left_on": date,
-		"currency": str, "salary": exact, "unit_from": date,
+		"currency": str, "salary": exact, "unit_from": date, "leave": leavePeriods,
 	}),
 	"OrgImport": obj(nil, map[string]any{
 		"units":     map[string]any{"type": "array", "items": schemaRef("OrgUnit")},
@@ -174,7 +184,22 @@ var schemas = map[string]any{
 			"assign": map[string]any{"type": "array", "items": obj(nil, map[string]any{"position": str, "employee": str, "from": date, "to": date})},
 		})},
 	}),
-	"Change":      obj(nil, map[string]any{"action": str, "kind": str, "name": str}),
+	"Change": obj(nil, map[string]any{"action": str, "kind": str, "name": str}),
+	"ApplyResult": map[string]any{
+		"description": "Without dry_run: the changes made. With dry_run=true: a DryRun.",
+		"oneOf":       []any{schemaRef("Change[]"), schemaRef("DryRun")},
+	},
+	"DryRun": obj([]string{"changes", "preview"}, map[string]any{
+		"changes": map[string]any{"type": "array", "items": schemaRef("Change")},
+		"preview": map[string]any{"type": "array", "items": schemaRef("PreviewRow"), "description": "only the values that would change"},
+	}),
+	"PreviewRow": obj([]string{"kpi", "subject", "period", "before", "after", "delta", "changed"}, map[string]any{
+		"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"),
+		"before":  exactOrNull("the value now; null: none, or the KPI is created"),
+		"after":   exactOrNull("the value after the change; null: none, or the KPI is removed"),
+		"delta":   exactOrNull("after − before; null unless both are set"),
+		"changed": boolean,
+	}),
 	"Record":      obj([]string{"key", "values"}, map[string]any{"key": str, "owner": str, "values": map[string]any{"type": "object", "description": "column name → value; decimals as strings"}}),
 	"RecordInput": map[string]any{"type": "object", "description": "one record: column name → value (decimals as strings or JSON numbers, dates YYYY-MM-DD); CSV and NDJSON bodies are accepted too"},
 	"KeyList":     obj([]string{"keys"}, map[string]any{"keys": strList}),

@@ -42,10 +42,12 @@ func (s *Server) routes() []route {
 
 		{"GET", "/api/v1/definitions", false, s.getDefinitions, opDoc{tag: "definitions", summary: "All datasets and KPIs", resp: "Definitions"}},
 		{"PUT", "/api/v1/definitions", false, s.applyDefinitions, opDoc{tag: "definitions", summary: "Replace all datasets and KPIs (JSON, or attain.yaml as application/yaml); validated whole", params: []paramDoc{
-			param("dry_run", "query", "true: only report what would change."),
+			param("dry_run", "query", "true: only report what would change, and how the values of the KPIs it touches (and the formulas over them) would change for the company and its departments, per month."),
 			param("effective_from", "query", "YYYY-MM-DD: changed KPIs keep their old definition for records before this day."),
 			param("reason", "query", "Why, for the audit trail."),
-		}, body: "Definitions", resp: "Change[]"}},
+			param("preview_from", "query", "With dry_run: first day of the months previewed, YYYY-MM-DD (default: the first of the month two months ago)."),
+			param("preview_to", "query", "With dry_run: last day of the months previewed, YYYY-MM-DD (default: today)."),
+		}, body: "Definitions", resp: "ApplyResult"}},
 		{"GET", "/api/v1/datasets", false, s.listDatasets, opDoc{tag: "definitions", summary: "List datasets", resp: "Dataset[]"}},
 		{"GET", "/api/v1/datasets/{name}", false, s.getDataset, opDoc{tag: "definitions", summary: "Get a dataset", params: []paramDoc{dsName}, resp: "Dataset"}},
 		{"GET", "/api/v1/kpis", false, s.listKPIs, opDoc{tag: "definitions", summary: "List KPIs", resp: "KPI[]"}},

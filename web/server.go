@@ -14,6 +14,7 @@ import (
 
 	"attain/kpi"
 	"attain/payroll"
+	"attain/preview"
 	"attain/review"
 )
 
@@ -29,6 +30,7 @@ type Server struct {
 	Targets     kpi.TargetService
 	Review      *review.Service
 	Payroll     *payroll.Service
+	Preview     *preview.Service
 	Logger      *slog.Logger
 
 	// MaxBodyBytes limits a request body (imports); default 256 MiB.

@@ -12,6 +12,7 @@ import (
 	"attain/engine"
 	"attain/kpi"
 	"attain/payroll"
+	"attain/preview"
 	"attain/review"
 	"attain/sqldb"
 )
@@ -60,6 +61,7 @@ type Services struct {
 	Review      *review.Service
 	Statements  kpi.StatementService
 	Payroll     *payroll.Service
+	Preview     *preview.Service
 }
 
 func NewMain() *Main {
@@ -116,6 +118,7 @@ func (m *Main) open(ctx context.Context) error {
 	m.Svc.Statements = sqldb.NewStatementService(db)
 	m.Svc.Payroll = &payroll.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values,
 		Targets: m.Svc.Targets, Statements: m.Svc.Statements, Review: m.Svc.Review}
+	m.Svc.Preview = &preview.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values}
 	return nil
 }
 

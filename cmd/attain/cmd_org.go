@@ -28,8 +28,11 @@ func (m *Main) orgImportCommand() *cobra.Command {
 		Long: `Import upserts employees from a CSV file, all or nothing.
 
 Columns by default: id, name, email, unit_id, manager_id, position,
-hired_on, left_on (dates YYYY-MM-DD), currency (EUR) and salary (monthly
-base pay, for bonus plans; left out, an employee keeps theirs). Rename them with the --*-column flags.
+hired_on, left_on (dates YYYY-MM-DD), currency (EUR), salary (monthly
+base pay, for bonus plans; left out, an employee keeps theirs) and leave
+(periods away, "2026-06-01..2026-06-14; 2026-08-03..2026-08-07"; without
+the column, an employee keeps theirs; an empty cell clears it). Rename
+them with the --*-column flags.
 Instead of a unit_id column, --unit-path names columns that spell the unit
 from the top down; the units are created as needed:
 
@@ -79,6 +82,7 @@ With --units the file lists units instead: id, name, kind, parent_id.`,
 	f.StringVar(&mp.LeftOn, "left-column", "", "column with the leaving date (default left_on)")
 	f.StringVar(&mp.Currency, "currency-column", "", "column with the pay currency (default currency)")
 	f.StringVar(&mp.Salary, "salary-column", "", "column with the monthly base pay (default salary)")
+	f.StringVar(&mp.Leave, "leave-column", "", "column with the leave periods (default leave)")
 	f.StringSliceVar(&mp.UnitPath, "unit-path", nil, "columns naming the unit from the top down, instead of a unit id column")
 	f.StringVar(&mp.Root, "root", "", "with --unit-path: a root unit every path hangs under")
 	return cmd
@@ -132,9 +136,9 @@ func (m *Main) orgEmployeesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t := table{header: []string{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on"}, json: nonNil(emps)}
+			t := table{header: []string{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on", "leave"}, json: nonNil(emps)}
 			for _, e := range emps {
-				t.rows = append(t.rows, []string{e.ID, e.Name, e.Email, e.UnitID, e.ManagerID, e.Position, dateText(e.HiredOn), dateText(e.LeftOn)})
+				t.rows = append(t.rows, []string{e.ID, e.Name, e.Email, e.UnitID, e.ManagerID, e.Position, dateText(e.HiredOn), dateText(e.LeftOn), kpi.LeaveText(e.Leave)})
 			}
 			return t.write(m.Stdout, format)
 		},
@@ -189,6 +193,7 @@ func (m *Main) orgAddUnitCommand() *cobra.Command {
 type employeeFlags struct {
 	name, email, unit, manager, position, hired, left, unitFrom string
 	currency, salary                                            string
+	leave                                                       []string
 }
 
 func (f *employeeFlags) register(cmd *cobra.Command) {
@@ -203,6 +208,7 @@ func (f *employeeFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.unitFrom, "unit-from", "", "with --unit: the move's date; records before it keep counting for the old unit")
 	fl.StringVar(&f.currency, "currency", "", "pay currency, ISO 4217 (EUR)")
 	fl.StringVar(&f.salary, "salary", "", "monthly base pay, for bonus plans paying a % of salary (\"none\" to clear)")
+	fl.StringArrayVar(&f.leave, "leave", nil, "a period on leave, FROM..TO (both days included), repeated for more; replaces the list (\"none\" to clear)")
 }
 
 // update returns the changes of the flags that were given.
@@ -230,6 +236,19 @@ func (f *employeeFlags) update(cmd *cobra.Command) (kpi.EmployeeUpdate, error) {
 			sal = &d
 		}
 		upd.Salary = &sal
+	}
+	if changed("leave") {
+		leave := []kpi.Period{}
+		if !(len(f.leave) == 1 && f.leave[0] == "none") {
+			for _, v := range f.leave {
+				ps, err := kpi.ParseLeave(v)
+				if err != nil {
+					return upd, kpi.Errorf(kpi.EINVALID, "--leave: %s", kpi.ErrorMessage(err))
+				}
+				leave = append(leave, ps...)
+			}
+		}
+		upd.Leave = &leave
 	}
 	if changed("unit-from") {
 		d, err := kpi.ParseDate(f.unitFrom)
@@ -280,6 +299,9 @@ func (m *Main) orgAddEmployeeCommand() *cobra.Command {
 			}
 			if upd.LeftOn != nil {
 				e.LeftOn = *upd.LeftOn
+			}
+			if upd.Leave != nil {
+				e.Leave = *upd.Leave
 			}
 			ctx, _, err := m.workspaceContext(cmd.Context())
 			if err != nil {

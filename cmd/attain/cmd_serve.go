@@ -74,7 +74,7 @@ func (m *Main) webServer() *web.Server {
 	return &web.Server{
 		Workspaces: m.Svc.Workspaces, Tokens: m.Svc.Tokens, Org: m.Svc.Org, Definitions: m.Svc.Definitions,
 		Records: m.Svc.Records, Values: m.Svc.Values, Audit: m.Svc.Audit, Targets: m.Svc.Targets, Review: m.Svc.Review,
-		Payroll: m.Svc.Payroll, Logger: m.Logger,
+		Payroll: m.Svc.Payroll, Preview: m.Svc.Preview, Logger: m.Logger,
 	}
 }
 
