@@ -40,15 +40,7 @@ func (s Services) FindMemberships(ctx context.Context) ([]kpi.Membership, error)
 
 // Location is the time zone of the context's workspace.
 func (s Services) Location(ctx context.Context) (*time.Location, error) {
-	id, err := kpi.WorkspaceIDFromContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ws, err := s.Workspaces.FindWorkspaceByID(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return ws.Location()
+	return kpi.WorkspaceLocation(ctx, s.Workspaces)
 }
 
 func (s Services) ScanRecords(ctx context.Context, dataset string, fn func(kpi.Record) error) error {

@@ -53,3 +53,17 @@ type TokenService interface {
 	// Authenticate returns the token whose secret this is; EUNAUTHORIZED otherwise.
 	Authenticate(ctx context.Context, secret string) (*APIToken, error)
 }
+
+// WorkspaceLocation returns the time zone of the context's workspace: where
+// its periods are cut and "today" is.
+func WorkspaceLocation(ctx context.Context, ws WorkspaceService) (*time.Location, error) {
+	id, err := WorkspaceIDFromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w, err := ws.FindWorkspaceByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return w.Location()
+}

@@ -112,15 +112,7 @@ type env struct {
 }
 
 func (s *Service) env(ctx context.Context) (*env, error) {
-	wsID, err := kpi.WorkspaceIDFromContext(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ws, err := s.Workspaces.FindWorkspaceByID(ctx, wsID)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := ws.Location()
+	loc, err := kpi.WorkspaceLocation(ctx, s.Workspaces)
 	if err != nil {
 		return nil, err
 	}

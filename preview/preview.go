@@ -317,15 +317,7 @@ func (s *Service) before(ctx context.Context, q kpi.ValueQuery, names []string) 
 }
 
 func (s *Service) today(ctx context.Context) (kpi.Date, error) {
-	id, err := kpi.WorkspaceIDFromContext(ctx)
-	if err != nil {
-		return 0, err
-	}
-	ws, err := s.Workspaces.FindWorkspaceByID(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	loc, err := ws.Location()
+	loc, err := kpi.WorkspaceLocation(ctx, s.Workspaces)
 	if err != nil {
 		return 0, err
 	}

@@ -113,15 +113,7 @@ func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
 // importOptions reads what every import checks against: the known employees
 // and the workspace's time zone.
 func (s *Server) importOptions(ctx context.Context) (ingest.Options, error) {
-	wsID, err := kpi.WorkspaceIDFromContext(ctx)
-	if err != nil {
-		return ingest.Options{}, err
-	}
-	ws, err := s.Workspaces.FindWorkspaceByID(ctx, wsID)
-	if err != nil {
-		return ingest.Options{}, err
-	}
-	loc, err := ws.Location()
+	loc, err := kpi.WorkspaceLocation(ctx, s.Workspaces)
 	if err != nil {
 		return ingest.Options{}, err
 	}
