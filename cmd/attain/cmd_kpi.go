@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -20,39 +21,29 @@ func (m *Main) kpiCommand() *cobra.Command {
 }
 
 func (m *Main) kpiListCommand() *cobra.Command {
-	var format string
-	cmd := &cobra.Command{
+	cmd := m.listCommand(&cobra.Command{
 		Use:   "list",
 		Short: "List the workspace's KPIs",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
-			if err != nil {
-				return err
-			}
-			t := table{header: []string{"name", "title", "unit", "direction", "definition"}, json: defs.KPIs}
-			for _, k := range defs.KPIs {
-				def := "= " + k.Formula
-				if !k.IsFormula() {
-					def = fmt.Sprintf("%s(%s) of %s", k.Aggregation, k.Expr, k.Dataset)
-					if k.Filter != "" {
-						def += " where " + k.Filter
-					}
-					def += " by " + k.TimeColumn
+	}, func(ctx context.Context, args []string) (*table, error) {
+		defs, err := m.Svc.Definitions.FindDefinitions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		t := &table{header: []string{"name", "title", "unit", "direction", "definition"}, json: defs.KPIs}
+		for _, k := range defs.KPIs {
+			def := "= " + k.Formula
+			if !k.IsFormula() {
+				def = fmt.Sprintf("%s(%s) of %s", k.Aggregation, k.Expr, k.Dataset)
+				if k.Filter != "" {
+					def += " where " + k.Filter
 				}
-				t.rows = append(t.rows, []string{k.Name, k.Title, string(k.Unit), string(k.Direction), def})
+				def += " by " + k.TimeColumn
 			}
-			return t.write(m.Stdout, format)
-		},
-	}
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+			t.rows = append(t.rows, []string{k.Name, k.Title, string(k.Unit), string(k.Direction), def})
+		}
+		return t, nil
+	})
 	return cmd
 }
 

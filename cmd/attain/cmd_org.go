@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -89,61 +90,34 @@ With --units the file lists units instead: id, name, kind, parent_id.`,
 }
 
 func (m *Main) orgUnitsCommand() *cobra.Command {
-	var format string
-	cmd := &cobra.Command{
-		Use:   "units",
-		Short: "List org units",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
+	return m.listCommand(&cobra.Command{Use: "units", Short: "List org units", Args: cobra.NoArgs},
+		func(ctx context.Context, _ []string) (*table, error) {
 			units, err := m.Svc.Org.FindOrgUnits(ctx)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			t := table{header: []string{"id", "name", "kind", "parent_id"}, json: nonNil(units)}
+			t := &table{header: []string{"id", "name", "kind", "parent_id"}, json: nonNil(units)}
 			for _, u := range units {
 				t.rows = append(t.rows, []string{u.ID, u.Name, u.Kind, u.ParentID})
 			}
-			return t.write(m.Stdout, format)
-		},
-	}
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
-	return cmd
+			return t, nil
+		})
 }
 
 func (m *Main) orgEmployeesCommand() *cobra.Command {
-	var format string
 	var filter kpi.EmployeeFilter
-	cmd := &cobra.Command{
-		Use:   "employees",
-		Short: "List employees",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
+	cmd := m.listCommand(&cobra.Command{Use: "employees", Short: "List employees", Args: cobra.NoArgs},
+		func(ctx context.Context, _ []string) (*table, error) {
 			emps, err := m.Svc.Org.FindEmployees(ctx, filter)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			t := table{header: []string{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on", "leave"}, json: nonNil(emps)}
+			t := &table{header: []string{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on", "leave"}, json: nonNil(emps)}
 			for _, e := range emps {
 				t.rows = append(t.rows, []string{e.ID, e.Name, e.Email, e.UnitID, e.ManagerID, e.Position, dateText(e.HiredOn), dateText(e.LeftOn), kpi.LeaveText(e.Leave)})
 			}
-			return t.write(m.Stdout, format)
-		},
-	}
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+			return t, nil
+		})
 	cmd.Flags().StringVar(&filter.UnitID, "unit", "", "only employees directly in this unit")
 	cmd.Flags().StringVar(&filter.ManagerID, "manager", "", "only employees with this manager")
 	cmd.Flags().StringVar(&filter.Position, "position", "", "only employees with this position")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -169,72 +170,54 @@ func targetFilter(subj subjectFlags, kpis []string, period string) (kpi.TargetFi
 func (m *Main) targetListCommand() *cobra.Command {
 	var subj subjectFlags
 	var kpis []string
-	var period, format string
-	cmd := &cobra.Command{
+	var period string
+	cmd := m.listCommand(&cobra.Command{
 		Use:   "list [--kpi K] [--employee ID|--unit ID] [--period P]",
 		Short: "List targets",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			f, err := targetFilter(subj, kpis, period)
-			if err != nil {
-				return err
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
-			ts, err := m.Svc.Targets.FindTargets(ctx, f)
-			if err != nil {
-				return err
-			}
-			t := table{header: []string{"kpi", "subject", "id", "period", "value", "version", "updated_by", "reason"}, json: nonNil(ts)}
-			for _, x := range ts {
-				t.rows = append(t.rows, []string{x.KPI, x.Subject.Kind, x.Subject.ID, x.Period.Label(), x.Value.String(), strconv.Itoa(x.Version), x.UpdatedBy, x.Reason})
-			}
-			return t.write(m.Stdout, format)
-		},
-	}
+	}, func(ctx context.Context, args []string) (*table, error) {
+		f, err := targetFilter(subj, kpis, period)
+		if err != nil {
+			return nil, err
+		}
+		ts, err := m.Svc.Targets.FindTargets(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		t := &table{header: []string{"kpi", "subject", "id", "period", "value", "version", "updated_by", "reason"}, json: nonNil(ts)}
+		for _, x := range ts {
+			t.rows = append(t.rows, []string{x.KPI, x.Subject.Kind, x.Subject.ID, x.Period.Label(), x.Value.String(), strconv.Itoa(x.Version), x.UpdatedBy, x.Reason})
+		}
+		return t, nil
+	})
 	m.targetFilterFlags(cmd, &subj, &kpis, &period)
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
 	return cmd
 }
 
 func (m *Main) targetHistoryCommand() *cobra.Command {
 	var subj subjectFlags
 	var kpis []string
-	var period, format string
-	cmd := &cobra.Command{
+	var period string
+	cmd := m.listCommand(&cobra.Command{
 		Use:   "history [--kpi K] [--employee ID|--unit ID] [--period P]",
 		Short: "Every change of the targets: who, when, old, new, why",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
-			}
-			f, err := targetFilter(subj, kpis, period)
-			if err != nil {
-				return err
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
-			hist, err := m.Svc.Targets.TargetHistory(ctx, f)
-			if err != nil {
-				return err
-			}
-			t := table{header: []string{"at", "by", "kpi", "subject", "id", "period", "old", "new", "reason"}, json: nonNil(hist)}
-			for _, h := range hist {
-				t.rows = append(t.rows, []string{h.At.Format("2006-01-02 15:04"), h.By, h.KPI, h.Subject.Kind, h.Subject.ID, h.Period.Label(), decText(h.Old), decText(h.New), h.Reason})
-			}
-			return t.write(m.Stdout, format)
-		},
-	}
+	}, func(ctx context.Context, args []string) (*table, error) {
+		f, err := targetFilter(subj, kpis, period)
+		if err != nil {
+			return nil, err
+		}
+		hist, err := m.Svc.Targets.TargetHistory(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		t := &table{header: []string{"at", "by", "kpi", "subject", "id", "period", "old", "new", "reason"}, json: nonNil(hist)}
+		for _, h := range hist {
+			t.rows = append(t.rows, []string{h.At.Format("2006-01-02 15:04"), h.By, h.KPI, h.Subject.Kind, h.Subject.ID, h.Period.Label(), decText(h.Old), decText(h.New), h.Reason})
+		}
+		return t, nil
+	})
 	m.targetFilterFlags(cmd, &subj, &kpis, &period)
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
 	return cmd
 }
 
@@ -341,48 +324,39 @@ Each proposal says how it was made. Nothing is saved without --apply.
 }
 
 func (m *Main) targetCascadeCommand() *cobra.Command {
-	var period, format string
+	var period string
 	var all bool
-	cmd := &cobra.Command{
+	cmd := m.listCommand(&cobra.Command{
 		Use:   "cascade KPI --period P [--all]",
 		Short: "Where a unit's target and the sum of its members' targets disagree",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format); err != nil {
-				return err
+	}, func(ctx context.Context, args []string) (*table, error) {
+		p, err := parsePeriodFlag(period)
+		if err != nil {
+			return nil, err
+		}
+		checks, err := m.Svc.Review.Cascade(ctx, args[0], p)
+		if err != nil {
+			return nil, err
+		}
+		if !all {
+			checks = score.Disagreements(checks)
+		}
+		t := &table{header: []string{"unit", "target", "sum_of_members", "difference", "members", "without_target", "agrees"}, json: nonNil(checks)}
+		for _, c := range checks {
+			target := c.Target.String()
+			if c.Null {
+				target = "-"
 			}
-			p, err := parsePeriodFlag(period)
-			if err != nil {
-				return err
+			var missing []string
+			for _, s := range c.Missing {
+				missing = append(missing, s.ID)
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
-			checks, err := m.Svc.Review.Cascade(ctx, args[0], p)
-			if err != nil {
-				return err
-			}
-			if !all {
-				checks = score.Disagreements(checks)
-			}
-			t := table{header: []string{"unit", "target", "sum_of_members", "difference", "members", "without_target", "agrees"}, json: nonNil(checks)}
-			for _, c := range checks {
-				target := c.Target.String()
-				if c.Null {
-					target = "-"
-				}
-				var missing []string
-				for _, s := range c.Missing {
-					missing = append(missing, s.ID)
-				}
-				t.rows = append(t.rows, []string{c.Unit.ID, target, c.Sum.String(), c.Difference.String(), strconv.Itoa(c.Children), strings.Join(missing, " "), strconv.FormatBool(c.Agrees)})
-			}
-			return t.write(m.Stdout, format)
-		},
-	}
+			t.rows = append(t.rows, []string{c.Unit.ID, target, c.Sum.String(), c.Difference.String(), strconv.Itoa(c.Children), strings.Join(missing, " "), strconv.FormatBool(c.Agrees)})
+		}
+		return t, nil
+	})
 	cmd.Flags().StringVar(&period, "period", "", "period")
 	cmd.Flags().BoolVar(&all, "all", false, "list the units that agree too")
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
 	return cmd
 }

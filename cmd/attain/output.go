@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/spf13/cobra"
 
 	"attain/kpi"
 )
@@ -49,4 +52,26 @@ func (t *table) write(w io.Writer, format string) error {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
 	}
 	return tw.Flush()
+}
+
+// listCommand makes cmd print a table of the workspace's data: it adds
+// --format, opens the workspace, and writes the table fill returns.
+func (m *Main) listCommand(cmd *cobra.Command, fill func(ctx context.Context, args []string) (*table, error)) *cobra.Command {
+	var format string
+	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := checkFormat(format); err != nil {
+			return err
+		}
+		ctx, _, err := m.workspaceContext(cmd.Context())
+		if err != nil {
+			return err
+		}
+		t, err := fill(ctx, args)
+		if err != nil {
+			return err
+		}
+		return t.write(m.Stdout, format)
+	}
+	return cmd
 }
