@@ -104,7 +104,7 @@ func (s *State) explain(ks *kpiState, q kpi.ExplainQuery) (*kpi.Explanation, err
 			if c < 0 || m.flags[slot]&(passed|hasValue) != passed|hasValue {
 				continue
 			}
-			recs = append(recs, explainedSlot{key: m.t.keys[slot], date: m.t.days[m.timeCol][slot], slot: slot, m: m})
+			recs = append(recs, explainedSlot{key: m.t.keys.key(slot), date: m.t.days[m.timeCol][slot], slot: slot, m: m})
 		}
 	}
 	slices.SortFunc(recs, func(a, b explainedSlot) int {

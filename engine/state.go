@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"attain/formula"
@@ -51,6 +52,17 @@ type State struct {
 	owners  []string // owner ids seen in records or the org; index = owner id
 	ownerID map[string]int32
 	org     orgIndex
+
+	shared map[measureKey]*measure // while building: measures KPIs can share
+}
+
+// measureKey identifies what a measure evaluates: KPIs without revisions
+// that have the same one share it, whatever their aggregation.
+type measureKey struct {
+	t          *table
+	timeCol    int
+	filter     string
+	kind, expr string // kind: "value", "key" or "" for count
 }
 
 // kpiState is one KPI as compiled: a measure or a formula, or broken.
@@ -125,7 +137,7 @@ type measure struct {
 	mul     int64 // values are multiplied by it to reach scale (1: as computed)
 
 	flags []uint8 // per slot: passed | hasValue
-	vals  []int64 // per slot: value × 10^scale, or the distinct key's id
+	vals  []int64 // per slot: value × 10^scale, or the distinct key's id; nil for count
 	keyID map[string]int64
 
 	evalErrors int   // records whose filter or value failed to evaluate
@@ -138,13 +150,13 @@ type table struct {
 	ds       *kpi.Dataset
 	timeCols []int            // column index of each time column
 	timeType []kpi.ColumnType // its type: date or timestamp
+	dated    []bool           // per time column: some measure is dated by it
 	measures []*measure
 
-	slotOf map[string]int32
-	keys   []string     // per slot
-	owner  []int32      // per slot: owner id, -1 for a free slot
-	days   [][]kpi.Date // per time column, per slot
-	free   []int32
+	keys  keyIndex     // per slot: its key, and the slot of each key
+	owner []int32      // per slot: owner id, -1 for a free slot
+	days  [][]kpi.Date // per time column (those dated only), per slot
+	free  []int32
 
 	ownerSlots [][]int32 // per owner id: its slots
 	pos        []int32   // per slot: its index in ownerSlots[owner]
@@ -224,7 +236,7 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 	isKPI := func(name string) bool { _, ok := s.byName[name]; return ok }
 	for _, ks := range s.kpis {
 		if ks.versions == nil {
-			s.compile(ks, isKPI)
+			s.compile(ks, isKPI, true)
 			if ks.m != nil {
 				ks.parts = []part{{ks, firstDay, lastDay}}
 			}
@@ -294,12 +306,14 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 			}
 		}
 	}
+	s.shared = nil
 	s.SetOrg(org)
 	return s, nil
 }
 
-// compile compiles one definition: a formula or a measure.
-func (s *State) compile(ks *kpiState, isKPI func(string) bool) {
+// compile compiles one definition: a formula or a measure, sharing an
+// earlier KPI's measure if it may (see compileMeasure).
+func (s *State) compile(ks *kpiState, isKPI func(string) bool, share bool) {
 	if ks.def.IsFormula() {
 		ks.f, ks.err = formula.CompileFormula(ks.def.Formula, isKPI)
 		if ks.err != nil {
@@ -307,7 +321,7 @@ func (s *State) compile(ks *kpiState, isKPI func(string) bool) {
 		}
 		return
 	}
-	ks.m, ks.err = s.compileMeasure(ks.def)
+	ks.m, ks.err = s.compileMeasure(ks.def, share)
 }
 
 // compileVersions compiles every definition of a KPI with revisions. If one
@@ -319,7 +333,7 @@ func (s *State) compile(ks *kpiState, isKPI func(string) bool) {
 func (s *State) compileVersions(ks *kpiState, isKPI func(string) bool) {
 	mixed := true
 	for _, v := range ks.versions {
-		s.compile(v, isKPI)
+		s.compile(v, isKPI, false)
 		if v.err != nil && ks.err == nil {
 			if r := v.revision(); r != nil {
 				ks.err = fmt.Errorf("definition in effect until %s: %w", r, v.err)
@@ -379,7 +393,7 @@ func (ks *kpiState) formulas() []*kpiState {
 }
 
 func newTable(ds *kpi.Dataset) (*table, error) {
-	t := &table{ds: ds, slotOf: make(map[string]int32)}
+	t := &table{ds: ds, keys: newKeyIndex()}
 	for _, name := range ds.TimeColumns {
 		i := ds.ColumnIndex(name)
 		if i < 0 {
@@ -393,10 +407,14 @@ func newTable(ds *kpi.Dataset) (*table, error) {
 		t.timeType = append(t.timeType, typ)
 	}
 	t.days = make([][]kpi.Date, len(t.timeCols))
+	t.dated = make([]bool, len(t.timeCols))
 	return t, nil
 }
 
-func (s *State) compileMeasure(k *kpi.KPI) (*measure, error) {
+// compileMeasure compiles a measure KPI's definition. With share, it
+// returns the measure of an earlier KPI that evaluates the same (a KPI with
+// revisions cannot share: its measures are rescaled to a common scale).
+func (s *State) compileMeasure(k *kpi.KPI, share bool) (*measure, error) {
 	t := s.tables[k.Dataset]
 	if t == nil {
 		return nil, fmt.Errorf("unknown dataset %q", k.Dataset)
@@ -440,6 +458,23 @@ func (s *State) compileMeasure(k *kpi.KPI) (*measure, error) {
 	default:
 		return nil, fmt.Errorf("unknown aggregation %q", k.Aggregation)
 	}
+	if share {
+		key := measureKey{t: t, timeCol: m.timeCol, filter: k.Filter}
+		switch {
+		case m.value != nil:
+			key.kind, key.expr = "value", k.Expr
+		case m.key != nil:
+			key.kind, key.expr = "key", k.Expr
+		}
+		if sm := s.shared[key]; sm != nil {
+			return sm, nil
+		}
+		if s.shared == nil {
+			s.shared = make(map[measureKey]*measure)
+		}
+		s.shared[key] = m
+	}
+	t.dated[m.timeCol] = true
 	t.measures = append(t.measures, m)
 	return m, nil
 }
@@ -466,7 +501,7 @@ func (s *State) Len(dataset string) int {
 	if t == nil {
 		return 0
 	}
-	return len(t.slotOf)
+	return t.keys.n
 }
 
 // HasDataset reports whether the definitions define the dataset.
@@ -494,17 +529,20 @@ func (s *State) Upsert(dataset string, rec kpi.Record) error {
 	if len(rec.Values) != len(t.ds.Columns) {
 		return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q has %d values, want %d.", dataset, rec.Key, len(rec.Values), len(t.ds.Columns))
 	}
-	o := s.intern(rec.Owner)
-	slot, ok := t.slotOf[rec.Key]
+	slot, ok := t.keys.find(rec.Key)
 	if !ok {
-		slot = t.alloc(rec.Key)
-		t.addOwner(slot, o)
-	} else if t.owner[slot] != o {
+		if slot, ok = t.alloc(rec.Key); !ok {
+			return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q does not fit: the keys take more than 4 GiB.", dataset, rec.Key)
+		}
+	}
+	if o := s.intern(rec.Owner); t.owner[slot] != o {
 		t.removeOwner(slot)
 		t.addOwner(slot, o)
 	}
 	for i, c := range t.timeCols {
-		t.days[i][slot] = s.day(t.timeType[i], rec.Values[c])
+		if t.dated[i] {
+			t.days[i][slot] = s.day(t.timeType[i], rec.Values[c])
+		}
 	}
 	for _, m := range t.measures {
 		m.eval(slot, rec.Values)
@@ -519,20 +557,24 @@ func (s *State) Delete(dataset, key string) error {
 	if t == nil {
 		return kpi.Errorf(kpi.ENOTFOUND, "Unknown dataset %q.", dataset)
 	}
-	slot, ok := t.slotOf[key]
+	slot, ok := t.keys.find(key)
 	if !ok {
 		return nil
 	}
 	t.removeOwner(slot)
 	t.owner[slot] = -1
-	t.keys[slot] = ""
+	t.keys.remove(slot)
 	for i := range t.days {
-		t.days[i][slot] = noDay
+		if t.dated[i] {
+			t.days[i][slot] = noDay
+		}
 	}
 	for _, m := range t.measures {
-		m.flags[slot], m.vals[slot] = 0, 0
+		m.flags[slot] = 0
+		if m.vals != nil {
+			m.vals[slot] = 0
+		}
 	}
-	delete(t.slotOf, key)
 	t.free = append(t.free, slot)
 	return nil
 }
@@ -547,28 +589,44 @@ func (s *State) day(typ kpi.ColumnType, v kpi.Value) kpi.Date {
 	return kpi.Date(v.N)
 }
 
-// alloc returns a slot for a new key: a freed one or a new one.
-func (t *table) alloc(key string) int32 {
-	var slot int32
-	if n := len(t.free); n > 0 {
+// slots returns how many slots the table has, free ones included.
+func (t *table) slots() int { return len(t.owner) }
+
+// alloc returns a slot for a new key, with no owner: a freed one or a new
+// one. It reports false if the key does not fit.
+func (t *table) alloc(key string) (int32, bool) {
+	n := len(t.free)
+	if n == 0 {
+		t.keys.spans = append(t.keys.spans, keySpan{})
+	}
+	slot := int32(len(t.owner))
+	if n > 0 {
 		slot = t.free[n-1]
+	}
+	if !t.keys.add(slot, key) {
+		if n == 0 {
+			t.keys.spans = t.keys.spans[:slot]
+		}
+		return 0, false
+	}
+	if n > 0 {
 		t.free = t.free[:n-1]
-		t.keys[slot] = key
-	} else {
-		slot = int32(len(t.keys))
-		t.keys = append(t.keys, key)
-		t.owner = append(t.owner, -1)
-		t.pos = append(t.pos, -1)
-		for i := range t.days {
+		return slot, true
+	}
+	t.owner = append(t.owner, -1)
+	t.pos = append(t.pos, -1)
+	for i := range t.days {
+		if t.dated[i] {
 			t.days[i] = append(t.days[i], noDay)
 		}
-		for _, m := range t.measures {
-			m.flags = append(m.flags, 0)
+	}
+	for _, m := range t.measures {
+		m.flags = append(m.flags, 0)
+		if m.value != nil || m.key != nil {
 			m.vals = append(m.vals, 0)
 		}
 	}
-	t.slotOf[key] = slot
-	return slot
+	return slot, true
 }
 
 func (t *table) addOwner(slot, o int32) {
@@ -594,7 +652,10 @@ func (t *table) removeOwner(slot int32) {
 
 // eval evaluates the measure's filter and value on one record.
 func (m *measure) eval(slot int32, vals []kpi.Value) {
-	m.flags[slot], m.vals[slot] = 0, 0
+	m.flags[slot] = 0
+	if m.vals != nil {
+		m.vals[slot] = 0
+	}
 	if m.filter != nil {
 		ok, err := m.filter.Bool(vals)
 		if err != nil {
@@ -635,7 +696,7 @@ func (m *measure) eval(slot int32, vals []kpi.Value) {
 			id, ok := m.keyID[k]
 			if !ok {
 				id = int64(len(m.keyID))
-				m.keyID[k] = id
+				m.keyID[strings.Clone(k)] = id // not the record's buffer
 			}
 			flags |= hasValue
 			m.vals[slot] = id

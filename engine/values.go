@@ -179,7 +179,7 @@ func (s *State) values(kss []*kpiState, subjects []kpi.Subject, periods []kpi.Pe
 	errs := make([]error, len(measures))
 	total := 0
 	for _, t := range s.tables {
-		total += len(t.slotOf)
+		total += t.keys.n
 	}
 	workers := min(runtime.GOMAXPROCS(0), len(measures))
 	if total < parallelMin || len(s.org.emps) < 2 || len(subjects) < 2 {
@@ -353,7 +353,7 @@ func (q *query) scan(t *table, timeCol int, from, to kpi.Date) *scan {
 				n += len(t.ownerSlots[o])
 			}
 		}
-		if 4*n < len(t.keys) { // few records: follow the owners' slot lists
+		if 4*n < t.slots() { // few records: follow the owners' slot lists
 			sc.slots = make([]int32, 0, n)
 			for _, o := range q.owners {
 				if int(o) < len(t.ownerSlots) {
@@ -362,7 +362,7 @@ func (q *query) scan(t *table, timeCol int, from, to kpi.Date) *scan {
 			}
 			n = len(sc.slots)
 		} else {
-			n = len(t.keys)
+			n = t.slots()
 		}
 		sc.cells = make([]int32, n)
 		days, owner := t.days[timeCol], t.owner

@@ -124,7 +124,10 @@ type RecordService interface {
 	FindRecords(ctx context.Context, dataset string, filter RecordFilter) ([]Record, error)
 	CountRecords(ctx context.Context, dataset string) (int, error)
 	// ScanRecords calls fn for every record of a dataset, in no set order,
-	// without holding them all in memory.
+	// without holding them all in memory. A record's Values are valid only
+	// during the call: the slice may be reused for the next record, so fn
+	// copies what it keeps (Key, Owner and the strings in Values are its
+	// own).
 	ScanRecords(ctx context.Context, dataset string, fn func(Record) error) error
 	// RecordChanges calls fn for every change with a sequence number above
 	// since, in order, and returns the highest one it passed (since if none).

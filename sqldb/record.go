@@ -619,7 +619,7 @@ func (s *RecordService) FindRecords(ctx context.Context, dataset string, filter 
 		if err != nil {
 			return err
 		}
-		return tx.scanRecords(ctx, len(ds.Columns), q, args, func(r kpi.Record) error {
+		return tx.scanRecords(ctx, len(ds.Columns), q, args, false, func(r kpi.Record) error {
 			recs = append(recs, r)
 			return nil
 		})
@@ -630,19 +630,26 @@ func (s *RecordService) FindRecords(ctx context.Context, dataset string, filter 
 	return recs, nil
 }
 
-func (tx *Tx) scanRecords(ctx context.Context, ncols int, q string, args []any, fn func(kpi.Record) error) error {
+// scanRecords calls fn for every record q selects (key, owner, vals) of a
+// dataset of ncols columns. With reuse, the records share one Values slice,
+// overwritten by the next record: for an fn that does not keep it.
+func (tx *Tx) scanRecords(ctx context.Context, ncols int, q string, args []any, reuse bool, fn func(kpi.Record) error) error {
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	var buf []kpi.Value
 	for rows.Next() {
 		var r kpi.Record
 		var vals string
 		if err := rows.Scan(&r.Key, &r.Owner, &vals); err != nil {
 			return err
 		}
-		if r.Values, err = decodeVals(vals, ncols, make([]kpi.Value, 0, ncols)); err != nil {
+		if !reuse || buf == nil {
+			buf = make([]kpi.Value, 0, ncols)
+		}
+		if r.Values, err = decodeVals(vals, ncols, buf); err != nil {
 			return fmt.Errorf("record %q: %w", r.Key, err)
 		}
 		if err := fn(r); err != nil {
@@ -673,7 +680,8 @@ func (s *RecordService) CountRecords(ctx context.Context, dataset string) (int, 
 
 // ScanRecords calls fn for every record of dataset, streaming them from one
 // read transaction. fn must not write to the same SQLite :memory: database
-// (it has one connection, held by the scan).
+// (it has one connection, held by the scan). The records share one Values
+// slice, overwritten by the next record (see kpi.RecordService).
 func (s *RecordService) ScanRecords(ctx context.Context, dataset string, fn func(kpi.Record) error) error {
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -685,7 +693,7 @@ func (s *RecordService) ScanRecords(ctx context.Context, dataset string, fn func
 			return err
 		}
 		return tx.scanRecords(ctx, len(ds.Columns), `SELECT key, owner, vals FROM records WHERE workspace_id = $1 AND dataset = $2`,
-			[]any{ws, dataset}, fn)
+			[]any{ws, dataset}, true, fn)
 	})
 	if err != nil {
 		return fmt.Errorf("scan records of %q: %w", dataset, err)

@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"hash/maphash"
+	"math"
+)
+
+// keyIndex holds the record keys of a table: their bytes in one buffer and
+// an open-addressing hash index from key to slot. It takes a third of the
+// memory of a map[string]int32 with a string per key, which matters at
+// millions of records.
+type keyIndex struct {
+	seed  maphash.Seed
+	buf   []byte    // the keys' bytes, and those of freed slots' keys until compacted
+	spans []keySpan // per slot: where its key is in buf
+	index []int32   // per bucket: slot+1, 0 if empty; linear probing, len a power of 2
+	n     int       // keys held
+	dead  int       // bytes of buf no slot uses
+}
+
+type keySpan struct{ off, n uint32 }
+
+// maxKeyBytes bounds the bytes of a table's keys (offsets are 32 bits).
+const maxKeyBytes = math.MaxUint32
+
+func newKeyIndex() keyIndex {
+	return keyIndex{seed: maphash.MakeSeed(), index: make([]int32, 8)}
+}
+
+// keyBytes returns slot's key as stored: it shares buf, so it is valid
+// only until the next add.
+func (x *keyIndex) keyBytes(slot int32) []byte {
+	sp := x.spans[slot]
+	return x.buf[sp.off : sp.off+sp.n]
+}
+
+// key returns slot's key.
+func (x *keyIndex) key(slot int32) string { return string(x.keyBytes(slot)) }
+
+func (x *keyIndex) bucket(key []byte) int {
+	return int(maphash.Bytes(x.seed, key) & uint64(len(x.index)-1))
+}
+
+// find returns the slot of key.
+func (x *keyIndex) find(key string) (int32, bool) {
+	mask := len(x.index) - 1
+	for i := int(maphash.String(x.seed, key)) & mask; ; i = (i + 1) & mask {
+		v := x.index[i]
+		if v == 0 {
+			return 0, false
+		}
+		if string(x.keyBytes(v-1)) == key {
+			return v - 1, true
+		}
+	}
+}
+
+// add stores key for slot, which must not hold one; spans must reach
+// slot. It reports false if the table's keys would exceed maxKeyBytes.
+func (x *keyIndex) add(slot int32, key string) bool {
+	if len(x.buf)+len(key) > maxKeyBytes || x.dead > len(x.buf)/2 && x.dead > 1<<20 {
+		x.compact()
+		if len(x.buf)+len(key) > maxKeyBytes {
+			return false
+		}
+	}
+	if 10*(x.n+1) > 7*len(x.index) {
+		x.grow()
+	}
+	x.spans[slot] = keySpan{uint32(len(x.buf)), uint32(len(key))}
+	x.buf = append(x.buf, key...)
+	mask := len(x.index) - 1
+	i := int(maphash.String(x.seed, key)) & mask
+	for x.index[i] != 0 {
+		i = (i + 1) & mask
+	}
+	x.index[i] = slot + 1
+	x.n++
+	return true
+}
+
+// remove drops slot's key, shifting back the keys probed past it.
+func (x *keyIndex) remove(slot int32) {
+	mask := len(x.index) - 1
+	i := x.bucket(x.keyBytes(slot))
+	for x.index[i] != slot+1 {
+		i = (i + 1) & mask
+	}
+	x.index[i] = 0
+	for j := (i + 1) & mask; x.index[j] != 0; j = (j + 1) & mask {
+		// The key at j moves into the hole at i unless its home bucket
+		// is cyclically in (i, j].
+		k := x.bucket(x.keyBytes(x.index[j] - 1))
+		if i < j && i < k && k <= j || j < i && (i < k || k <= j) {
+			continue
+		}
+		x.index[i], x.index[j] = x.index[j], 0
+		i = j
+	}
+	x.dead += int(x.spans[slot].n)
+	x.spans[slot] = keySpan{}
+	x.n--
+}
+
+// grow doubles the index.
+func (x *keyIndex) grow() {
+	old := x.index
+	x.index = make([]int32, 2*len(old))
+	mask := len(x.index) - 1
+	for _, v := range old {
+		if v == 0 {
+			continue
+		}
+		i := x.bucket(x.keyBytes(v - 1))
+		for x.index[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.index[i] = v
+	}
+}
+
+// compact copies the keys in use into a new buffer.
+func (x *keyIndex) compact() {
+	buf := make([]byte, 0, len(x.buf)-x.dead)
+	for i, sp := range x.spans {
+		if sp.n > 0 {
+			x.spans[i].off = uint32(len(buf))
+			buf = append(buf, x.buf[sp.off:sp.off+sp.n]...)
+		}
+	}
+	x.buf, x.dead = buf, 0
+}

@@ -1,0 +1,56 @@
+package engine
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"testing"
+)
+
+// TestKeyIndex adds and removes keys at random, checking the index against
+// a map, through growth, backward shifts and compaction.
+func TestKeyIndex(t *testing.T) {
+	x := newKeyIndex()
+	want := map[string]int32{}
+	var free []int32
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 200_000 {
+		if i == 100_000 {
+			x.compact()
+		}
+		k := "k" + strconv.Itoa(r.IntN(30_000)) + string(make([]byte, r.IntN(60)))
+		if slot, ok := want[k]; ok && i%3 != 0 {
+			if got, ok := x.find(k); !ok || got != slot {
+				t.Fatalf("find %q: %d %v, want %d", k, got, ok, slot)
+			}
+			x.remove(slot)
+			delete(want, k)
+			free = append(free, slot)
+			continue
+		}
+		if _, ok := want[k]; ok {
+			continue
+		}
+		var slot int32
+		if n := len(free); n > 0 {
+			slot, free = free[n-1], free[:n-1]
+		} else {
+			slot = int32(len(x.spans))
+			x.spans = append(x.spans, keySpan{})
+		}
+		if !x.add(slot, k) {
+			t.Fatal("add failed")
+		}
+		want[k] = slot
+	}
+	if x.n != len(want) {
+		t.Fatalf("%d keys, want %d", x.n, len(want))
+	}
+	for k, slot := range want {
+		if got, ok := x.find(k); !ok || got != slot || x.key(slot) != k {
+			t.Fatalf("find %q: %d %v, want %d", k, got, ok, slot)
+		}
+	}
+	if _, ok := x.find("absent"); ok {
+		t.Fatal("found an absent key")
+	}
+}
