@@ -31,13 +31,6 @@ next statement); then it is marked paid. Every step is in the audit trail.`,
 	return cmd
 }
 
-func periodFlag(s string) (kpi.Period, error) {
-	if s == "" {
-		return kpi.Period{}, kpi.Errorf(kpi.EINVALID, "--period is required, like 2026-03.")
-	}
-	return kpi.ParsePeriod(s)
-}
-
 func (m *Main) statementShowCommand() *cobra.Command {
 	var period, format string
 	var adds, sets []string
@@ -55,7 +48,7 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 			if format != "text" && format != "json" {
 				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want text or json.", format)
 			}
-			p, err := periodFlag(period)
+			p, err := parsePeriodFlag(period)
 			if err != nil {
 				return err
 			}
@@ -159,7 +152,7 @@ func (m *Main) statementStepCommand(step string) *cobra.Command {
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := periodFlag(period)
+			p, err := parsePeriodFlag(period)
 			if err != nil {
 				return err
 			}
@@ -194,7 +187,7 @@ func (m *Main) statementInquireCommand() *cobra.Command {
 		Short: "Raise an inquiry on a line of a statement",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := periodFlag(period)
+			p, err := parsePeriodFlag(period)
 			if err != nil {
 				return err
 			}
@@ -223,7 +216,7 @@ func (m *Main) statementAnswerCommand() *cobra.Command {
 		Short: "Answer an inquiry on a statement",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := periodFlag(period)
+			p, err := parsePeriodFlag(period)
 			if err != nil {
 				return err
 			}
@@ -256,7 +249,7 @@ func (m *Main) statementPDFCommand() *cobra.Command {
 		Short: "Write a statement as PDF: every line with its inputs, rule and result",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := periodFlag(period)
+			p, err := parsePeriodFlag(period)
 			if err != nil {
 				return err
 			}
@@ -307,7 +300,7 @@ when the statement cannot be computed) and period. Locked and paid
 statements give their stored payout, others the draft's.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := periodFlag(period)
+			p, err := parsePeriodFlag(period)
 			if err != nil {
 				return err
 			}
@@ -372,7 +365,7 @@ func (m *Main) bonusCostCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := periodFlag(period)
+			p, err := parsePeriodFlag(period)
 			if err != nil {
 				return err
 			}
