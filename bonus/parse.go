@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"attain/internal/yamlerr"
 	"attain/kpi"
 
 	"go.yaml.in/yaml/v3"
@@ -136,35 +137,14 @@ func lineOfQuoted(data []byte, reason string) int {
 	return 0
 }
 
-var (
-	yamlLine     = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-	unknownField = regexp.MustCompile(`^field (\S+) not found in type .*$`)
-)
-
 // yamlError turns a yaml syntax or type error into an EINVALID *kpi.Error
 // with a problem per line (as config does for attain.yaml).
 func yamlError(file string, data []byte, err error) error {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	var probs []kpi.Problem
-	for _, m := range msgs {
-		p := kpi.Problem{File: file, Reason: strings.TrimPrefix(m, "yaml: ")}
-		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
-			p.Line, _ = strconv.Atoi(sm[1])
-			p.Reason = sm[2]
+	probs := yamlerr.Problems(file, err)
+	for i := range probs {
+		if probs[i].Line == 0 {
+			probs[i].Line = lineOfQuoted(data, probs[i].Reason)
 		}
-		if sm := unknownField.FindStringSubmatch(p.Reason); sm != nil {
-			p.Reason = fmt.Sprintf("unknown field %q", sm[1])
-		}
-		if p.Line == 0 {
-			p.Line = lineOfQuoted(data, p.Reason)
-		}
-		probs = append(probs, p)
 	}
 	c := &checker{file: file, probs: probs}
 	return c.err("input")

@@ -9,10 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 
+	"attain/internal/yamlerr"
 	"attain/kpi"
 
 	"go.yaml.in/yaml/v3"
@@ -168,32 +167,10 @@ func parse(file string, data []byte) (*parsed, error) {
 	return p, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-var unknownField = regexp.MustCompile(`^field (\S+) not found in type .*$`)
-
 // yamlError turns a yaml syntax or type error into an EINVALID *kpi.Error
 // with a problem per line.
 func yamlError(file string, err error) error {
-	var msgs []string
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	var probs []kpi.Problem
-	for _, m := range msgs {
-		p := kpi.Problem{File: file, Reason: strings.TrimPrefix(m, "yaml: ")}
-		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
-			p.Line, _ = strconv.Atoi(sm[1])
-			p.Reason = sm[2]
-		}
-		if sm := unknownField.FindStringSubmatch(p.Reason); sm != nil {
-			p.Reason = fmt.Sprintf("unknown field %q", sm[1])
-		}
-		probs = append(probs, p)
-	}
-	return invalid(file, probs)
+	return invalid(file, yamlerr.Problems(file, err))
 }
 
 func invalid(file string, probs []kpi.Problem) error {
