@@ -1,6 +1,7 @@
 package bonus_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,6 +112,42 @@ components:
 	equal(t, "changed", changed.Payout, "3000.00") // 1,000 × 1.5 + 30,000 × 5 %
 	equal(t, "deals", result(t, changed, "kpi.won_deals"), "7")
 	equal(t, "inputs untouched", in.KPI("won_value").Actual, "20000")
+}
+
+// A plan paying on the inputs' score: WhatIf keeps the score and says so;
+// WhatIfRescored takes the caller's recomputed score and its rule.
+func TestWhatIfRescored(t *testing.T) {
+	plan := mustPlan(t, `name: w
+components:
+  - {id: bonus, kind: bonus, target: 1000, coefficient: {of: score, scale: [{from: 0, coefficient: 0, slope: 1}]}}
+`)
+	in := mustInputs(t, inputsHead+`score: 92.5
+kpis:
+  - {kpi: processing_days, actual: 5, direction: lower}
+`)
+	changes := []bonus.Change{bonus.SetActual("processing_days", decimal.NewFromInt(2))}
+
+	_, kept, err := bonus.WhatIf(plan, in, changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "kept", kept.Payout, "925.00") // 1,000 × 0.925
+	if !slices.Contains(kept.Notes, "what-if: the score comes from the scorecard (inputs) and is not recomputed from the changed KPIs") {
+		t.Errorf("notes: %q", kept.Notes)
+	}
+
+	_, changed, err := bonus.WhatIfRescored(plan, in, changes, &bonus.Rescored{Score: decimal.NewFromInt(115), Rule: "rescored"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "rescored", changed.Payout, "1150.00") // 1,000 × 1.15
+	if l := changed.Line("score"); l == nil || l.Rule != "rescored" {
+		t.Errorf("score line: %+v", l)
+	}
+	if !slices.Contains(changed.Notes, "what-if: score 92.5 % → 115 % (rescored)") {
+		t.Errorf("notes: %q", changed.Notes)
+	}
+	equal(t, "inputs untouched", *in.Score, "92.5")
 }
 
 func TestTeamCost(t *testing.T) {

@@ -35,8 +35,25 @@ func AddRecords(countKPI string, n int64, valueKPI string, value decimal.Decimal
 func SetActual(name string, v decimal.Decimal) Change { return Change{KPI: name, Set: &v} }
 
 // WhatIf evaluates plan on in as it is and with changes applied; in is not
-// modified.
+// modified. When the plan takes its score from the inputs (it weights no
+// KPIs) the score is not recomputed; the statement says so. WhatIfRescored
+// takes a recomputed one.
 func WhatIf(plan *Plan, in *Inputs, changes []Change) (base, changed *Statement, err error) {
+	return WhatIfRescored(plan, in, changes, nil)
+}
+
+// Rescored is the score recomputed outside the plan for a what-if: the
+// scorecard's, with the changed actuals. Rule says how it was recomputed;
+// it becomes the rule of the changed statement's score line.
+type Rescored struct {
+	Score decimal.Decimal `json:"score"`
+	Rule  string          `json:"rule"`
+}
+
+// WhatIfRescored is WhatIf for a plan that takes its score from the inputs,
+// with score as the changed inputs' score (nil: the score is not
+// recomputed, as WhatIf). A plan that weights KPIs itself ignores score.
+func WhatIfRescored(plan *Plan, in *Inputs, changes []Change, score *Rescored) (base, changed *Statement, err error) {
 	base, err = Eval(plan, in)
 	if err != nil {
 		return nil, nil, err
@@ -61,12 +78,20 @@ func WhatIf(plan *Plan, in *Inputs, changes []Change) (base, changed *Statement,
 		}
 		notes = append(notes, fmt.Sprintf("what-if: %s %s → %s", c.KPI, old, k.Actual))
 	}
-	if usesInputScore && len(changes) > 0 {
+	switch {
+	case usesInputScore && score != nil:
+		s := score.Score
+		mod.Score = &s
+		notes = append(notes, fmt.Sprintf("what-if: score %s → %s (%s)", p(*in.Score), p(s), score.Rule))
+	case usesInputScore && len(changes) > 0:
 		notes = append(notes, "what-if: the score comes from the scorecard (inputs) and is not recomputed from the changed KPIs")
 	}
 	changed, err = Eval(plan, mod)
 	if err != nil {
 		return nil, nil, fmt.Errorf("what-if: %w", err)
+	}
+	if l := changed.Line("score"); l != nil && usesInputScore && score != nil {
+		l.Rule = score.Rule
 	}
 	changed.Notes = append(changed.Notes, notes...)
 	return base, changed, nil

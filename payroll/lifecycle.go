@@ -8,8 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"attain/bonus"
 	"attain/kpi"
 )
@@ -128,38 +126,6 @@ func (s *Service) Inquire(ctx context.Context, employeeID string, p kpi.Period, 
 // Answer stores the manager's answer to an inquiry.
 func (s *Service) Answer(ctx context.Context, employeeID string, p kpi.Period, id int64, text string) (*kpi.Inquiry, error) {
 	return s.Statements.AnswerInquiry(ctx, employeeID, p, id, text)
-}
-
-// WhatIf is an employee's statement as it is and with changed KPI actuals.
-type WhatIf struct {
-	Statement *Statement       `json:"statement"`
-	Changes   []bonus.Change   `json:"changes"`
-	WhatIf    *bonus.Statement `json:"what_if"` // the last section, changed
-	Payout    decimal.Decimal  `json:"payout"`  // the whole statement's, changed
-	Delta     decimal.Decimal  `json:"delta"`
-}
-
-// WhatIf evaluates the employee's draft statement with changes to KPI
-// actuals ("3 more deals worth 10,000": --add deals_won=3 --add
-// won_value=10000). The changes apply to the plan in effect at the end of
-// the period (the last section).
-func (s *Service) WhatIf(ctx context.Context, employeeID string, p kpi.Period, changes []bonus.Change) (*WhatIf, error) {
-	e, err := s.env(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st, err := s.draft(ctx, e, employeeID, p)
-	if err != nil {
-		return nil, err
-	}
-	sec := st.Sections[len(st.Sections)-1]
-	_, changed, err := bonus.WhatIf(e.plans[sec.Plan], sec.Inputs, changes)
-	if err != nil {
-		return nil, err
-	}
-	payout := st.Payout.Sub(sec.Statement.Payout).Add(changed.Payout)
-	st.Inquiries = []*kpi.Inquiry{}
-	return &WhatIf{Statement: st, Changes: changes, WhatIf: changed, Payout: payout, Delta: payout.Sub(st.Payout)}, nil
 }
 
 // TeamCost compares what the current plans and a draft plan would pay the

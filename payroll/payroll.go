@@ -83,6 +83,9 @@ type Section struct {
 	To        kpi.Date         `json:"to"`
 	Inputs    *bonus.Inputs    `json:"inputs"`
 	Statement *bonus.Statement `json:"statement"`
+	// card is the scorecard the score in Inputs came from (a draft's,
+	// when the plan pays on it), for a what-if to rescore.
+	card *review.Card
 }
 
 // ExplainLink is a KPI line's query for /api/v1/explain.
@@ -282,7 +285,11 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		if err != nil {
 			return nil, fmt.Errorf("statement of %s for %s, plan %s: %w", emp.ID, p.Label(), seg.plan, err)
 		}
-		st.Sections = append(st.Sections, &Section{Plan: seg.plan, From: seg.from, To: seg.to, Inputs: in, Statement: bst})
+		sec := &Section{Plan: seg.plan, From: seg.from, To: seg.to, Inputs: in, Statement: bst}
+		if in.Score != nil {
+			sec.card = card
+		}
+		st.Sections = append(st.Sections, sec)
 		ytd, carry = ytd.Add(bst.Payout), bst.CarryOut
 		st.Payout = st.Payout.Add(bst.Payout)
 		st.Employee, st.Currency, st.Plan, st.CarryOut = bst.Employee, bst.Currency, seg.plan, bst.CarryOut

@@ -61,6 +61,13 @@ type fixture struct {
 
 func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 	t.Helper()
+	return newFixtureYAML(t, db, testYAML)
+}
+
+// newFixtureYAML is newFixture with another attain.yaml (it must define
+// won_value).
+func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	wss := sqldb.NewWorkspaceService(db)
 	ws := kpi.Workspace{Slug: "acme", Name: "Acme", TimeZone: "UTC"}
@@ -69,7 +76,7 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 	}
 	ctx = kpi.NewContextWithActor(kpi.NewContextWithWorkspace(ctx, ws.ID), "test:manager")
 	org, defsSvc, recs, targets := sqldb.NewOrgService(db), sqldb.NewDefinitionService(db), sqldb.NewRecordService(db), sqldb.NewTargetService(db)
-	defs, err := config.Load("attain.yaml", []byte(testYAML))
+	defs, err := config.Load("attain.yaml", []byte(yaml))
 	if err != nil {
 		t.Fatal(err)
 	}
