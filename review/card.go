@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -64,15 +65,39 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 			versions[q] = t
 		}
 	}
+	var shapes map[string][]decimal.Decimal
+	var past []kpi.Period
+	if card.Open {
+		var additive []string // the KPIs that get a pace by shape
+		for _, it := range card.Items {
+			if k := e.defs.KPI(it.KPI); k != nil && score.Additive(k) && !it.ActualNull && it.Status != score.StatusNoTarget {
+				additive = append(additive, it.KPI)
+			}
+		}
+		if shapes, past, err = s.paceShapes(ctx, e, subj, p, additive); err != nil {
+			return nil, err
+		}
+	}
+	var hired *kpi.Date
+	if subj.Kind == kpi.SubjectEmployee {
+		if emp := e.employee(subj.ID); emp != nil {
+			hired = emp.HiredOn
+		}
+	}
 	for _, it := range card.Items {
 		k := e.defs.KPI(it.KPI)
 		if card.Open && !it.ActualNull && it.Status != score.StatusNoTarget && k != nil {
-			pace, err := score.PaceOf(score.PaceInput{
+			in := score.PaceInput{
 				Period: p, AsOf: e.today, Actual: it.Actual, Target: it.Target,
 				Direction: it.Direction, Additive: score.Additive(k), Calendar: e.cal,
-			})
+			}
+			pace, err := score.PaceOf(in)
 			if err == nil {
-				card.Pace = append(card.Pace, ItemPace{KPI: it.KPI, Pace: pace})
+				ip := ItemPace{KPI: it.KPI, Pace: pace}
+				if in.Additive {
+					ip.Shape = shapePace(in, shapes[it.KPI], past, e.cal)
+				}
+				card.Pace = append(card.Pace, ip)
 			}
 		}
 		if p.Grain == kpi.Range {
@@ -85,13 +110,76 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 			}
 		}
 		prog, err := score.ProgressOf(series, score.ProgressOptions{
-			Direction: it.Direction, N: HistoryPeriods, Thresholds: thresholds(versions, it.KPI, targets),
+			Direction: it.Direction, N: HistoryPeriods, Thresholds: thresholds(versions, it.KPI, targets), Hired: hired,
 		})
 		if err == nil {
 			card.Progress = append(card.Progress, prog)
 		}
 	}
 	return card, nil
+}
+
+// paceShapes reads subj's daily values of the additive KPIs in names over
+// the PacePeriods periods before p, in one query, and returns the shape of
+// each KPI that has one (score.CumulativeShape), and the periods read.
+func (s *Service) paceShapes(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, names []string) (map[string][]decimal.Decimal, []kpi.Period, error) {
+	past := make([]kpi.Period, PacePeriods)
+	q := p
+	for i := len(past) - 1; i >= 0; i-- {
+		q = score.Previous(q)
+		past[i] = q
+	}
+	if len(names) == 0 {
+		return nil, past, nil
+	}
+	vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Day, From: past[0].From, To: past[len(past)-1].To})
+	if err != nil {
+		return nil, nil, err
+	}
+	daily := make(map[string]map[kpi.Date]decimal.Decimal, len(names))
+	for _, v := range vals {
+		if v.Null {
+			continue
+		}
+		if daily[v.KPI] == nil {
+			daily[v.KPI] = map[kpi.Date]decimal.Decimal{}
+		}
+		daily[v.KPI][v.Period.From] = v.Value
+	}
+	shapes := make(map[string][]decimal.Decimal, len(names))
+	for _, name := range names {
+		days := make([][]decimal.Decimal, len(past))
+		for i, q := range past {
+			days[i] = score.WorkingDayValues(q, daily[name], e.cal)
+		}
+		if sh := score.CumulativeShape(days); sh != nil {
+			shapes[name] = sh
+		}
+	}
+	return shapes, past, nil
+}
+
+// shapePace is the pace of in by shape, or, without a shape or a working
+// day in the period to spread it over, the linear pace with the reason
+// first in its rule.
+func shapePace(in score.PaceInput, shape []decimal.Decimal, past []kpi.Period, cal score.Calendar) *score.Pace {
+	why := ""
+	switch {
+	case cal.WorkingDays(in.Period.From, in.Period.To) == 0:
+		why = "no shape: " + in.Period.Label() + " has no working day"
+	case shape == nil:
+		why = fmt.Sprintf("no shape: no records in %s..%s to take one from", past[0].Label(), past[len(past)-1].Label())
+	default:
+		in.Shape = shape
+	}
+	pace, err := score.PaceOf(in)
+	if err != nil {
+		return nil
+	}
+	if why != "" {
+		pace.Rule = why + ", so linear: " + pace.Rule
+	}
+	return &pace
 }
 
 // prorate returns the targets of period p, each cut to the working days

@@ -52,10 +52,18 @@ type ItemProration struct {
 	score.Proration
 }
 
-// ItemPace is the pace of one KPI inside an open period.
+// PacePeriods is how many periods before an open one the shape of its
+// pace is read from.
+const PacePeriods = 3
+
+// ItemPace is the pace of one KPI inside an open period: linear by working
+// days (the pace attention reads) and, for an additive KPI, Shape: by the
+// shape of the PacePeriods periods before, or linear again when they have
+// no records, which its rule says.
 type ItemPace struct {
 	KPI string `json:"kpi"`
 	score.Pace
+	Shape *score.Pace `json:"shape,omitempty"`
 }
 
 // env is what every review of one workspace reads first.

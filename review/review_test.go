@@ -925,3 +925,154 @@ total 144`
 		}
 	})
 }
+
+// TestPaceShape looks at ann's June 2025 on Wednesday 11 June again (7 of
+// 20 working days) against the shape of her March–May, each month
+// closing most deals in its last week (all won, 100 each):
+//
+//	March, 21 working days: 1 on the 5th (day 3), 3 on the 27th
+//	April, 22: 1 on the 3rd (day 3), 4 on the 28th
+//	May, 22: 1 on Saturday 3rd (counts for Friday 2nd, day 2) and 2 on
+//	  the 6th (day 4), 7 on the 29th
+//
+// The shape has L = 22 entries; day 7 of 20 reads entry ⌈7 × 22 / 20⌉ =
+// 8, which is day ⌈8 × 21 / 22⌉ = 8 of March and day 8 of April and May:
+// shares 1/4, 1/5 and 3/10, mean 0.25.
+//
+//	won, 6 by 11 June against 20: linear expected 20 × 7 / 20 = 7.00,
+//	  forecast 6 × 20 / 7 = 17.142… → 17.14, behind by 1; by shape
+//	  expected 20 × 0.25 = 5.00, forecast 6 / 0.25 = 24.00, ahead by 1
+//	won_value, 600 against 2000: linear 700.00 and 1714.29, behind by
+//	  100; by shape 500.00 and 2400.00, ahead by 100
+//	days, a median: no shape
+//
+// bob has no records before June: his shape pace is the linear one, and
+// its rule says why. 2 won by 11 June against 20: expected 7.00,
+// forecast 2 × 20 / 7 = 5.714… → 5.71.
+func TestPaceShape(t *testing.T) {
+	f := newFixture(t, "2025-06-11")
+	won := func(n int, rep, day string) { f.deals(n, deal{rep, "Won", "100", day, "1.5"}) }
+	won(1, "ann", "2025-03-05")
+	won(3, "ann", "2025-03-27")
+	won(1, "ann", "2025-04-03")
+	won(4, "ann", "2025-04-28")
+	won(1, "ann", "2025-05-03")
+	won(2, "ann", "2025-05-06")
+	won(7, "ann", "2025-05-29")
+	won(3, "ann", "2025-06-03")
+	won(3, "ann", "2025-06-10")
+	won(2, "bob", "2025-06-10")
+	f.target([4]string{"won", "ann", "2025-06", "20"}, [4]string{"won_value", "ann", "2025-06", "2000"},
+		[4]string{"won", "bob", "2025-06", "20"})
+
+	show := func(p score.Pace) string {
+		return fmt.Sprintf("%s %d/%d expected %s forecast %s gap %s %s", p.Method, p.Elapsed, p.Total, p.Expected, null(p.Forecast, p.ForecastNull), p.Gap, p.Status)
+	}
+	paces := func(c *review.Card) []string {
+		var out []string
+		for _, p := range c.Pace {
+			s := p.KPI + " " + show(p.Pace)
+			if p.Shape != nil {
+				s += " | " + show(*p.Shape)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+
+	c := f.card("ann", "2025-06")
+	got, want := paces(c), []string{
+		"won linear 7/20 expected 7 forecast 17.14 gap -1 behind | shape 7/20 expected 5 forecast 24 gap 1 ahead",
+		"won_value linear 7/20 expected 700 forecast 1714.29 gap -100 behind | shape 7/20 expected 500 forecast 2400 gap 100 ahead",
+		"days value 7/20 expected 2 forecast 1.5 gap 0.5 ahead",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("ann's pace:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got, want := c.Pace[0].Shape.Rule, "expected = 20 × share 0.25 after 7 of 20 working days = 5.00; forecast = 6 / 0.25 = 24.00"; got != want {
+		t.Errorf("won's shape rule = %q, want %q", got, want)
+	}
+
+	t.Run("NoHistory", func(t *testing.T) {
+		c := f.card("bob", "2025-06")
+		if got, want := paces(c)[0], "won linear 7/20 expected 7 forecast 5.71 gap -5 behind | linear 7/20 expected 7 forecast 5.71 gap -5 behind"; got != want {
+			t.Errorf("bob's won pace = %s, want %s", got, want)
+		}
+		want := "no shape: no records in 2025-03..2025-05 to take one from, so linear: expected = 20 × 7 / 20 working days = 7.00; forecast = 2 × 20 / 7 = 5.71"
+		if got := c.Pace[0].Shape.Rule; got != want {
+			t.Errorf("bob's won shape rule = %q, want %q", got, want)
+		}
+	})
+}
+
+// TestProgressHired: gus is hired on Monday 17 March 2025 and won 2, 3, 5
+// and 6 deals in March–June; in June he also lost 1. The rep template gets
+// a lost item (lower is better, fixed 3/2/1). The months before March are
+// not his: they are left out, though a count over them is 0.
+//
+//	won: vs May 5 → 6, +1, 20.00 %; vs June 2024 no comparison (before
+//	  he was hired), where the zero would have said 0 → 6; slope over
+//	  x = 2..5 (March to June) of 2 3 5 6: k 4, Σx 14, Σx² 54, Σy 16,
+//	  Σxy 4 + 9 + 20 + 30 = 63: (4 × 63 − 14 × 16) / (4 × 54 − 14²) =
+//	  28 / 20 = 1.4000 (with January and February as 0s: 138 / 105 =
+//	  1.3143 over 6 periods)
+//	won_value the same in 100s: slope 140; days 1.5 every month: slope 0
+//	lost: 0 in March–May, 1 in June: vs May 0 → 1, worse, no percentage;
+//	  no comparison with June 2024 either (its 0 would make him worse
+//	  than last year); slope (4 × 5 − 14 × 1) / 20 = 0.3000
+//
+// So the only reason ann's list gives for gus is won's 6 against his
+// target 10, below the threshold 8 (3 points); not lost below last year.
+func TestProgressHired(t *testing.T) {
+	f := newFixture(t, "2025-07-10")
+	doc := strings.Replace(testYAML, "{kpi: days, weight: 30,", "{kpi: days, weight: 20,", 1) +
+		"      - {kpi: lost, weight: 10, basis: fixed, threshold: 3, target: 2, stretch: 1}\n"
+	defs, err := config.Load("attain.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.defs.ApplyDefinitions(f.ctx, defs, kpi.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	hired := date(t, "2025-03-17")
+	if err := f.org.CreateEmployee(f.ctx, &kpi.Employee{ID: "gus", Name: "Gus", UnitID: "t1", Position: "rep", ManagerID: "ann", HiredOn: &hired}); err != nil {
+		t.Fatal(err)
+	}
+	for m, n := range []int{2, 3, 5, 6} {
+		f.deals(n, deal{"gus", "Won", "100", fmt.Sprintf("2025-%02d-20", m+3), "1.5"})
+	}
+	f.deals(1, deal{"gus", "Lost", "100", "2025-06-20", "9.0"})
+	f.target([4]string{"won", "gus", "2025-06", "10"})
+
+	c := f.card("gus", "2025-06")
+	var got []string
+	for _, p := range c.Progress {
+		got = append(got, fmt.Sprintf("%s prev %s worse %t | year %s null %t worse %t %q | slope %s (%d)", p.KPI, p.VsPrevious, p.VsPrevious.Worse,
+			p.VsLastYear.Base.Label(), p.VsLastYear.Null, p.VsLastYear.Worse, p.VsLastYear.Note, null(p.Slope, p.SlopeNull), p.SlopePeriods))
+	}
+	want := []string{
+		`won prev 5 → 6 (1, 20.00 %) worse false | year 2024-06 null true worse false "before the hire date 2025-03-17" | slope 1.4 (4)`,
+		`won_value prev 500 → 600 (100, 20.00 %) worse false | year 2024-06 null true worse false "before the hire date 2025-03-17" | slope 140 (4)`,
+		`days prev 1.5 → 1.5 (0, 0.00 %) worse false | year 2024-06 null true worse false "before the hire date 2025-03-17" | slope 0 (4)`,
+		`lost prev 0 → 1 (1) worse true | year 2024-06 null true worse false "before the hire date 2025-03-17" | slope 0.3 (4)`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("gus's progress:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	att, err := f.svc.Attention(f.ctx, "ann", period(t, "2025-06"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var concerns []string
+	for _, c := range att.Concerns {
+		var codes []string
+		for _, r := range c.Reasons {
+			codes = append(codes, r.KPI+":"+r.Code)
+		}
+		concerns = append(concerns, fmt.Sprintf("%s %d %s", c.Subject.ID, c.Points, strings.Join(codes, ",")))
+	}
+	if got, want := fmt.Sprint(concerns), "[gus 3 won:below_threshold]"; got != want {
+		t.Errorf("concerns = %s, want %s", got, want)
+	}
+}

@@ -179,3 +179,27 @@ func CumulativeShape(past [][]decimal.Decimal) []decimal.Decimal {
 	out[l-1] = decimal.NewFromInt(1)
 	return out
 }
+
+// WorkingDayValues spreads the daily values of an additive KPI in p over
+// p's working days, in order, for CumulativeShape: a non-working day's
+// value counts for the working day before it (before p's first working
+// day, for the first), as an as-of date on that day counts the working
+// days before it; a day without a value adds 0. Nil when p has no working
+// day.
+func WorkingDayValues(p kpi.Period, daily map[kpi.Date]decimal.Decimal, cal Calendar) []decimal.Decimal {
+	var out []decimal.Decimal
+	early := decimal.Zero // before the first working day
+	for d := p.From; d <= p.To; d++ {
+		v := daily[d]
+		switch {
+		case cal.IsWorkingDay(d):
+			out = append(out, early.Add(v))
+			early = decimal.Zero
+		case len(out) == 0:
+			early = early.Add(v)
+		default:
+			out[len(out)-1] = out[len(out)-1].Add(v)
+		}
+	}
+	return out
+}

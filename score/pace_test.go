@@ -100,3 +100,23 @@ func TestCumulativeShape(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkingDayValues spreads June 2025 (Whit Monday 9 June a holiday)
+// over its 20 working days: Sunday 1 June's 1 counts for Monday 2 (day
+// 1); Saturday 7's 2 and the holiday's 4 for Friday 6 (day 5); Tuesday
+// 10's 1 is day 6.
+func TestWorkingDayValues(t *testing.T) {
+	cal := score.Calendar{Holidays: map[kpi.Date]string{date(t, "2025-06-09"): "Whit Monday"}}
+	daily := map[kpi.Date]decimal.Decimal{
+		date(t, "2025-06-01"): dec("1"), date(t, "2025-06-07"): dec("2"),
+		date(t, "2025-06-09"): dec("4"), date(t, "2025-06-10"): dec("1"),
+	}
+	got := score.WorkingDayValues(period(t, "2025-06"), daily, cal)
+	if s := fmt.Sprint(got[:6]); len(got) != 20 || s != "[1 0 0 0 6 1]" {
+		t.Errorf("working day values = %v (%d), want [1 0 0 0 6 1 …] (20)", got, len(got))
+	}
+	weekend := kpi.Period{Grain: kpi.Range, From: date(t, "2025-06-07"), To: date(t, "2025-06-08")}
+	if got := score.WorkingDayValues(weekend, daily, cal); got != nil {
+		t.Errorf("a weekend: %v, want nil", got)
+	}
+}

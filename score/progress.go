@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -36,6 +37,10 @@ type ProgressOptions struct {
 	// Thresholds are the threshold levels per period, for the "fell below
 	// threshold" flag; a period without one is not judged.
 	Thresholds map[kpi.Period]decimal.Decimal
+	// Hired is an employee's hire date: the periods that end before it
+	// are left out, as not theirs (a count over them is 0, not a result).
+	// The period they were hired in stays.
+	Hired *kpi.Date
 }
 
 // Progress is how one KPI of one subject has moved up to its newest period.
@@ -67,8 +72,12 @@ type Progress struct {
 }
 
 // ProgressOf reads s up to its newest period (the latest period in it). Its
-// earlier periods are found by date, so gaps are seen as missing values.
+// earlier periods are found by date, so gaps are seen as missing values;
+// so are the periods that end before o.Hired.
 func ProgressOf(s Series, o ProgressOptions) (Progress, error) {
+	if o.Hired != nil {
+		s.Values = slices.DeleteFunc(slices.Clone(s.Values), func(v kpi.KPIValue) bool { return v.Period.To < *o.Hired })
+	}
 	if len(s.Values) == 0 {
 		return Progress{}, kpi.Errorf(kpi.EINVALID, "No values of %s for %s to show progress.", s.KPI, s.Subject)
 	}
@@ -91,6 +100,9 @@ func ProgressOf(s Series, o ProgressOptions) (Progress, error) {
 		old, ok := s.find(base)
 		if !ok || newest.Null {
 			c.Null, c.PctNull = true, true
+			if o.Hired != nil && base.To < *o.Hired {
+				c.Note = strings.TrimPrefix(c.Note+"; before the hire date "+o.Hired.String(), "; ")
+			}
 			return c
 		}
 		c.From = old.Value

@@ -45,6 +45,10 @@ func TestProgressOf(t *testing.T) {
 			want: "prev 15→12 -3 -20.00% worse | ly 10→12 2 20.00% | slope -2.2000 (5) | streak 3 declining | fell false"},
 		{name: "ISO week 53 follows week 52", values: []string{"2015-W51", "5", "2015-W52", "4", "2015-W53", "3", "2016-W01", "2"},
 			want: "prev 3→2 -1 -33.33% worse | ly - | slope -1.0000 (4) | streak 3 declining | fell false"},
+		// Hired 15 February 2017: 2016-05 and 2017-01 end before, so they
+		// are left out; x = 2..5 (2016-12..2017-05) of 21 18 15 12.
+		{name: "periods before the hire date are left out", values: declining, opt: score.ProgressOptions{Hired: ptr(date(t, "2017-02-15"))},
+			want: "prev 15→12 -3 -20.00% worse | ly - | slope -3.0000 (4) | streak 3 declining | fell false"},
 		{name: "29 February compares with 28 February", values: []string{"2015-02-28", "4", "2016-02-28", "1", "2016-02-29", "6"},
 			want: "prev 1→6 5 500.00% | ly 4→6 2 50.00% | slope 5.0000 (2) | streak 0 | fell false"},
 	} {
@@ -71,7 +75,17 @@ func TestProgressOf(t *testing.T) {
 	if _, err := score.ProgressOf(score.Series{KPI: "won_deals"}, score.ProgressOptions{}); kpi.ErrorCode(err) != kpi.EINVALID {
 		t.Errorf("empty series: error = %v, want invalid", err)
 	}
+	// Every period ended before the hire date: nothing to show.
+	if _, err := score.ProgressOf(series(t, declining...), score.ProgressOptions{Hired: ptr(date(t, "2017-06-01"))}); kpi.ErrorCode(err) != kpi.EINVALID {
+		t.Errorf("hired after the series: error = %v, want invalid", err)
+	}
+	pr, err := score.ProgressOf(series(t, declining...), score.ProgressOptions{Hired: ptr(date(t, "2017-02-15"))})
+	if got, want := pr.VsLastYear.Note, "before the hire date 2017-02-15"; err != nil || got != want {
+		t.Errorf("vs last year note = %q (%v), want %q", got, err, want)
+	}
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func change(c score.Change) string {
 	if c.Null {

@@ -106,6 +106,11 @@ func printCard(m *Main, c *review.Card, format string) error {
 	for _, p := range c.Prorations {
 		fmt.Fprintf(m.Stdout, "Target of %s prorated: %s\n", p.KPI, p.Rule)
 	}
+	for _, p := range c.Pace {
+		if p.Shape != nil {
+			fmt.Fprintf(m.Stdout, "Pace of %s by the shape of past periods: %s (%s)\n", p.KPI, p.Shape.Status, p.Shape.Rule)
+		}
+	}
 	for _, it := range c.Items {
 		for _, n := range it.Notes {
 			fmt.Fprintf(m.Stdout, "Note on %s: %s\n", it.KPI, n)
