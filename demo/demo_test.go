@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"attain/config"
+	"attain/attainyaml"
 	"attain/demo"
 	"attain/ingest"
 	"attain/kpi"
@@ -30,7 +30,7 @@ func mustGenerate(tb testing.TB, opt demo.Options) *demo.Data {
 
 func mustDefs(tb testing.TB) *kpi.Definitions {
 	tb.Helper()
-	defs, err := config.Load("demo/attain.yaml", demo.Config)
+	defs, err := attainyaml.Load("demo/attain.yaml", demo.Config)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -540,7 +540,7 @@ func TestGenerateUntil(t *testing.T) {
 	if d.End != until {
 		t.Errorf("End = %s, want %s", d.End, until)
 	}
-	defs, err := config.Load("attain.yaml", demo.Config)
+	defs, err := attainyaml.Load("attain.yaml", demo.Config)
 	if err != nil {
 		t.Fatal(err)
 	}

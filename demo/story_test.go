@@ -5,8 +5,8 @@ import (
 	"testing"
 	gotime "time"
 
+	"attain/calc/formula"
 	"attain/demo"
-	"attain/formula"
 	"attain/kpi"
 )
 

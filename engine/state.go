@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"attain/formula"
+	"attain/calc/formula"
 	"attain/kpi"
 )
 

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"attain/bonus"
+	"attain/calc/bonus"
 )
 
 // bonusEval is the body of POST /api/v1/bonus/eval: a plan and one

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strings"
 
-	"attain/config"
+	"attain/app/preview"
+	"attain/attainyaml"
 	"attain/kpi"
-	"attain/preview"
 )
 
 func (s *Server) getDefinitions(w http.ResponseWriter, r *http.Request) error {
@@ -28,7 +28,7 @@ func (s *Server) applyDefinitions(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
-		if defs, err = config.Load("request body", data); err != nil {
+		if defs, err = attainyaml.Load("request body", data); err != nil {
 			return err
 		}
 	} else {
@@ -36,7 +36,7 @@ func (s *Server) applyDefinitions(w http.ResponseWriter, r *http.Request) error 
 		if err := readJSON(r, defs); err != nil {
 			return err
 		}
-		if err := config.Validate(defs, "request body", nil); err != nil {
+		if err := attainyaml.Validate(defs, "request body", nil); err != nil {
 			return err
 		}
 	}

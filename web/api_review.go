@@ -8,9 +8,9 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"attain/app/review"
+	"attain/calc/score"
 	"attain/kpi"
-	"attain/review"
-	"attain/score"
 )
 
 // targetFilter reads kpi, employee, unit and period (overlap).

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strconv"
 
-	"attain/bonus"
+	"attain/app/payroll"
+	"attain/calc/bonus"
 	"attain/kpi"
-	"attain/payroll"
 )
 
 // statementOf reads the employee and period of a statement route.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"net/http"
 
+	"attain/app/payroll"
 	"attain/kpi"
-	"attain/payroll"
 )
 
 type stepFunc = func(ctx context.Context, employeeID string, p kpi.Period) (*payroll.Statement, error)

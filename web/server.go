@@ -12,10 +12,10 @@ import (
 	"strings"
 	"time"
 
+	"attain/app/payroll"
+	"attain/app/preview"
+	"attain/app/review"
 	"attain/kpi"
-	"attain/payroll"
-	"attain/preview"
-	"attain/review"
 )
 
 // Server holds the services the API is built on. Every field must be set.

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"attain/app/review"
 	"attain/kpi"
-	"attain/review"
 )
 
 // apiReviewYAML: won (count) and won_value (sum) on the "rep" scorecard,

@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"attain/app/payroll"
+	"attain/app/preview"
+	"attain/app/review"
 	"attain/engine"
 	"attain/kpi"
-	"attain/payroll"
-	"attain/preview"
-	"attain/review"
 	"attain/sqldb"
 )
 

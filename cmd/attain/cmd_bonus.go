@@ -9,7 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
-	"attain/bonus"
+	"attain/calc/bonus"
 	"attain/kpi"
 )
 

@@ -8,9 +8,9 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
-	"attain/config"
+	"attain/app/preview"
+	"attain/attainyaml"
 	"attain/kpi"
-	"attain/preview"
 )
 
 func (m *Main) applyCommand() *cobra.Command {
@@ -204,10 +204,10 @@ func (m *Main) validateCommand() *cobra.Command {
 	return cmd
 }
 
-func loadFile(file string) (*config.File, error) {
+func loadFile(file string) (*attainyaml.File, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, kpi.Errorf(kpi.EINVALID, "Cannot read %s: %s", file, err)
 	}
-	return config.LoadFile(file, data)
+	return attainyaml.LoadFile(file, data)
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"attain/app/review"
 	"attain/kpi"
-	"attain/review"
 )
 
 func (m *Main) scorecardCommand() *cobra.Command {

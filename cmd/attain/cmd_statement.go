@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"attain/bonus"
+	"attain/app/payroll"
+	"attain/calc/bonus"
 	"attain/kpi"
-	"attain/payroll"
 )
 
 func (m *Main) statementCommand() *cobra.Command {

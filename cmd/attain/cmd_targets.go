@@ -10,10 +10,10 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"attain/app/review"
+	"attain/calc/score"
 	"attain/ingest"
 	"attain/kpi"
-	"attain/review"
-	"attain/score"
 )
 
 // subjectFlags pick one employee or one unit.

@@ -7,10 +7,10 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"attain/config"
+	"attain/app/review"
+	"attain/attainyaml"
 	"attain/demo"
 	"attain/kpi"
-	"attain/review"
 )
 
 // demoGrowth is the growth the demo's targets ask for over the median of
@@ -41,7 +41,7 @@ func (m *Main) loadDemo(ctx context.Context, seed int64) error {
 	if err != nil {
 		return err
 	}
-	f, err := config.LoadFile("demo/attain.yaml", demo.Config)
+	f, err := attainyaml.LoadFile("demo/attain.yaml", demo.Config)
 	if err != nil {
 		return fmt.Errorf("demo definitions: %w", err)
 	}

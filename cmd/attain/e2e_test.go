@@ -265,7 +265,7 @@ func mustJSON(t *testing.T, s string, v any) {
 // cases: the binary must print exactly their golden statements.
 func TestBonusEvalCLI(t *testing.T) {
 	for _, name := range []string{"ae_monthly", "capped", "clawback"} {
-		dir := "../../bonus/testdata/"
+		dir := "../../calc/bonus/testdata/"
 		got := attain(t, t.TempDir(), "bonus", "eval", "--plan", dir+name+".plan.yaml", "--inputs", dir+name+".inputs.yaml")
 		want, err := os.ReadFile(dir + name + ".golden.txt")
 		if err != nil {

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"attain/app/payroll"
 	"attain/kpi"
-	"attain/payroll"
 )
 
 // TestDemoStatements loads the demo and checks its bonus statements: every

@@ -1,0 +1,567 @@
+// Package payroll turns a workspace's bonus plans into statements: it
+// gathers one employee's inputs for a period from the kpi services (the
+// plan in effect, KPI actuals and targets, the scorecard's score, pay,
+// what was paid and carried before, reversed records and corrections of
+// locked statements), evaluates them with package bonus and keeps the
+// lifecycle (approve, lock, pay), inquiries, what-ifs, team costs and the
+// exports for payroll. Every number comes from bonus; this package only
+// gathers and stores.
+package payroll
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"attain/app/review"
+	"attain/calc/bonus"
+	"attain/calc/score"
+	"attain/kpi"
+)
+
+// Service builds and keeps statements. Every field must be set but Now,
+// which defaults to time.Now.
+type Service struct {
+	Workspaces  kpi.WorkspaceService
+	Org         kpi.OrgService
+	Definitions kpi.DefinitionService
+	Values      kpi.ValueService
+	Targets     kpi.TargetService
+	Statements  kpi.StatementService
+	Review      *review.Service
+	Now         func() time.Time
+}
+
+// LookBack is how far back locked statements are rechecked (adjustments)
+// and their records watched (clawbacks): a year before the period.
+const LookBack = 366
+
+// Statement is one employee's bonus statement for one period: one section
+// per plan in effect during the period (one, unless the plan changed
+// mid-period), the payout, balances carried out, the lifecycle and the
+// inquiries raised on its lines.
+type Statement struct {
+	Employee bonus.Employee  `json:"employee"`
+	Period   kpi.Period      `json:"period"`
+	Label    string          `json:"period_label"`
+	Status   string          `json:"status"` // draft, approved, locked, paid
+	Plan     string          `json:"plan"`   // the plan in effect at the end of the period
+	Currency string          `json:"currency"`
+	Payout   decimal.Decimal `json:"payout"`
+	CarryOut bonus.Carry     `json:"carry_out"`
+	Sections []*Section      `json:"sections"`
+	// Explain links every KPI line to the records behind it.
+	Explain []ExplainLink `json:"explain"`
+	// Attributions are the records behind the commissions and what was
+	// paid on each (stored when the statement is locked); Reversals the
+	// records of earlier statements this one claws back; Adjustments its
+	// corrections of earlier locked statements.
+	Attributions []kpi.Attribution    `json:"attributions,omitempty"`
+	Reversals    []kpi.AttributionRef `json:"reversals,omitempty"`
+	Adjustments  []kpi.Adjustment     `json:"adjustments,omitempty"`
+	Inquiries    []*kpi.Inquiry       `json:"inquiries"`
+	Notes        []string             `json:"notes,omitempty"`
+
+	ApprovedBy string     `json:"approved_by,omitempty"`
+	ApprovedAt *time.Time `json:"approved_at,omitempty"`
+	LockedBy   string     `json:"locked_by,omitempty"`
+	LockedAt   *time.Time `json:"locked_at,omitempty"`
+	PaidBy     string     `json:"paid_by,omitempty"`
+	PaidAt     *time.Time `json:"paid_at,omitempty"`
+}
+
+// Section is the part of a period one plan was in effect: the inputs it
+// was evaluated on and the statement bonus made of them.
+type Section struct {
+	Plan      string           `json:"plan"`
+	From      kpi.Date         `json:"from"`
+	To        kpi.Date         `json:"to"`
+	Inputs    *bonus.Inputs    `json:"inputs"`
+	Statement *bonus.Statement `json:"statement"`
+	// card is the scorecard the score in Inputs came from (a draft's,
+	// when the plan pays on it), for a what-if to rescore.
+	card *review.Card
+}
+
+// ExplainLink is a KPI line's query for /api/v1/explain.
+type ExplainLink struct {
+	Line  string           `json:"line"`
+	Query kpi.ExplainQuery `json:"query"`
+	Href  string           `json:"href"`
+}
+
+// Line returns the line with id from the statement's sections, or nil.
+func (st *Statement) Line(id string) *bonus.Line {
+	for _, sec := range st.Sections {
+		if l := sec.Statement.Line(id); l != nil {
+			return l
+		}
+	}
+	return nil
+}
+
+// env is what every statement of one workspace reads first.
+type env struct {
+	defs      *kpi.Definitions
+	employees map[string]*kpi.Employee
+	plans     map[string]*bonus.Plan
+	cal       score.Calendar
+	today     kpi.Date
+}
+
+func (s *Service) env(ctx context.Context) (*env, error) {
+	loc, err := kpi.WorkspaceLocation(ctx, s.Workspaces)
+	if err != nil {
+		return nil, err
+	}
+	defs, err := s.Definitions.FindDefinitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	emps, err := s.Org.FindEmployees(ctx, kpi.EmployeeFilter{})
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	e := &env{defs: defs, employees: map[string]*kpi.Employee{}, plans: map[string]*bonus.Plan{},
+		cal: review.Calendar(defs.Calendar), today: kpi.DateOf(now(), loc)}
+	for _, emp := range emps {
+		e.employees[emp.ID] = emp
+	}
+	for _, bp := range defs.BonusPlans {
+		var p bonus.Plan
+		if err := json.Unmarshal(bp.Plan, &p); err != nil {
+			return nil, fmt.Errorf("bonus plan %q: %w", bp.Name, err)
+		}
+		e.plans[bp.Name] = &p
+	}
+	return e, nil
+}
+
+func (e *env) employee(id string) (*kpi.Employee, error) {
+	emp := e.employees[id]
+	if emp == nil {
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "Employee %q not found.", id)
+	}
+	return emp, nil
+}
+
+// segment is a run of days of a period under one plan.
+type segment struct {
+	plan     string
+	from, to kpi.Date
+}
+
+// segments cuts p into the runs of days each plan is in effect for emp.
+func (e *env) segments(emp *kpi.Employee, p kpi.Period) []segment {
+	var out []segment
+	for d := p.From; d <= p.To; d++ {
+		name := e.defs.PlanOn(emp, d)
+		if name == "" {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].plan == name && out[n-1].to == d-1 {
+			out[n-1].to = d
+			continue
+		}
+		out = append(out, segment{name, d, d})
+	}
+	return out
+}
+
+// history is what earlier statements hand this one.
+type history struct {
+	ytd          decimal.Decimal
+	carry        bonus.Carry
+	reversed     []bonus.Reversal
+	reversalRefs []kpi.AttributionRef
+	adjustments  []kpi.Adjustment
+	notes        []string
+}
+
+// Statement returns the statement of an employee for period p: the stored
+// one once it is locked (it never changes), else a draft computed now
+// (marked approved when it was approved), with the inquiries on it.
+func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period) (*Statement, error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.statement(ctx, e, employeeID, p)
+}
+
+func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kpi.Period) (*Statement, error) {
+	stored, err := s.Statements.FindStatement(ctx, employeeID, p)
+	if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
+		return nil, err
+	}
+	var st *Statement
+	if stored != nil && stored.Status != kpi.StatusApproved {
+		st = &Statement{}
+		if err := json.Unmarshal(stored.Doc, st); err != nil {
+			return nil, fmt.Errorf("statement %s %s: %w", employeeID, p.Label(), err)
+		}
+	} else {
+		if st, err = s.draft(ctx, e, employeeID, p); err != nil {
+			return nil, err
+		}
+		if stored != nil && !stored.Payout.Equal(st.Payout) {
+			st.Notes = append(st.Notes, fmt.Sprintf("approved with payout %s; the data changed since and it now comes to %s: approve it again before locking",
+				stored.Payout.StringFixed(st.places()), st.Payout.StringFixed(st.places())))
+		}
+	}
+	if stored != nil {
+		st.Status = stored.Status
+		st.ApprovedBy, st.ApprovedAt = stored.ApprovedBy, stored.ApprovedAt
+		st.LockedBy, st.LockedAt = stored.LockedBy, stored.LockedAt
+		st.PaidBy, st.PaidAt = stored.PaidBy, stored.PaidAt
+	}
+	if st.Inquiries, err = s.Statements.FindInquiries(ctx, employeeID, p); err != nil {
+		return nil, err
+	}
+	if st.Inquiries == nil {
+		st.Inquiries = []*kpi.Inquiry{}
+	}
+	return st, nil
+}
+
+func (st *Statement) places() int32 {
+	if n := len(st.Sections); n > 0 {
+		return st.Sections[n-1].Statement.Places
+	}
+	return 2
+}
+
+// draft computes the statement now, with its history from the stored
+// statements before p.
+func (s *Service) draft(ctx context.Context, e *env, employeeID string, p kpi.Period) (*Statement, error) {
+	emp, err := e.employee(employeeID)
+	if err != nil {
+		return nil, err
+	}
+	h, err := s.history(ctx, e, emp, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.compute(ctx, e, emp, p, h)
+}
+
+// compute builds the inputs of every section of p and evaluates them. h
+// goes to the sections: ytd and carry to the first (each later section
+// takes the one before's), reversals and adjustments to the last.
+func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, h *history) (*Statement, error) {
+	segs := e.segments(emp, p)
+	if len(segs) == 0 {
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "No bonus plan is assigned to %s (%s) in %s; assign one under bonus_plans: in attain.yaml.", emp.Name, emp.ID, p.Label())
+	}
+	st := &Statement{Period: p, Label: p.Label(), Status: kpi.StatusDraft, Adjustments: h.adjustments, Reversals: h.reversalRefs}
+	ytd, carry := h.ytd, h.carry
+	var card *reviewCard
+	for i, seg := range segs {
+		plan := e.plans[seg.plan]
+		if plan == nil {
+			return nil, kpi.Errorf(kpi.ENOTFOUND, "Bonus plan %q not found.", seg.plan)
+		}
+		in, err := s.inputs(ctx, e, emp, p, seg, need{kpis: plan.KPIs(), score: plan.NeedsScore(), currency: plan.Currency}, &card)
+		if err != nil {
+			return nil, err
+		}
+		in.YTDPaid, in.CarryIn = ytd, carry
+		if i == len(segs)-1 {
+			in.Reversed = h.reversed
+			for _, a := range h.adjustments {
+				in.Adjustments = append(in.Adjustments, bonus.Adjustment{ID: a.Of.Label(), Reason: a.Reason, Amount: a.Amount})
+			}
+		}
+		bst, err := bonus.Eval(plan, in)
+		if err != nil {
+			return nil, fmt.Errorf("statement of %s for %s, plan %s: %w", emp.ID, p.Label(), seg.plan, err)
+		}
+		sec := &Section{Plan: seg.plan, From: seg.from, To: seg.to, Inputs: in, Statement: bst}
+		if in.Score != nil {
+			sec.card = card
+		}
+		st.Sections = append(st.Sections, sec)
+		ytd, carry = ytd.Add(bst.Payout), bst.CarryOut
+		st.Payout = st.Payout.Add(bst.Payout)
+		st.Employee, st.Currency, st.Plan, st.CarryOut = bst.Employee, bst.Currency, seg.plan, bst.CarryOut
+		for _, l := range bst.Lines {
+			if l.KPI == nil || strings.HasPrefix(l.ID, "clawback.") {
+				continue
+			}
+			q := kpi.ExplainQuery{KPI: l.KPI.KPI, Subject: l.KPI.Subject, Period: l.KPI.Period}
+			v := url.Values{"kpi": {q.KPI}, "employee": {q.Subject.ID}, "period": {q.Period.Label()}}
+			st.Explain = append(st.Explain, ExplainLink{Line: l.ID, Query: q, Href: "/api/v1/explain?" + v.Encode()})
+		}
+	}
+	st.Notes = append(st.Notes, h.notes...)
+	if len(segs) > 1 {
+		st.Notes = append(st.Notes, fmt.Sprintf("the plan changed during %s: each plan's section is prorated by its working days", p.Label()))
+	}
+	if err := s.attribute(ctx, e, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// need is what a plan reads from the inputs.
+type need struct {
+	kpis     []string
+	score    bool   // the scorecard's score
+	currency string // the plan's, if it has one
+}
+
+type reviewCard = review.Card
+
+// inputs gathers one section's inputs but its history. card caches the
+// scorecard across the sections of a period.
+func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, seg segment, nd need, card **reviewCard) (*bonus.Inputs, error) {
+	cur := emp.Currency
+	if cur == "" {
+		cur = nd.currency
+	}
+	if cur == "" {
+		return nil, kpi.Errorf(kpi.EINVALID, "%s (%s) has no pay currency; set it with: attain org set-employee %s --currency EUR", emp.Name, emp.ID, emp.ID)
+	}
+	in := &bonus.Inputs{Employee: bonus.Employee{ID: emp.ID, Name: emp.Name, Currency: cur}, Period: p.Label()}
+	if emp.Salary != nil {
+		sal := salaryFor(*emp.Salary, p)
+		in.Salary = &sal
+	}
+	names := nd.kpis
+	subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: emp.ID}
+	if len(names) > 0 {
+		vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: p.From, To: p.To})
+		if err != nil {
+			return nil, err
+		}
+		targets, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, From: p.From, To: p.To})
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			a := bonus.KPIActual{KPI: name, Direction: kpi.HigherIsBetter}
+			if k := e.defs.KPI(name); k != nil && k.Direction != "" {
+				a.Direction = k.Direction
+			}
+			null := true
+			for _, v := range vals {
+				if v.KPI == name && v.Period.From == p.From && v.Period.To == p.To {
+					a.Actual, a.Records, null = v.Value, v.Records, v.Null
+				}
+			}
+			// A target gives an attainment only when it is above 0 (and,
+			// lower being better, the actual too); otherwise the KPI goes
+			// in without one, and a plan that needs its attainment says so.
+			if !null && (a.Direction != kpi.LowerIsBetter || a.Actual.IsPositive()) {
+				for _, t := range targets {
+					if t.KPI == name && t.Period.From == p.From && t.Period.To == p.To && t.Value.IsPositive() {
+						v := t.Value
+						a.Target = &v
+					}
+				}
+			}
+			in.KPIs = append(in.KPIs, a)
+		}
+	}
+	if nd.score {
+		if *card == nil {
+			c, err := s.Review.Scorecard(ctx, subj, p, "")
+			if err != nil {
+				return nil, fmt.Errorf("the plan pays on the scorecard's score: %w", err)
+			}
+			*card = c
+		}
+		sc := decimal.Zero
+		if !(*card).TotalNull {
+			sc = (*card).Total
+		}
+		in.Score = &sc
+	}
+	in.Active = e.active(emp, p, seg)
+	return in, nil
+}
+
+// active is the share of p the employee was employed under the section's
+// plan and not on leave, in working days of the workspace calendar (see
+// score.Active); nil when all of it.
+func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *bonus.Active {
+	span := kpi.Period{Grain: kpi.Range, From: seg.from, To: seg.to}
+	why := score.Absence(span, emp.HiredOn, emp.LeftOn, emp.Leave)
+	if seg.from != p.From || seg.to != p.To {
+		why = append(why, fmt.Sprintf("plan %s in effect %s..%s", seg.plan, seg.from, seg.to))
+	}
+	all := e.cal.WorkingDays(p.From, p.To)
+	if all == 0 || len(why) == 0 {
+		return nil
+	}
+	n := 0
+	for _, s := range score.Active(span, emp.HiredOn, emp.LeftOn, emp.Leave) {
+		n += e.cal.WorkingDays(s.From, s.To)
+	}
+	if n == all {
+		return nil
+	}
+	return &bonus.Active{ActiveDays: n, PeriodDays: all, Reason: strings.Join(why, "; ") + "; working days of the workspace calendar"}
+}
+
+// salaryFor is the base pay of p from a monthly salary: × 1 a month, × 3 a
+// quarter, × 12 a year; other periods × their days / the days of the month
+// they start in.
+func salaryFor(monthly decimal.Decimal, p kpi.Period) decimal.Decimal {
+	switch p.Grain {
+	case kpi.Month:
+		return monthly
+	case kpi.Quarter:
+		return monthly.Mul(decimal.NewFromInt(3))
+	case kpi.Year:
+		return monthly.Mul(decimal.NewFromInt(12))
+	}
+	m := kpi.PeriodOf(kpi.Month, p.From)
+	return monthly.Mul(decimal.NewFromInt(int64(p.Days()))).DivRound(decimal.NewFromInt(int64(m.Days())), 16)
+}
+
+// history gathers what the stored statements before p hand it: what was
+// paid this (calendar) year, the balances of the last locked statement,
+// the records of locked statements that no longer count (clawbacks) and
+// the differences between locked statements and what they would pay now
+// (adjustments), both over the LookBack days before p.
+func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period) (*history, error) {
+	h := &history{}
+	locked, err := s.Statements.FindStatements(ctx, kpi.StatementFilter{EmployeeID: emp.ID, Statuses: []string{kpi.StatusLocked, kpi.StatusPaid}})
+	if err != nil {
+		return nil, err
+	}
+	year := kpi.PeriodOf(kpi.Year, p.From)
+	var last *kpi.StoredStatement
+	for _, l := range locked {
+		if l.Period.To >= p.From {
+			continue
+		}
+		if l.Period.From >= year.From {
+			h.ytd = h.ytd.Add(l.Payout)
+		}
+		if last == nil || l.Period.To > last.Period.To {
+			last = l
+		}
+	}
+	if last != nil {
+		h.carry = bonus.Carry{DrawBalance: last.DrawBalance, ClawbackBalance: last.ClawbackBalance}
+	}
+	adjusted := map[kpi.Period]decimal.Decimal{} // corrections already carried by locked statements
+	for _, l := range locked {
+		for _, a := range l.Adjustments {
+			adjusted[a.Of] = adjusted[a.Of].Add(a.Amount)
+		}
+	}
+	since := p.From.AddDays(-LookBack)
+	reversedNow := map[kpi.Period]decimal.Decimal{}
+	today := min(e.today, p.To)
+	for _, l := range locked {
+		if l.Period.To >= p.From || l.Period.From < since {
+			continue
+		}
+		// Records behind its commissions that no longer count.
+		present := map[string]map[string]bool{}
+		for _, a := range l.Attributions {
+			if a.ReversedIn != nil {
+				continue
+			}
+			keys, ok := present[a.KPI]
+			if !ok {
+				ex, err := s.Values.Explain(ctx, kpi.ExplainQuery{KPI: a.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: emp.ID}, Period: l.Period})
+				if err != nil {
+					return nil, fmt.Errorf("recheck records of %s in %s: %w", a.KPI, l.Period.Label(), err)
+				}
+				keys = map[string]bool{}
+				recordKeys(ex, keys)
+				present[a.KPI] = keys
+			}
+			if keys[a.Key] {
+				continue
+			}
+			won, on := a.Date, max(a.Date, today)
+			key := a.Key
+			for _, r := range h.reversed {
+				if r.Key == key {
+					key = a.Key + "@" + a.KPI
+				}
+			}
+			h.reversed = append(h.reversed, bonus.Reversal{Key: key, KPI: a.KPI, Paid: a.Paid, Won: &won, ReversedOn: &on,
+				Reason: fmt.Sprintf("no longer counts for %s in %s", a.KPI, l.Period.Label())})
+			h.reversalRefs = append(h.reversalRefs, kpi.AttributionRef{Period: l.Period, KPI: a.KPI, Key: a.Key})
+			reversedNow[l.Period] = reversedNow[l.Period].Add(a.Paid)
+		}
+	}
+	// Corrections: each locked statement recomputed now on its own
+	// history, against what it paid. Records clawed back (now or before)
+	// are recovered by the clawback, so what they were paid is added back.
+	for _, l := range locked {
+		if l.Period.To >= p.From || l.Period.From < since {
+			continue
+		}
+		var was Statement
+		if err := json.Unmarshal(l.Doc, &was); err != nil {
+			return nil, fmt.Errorf("statement %s %s: %w", emp.ID, l.Period.Label(), err)
+		}
+		now, err := s.recompute(ctx, e, emp, &was)
+		if err != nil {
+			// A statement that cannot be recomputed (its plan is gone, say)
+			// is not corrected; say so rather than fail this one.
+			h.notes = append(h.notes, fmt.Sprintf("the locked statement of %s cannot be recomputed now (%s): it is not adjusted", l.Period.Label(), kpi.ErrorMessage(err)))
+			continue
+		}
+		clawed := reversedNow[l.Period]
+		for _, a := range l.Attributions {
+			if a.ReversedIn != nil {
+				clawed = clawed.Add(a.Paid)
+			}
+		}
+		diff := now.Payout.Sub(l.Payout).Add(clawed).Sub(adjusted[l.Period])
+		if diff.IsZero() {
+			continue
+		}
+		reason := fmt.Sprintf("recomputed now it pays %s, locked at %s", now.Payout.StringFixed(now.places()), l.Payout.StringFixed(now.places()))
+		if !clawed.IsZero() {
+			reason += fmt.Sprintf(", %s of it clawed back on reversed records", clawed.StringFixed(now.places()))
+		}
+		if a := adjusted[l.Period]; !a.IsZero() {
+			reason += fmt.Sprintf(", %s adjusted before", a.StringFixed(now.places()))
+		}
+		h.adjustments = append(h.adjustments, kpi.Adjustment{Of: l.Period, Amount: diff, Reason: reason})
+	}
+	return h, nil
+}
+
+// recompute evaluates a locked statement again on today's data, with the
+// history it was locked with.
+func (s *Service) recompute(ctx context.Context, e *env, emp *kpi.Employee, was *Statement) (*Statement, error) {
+	h := &history{}
+	if n := len(was.Sections); n > 0 {
+		first, last := was.Sections[0].Inputs, was.Sections[n-1].Inputs
+		h.ytd, h.carry, h.reversed = first.YTDPaid, first.CarryIn, last.Reversed
+	}
+	h.adjustments = was.Adjustments
+	return s.compute(ctx, e, emp, was.Period, h)
+}
+
+// recordKeys adds the keys of the records of ex and its parts.
+func recordKeys(ex *kpi.Explanation, keys map[string]bool) {
+	if ex == nil {
+		return
+	}
+	for _, r := range ex.Records {
+		keys[r.Key] = true
+	}
+	for _, p := range ex.Parts {
+		recordKeys(p, keys)
+	}
+}

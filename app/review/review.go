@@ -1,0 +1,205 @@
+// Package review prepares what a manager reviews: a scorecard of plan
+// against actual for an employee or a unit and a period, pace inside an open
+// period, progress and regression over the periods before, who needs
+// attention, target proposals and cascade checks. It reads the kpi services
+// and leaves every calculation to the pure functions of package score, so
+// the API, the CLI and exports show the same numbers.
+package review
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"attain/calc/score"
+	"attain/kpi"
+)
+
+// Service reads what a review needs. Every field must be set but Now,
+// which defaults to time.Now.
+type Service struct {
+	Workspaces  kpi.WorkspaceService
+	Org         kpi.OrgService
+	Definitions kpi.DefinitionService
+	Values      kpi.ValueService
+	Targets     kpi.TargetService
+	Now         func() time.Time
+}
+
+// HistoryPeriods is how many periods, up to the reviewed one, progress is
+// read over.
+const HistoryPeriods = 6
+
+// Card is one subject's scorecard for one period, with pace, progress and,
+// where a target was cut for a partial period, how.
+type Card struct {
+	*score.Scorecard
+	AsOf       kpi.Date         `json:"as_of"` // today, in the workspace's zone
+	Open       bool             `json:"open"`  // the period has not ended
+	Prorations []ItemProration  `json:"prorations,omitempty"`
+	Pace       []ItemPace       `json:"pace,omitempty"`
+	Progress   []score.Progress `json:"progress,omitempty"`
+}
+
+// ItemProration says how a KPI's target was cut to the days a person was
+// there.
+type ItemProration struct {
+	KPI  string          `json:"kpi"`
+	Full decimal.Decimal `json:"full"`
+	score.Proration
+}
+
+// PacePeriods is how many periods before an open one the shape of its
+// pace is read from.
+const PacePeriods = 3
+
+// ItemPace is the pace of one KPI inside an open period: linear by working
+// days (the pace attention reads) and, for an additive KPI, Shape: by the
+// shape of the PacePeriods periods before, or linear again when they have
+// no records, which its rule says.
+type ItemPace struct {
+	KPI string `json:"kpi"`
+	score.Pace
+	Shape *score.Pace `json:"shape,omitempty"`
+}
+
+// env is what every review of one workspace reads first.
+type env struct {
+	defs  *kpi.Definitions
+	org   kpi.Org
+	today kpi.Date
+	cal   score.Calendar
+}
+
+func (s *Service) env(ctx context.Context) (*env, error) {
+	loc, err := kpi.WorkspaceLocation(ctx, s.Workspaces)
+	if err != nil {
+		return nil, err
+	}
+	defs, err := s.Definitions.FindDefinitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := s.Org.FindOrgUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	emps, err := s.Org.FindEmployees(ctx, kpi.EmployeeFilter{})
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	return &env{
+		defs:  defs,
+		org:   kpi.Org{Units: units, Employees: emps},
+		today: kpi.DateOf(now(), loc),
+		cal:   Calendar(defs.Calendar),
+	}, nil
+}
+
+// Calendar turns the workspace's calendar into score's.
+func Calendar(c *kpi.Calendar) score.Calendar {
+	if c == nil {
+		return score.Calendar{}
+	}
+	cal := score.Calendar{Weekend: c.Weekend, Holidays: make(map[kpi.Date]string, len(c.Holidays))}
+	for _, h := range c.Holidays {
+		cal.Holidays[h.Date] = h.Name
+	}
+	return cal
+}
+
+func (e *env) employee(id string) *kpi.Employee {
+	for _, emp := range e.org.Employees {
+		if emp.ID == id {
+			return emp
+		}
+	}
+	return nil
+}
+
+// template picks the scorecard of a subject for the period starting on
+// day, in the version in effect on that day (kpi.Definitions.ScorecardsOn):
+// the one named, else an employee's position's, else for a unit the
+// template of the position most of the unit's people hold.
+func (e *env) template(subj kpi.Subject, name string, day kpi.Date) (*kpi.ScorecardTemplate, error) {
+	if name != "" {
+		if t := e.defs.ScorecardNamed(name, day); t != nil {
+			return t, nil
+		}
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template %q in effect on %s.", name, day)
+	}
+	if subj.Kind == kpi.SubjectEmployee {
+		emp := e.employee(subj.ID)
+		if emp == nil {
+			return nil, kpi.Errorf(kpi.ENOTFOUND, "Employee %q not found.", subj.ID)
+		}
+		if t := e.defs.ScorecardOn(emp.Position, day); t != nil {
+			return t, nil
+		}
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template for the position %q of %s on %s; add one under scorecards: in attain.yaml.", emp.Position, emp.Name, day)
+	}
+	counts := map[string]int{}
+	for _, emp := range e.members(subj.ID) {
+		if e.defs.ScorecardOn(emp.Position, day) != nil {
+			counts[emp.Position]++
+		}
+	}
+	best := ""
+	for pos, n := range counts {
+		if n > counts[best] || (n == counts[best] && pos < best) {
+			best = pos
+		}
+	}
+	if best == "" {
+		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template fits unit %q on %s: name one.", subj.ID, day)
+	}
+	return e.defs.ScorecardOn(best, day), nil
+}
+
+// members returns the employees of a unit and of the units below it.
+func (e *env) members(unitID string) []*kpi.Employee {
+	parent := make(map[string]string, len(e.org.Units))
+	for _, u := range e.org.Units {
+		parent[u.ID] = u.ParentID
+	}
+	in := func(u string) bool {
+		for ; u != ""; u = parent[u] {
+			if u == unitID {
+				return true
+			}
+		}
+		return false
+	}
+	var out []*kpi.Employee
+	for _, emp := range e.org.Employees {
+		if in(emp.UnitID) {
+			out = append(out, emp)
+		}
+	}
+	return out
+}
+
+// history returns the periods progress reads: HistoryPeriods up to and
+// including p, and the same period last year. A custom range has none.
+func history(p kpi.Period) []kpi.Period {
+	if p.Grain == kpi.Range {
+		return []kpi.Period{p}
+	}
+	ps := []kpi.Period{p}
+	for len(ps) < HistoryPeriods {
+		ps = append(ps, score.Previous(ps[len(ps)-1]))
+	}
+	ly, _ := score.LastYear(p)
+	ps = append(ps, ly)
+	slices.SortFunc(ps, func(a, b kpi.Period) int { return cmp.Compare(a.From, b.From) })
+	return slices.CompactFunc(ps, func(a, b kpi.Period) bool { return a == b })
+}
+
+func samePeriod(a, b kpi.Period) bool { return a.From == b.From && a.To == b.To }

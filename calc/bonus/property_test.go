@@ -1,0 +1,211 @@
+package bonus_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"attain/calc/bonus"
+
+	"github.com/shopspring/decimal"
+)
+
+// The property tests run a seeded generator of plans and inputs, so a
+// failure names its seed and iteration and is reproducible.
+
+const propertyRuns = 2000
+
+func ptr(d decimal.Decimal) *decimal.Decimal { return &d }
+
+// cents returns a random amount in [0, max) with 2 places.
+func cents(r *rand.Rand, max int64) decimal.Decimal { return decimal.New(r.Int64N(max*100), -2) }
+
+// randomTiers returns contiguous tiers from 0 with non-decreasing rates.
+func randomTiers(r *rand.Rand) []bonus.Tier {
+	n := 1 + r.IntN(4)
+	var ts []bonus.Tier
+	from := decimal.Zero
+	rate := decimal.New(r.Int64N(500), -2) // 0 to 5 %
+	for i := 0; i < n; i++ {
+		t := bonus.Tier{From: from, Rate: rate}
+		if i < n-1 {
+			to := from.Add(decimal.NewFromInt(1 + r.Int64N(50000)))
+			t.To = &to
+			from = to
+		}
+		ts = append(ts, t)
+		rate = rate.Add(decimal.New(r.Int64N(500), -2))
+	}
+	return ts
+}
+
+// randomScale returns a monotone scale: a threshold, a linear row, an
+// accelerator or decelerator row.
+func randomScale(r *rand.Rand) []bonus.ScaleRow {
+	th := decimal.NewFromInt(50 + r.Int64N(40))
+	c0 := decimal.New(r.Int64N(100), -2)
+	c1 := c0.Add(decimal.New(r.Int64N(100), -2))
+	return []bonus.ScaleRow{
+		{From: &th, To: ptr(decimal.NewFromInt(100)), Coefficient: c0, ToCoefficient: &c1},
+		{From: ptr(decimal.NewFromInt(100)), Coefficient: c1, Slope: ptr(decimal.New(r.Int64N(300), -2))},
+	}
+}
+
+// randomPlan returns a valid plan with every money part; caps, clawbacks
+// and draws are each present or not.
+func randomPlan(r *rand.Rand) *bonus.Plan {
+	method := bonus.Marginal
+	if r.IntN(2) == 0 {
+		method = bonus.Retroactive
+	}
+	p := &bonus.Plan{
+		Name: "random",
+		Components: []*bonus.Component{
+			{ID: "bonus", Kind: bonus.KindBonus, Target: ptr(cents(r, 5000)), Coefficient: &bonus.Coefficient{Of: "score", Scale: randomScale(r)}},
+			{ID: "commission", Kind: bonus.KindCommission, KPI: "sales", Method: method, Tiers: randomTiers(r)},
+		},
+	}
+	if r.IntN(3) > 0 {
+		p.Limits.PeriodCap = ptr(cents(r, 20000))
+	}
+	if r.IntN(3) > 0 {
+		p.Limits.YearCap = ptr(cents(r, 60000))
+	}
+	if r.IntN(2) == 0 {
+		p.Clawback = &bonus.Clawback{Method: bonus.ClawProrated, WindowDays: 1 + r.IntN(365)}
+	} else {
+		p.Clawback = &bonus.Clawback{Method: bonus.ClawFull, WindowDays: r.IntN(2) * 90}
+	}
+	if r.IntN(3) == 0 {
+		p.Draw = &bonus.Draw{Amount: cents(r, 3000).Add(decimal.NewFromInt(1)), Recoverable: r.IntN(2) == 0}
+	}
+	if r.IntN(2) == 0 {
+		p.Rounding.Mode = bonus.HalfEven
+	}
+	return p
+}
+
+func randomInputs(r *rand.Rand) *bonus.Inputs {
+	in := &bonus.Inputs{
+		Employee: bonus.Employee{ID: "e1", Currency: "USD"},
+		Period:   "2026-03",
+		Score:    ptr(decimal.New(r.Int64N(20000), -2)), // 0 to 200 %
+		KPIs:     []bonus.KPIActual{{KPI: "sales", Actual: cents(r, 120000)}},
+		YTDPaid:  cents(r, 50000),
+		CarryIn:  bonus.Carry{DrawBalance: cents(r, 2000).Mul(decimal.NewFromInt(int64(r.IntN(2)))), ClawbackBalance: cents(r, 500).Mul(decimal.NewFromInt(int64(r.IntN(2))))},
+	}
+	for i := range r.IntN(4) {
+		days := r.IntN(400)
+		in.Reversed = append(in.Reversed, bonus.Reversal{Key: fmt.Sprintf("R-%d", i), Paid: cents(r, 3000), DaysStayed: &days})
+	}
+	if r.IntN(4) == 0 {
+		in.Active = &bonus.Active{ActiveDays: r.IntN(23), PeriodDays: 22}
+	}
+	return in
+}
+
+func eval(t *testing.T, p *bonus.Plan, in *bonus.Inputs, seed uint64, i int) *bonus.Statement {
+	t.Helper()
+	st, err := bonus.Eval(p, in)
+	if err != nil {
+		t.Fatalf("seed %d run %d: %v", seed, i, err)
+	}
+	return st
+}
+
+func TestPropertyPayoutWithinCaps(t *testing.T) {
+	const seed = 1
+	r := rand.New(rand.NewPCG(seed, 2))
+	for i := range propertyRuns {
+		p, in := randomPlan(r), randomInputs(r)
+		st := eval(t, p, in, seed, i)
+		if st.Payout.IsNegative() {
+			t.Fatalf("run %d: negative payout %s", i, st.Payout)
+		}
+		if c := p.Limits.PeriodCap; c != nil && st.Payout.GreaterThan(*c) {
+			t.Fatalf("run %d: payout %s above the period cap %s", i, st.Payout, c)
+		}
+		if c := p.Limits.YearCap; c != nil {
+			room := decimal.Max(decimal.Zero, c.Sub(in.YTDPaid))
+			if st.Payout.GreaterThan(room) {
+				t.Fatalf("run %d: payout %s + %s paid this year is above the year cap %s", i, st.Payout, in.YTDPaid, c)
+			}
+		}
+	}
+}
+
+func TestPropertyMonotone(t *testing.T) {
+	const seed = 3
+	r := rand.New(rand.NewPCG(seed, 4))
+	for i := range propertyRuns {
+		p, in := randomPlan(r), randomInputs(r)
+		base := eval(t, p, in, seed, i)
+
+		better := in.Clone()
+		better.Score = ptr(in.Score.Add(decimal.New(r.Int64N(5000), -2)))
+		if st := eval(t, p, better, seed, i); st.Payout.LessThan(base.Payout) {
+			t.Fatalf("run %d: score %s → %s lowered the payout %s → %s", i, in.Score, better.Score, base.Payout, st.Payout)
+		}
+		more := in.Clone()
+		more.KPIs[0].Actual = in.KPIs[0].Actual.Add(cents(r, 30000))
+		if st := eval(t, p, more, seed, i); st.Payout.LessThan(base.Payout) {
+			t.Fatalf("run %d: value %s → %s lowered the payout %s → %s", i, in.KPIs[0].Actual, more.KPIs[0].Actual, base.Payout, st.Payout)
+		}
+	}
+}
+
+func TestPropertyClawbackNeverAboveWhatWasPaid(t *testing.T) {
+	const seed = 5
+	r := rand.New(rand.NewPCG(seed, 6))
+	for i := range propertyRuns {
+		p, in := randomPlan(r), randomInputs(r)
+		st := eval(t, p, in, seed, i)
+		paid := in.CarryIn.ClawbackBalance
+		for _, rv := range in.Reversed {
+			paid = paid.Add(rv.Paid)
+			if got := st.Line("clawback." + rv.Key).Result.Neg(); got.GreaterThan(rv.Paid) || got.IsNegative() {
+				t.Fatalf("run %d: record %s recovers %s of %s paid", i, rv.Key, got, rv.Paid)
+			}
+		}
+		if st.Recovered.Add(st.CarryOut.ClawbackBalance).GreaterThan(paid) {
+			t.Fatalf("run %d: recovered %s + carried %s, more than the %s paid", i, st.Recovered, st.CarryOut.ClawbackBalance, paid)
+		}
+	}
+}
+
+func TestPropertyMarginalNotAboveRetroactive(t *testing.T) {
+	const seed = 7
+	r := rand.New(rand.NewPCG(seed, 8))
+	for i := range propertyRuns {
+		tiers := randomTiers(r)
+		value := cents(r, 200000)
+		pay := func(method string) decimal.Decimal {
+			p := &bonus.Plan{Name: "t", Components: []*bonus.Component{{ID: "c", Kind: bonus.KindCommission, KPI: "sales", Method: method, Tiers: tiers}}}
+			in := &bonus.Inputs{Employee: bonus.Employee{ID: "e", Currency: "EUR"}, Period: "2026-03", KPIs: []bonus.KPIActual{{KPI: "sales", Actual: value}}}
+			return eval(t, p, in, seed, i).Payout
+		}
+		if m, rt := pay(bonus.Marginal), pay(bonus.Retroactive); m.GreaterThan(rt) {
+			t.Fatalf("run %d: value %s: marginal %s > retroactive %s", i, value, m, rt)
+		}
+	}
+}
+
+func TestPropertyRoundingScopes(t *testing.T) {
+	const seed = 9
+	r := rand.New(rand.NewPCG(seed, 10))
+	half := decimal.New(5, -3)
+	for i := range propertyRuns {
+		p, in := randomPlan(r), randomInputs(r)
+		p.Rounding.Scope = bonus.PerLine
+		line := eval(t, p, in, seed, i)
+		p.Rounding.Scope = bonus.PerStatement
+		stmt := eval(t, p, in, seed, i)
+		bound := half.Mul(decimal.NewFromInt(int64(len(line.Lines))))
+		if d := line.Payout.Sub(stmt.Payout).Abs(); d.GreaterThan(bound) {
+			t.Fatalf("run %d: per line %s vs per statement %s differ by %s > %d lines × 0.005", i, line.Payout, stmt.Payout, d, len(line.Lines))
+		}
+		if -line.Payout.Exponent() > 2 || -stmt.Payout.Exponent() > 2 {
+			t.Fatalf("run %d: payout not rounded to cents: %s, %s", i, line.Payout, stmt.Payout)
+		}
+	}
+}
