@@ -1,7 +1,6 @@
 package kpi
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -27,7 +26,7 @@ func DateOf(t time.Time, loc *time.Location) Date {
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
-		return 0, fmt.Errorf("not a date (want YYYY-MM-DD): %q", s)
+		return 0, Errorf(EINVALID, "not a date (want YYYY-MM-DD): %q", s)
 	}
 	return NewDate(t.Date()), nil
 }

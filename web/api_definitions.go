@@ -5,13 +5,12 @@ import (
 	"net/http"
 	"strings"
 
-	"attain/app/preview"
-	"attain/attainyaml"
+	"attain/app"
 	"attain/kpi"
 )
 
 func (s *Server) getDefinitions(w http.ResponseWriter, r *http.Request) error {
-	defs, err := s.Definitions.FindDefinitions(r.Context())
+	defs, err := s.App.Definitions(r.Context(), who(r))
 	if err != nil {
 		return err
 	}
@@ -19,77 +18,34 @@ func (s *Server) getDefinitions(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// applyDefinitions takes JSON, or an attain.yaml when the content type says
-// YAML; both are validated whole by the same rules as `attain apply`.
+// applyDefinitions takes an attain.yaml when the content type says YAML
+// (its targets too), JSON otherwise: the same use case as `attain apply`.
 func (s *Server) applyDefinitions(w http.ResponseWriter, r *http.Request) error {
-	var defs *kpi.Definitions
+	q := r.URL.Query()
+	req := app.ApplyRequest{Source: "request body", DryRun: q.Get("dry_run") == "true", Effective: q.Get("effective_from"),
+		Reason: q.Get("reason"), PreviewFrom: q.Get("preview_from"), PreviewTo: q.Get("preview_to")}
 	if strings.Contains(r.Header.Get("Content-Type"), "yaml") {
 		data, err := io.ReadAll(r.Body)
 		if err != nil {
 			return err
 		}
-		if defs, err = attainyaml.Load("request body", data); err != nil {
-			return err
-		}
+		req.YAML = data
 	} else {
-		defs = new(kpi.Definitions)
-		if err := readJSON(r, defs); err != nil {
-			return err
-		}
-		if err := attainyaml.Validate(defs, "request body", nil); err != nil {
+		req.Definitions = new(kpi.Definitions)
+		if err := readJSON(r, req.Definitions); err != nil {
 			return err
 		}
 	}
-	q := r.URL.Query()
-	opt := kpi.ApplyOptions{DryRun: q.Get("dry_run") == "true", Reason: q.Get("reason")}
-	if v := q.Get("effective_from"); v != "" {
-		d, err := kpi.ParseDate(v)
-		if err != nil {
-			return kpi.Errorf(kpi.EINVALID, "effective_from: %s", err)
-		}
-		opt.EffectiveFrom = &d
-	}
-	var popt preview.Options
-	if opt.DryRun {
-		for _, p := range []struct {
-			name string
-			d    **kpi.Date
-		}{{"preview_from", &popt.From}, {"preview_to", &popt.To}} {
-			if v := q.Get(p.name); v != "" {
-				d, err := kpi.ParseDate(v)
-				if err != nil {
-					return kpi.Errorf(kpi.EINVALID, "%s: %s", p.name, err)
-				}
-				*p.d = &d
-			}
-		}
-		popt.Effective = opt.EffectiveFrom
-	}
-	changes, err := s.Definitions.ApplyDefinitions(r.Context(), defs, opt)
+	res, err := s.App.Apply(r.Context(), who(r), req)
 	if err != nil {
 		return err
 	}
-	if !opt.DryRun {
-		writeJSON(w, http.StatusOK, nonNil(changes))
-		return nil
-	}
-	rows, err := s.Preview.Rows(r.Context(), defs, changes, popt)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, dryRun{Changes: nonNil(changes), Preview: nonNil(preview.Changed(rows))})
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 
-// dryRun is the answer to a dry run: the changes that would be made and
-// the values they would change.
-type dryRun struct {
-	Changes []kpi.Change  `json:"changes"`
-	Preview []preview.Row `json:"preview"`
-}
-
 func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) error {
-	defs, err := s.Definitions.FindDefinitions(r.Context())
+	defs, err := s.App.Definitions(r.Context(), who(r))
 	if err != nil {
 		return err
 	}
@@ -98,7 +54,7 @@ func (s *Server) listDatasets(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) error {
-	ds, err := s.findDataset(r, r.PathValue("name"))
+	ds, err := s.App.Dataset(r.Context(), who(r), r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -107,7 +63,7 @@ func (s *Server) getDataset(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listKPIs(w http.ResponseWriter, r *http.Request) error {
-	defs, err := s.Definitions.FindDefinitions(r.Context())
+	defs, err := s.App.Definitions(r.Context(), who(r))
 	if err != nil {
 		return err
 	}
@@ -116,26 +72,18 @@ func (s *Server) listKPIs(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getKPI(w http.ResponseWriter, r *http.Request) error {
-	defs, err := s.Definitions.FindDefinitions(r.Context())
+	k, err := s.App.KPI(r.Context(), who(r), r.PathValue("name"))
 	if err != nil {
 		return err
-	}
-	k := defs.KPI(r.PathValue("name"))
-	if k == nil {
-		return kpi.Errorf(kpi.ENOTFOUND, "KPI %q not found.", r.PathValue("name"))
 	}
 	writeJSON(w, http.StatusOK, k)
 	return nil
 }
 
-func (s *Server) findDataset(r *http.Request, name string) (*kpi.Dataset, error) {
-	defs, err := s.Definitions.FindDefinitions(r.Context())
-	if err != nil {
-		return nil, err
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
-	ds := defs.Dataset(name)
-	if ds == nil {
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "Dataset %q not found.", name)
-	}
-	return ds, nil
+	return s
 }

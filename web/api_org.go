@@ -7,11 +7,7 @@ import (
 )
 
 func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) error {
-	id, err := kpi.WorkspaceIDFromContext(r.Context())
-	if err != nil {
-		return err
-	}
-	ws, err := s.Workspaces.FindWorkspaceByID(r.Context(), id)
+	ws, err := s.App.Workspace(r.Context(), who(r))
 	if err != nil {
 		return err
 	}
@@ -20,7 +16,7 @@ func (s *Server) getWorkspace(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getVersions(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.Records.Versions(r.Context())
+	v, err := s.App.Versions(r.Context(), who(r))
 	if err != nil {
 		return err
 	}
@@ -29,11 +25,11 @@ func (s *Server) getVersions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
-	units, err := s.Org.FindOrgUnits(r.Context())
+	units, err := s.App.Units(r.Context(), who(r))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(units))
+	writeJSON(w, http.StatusOK, units)
 	return nil
 }
 
@@ -42,7 +38,7 @@ func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &u); err != nil {
 		return err
 	}
-	if err := s.Org.CreateOrgUnit(r.Context(), &u); err != nil {
+	if err := s.App.CreateUnit(r.Context(), who(r), &u); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, u)
@@ -50,7 +46,7 @@ func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getUnit(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.Org.FindOrgUnitByID(r.Context(), r.PathValue("id"))
+	u, err := s.App.Unit(r.Context(), who(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -63,7 +59,7 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &upd); err != nil {
 		return err
 	}
-	u, err := s.Org.UpdateOrgUnit(r.Context(), r.PathValue("id"), upd)
+	u, err := s.App.UpdateUnit(r.Context(), who(r), r.PathValue("id"), upd)
 	if err != nil {
 		return err
 	}
@@ -72,7 +68,7 @@ func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteUnit(w http.ResponseWriter, r *http.Request) error {
-	if err := s.Org.DeleteOrgUnit(r.Context(), r.PathValue("id")); err != nil {
+	if err := s.App.DeleteUnit(r.Context(), who(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -81,13 +77,13 @@ func (s *Server) deleteUnit(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) listEmployees(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	emps, err := s.Org.FindEmployees(r.Context(), kpi.EmployeeFilter{
+	emps, err := s.App.Employees(r.Context(), who(r), kpi.EmployeeFilter{
 		UnitID: q.Get("unit"), ManagerID: q.Get("manager"), Position: q.Get("position"),
 	})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(emps))
+	writeJSON(w, http.StatusOK, emps)
 	return nil
 }
 
@@ -96,7 +92,7 @@ func (s *Server) createEmployee(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &e); err != nil {
 		return err
 	}
-	if err := s.Org.CreateEmployee(r.Context(), &e); err != nil {
+	if err := s.App.CreateEmployee(r.Context(), who(r), &e); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, e)
@@ -104,7 +100,7 @@ func (s *Server) createEmployee(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getEmployee(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.Org.FindEmployeeByID(r.Context(), r.PathValue("id"))
+	e, err := s.App.Employee(r.Context(), who(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -117,7 +113,7 @@ func (s *Server) updateEmployee(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &upd); err != nil {
 		return err
 	}
-	e, err := s.Org.UpdateEmployee(r.Context(), r.PathValue("id"), upd)
+	e, err := s.App.UpdateEmployee(r.Context(), who(r), r.PathValue("id"), upd)
 	if err != nil {
 		return err
 	}
@@ -126,7 +122,7 @@ func (s *Server) updateEmployee(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) deleteEmployee(w http.ResponseWriter, r *http.Request) error {
-	if err := s.Org.DeleteEmployee(r.Context(), r.PathValue("id")); err != nil {
+	if err := s.App.DeleteEmployee(r.Context(), who(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -144,11 +140,11 @@ func (s *Server) importOrg(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	res, err := s.Org.ImportOrg(r.Context(), body.Units, body.Employees)
+	rep, err := s.App.ImportOrg(r.Context(), who(r), body.Units, body.Employees)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, rep.ImportResult)
 	return nil
 }
 
@@ -158,18 +154,10 @@ func (s *Server) listAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.Audit.FindAuditEntries(r.Context(), q.Get("entity"), q.Get("entity_id"), limit)
+	entries, err := s.App.Audit(r.Context(), who(r), q.Get("entity"), q.Get("entity_id"), limit)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(entries))
+	writeJSON(w, http.StatusOK, entries)
 	return nil
-}
-
-// nonNil makes an empty list encode as [] rather than null.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }

@@ -1,11 +1,10 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
-	"attain/ingest"
+	"attain/app"
 	"attain/kpi"
 )
 
@@ -37,12 +36,8 @@ func newRecordJSON(ds *kpi.Dataset, rec kpi.Record) recordJSON {
 }
 
 func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) error {
-	ds, err := s.findDataset(r, r.PathValue("name"))
-	if err != nil {
-		return err
-	}
 	q := r.URL.Query()
-	limit, err := intParam(q.Get("limit"), 100, 10000)
+	limit, err := intParam(q.Get("limit"), 100, app.MaxRecordPage)
 	if err != nil {
 		return err
 	}
@@ -50,15 +45,15 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	recs, err := s.Records.FindRecords(r.Context(), ds.Name, kpi.RecordFilter{
+	page, err := s.App.Records(r.Context(), who(r), r.PathValue("name"), kpi.RecordFilter{
 		Keys: splitList(q.Get("key")), Owners: splitList(q.Get("owner")), Offset: offset, Limit: limit,
 	})
 	if err != nil {
 		return err
 	}
-	out := make([]recordJSON, len(recs))
-	for i, rec := range recs {
-		out[i] = newRecordJSON(ds, rec)
+	out := make([]recordJSON, len(page.Records))
+	for i, rec := range page.Records {
+		out[i] = newRecordJSON(page.Dataset, rec)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -67,7 +62,7 @@ func (s *Server) listRecords(w http.ResponseWriter, r *http.Request) error {
 // importResponse is the answer to an import: the counts and, with
 // skip_invalid, the rejected records and why.
 type importResponse struct {
-	kpi.ImportResult
+	*app.ImportReport
 	RejectedRecords []rejectedJSON `json:"rejected_records,omitempty"`
 }
 
@@ -77,51 +72,23 @@ type rejectedJSON struct {
 }
 
 func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
-	ds, err := s.findDataset(r, r.PathValue("name"))
-	if err != nil {
-		return err
-	}
-	opt, err := s.importOptions(r.Context())
-	if err != nil {
-		return err
-	}
-	opt.File = "request body"
-	opt.SkipInvalid = r.URL.Query().Get("skip_invalid") == "true"
-	body := http.MaxBytesReader(w, r.Body, s.maxBody())
-	var rd *ingest.Reader
+	format := app.FormatJSON
 	if strings.Contains(r.Header.Get("Content-Type"), "csv") {
-		rd, err = ingest.NewCSVReader(body, ds, opt)
-	} else {
-		rd, err = ingest.NewJSONReader(body, ds, opt)
+		format = app.FormatCSV
 	}
+	rep, err := s.App.ImportRecords(r.Context(), who(r), app.ImportRequest{
+		Dataset: r.PathValue("name"), File: "request body", Format: format,
+		Body: http.MaxBytesReader(w, r.Body, s.maxBody()), SkipInvalid: r.URL.Query().Get("skip_invalid") == "true",
+	})
 	if err != nil {
 		return err
 	}
-	res, err := s.Records.UpsertRecordBatches(r.Context(), ds.Name, rd.Next)
-	if err != nil {
-		return err
-	}
-	resp := importResponse{ImportResult: res}
-	for _, rej := range rd.Rejected() {
+	resp := importResponse{ImportReport: rep}
+	for _, rej := range rep.RejectedRows {
 		resp.RejectedRecords = append(resp.RejectedRecords, rejectedJSON{Line: rej.Line, Problems: rej.Problems})
 	}
-	resp.Rejected = len(resp.RejectedRecords)
 	writeJSON(w, http.StatusOK, resp)
 	return nil
-}
-
-// importOptions reads what every import checks against: the known employees
-// and the workspace's time zone.
-func (s *Server) importOptions(ctx context.Context) (ingest.Options, error) {
-	loc, err := kpi.WorkspaceLocation(ctx, s.Workspaces)
-	if err != nil {
-		return ingest.Options{}, err
-	}
-	known, err := ingest.KnownEmployees(ctx, s.Org)
-	if err != nil {
-		return ingest.Options{}, err
-	}
-	return ingest.Options{Location: loc, KnownOwner: known}, nil
 }
 
 type keyList struct {
@@ -129,18 +96,11 @@ type keyList struct {
 }
 
 func (s *Server) deleteRecords(w http.ResponseWriter, r *http.Request) error {
-	ds, err := s.findDataset(r, r.PathValue("name"))
-	if err != nil {
-		return err
-	}
 	var body keyList
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	if len(body.Keys) == 0 {
-		return kpi.Errorf(kpi.EINVALID, "Send the keys to delete: {\"keys\": [...]}.")
-	}
-	res, err := s.Records.DeleteRecords(r.Context(), ds.Name, body.Keys)
+	res, err := s.App.DeleteRecords(r.Context(), who(r), r.PathValue("name"), body.Keys)
 	if err != nil {
 		return err
 	}

@@ -1,54 +1,36 @@
 package web
 
 import (
-	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 
 	"github.com/shopspring/decimal"
 
-	"attain/app/review"
-	"attain/calc/score"
+	"attain/app"
 	"attain/kpi"
 )
 
-// targetFilter reads kpi, employee, unit and period (overlap).
-func targetFilter(v url.Values) (kpi.TargetFilter, error) {
-	f := kpi.TargetFilter{KPIs: splitList(v.Get("kpi")), Subjects: subjects(v)}
-	if p := v.Get("period"); p != "" {
-		period, err := kpi.ParsePeriod(p)
-		if err != nil {
-			return f, err
-		}
-		f.From, f.To = period.From, period.To
-	}
-	return f, nil
+// targetQuery reads kpi, employee, unit and period (overlap).
+func targetQuery(v url.Values) app.TargetQuery {
+	return app.TargetQuery{KPIs: splitList(v.Get("kpi")), Employees: splitList(v.Get("employee")),
+		Units: splitList(v.Get("unit")), Period: v.Get("period")}
 }
 
 func (s *Server) listTargets(w http.ResponseWriter, r *http.Request) error {
-	f, err := targetFilter(r.URL.Query())
+	ts, err := s.App.Targets(r.Context(), who(r), targetQuery(r.URL.Query()))
 	if err != nil {
 		return err
 	}
-	ts, err := s.Targets.FindTargets(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, nonNil(ts))
+	writeJSON(w, http.StatusOK, ts)
 	return nil
 }
 
 func (s *Server) targetHistory(w http.ResponseWriter, r *http.Request) error {
-	f, err := targetFilter(r.URL.Query())
+	hist, err := s.App.TargetHistory(r.Context(), who(r), targetQuery(r.URL.Query()))
 	if err != nil {
 		return err
 	}
-	hist, err := s.Targets.TargetHistory(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, nonNil(hist))
+	writeJSON(w, http.StatusOK, hist)
 	return nil
 }
 
@@ -63,14 +45,11 @@ func (s *Server) setTargets(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	if err := s.Review.CheckTargets(r.Context(), body.Targets); err != nil {
-		return err
-	}
-	ts, err := s.Targets.SetTargets(r.Context(), body.Targets, body.Reason)
+	ts, err := s.App.SetTargets(r.Context(), who(r), body.Targets, body.Reason)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(ts))
+	writeJSON(w, http.StatusOK, ts)
 	return nil
 }
 
@@ -92,46 +71,38 @@ func (s *Server) proposeTargets(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	p, err := kpi.ParsePeriod(body.Period)
+	req := app.ProposeRequest{KPI: body.KPI, Period: body.Period, Method: body.Method, Unit: body.Unit,
+		Total: body.Total, N: body.N, Growth: body.Growth, Places: body.Places}
+	for _, s := range body.Subjects {
+		if s.Kind != kpi.SubjectEmployee {
+			return kpi.Errorf(kpi.EINVALID, "Proposals from history are for employees; %s is a %s.", s.ID, s.Kind)
+		}
+		req.Employees = append(req.Employees, s.ID)
+	}
+	props, err := s.App.ProposeTargets(r.Context(), who(r), req)
 	if err != nil {
 		return err
 	}
-	req := review.ProposeRequest{KPI: body.KPI, Period: p, Method: body.Method, Subjects: body.Subjects,
-		Unit: body.Unit, Total: body.Total, N: body.N, Places: body.Places}
-	if body.Growth != nil {
-		req.Growth = *body.Growth
-	}
-	props, err := s.Review.Propose(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, nonNil(props))
+	writeJSON(w, http.StatusOK, props.Proposals)
 	return nil
 }
 
 func (s *Server) targetCascade(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	p, err := kpi.ParsePeriod(v.Get("period"))
+	checks, err := s.App.Cascade(r.Context(), who(r), v.Get("kpi"), v.Get("period"), v.Get("all") == "true")
 	if err != nil {
 		return err
 	}
-	checks, err := s.Review.Cascade(r.Context(), v.Get("kpi"), p)
-	if err != nil {
-		return err
-	}
-	if v.Get("all") != "true" {
-		checks = score.Disagreements(checks)
-	}
-	writeJSON(w, http.StatusOK, nonNil(checks))
+	writeJSON(w, http.StatusOK, checks)
 	return nil
 }
 
 func (s *Server) listLocks(w http.ResponseWriter, r *http.Request) error {
-	locks, err := s.Targets.FindPeriodLocks(r.Context())
+	locks, err := s.App.PeriodLocks(r.Context(), who(r))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(locks))
+	writeJSON(w, http.StatusOK, locks)
 	return nil
 }
 
@@ -142,45 +113,32 @@ type lockBody struct {
 }
 
 func (s *Server) lockPeriod(w http.ResponseWriter, r *http.Request) error {
-	return s.changeLock(w, r, s.Targets.LockPeriod)
+	return s.changeLock(w, r, true)
 }
 
 func (s *Server) reopenPeriod(w http.ResponseWriter, r *http.Request) error {
-	return s.changeLock(w, r, s.Targets.ReopenPeriod)
+	return s.changeLock(w, r, false)
 }
 
-func (s *Server) changeLock(w http.ResponseWriter, r *http.Request, change func(context.Context, kpi.Period, string) error) error {
+func (s *Server) changeLock(w http.ResponseWriter, r *http.Request, lock bool) error {
 	var body lockBody
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	p, err := kpi.ParsePeriod(body.Period)
-	if err != nil {
-		return err
-	}
-	if err := change(r.Context(), p, body.Reason); err != nil {
+	if _, err := s.App.LockPeriod(r.Context(), who(r), body.Period, body.Reason, lock); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-// scorecardQuery reads employee or unit, period and template.
-func scorecardQuery(v url.Values) (kpi.Subject, kpi.Period, error) {
-	subj := subjects(v)
-	if len(subj) != 1 {
-		return kpi.Subject{}, kpi.Period{}, kpi.Errorf(kpi.EINVALID, "Give one employee or one unit.")
-	}
-	p, err := kpi.ParsePeriod(v.Get("period"))
-	return subj[0], p, err
+// scorecardRequest reads employee or unit, period and template.
+func scorecardRequest(v url.Values) app.ScorecardRequest {
+	return app.ScorecardRequest{Employee: v.Get("employee"), Unit: v.Get("unit"), Period: v.Get("period"), Template: v.Get("template")}
 }
 
 func (s *Server) getScorecard(w http.ResponseWriter, r *http.Request) error {
-	subj, p, err := scorecardQuery(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	card, err := s.Review.Scorecard(r.Context(), subj, p, r.URL.Query().Get("template"))
+	card, err := s.App.Scorecard(r.Context(), who(r), scorecardRequest(r.URL.Query()))
 	if err != nil {
 		return err
 	}
@@ -189,29 +147,16 @@ func (s *Server) getScorecard(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exportScorecards(w http.ResponseWriter, r *http.Request) error {
-	subj, p, err := scorecardQuery(r.URL.Query())
+	f, err := s.App.ScorecardsXLSX(r.Context(), who(r), scorecardRequest(r.URL.Query()))
 	if err != nil {
 		return err
 	}
-	if subj.Kind != kpi.SubjectUnit {
-		return kpi.Errorf(kpi.EINVALID, "The export is of a unit: give unit.")
-	}
-	cards, names, err := s.Review.UnitCards(r.Context(), subj.ID, p, r.URL.Query().Get("template"))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("scorecards-%s-%s.xlsx", subj.ID, p.Label())))
-	return review.WriteXLSX(w, fmt.Sprintf("Scorecards of %s, %s", subj.ID, p.Label()), cards, names)
+	return writeFile(w, f)
 }
 
 func (s *Server) getAttention(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	p, err := kpi.ParsePeriod(v.Get("period"))
-	if err != nil {
-		return err
-	}
-	att, err := s.Review.Attention(r.Context(), v.Get("manager"), p)
+	att, err := s.App.Attention(r.Context(), who(r), v.Get("manager"), v.Get("period"))
 	if err != nil {
 		return err
 	}

@@ -5,30 +5,42 @@ import (
 	"net/http"
 	"strconv"
 
-	"attain/app/payroll"
+	"attain/app"
 	"attain/calc/bonus"
 	"attain/kpi"
 )
 
 // statementOf reads the employee and period of a statement route.
-func statementOf(r *http.Request) (string, kpi.Period, error) {
-	p, err := kpi.ParsePeriod(r.PathValue("period"))
-	if err != nil {
-		return "", kpi.Period{}, err
+func statementOf(r *http.Request) app.StatementRef {
+	return app.StatementRef{Employee: r.PathValue("employee"), Period: r.PathValue("period")}
+}
+
+// statementJSON is a statement as the API shows it: every KPI line's
+// explain query with the API call that runs it.
+type statementJSON struct {
+	*app.Statement
+	Explain []explainLinkJSON `json:"explain"`
+}
+
+type explainLinkJSON struct {
+	app.ExplainLink
+	Href string `json:"href"`
+}
+
+func newStatementJSON(st *app.Statement) statementJSON {
+	out := statementJSON{Statement: st, Explain: []explainLinkJSON{}}
+	for _, l := range st.Explain {
+		out.Explain = append(out.Explain, explainLinkJSON{ExplainLink: l, Href: explainURL(l.Query)})
 	}
-	return r.PathValue("employee"), p, nil
+	return out
 }
 
 func (s *Server) getStatement(w http.ResponseWriter, r *http.Request) error {
-	emp, p, err := statementOf(r)
+	st, err := s.App.Statement(r.Context(), who(r), statementOf(r))
 	if err != nil {
 		return err
 	}
-	st, err := s.Payroll.Statement(r.Context(), emp, p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, http.StatusOK, newStatementJSON(st))
 	return nil
 }
 
@@ -37,34 +49,29 @@ type whatIfBody struct {
 }
 
 func (s *Server) statementWhatIf(w http.ResponseWriter, r *http.Request) error {
-	emp, p, err := statementOf(r)
-	if err != nil {
-		return err
-	}
 	var body whatIfBody
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	res, err := s.Payroll.WhatIf(r.Context(), emp, p, body.Changes)
+	res, err := s.App.WhatIf(r.Context(), who(r), statementOf(r), body.Changes)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	writeJSON(w, http.StatusOK, struct {
+		*app.StatementWhatIf
+		Statement statementJSON `json:"statement"`
+	}{res, newStatementJSON(res.Statement)})
 	return nil
 }
 
 // statementStep approves, locks or pays a statement.
-func (s *Server) statementStep(step func(*payroll.Service) stepFunc) func(http.ResponseWriter, *http.Request) error {
+func (s *Server) statementStep(step app.Step) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		emp, p, err := statementOf(r)
+		st, err := s.App.StepStatement(r.Context(), who(r), statementOf(r), step)
 		if err != nil {
 			return err
 		}
-		st, err := step(s.Payroll)(r.Context(), emp, p)
-		if err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusOK, st)
+		writeJSON(w, http.StatusOK, newStatementJSON(st))
 		return nil
 	}
 }
@@ -75,15 +82,11 @@ type inquiryBody struct {
 }
 
 func (s *Server) createInquiry(w http.ResponseWriter, r *http.Request) error {
-	emp, p, err := statementOf(r)
-	if err != nil {
-		return err
-	}
 	var body inquiryBody
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	q, err := s.Payroll.Inquire(r.Context(), emp, p, body.Line, body.Text)
+	q, err := s.App.Inquire(r.Context(), who(r), statementOf(r), body.Line, body.Text)
 	if err != nil {
 		return err
 	}
@@ -96,10 +99,6 @@ type answerBody struct {
 }
 
 func (s *Server) answerInquiry(w http.ResponseWriter, r *http.Request) error {
-	emp, p, err := statementOf(r)
-	if err != nil {
-		return err
-	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return kpi.Errorf(kpi.EINVALID, "Inquiry id %q is not a number.", r.PathValue("id"))
@@ -108,7 +107,7 @@ func (s *Server) answerInquiry(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	q, err := s.Payroll.Answer(r.Context(), emp, p, id, body.Text)
+	q, err := s.App.Answer(r.Context(), who(r), statementOf(r), id, body.Text)
 	if err != nil {
 		return err
 	}
@@ -117,44 +116,37 @@ func (s *Server) answerInquiry(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) statementPDF(w http.ResponseWriter, r *http.Request) error {
-	emp, p, err := statementOf(r)
+	f, err := s.App.StatementPDF(r.Context(), who(r), statementOf(r))
 	if err != nil {
 		return err
 	}
-	st, err := s.Payroll.Statement(r.Context(), emp, p)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "statement-"+emp+"-"+p.Label()+".pdf"))
-	return payroll.WritePDF(w, st)
+	return writeFile(w, f)
 }
 
 func (s *Server) listPayouts(w http.ResponseWriter, r *http.Request) error {
-	p, err := kpi.ParsePeriod(r.URL.Query().Get("period"))
-	if err != nil {
-		return err
-	}
-	rows, err := s.Payroll.Payouts(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	name := "payouts-" + p.Label()
-	switch f := r.URL.Query().Get("format"); f {
+	period := r.URL.Query().Get("period")
+	switch format := r.URL.Query().Get("format"); format {
 	case "", "json":
+		rows, err := s.App.Payouts(r.Context(), who(r), period)
+		if err != nil {
+			return err
+		}
 		writeJSON(w, http.StatusOK, rows)
 		return nil
-	case "csv":
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+".csv"))
-		return payroll.WritePayoutsCSV(w, rows)
-	case "xlsx":
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+".xlsx"))
-		return payroll.WritePayoutsXLSX(w, rows)
 	default:
-		return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want json, csv or xlsx.", f)
+		f, err := s.App.PayoutsFile(r.Context(), who(r), period, format)
+		if err != nil {
+			return err
+		}
+		return writeFile(w, f)
 	}
+}
+
+// writeFile sends an export as a download.
+func writeFile(w http.ResponseWriter, f *app.File) error {
+	w.Header().Set("Content-Type", f.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", f.Name))
+	return f.Save(w)
 }
 
 type bonusCostBody struct {
@@ -168,18 +160,31 @@ func (s *Server) bonusCost(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	draft, err := bonus.ParsePlan("plan", []byte(body.Plan))
-	if err != nil {
-		return err
-	}
-	p, err := kpi.ParsePeriod(body.Period)
-	if err != nil {
-		return err
-	}
-	d, err := s.Payroll.TeamCost(r.Context(), body.Unit, p, draft)
+	d, err := s.App.TeamCost(r.Context(), who(r), "plan", []byte(body.Plan), body.Unit, body.Period)
 	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+// bonusEval is the body of POST /api/v1/bonus/eval: a plan and one
+// employee's inputs, as YAML (JSON is YAML too), and what-if changes.
+type bonusEval struct {
+	Plan    string         `json:"plan"`
+	Inputs  string         `json:"inputs"`
+	Changes []bonus.Change `json:"changes"`
+}
+
+func (s *Server) evalBonus(w http.ResponseWriter, r *http.Request) error {
+	var body bonusEval
+	if err := readJSON(r, &body); err != nil {
+		return err
+	}
+	res, err := app.EvalBonus("plan", []byte(body.Plan), "inputs", []byte(body.Inputs), body.Changes)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
 	return nil
 }

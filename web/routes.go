@@ -1,14 +1,10 @@
 package web
 
 import (
-	"context"
 	"net/http"
 
-	"attain/app/payroll"
-	"attain/kpi"
+	"attain/app"
 )
-
-type stepFunc = func(ctx context.Context, employeeID string, p kpi.Period) (*payroll.Statement, error)
 
 // routes lists every endpoint once: the mux and the OpenAPI document are made
 // from this table.
@@ -90,9 +86,9 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/bonus/eval", false, s.evalBonus, opDoc{tag: "bonus", summary: "Compute a bonus statement from a plan and one employee's inputs (YAML), with optional what-if changes", body: "BonusEval", resp: "BonusResult"}},
 		{"GET", "/api/v1/statements/{employee}/{period}", false, s.getStatement, opDoc{tag: "statements", summary: "An employee's bonus statement for a period: the locked one, or a draft computed now; every line explained, KPI lines linked to /api/v1/explain, with the inquiries", params: stmtParams, resp: "PayrollStatement"}},
 		{"POST", "/api/v1/statements/{employee}/{period}/what-if", false, s.statementWhatIf, opDoc{tag: "statements", summary: "The draft statement with changed KPI actuals (what if I close 3 more deals?)", params: stmtParams, body: "WhatIfRequest", resp: "StatementWhatIf"}},
-		{"POST", "/api/v1/statements/{employee}/{period}/approve", false, s.statementStep(func(p *payroll.Service) stepFunc { return p.Approve }), opDoc{tag: "statements", summary: "Approve the draft statement (a manager; the token's name is recorded)", params: stmtParams, resp: "PayrollStatement"}},
-		{"POST", "/api/v1/statements/{employee}/{period}/lock", false, s.statementStep(func(p *payroll.Service) stepFunc { return p.Lock }), opDoc{tag: "statements", summary: "Lock an approved statement for good; later changes become adjustments of the next one", params: stmtParams, resp: "PayrollStatement"}},
-		{"POST", "/api/v1/statements/{employee}/{period}/pay", false, s.statementStep(func(p *payroll.Service) stepFunc { return p.Pay }), opDoc{tag: "statements", summary: "Mark a locked statement paid", params: stmtParams, resp: "PayrollStatement"}},
+		{"POST", "/api/v1/statements/{employee}/{period}/approve", false, s.statementStep(app.Approve), opDoc{tag: "statements", summary: "Approve the draft statement (a manager; the token's name is recorded)", params: stmtParams, resp: "PayrollStatement"}},
+		{"POST", "/api/v1/statements/{employee}/{period}/lock", false, s.statementStep(app.Lock), opDoc{tag: "statements", summary: "Lock an approved statement for good; later changes become adjustments of the next one", params: stmtParams, resp: "PayrollStatement"}},
+		{"POST", "/api/v1/statements/{employee}/{period}/pay", false, s.statementStep(app.Pay), opDoc{tag: "statements", summary: "Mark a locked statement paid", params: stmtParams, resp: "PayrollStatement"}},
 		{"POST", "/api/v1/statements/{employee}/{period}/inquiries", false, s.createInquiry, opDoc{tag: "statements", summary: "Raise an inquiry on a statement line", params: stmtParams, body: "InquiryRequest", resp: "Inquiry", status: http.StatusCreated}},
 		{"POST", "/api/v1/statements/{employee}/{period}/inquiries/{id}/answer", false, s.answerInquiry, opDoc{tag: "statements", summary: "Answer an inquiry", params: append(append([]paramDoc{}, stmtParams...), param("id", "path", "The inquiry's number.")), body: "AnswerRequest", resp: "Inquiry"}},
 		{"GET", "/api/v1/statements/{employee}/{period}/pdf", false, s.statementPDF, opDoc{tag: "statements", summary: "The statement as PDF", params: stmtParams}},

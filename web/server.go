@@ -12,26 +12,14 @@ import (
 	"strings"
 	"time"
 
-	"attain/app/payroll"
-	"attain/app/preview"
-	"attain/app/review"
+	"attain/app"
 	"attain/kpi"
 )
 
-// Server holds the services the API is built on. Every field must be set.
+// Server serves the use cases of App over HTTP. App and Logger must be set.
 type Server struct {
-	Workspaces  kpi.WorkspaceService
-	Tokens      kpi.TokenService
-	Org         kpi.OrgService
-	Definitions kpi.DefinitionService
-	Records     kpi.RecordService
-	Values      kpi.ValueService
-	Audit       kpi.AuditService
-	Targets     kpi.TargetService
-	Review      *review.Service
-	Payroll     *payroll.Service
-	Preview     *preview.Service
-	Logger      *slog.Logger
+	App    *app.App
+	Logger *slog.Logger
 
 	// MaxBodyBytes limits a request body (imports); default 256 MiB.
 	MaxBodyBytes int64
@@ -104,24 +92,27 @@ func (s *Server) wrap(h func(http.ResponseWriter, *http.Request) error) http.Han
 	})
 }
 
-// authenticate lets a request through only with a valid API token, and
-// scopes its context to the token's workspace: the one place where access
-// to a workspace is decided.
+// authenticate lets a request through only with a valid API token and
+// tells the handlers who acts; what that actor may do is decided by the
+// use cases (package app).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return s.wrap(func(w http.ResponseWriter, r *http.Request) error {
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || secret == "" {
-			return kpi.Errorf(kpi.EUNAUTHORIZED, "Send an API token: Authorization: Bearer <token>.")
-		}
-		tok, err := s.Tokens.Authenticate(r.Context(), secret)
+		secret, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		who, err := s.App.Authenticate(r.Context(), secret)
 		if err != nil {
 			return err
 		}
-		ctx := kpi.NewContextWithWorkspace(r.Context(), tok.WorkspaceID)
-		ctx = kpi.NewContextWithActor(ctx, "token:"+tok.Name)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, who)))
 		return nil
 	})
+}
+
+type actorKey struct{}
+
+// who is the actor authenticate found.
+func who(r *http.Request) kpi.Actor {
+	a, _ := r.Context().Value(actorKey{}).(kpi.Actor)
+	return a
 }
 
 type statusWriter struct {
@@ -173,9 +164,7 @@ func readJSON(r *http.Request, v any) error {
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if _, err := s.Workspaces.FindWorkspaces(ctx); err != nil {
+	if err := s.App.Health(r.Context()); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -88,11 +87,10 @@ type Section struct {
 	card *review.Card
 }
 
-// ExplainLink is a KPI line's query for /api/v1/explain.
+// ExplainLink is a KPI line's explain query: the records behind it.
 type ExplainLink struct {
 	Line  string           `json:"line"`
 	Query kpi.ExplainQuery `json:"query"`
-	Href  string           `json:"href"`
 }
 
 // Line returns the line with id from the statement's sections, or nil.
@@ -298,8 +296,7 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 				continue
 			}
 			q := kpi.ExplainQuery{KPI: l.KPI.KPI, Subject: l.KPI.Subject, Period: l.KPI.Period}
-			v := url.Values{"kpi": {q.KPI}, "employee": {q.Subject.ID}, "period": {q.Period.Label()}}
-			st.Explain = append(st.Explain, ExplainLink{Line: l.ID, Query: q, Href: "/api/v1/explain?" + v.Encode()})
+			st.Explain = append(st.Explain, ExplainLink{Line: l.ID, Query: q})
 		}
 	}
 	st.Notes = append(st.Notes, h.notes...)

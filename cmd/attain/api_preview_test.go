@@ -24,11 +24,11 @@ func TestAPIDryRunPreview(t *testing.T) {
 	t.Run("DryRun", func(t *testing.T) {
 		got := acme.must("PUT", "/api/v1/definitions?dry_run=true&preview_from=2017-06-01&preview_to=2017-06-30", "application/yaml", changed, 200)
 		june := `"period":{"grain":"month","from":"2017-06-01","to":"2017-06-30"}`
-		want := `{"changes":[{"action":"update","kind":"kpi","name":"won"},{"action":"update","kind":"kpi","name":"lost"}],"preview":[` +
+		want := `{"dry_run":true,"changes":[{"action":"update","kind":"kpi","name":"won"},{"action":"update","kind":"kpi","name":"lost"}],"preview":[` +
 			`{"kpi":"won","subject":{"kind":"unit","id":"co"},` + june + `,"before":"1","after":"2","delta":"1","changed":true},` +
 			`{"kpi":"won","subject":{"kind":"unit","id":"west"},` + june + `,"before":"0","after":"1","delta":"1","changed":true},` +
 			`{"kpi":"win_rate","subject":{"kind":"unit","id":"co"},` + june + `,"before":"0.5","after":"0.6666666667","delta":"0.1666666667","changed":true},` +
-			`{"kpi":"win_rate","subject":{"kind":"unit","id":"west"},` + june + `,"before":"0","after":"0.5","delta":"0.5","changed":true}]}`
+			`{"kpi":"win_rate","subject":{"kind":"unit","id":"west"},` + june + `,"before":"0","after":"0.5","delta":"0.5","changed":true}],"targets":0,"targets_stored":0}`
 		if compact(t, got) != want {
 			t.Errorf("dry run =\n%s\nwant\n%s", compact(t, got), want)
 		}
@@ -41,7 +41,7 @@ func TestAPIDryRunPreview(t *testing.T) {
 	})
 	t.Run("Apply", func(t *testing.T) {
 		got := acme.must("PUT", "/api/v1/definitions", "application/yaml", changed, 200)
-		if want := `[{"action":"update","kind":"kpi","name":"won"},{"action":"update","kind":"kpi","name":"lost"}]`; compact(t, got) != want {
+		if want := `{"dry_run":false,"changes":[{"action":"update","kind":"kpi","name":"won"},{"action":"update","kind":"kpi","name":"lost"}],"targets":0,"targets_stored":0}`; compact(t, got) != want {
 			t.Errorf("apply = %s, want %s", compact(t, got), want)
 		}
 	})

@@ -86,11 +86,11 @@ func newTestAPI(t *testing.T) (a, b apiClient) {
 	var clients []apiClient
 	for _, slug := range []string{"acme", "globex"} {
 		ws := kpi.Workspace{Slug: slug, Name: slug, TimeZone: "Europe/Berlin"}
-		if err := m.Svc.Workspaces.CreateWorkspace(ctx, &ws); err != nil {
+		if err := m.App.CreateWorkspace(ctx, &ws); err != nil {
 			t.Fatal(err)
 		}
-		tok := kpi.APIToken{Name: "test"}
-		if err := m.Svc.Tokens.CreateAPIToken(kpi.NewContextWithWorkspace(ctx, ws.ID), &tok); err != nil {
+		tok, err := m.App.CreateToken(ctx, kpi.Actor{WorkspaceID: ws.ID, Name: "test"}, "test")
+		if err != nil {
 			t.Fatal(err)
 		}
 		clients = append(clients, apiClient{t: t, url: srv.URL, token: tok.Secret})

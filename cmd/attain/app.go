@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"attain/app/payroll"
-	"attain/app/preview"
-	"attain/app/review"
+	"attain/app"
 	"attain/engine"
 	"attain/kpi"
 	"attain/sqldb"
@@ -45,23 +44,8 @@ type Main struct {
 
 	Logger *slog.Logger
 	DB     *sqldb.DB
-	Svc    *Services
-}
-
-// Services are the kpi services over the open database.
-type Services struct {
-	Workspaces  kpi.WorkspaceService
-	Tokens      kpi.TokenService
-	Org         kpi.OrgService
-	Definitions kpi.DefinitionService
-	Records     kpi.RecordService
-	Audit       kpi.AuditService
-	Targets     kpi.TargetService
-	Values      *engine.Engine
-	Review      *review.Service
-	Statements  kpi.StatementService
-	Payroll     *payroll.Service
-	Preview     *preview.Service
+	Engine *engine.Engine
+	App    *app.App
 }
 
 func NewMain() *Main {
@@ -81,7 +65,8 @@ func (m *Main) dsn() (string, error) {
 	return filepath.Join(db, "attain.db"), os.MkdirAll(db, 0o755)
 }
 
-// open connects to the database (applying migrations) and builds the services.
+// open connects to the database (applying migrations) and wires the
+// engine and the use cases over it.
 func (m *Main) open(ctx context.Context) error {
 	if m.DB != nil {
 		return nil
@@ -95,31 +80,39 @@ func (m *Main) open(ctx context.Context) error {
 	m.Logger = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
 	dsn, err := m.dsn()
 	if err != nil {
-		return fmt.Errorf("data directory: %w", err)
+		return kpi.Errorf(kpi.EINVALID, "Cannot make the data directory %s: %s", m.Config.DB, err)
 	}
 	db, err := sqldb.Open(ctx, dsn, m.Logger)
 	if err != nil {
-		return err
+		return unreachable(m.Config.DB, err)
 	}
 	m.DB = db
-	ws := sqldb.NewWorkspaceService(db)
-	recs := sqldb.NewRecordService(db)
-	m.Svc = &Services{
-		Workspaces:  ws,
+	s := app.Services{
+		Workspaces:  sqldb.NewWorkspaceService(db),
 		Tokens:      sqldb.NewTokenService(db),
 		Org:         sqldb.NewOrgService(db),
 		Definitions: sqldb.NewDefinitionService(db),
-		Records:     recs,
+		Records:     sqldb.NewRecordService(db),
 		Audit:       sqldb.NewAuditService(db),
+		Targets:     sqldb.NewTargetService(db),
+		Statements:  sqldb.NewStatementService(db),
 	}
-	m.Svc.Targets = sqldb.NewTargetService(db)
-	m.Svc.Values = engine.New(engine.Services{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Records: recs}, m.Logger)
-	m.Svc.Review = &review.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values, Targets: m.Svc.Targets}
-	m.Svc.Statements = sqldb.NewStatementService(db)
-	m.Svc.Payroll = &payroll.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values,
-		Targets: m.Svc.Targets, Statements: m.Svc.Statements, Review: m.Svc.Review}
-	m.Svc.Preview = &preview.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values}
+	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
+	s.Values = m.Engine
+	m.App = app.New(s, m.Logger)
 	return nil
+}
+
+// unreachable says which database could not be opened; main prints the
+// driver's reason after it.
+func unreachable(db string, err error) error {
+	if kpi.ErrorCode(err) != kpi.EINTERNAL {
+		return err
+	}
+	if u, perr := url.Parse(db); perr == nil && u.User != nil {
+		db = u.Redacted()
+	}
+	return fmt.Errorf("%w: %w", kpi.Errorf(kpi.EUNAVAILABLE, "Cannot open the database %s.", db), err)
 }
 
 // Close releases the database.
@@ -132,25 +125,13 @@ func (m *Main) Close() error {
 	return err
 }
 
-// workspaceContext opens the database and scopes ctx to --workspace. The
-// "default" workspace is made on first use; others must exist.
-func (m *Main) workspaceContext(ctx context.Context) (context.Context, *kpi.Workspace, error) {
+// actor opens the database and returns who the command line acts as in
+// --workspace: the login of whoever runs it.
+func (m *Main) actor(ctx context.Context) (kpi.Actor, *kpi.Workspace, error) {
 	if err := m.open(ctx); err != nil {
-		return nil, nil, err
+		return kpi.Actor{}, nil, err
 	}
-	ws, err := m.Svc.Workspaces.FindWorkspaceBySlug(ctx, m.Config.Workspace)
-	if kpi.ErrorCode(err) == kpi.ENOTFOUND && m.Config.Workspace == "default" {
-		ws = &kpi.Workspace{Slug: "default", Name: "Default", TimeZone: "UTC"}
-		err = m.Svc.Workspaces.CreateWorkspace(ctx, ws)
-	} else if kpi.ErrorCode(err) == kpi.ENOTFOUND {
-		return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "Workspace %q not found; create it with: attain workspace create %s", m.Config.Workspace, m.Config.Workspace)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	ctx = kpi.NewContextWithWorkspace(ctx, ws.ID)
-	ctx = kpi.NewContextWithActor(ctx, "cli:"+currentUser())
-	return ctx, ws, nil
+	return m.App.LocalActor(ctx, m.Config.Workspace, currentUser())
 }
 
 func currentUser() string {

@@ -4,9 +4,13 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"attain/kpi"
 )
 
-// Run executes one command line.
+// Run executes one command line. A command line that cobra cannot read (an
+// unknown command or flag, a missing argument) is an invalid-input error
+// that says so.
 func (m *Main) Run(ctx context.Context, args []string) error {
 	defer m.Close()
 	root := m.rootCommand()
@@ -14,7 +18,13 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	root.SetOut(m.Stdout)
 	root.SetErr(m.Stderr)
 	root.SetIn(m.Stdin)
-	return root.ExecuteContext(ctx)
+	started := false
+	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
+	err := root.ExecuteContext(ctx)
+	if err != nil && !started && kpi.ErrorCode(err) == kpi.EINTERNAL {
+		return kpi.Errorf(kpi.EINVALID, "%s. See attain --help.", err)
+	}
+	return err
 }
 
 func (m *Main) rootCommand() *cobra.Command {

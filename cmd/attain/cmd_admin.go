@@ -85,13 +85,7 @@ func (m *Main) workspaceCommand() *cobra.Command {
 				return err
 			}
 			ws.Slug = args[0]
-			if ws.Name == "" {
-				ws.Name = args[0]
-			}
-			if _, err := ws.Location(); err != nil {
-				return err
-			}
-			if err := m.Svc.Workspaces.CreateWorkspace(cmd.Context(), &ws); err != nil {
+			if err := m.App.CreateWorkspace(cmd.Context(), &ws); err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stdout, "Created workspace %s (time zone %s).\n", ws.Slug, ws.TimeZone)
@@ -108,7 +102,7 @@ func (m *Main) workspaceCommand() *cobra.Command {
 			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
-			all, err := m.Svc.Workspaces.FindWorkspaces(cmd.Context())
+			all, err := m.App.Workspaces(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -130,12 +124,12 @@ func (m *Main) tokenCommand() *cobra.Command {
 		Short: "Create an API token for the workspace; the secret is shown once",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, ws, err := m.workspaceContext(cmd.Context())
+			who, ws, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			tok := kpi.APIToken{Name: args[0]}
-			if err := m.Svc.Tokens.CreateAPIToken(ctx, &tok); err != nil {
+			tok, err := m.App.CreateToken(cmd.Context(), who, args[0])
+			if err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stderr, "Token %q for workspace %s (only a hash is stored; keep the secret now):\n", tok.Name, ws.Slug)

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"attain/app"
 	"attain/calc/bonus"
 	"attain/kpi"
 )
@@ -39,11 +38,11 @@ with the difference, e.g. "3 more deals worth 10,000":
 			if format != "text" && format != "json" {
 				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want text or json.", format)
 			}
-			plan, err := readYAML(planFile, bonus.ParsePlan)
+			plan, err := readFile(planFile)
 			if err != nil {
 				return err
 			}
-			in, err := readYAML(inputsFile, bonus.ParseInputs)
+			inputs, err := readFile(inputsFile)
 			if err != nil {
 				return err
 			}
@@ -51,23 +50,18 @@ with the difference, e.g. "3 more deals worth 10,000":
 			if err != nil {
 				return err
 			}
-			base, changed, err := bonus.WhatIf(plan, in, changes)
+			res, err := app.EvalBonus(planFile, plan, inputsFile, inputs, changes)
 			if err != nil {
 				return err
 			}
 			if format == "json" {
-				out := map[string]*bonus.Statement{"statement": base}
-				if len(changes) > 0 {
-					out["what_if"] = changed
-				}
-				enc := json.NewEncoder(m.Stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(out)
+				return writeJSON(m.Stdout, res)
 			}
+			base, changed := res.Statement, res.WhatIf
 			if err := base.WriteText(m.Stdout); err != nil {
 				return err
 			}
-			if len(changes) == 0 {
+			if changed == nil {
 				return nil
 			}
 			fmt.Fprintf(m.Stdout, "\n=== What if: %s %s ===\n\n", strings.Join(adds, " "), strings.Join(sets, " "))
@@ -87,15 +81,6 @@ with the difference, e.g. "3 more deals worth 10,000":
 	cmd.MarkFlagRequired("plan")
 	cmd.MarkFlagRequired("inputs")
 	return cmd
-}
-
-func readYAML[T any](file string, parse func(string, []byte) (T, error)) (T, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		var zero T
-		return zero, kpi.Errorf(kpi.EINVALID, "Cannot read %s: %s", file, err)
-	}
-	return parse(file, data)
 }
 
 // whatIfChanges reads KPI=VALUE pairs.

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
-	"attain/app/preview"
-	"attain/attainyaml"
+	"attain/app"
 	"attain/kpi"
 )
 
@@ -42,73 +40,35 @@ printed; with json, {"changes": [...], "preview": [...]} as the API answers.
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			var popt preview.Options
-			for _, p := range []struct {
-				flag, v string
-				d       **kpi.Date
-			}{{"--preview-from", previewFrom, &popt.From}, {"--preview-to", previewTo, &popt.To}} {
-				if p.v == "" {
-					continue
-				}
-				if !dryRun {
-					return kpi.Errorf(kpi.EINVALID, "%s needs --dry-run.", p.flag)
-				}
-				d, err := kpi.ParseDate(p.v)
-				if err != nil {
-					return kpi.Errorf(kpi.EINVALID, "%s: %s", p.flag, err)
-				}
-				*p.d = &d
-			}
-			f, err := loadFile(file)
+			data, err := readFile(file)
 			if err != nil {
 				return err
 			}
-			defs := f.Definitions
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			opt := kpi.ApplyOptions{DryRun: dryRun, Reason: reason}
-			if effective != "" {
-				d, err := kpi.ParseDate(effective)
-				if err != nil {
-					return kpi.Errorf(kpi.EINVALID, "--effective: %s", err)
-				}
-				opt.EffectiveFrom = &d
-			}
-			changes, err := m.Svc.Definitions.ApplyDefinitions(ctx, defs, opt)
+			res, err := m.App.Apply(cmd.Context(), who, app.ApplyRequest{Source: file, YAML: data, DryRun: dryRun,
+				Effective: effective, Reason: reason, PreviewFrom: previewFrom, PreviewTo: previewTo})
 			if err != nil {
 				return err
 			}
 			if dryRun {
-				popt.Effective = opt.EffectiveFrom
-				rows, err := m.Svc.Preview.Rows(ctx, defs, changes, popt)
-				if err != nil {
-					return err
-				}
 				if format == "table" {
-					printChanges(m, changes, dryRun)
+					printChanges(m, res.Changes, dryRun)
 				}
-				if err := printPreview(ctx, m, defs, changes, preview.Changed(rows), format); err != nil {
+				if err := printPreview(m, res, format); err != nil {
 					return err
 				}
-				if len(f.Targets) > 0 && format == "table" {
-					fmt.Fprintf(m.Stdout, "%d target(s) in the file are not set in a dry run.\n", len(f.Targets))
+				if res.Targets > 0 && format == "table" {
+					fmt.Fprintf(m.Stdout, "%d target(s) in the file are not set in a dry run.\n", res.Targets)
 				}
 				return nil
 			}
-			printChanges(m, changes, dryRun)
-			if len(f.Targets) == 0 {
-				return nil
+			printChanges(m, res.Changes, dryRun)
+			if res.Targets > 0 {
+				fmt.Fprintf(m.Stdout, "%d target(s) in the file; %d stored now (unchanged ones are skipped).\n", res.Targets, res.TargetsStored)
 			}
-			if err := m.Svc.Review.CheckTargets(ctx, f.Targets); err != nil {
-				return err
-			}
-			ts, err := m.Svc.Targets.SetTargets(ctx, f.Targets, reason)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(m.Stdout, "%d target(s) in the file; %d stored now (unchanged ones are skipped).\n", len(f.Targets), len(ts))
 			return nil
 		},
 	}
@@ -124,25 +84,9 @@ printed; with json, {"changes": [...], "preview": [...]} as the API answers.
 
 // printPreview prints the values a dry run would change: in a table (with
 // a line when none change), as CSV, or as JSON with the changes.
-func printPreview(ctx context.Context, m *Main, next *kpi.Definitions, changes []kpi.Change, rows []preview.Row, format string) error {
-	stored, err := m.Svc.Definitions.FindDefinitions(ctx)
-	if err != nil {
-		return err
-	}
-	def := func(name string) *kpi.KPI {
-		if k := next.KPI(name); k != nil {
-			return k
-		}
-		return stored.KPI(name)
-	}
-	t := table{
-		header: []string{"kpi", "subject", "id", "period", "before", "after", "delta"},
-		json: struct {
-			Changes []kpi.Change  `json:"changes"`
-			Preview []preview.Row `json:"preview"`
-		}{nonNil(changes), nonNil(rows)},
-	}
-	for _, r := range rows {
+func printPreview(m *Main, res *app.ApplyResult, format string) error {
+	t := table{header: []string{"kpi", "subject", "id", "period", "before", "after", "delta"}, json: res}
+	for _, r := range res.Preview {
 		cells := []string{r.KPI, r.Subject.Kind, r.Subject.ID, r.Period.Label()}
 		for _, d := range []*decimal.Decimal{r.Before, r.After, r.Delta} {
 			switch {
@@ -151,7 +95,7 @@ func printPreview(ctx context.Context, m *Main, next *kpi.Definitions, changes [
 			case d == nil:
 				cells = append(cells, "")
 			case format == "table":
-				cells = append(cells, display(def(r.KPI), kpi.KPIValue{Value: *d}))
+				cells = append(cells, display(res.KPI(r.KPI), kpi.KPIValue{Value: *d}))
 			default:
 				cells = append(cells, d.String())
 			}
@@ -159,11 +103,11 @@ func printPreview(ctx context.Context, m *Main, next *kpi.Definitions, changes [
 		t.rows = append(t.rows, cells)
 	}
 	if format == "table" {
-		if len(rows) == 0 {
+		if len(res.Preview) == 0 {
 			fmt.Fprintln(m.Stdout, "No values change.")
 			return nil
 		}
-		fmt.Fprintf(m.Stdout, "\nValues that would change (%d):\n", len(rows))
+		fmt.Fprintf(m.Stdout, "\nValues that would change (%d):\n", len(res.Preview))
 	}
 	return t.write(m.Stdout, format)
 }
@@ -191,12 +135,17 @@ func (m *Main) validateCommand() *cobra.Command {
 		Short: "Check attain.yaml without applying it",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := loadFile(file)
+			data, err := readFile(file)
+			if err != nil {
+				return err
+			}
+			f, err := app.Check(file, data)
 			if err != nil {
 				return err
 			}
 			d := f.Definitions
-			fmt.Fprintf(m.Stdout, "%s is valid: %d dataset(s), %d KPI(s), %d scorecard(s), %d target(s).\n", file, len(d.Datasets), len(d.KPIs), len(d.Scorecards), len(f.Targets))
+			fmt.Fprintf(m.Stdout, "%s is valid: %d dataset(s), %d KPI(s), %d scorecard(s), %d bonus plan(s), %d target(s).\n",
+				file, len(d.Datasets), len(d.KPIs), len(d.Scorecards), len(d.BonusPlans), len(f.Targets))
 			return nil
 		},
 	}
@@ -204,10 +153,11 @@ func (m *Main) validateCommand() *cobra.Command {
 	return cmd
 }
 
-func loadFile(file string) (*attainyaml.File, error) {
-	data, err := os.ReadFile(file)
+// readFile reads a file named on the command line.
+func readFile(name string) ([]byte, error) {
+	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, kpi.Errorf(kpi.EINVALID, "Cannot read %s: %s", file, err)
+		return nil, kpi.Errorf(kpi.EINVALID, "Cannot read %s: %s", name, err)
 	}
-	return attainyaml.LoadFile(file, data)
+	return data, nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"attain/app"
 	"attain/ingest"
 	"attain/kpi"
 )
@@ -35,23 +36,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 --rejected (default FILE.rejected.csv).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, ws, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
-			if err != nil {
-				return err
-			}
-			ds := defs.Dataset(args[0])
-			if ds == nil {
-				return kpi.Errorf(kpi.ENOTFOUND, "Dataset %q not found in workspace %q; define it in attain.yaml and run attain apply.", args[0], ws.Slug)
-			}
-			loc, err := ws.Location()
-			if err != nil {
-				return err
-			}
-			known, err := ingest.KnownEmployees(ctx, m.Svc.Org)
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -61,52 +46,29 @@ the good rows are imported and the rejected ones written, with reasons, to
 			}
 			defer in.Close()
 			start := time.Now()
-			opt := ingest.Options{
-				File: filepath.Base(args[1]), Location: loc, KnownOwner: known, SkipInvalid: skipInvalid,
-				Progress: progressPrinter(m.Stderr, start, size),
-			}
-			if format == "" {
-				format = formatOf(args[1])
-			}
-			var rd *ingest.Reader
-			switch format {
-			case "csv":
-				rd, err = ingest.NewCSVReader(bufio.NewReaderSize(in, 1<<20), ds, opt)
-			case "json":
-				rd, err = ingest.NewJSONReader(bufio.NewReaderSize(in, 1<<20), ds, opt)
-			case "xlsx":
-				var sheet io.Reader
-				if sheet, err = ingest.XLSXAsCSV(in, opt.File); err != nil {
-					return err
-				}
-				rd, err = ingest.NewCSVReader(sheet, ds, opt)
-			default:
-				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want csv, json (covers NDJSON) or xlsx.", format)
-			}
-			if err != nil {
-				return err
-			}
-			for _, h := range rd.Ignored() {
-				fmt.Fprintf(m.Stderr, "note: column %q is not in dataset %s and is ignored\n", h, ds.Name)
-			}
-			res, err := m.Svc.Records.UpsertRecordBatches(ctx, ds.Name, rd.Next)
+			rep, err := m.App.ImportRecords(cmd.Context(), who, app.ImportRequest{
+				Dataset: args[0], File: filepath.Base(args[1]), Format: format, Body: bufio.NewReaderSize(in, 1<<20),
+				SkipInvalid: skipInvalid, Progress: progressPrinter(m.Stderr, start, size),
+			})
 			if err != nil {
 				return err
 			}
 			took := time.Since(start)
-			if rej := rd.Rejected(); len(rej) > 0 {
-				res.Rejected = len(rej)
+			for _, h := range rep.Ignored {
+				fmt.Fprintf(m.Stderr, "note: column %q is not in dataset %s and is ignored\n", h, rep.Dataset)
+			}
+			if len(rep.RejectedRows) > 0 {
 				if rejectedFile == "" {
 					rejectedFile = args[1] + ".rejected.csv"
 				}
-				if err := writeRejected(rejectedFile, rd, rej); err != nil {
+				if err := writeFile(rejectedFile, func(w io.Writer) error { return ingest.WriteRejected(w, rep.Header, rep.RejectedRows) }); err != nil {
 					return err
 				}
-				fmt.Fprintf(m.Stderr, "%d rejected record(s) written with reasons to %s\n", len(rej), rejectedFile)
+				fmt.Fprintf(m.Stderr, "%d rejected record(s) written with reasons to %s\n", rep.Rejected, rejectedFile)
 			}
-			n := res.Created + res.Updated + res.Unchanged
+			n := rep.Created + rep.Updated + rep.Unchanged
 			fmt.Fprintf(m.Stdout, "%s: %d created, %d updated, %d unchanged, %d rejected (%d records in %.2fs, %.0f records/s)\n",
-				ds.Name, res.Created, res.Updated, res.Unchanged, res.Rejected, n, took.Seconds(), float64(n)/took.Seconds())
+				rep.Dataset, rep.Created, rep.Updated, rep.Unchanged, rep.Rejected, n, took.Seconds(), float64(n)/took.Seconds())
 			return nil
 		},
 	}
@@ -114,16 +76,6 @@ the good rows are imported and the rejected ones written, with reasons, to
 	cmd.Flags().StringVar(&rejectedFile, "rejected", "", "where --skip-invalid writes rejected records (default FILE.rejected.csv)")
 	cmd.Flags().StringVar(&format, "format", "", "csv, json or xlsx (default: from the file's extension)")
 	return cmd
-}
-
-func formatOf(name string) string {
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json", ".ndjson", ".jsonl":
-		return "json"
-	case ".xlsx":
-		return "xlsx"
-	}
-	return "csv"
 }
 
 // openInput opens a file, or standard input for "-", and says how big it is
@@ -165,18 +117,6 @@ func progressPrinter(w io.Writer, start time.Time, size int64) func(int64) {
 	}
 }
 
-func writeRejected(name string, rd *ingest.Reader, rej []ingest.Rejected) error {
-	f, err := os.Create(name)
-	if err != nil {
-		return kpi.Errorf(kpi.EINVALID, "Cannot write rejected records to %s: %s", name, err)
-	}
-	if err := ingest.WriteRejected(f, rd.Header(), rej); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
 func (m *Main) deleteCommand() *cobra.Command {
 	var file string
 	cmd := &cobra.Command{
@@ -202,14 +142,11 @@ func (m *Main) deleteCommand() *cobra.Command {
 					return err
 				}
 			}
-			if len(keys) == 0 {
-				return kpi.Errorf(kpi.EINVALID, "Give the keys to delete as arguments or with --file.")
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			res, err := m.Svc.Records.DeleteRecords(ctx, args[0], keys)
+			res, err := m.App.DeleteRecords(cmd.Context(), who, args[0], keys)
 			if err != nil {
 				return err
 			}

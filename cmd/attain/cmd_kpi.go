@@ -3,15 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"attain/app"
 	"attain/kpi"
-	"attain/web"
 )
 
 func (m *Main) kpiCommand() *cobra.Command {
@@ -25,8 +24,8 @@ func (m *Main) kpiListCommand() *cobra.Command {
 		Use:   "list",
 		Short: "List the workspace's KPIs",
 		Args:  cobra.NoArgs,
-	}, func(ctx context.Context, args []string) (*table, error) {
-		defs, err := m.Svc.Definitions.FindDefinitions(ctx)
+	}, func(ctx context.Context, who kpi.Actor, args []string) (*table, error) {
+		defs, err := m.App.Definitions(ctx, who)
 		if err != nil {
 			return nil, err
 		}
@@ -47,35 +46,16 @@ func (m *Main) kpiListCommand() *cobra.Command {
 	return cmd
 }
 
-// valueFlags are the flags that pick KPIs, subjects and periods; they are
-// read by the same parser as the API's query string.
+// valueFlags are the flags that pick KPIs, subjects and periods.
 type valueFlags struct {
-	kpis, employees, units  []string
-	grain, from, to, period string
+	app.ValuesRequest
 }
 
 func (f *valueFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.employees, "employee", nil, "employee ids (comma-separated)")
-	fl.StringSliceVar(&f.units, "unit", nil, "org unit ids (comma-separated)")
-	fl.StringVar(&f.period, "period", "", "one period: 2017-06, 2017-Q2, 2017-W22, 2017, 2017-06-03 or 2017-06-01..2017-06-21")
-}
-
-func (f *valueFlags) values() url.Values {
-	v := url.Values{}
-	set := func(k, val string) {
-		if val != "" {
-			v.Set(k, val)
-		}
-	}
-	set("kpi", strings.Join(f.kpis, ","))
-	set("employee", strings.Join(f.employees, ","))
-	set("unit", strings.Join(f.units, ","))
-	set("grain", f.grain)
-	set("from", f.from)
-	set("to", f.to)
-	set("period", f.period)
-	return v
+	fl.StringSliceVar(&f.Employees, "employee", nil, "employee ids (comma-separated)")
+	fl.StringSliceVar(&f.Units, "unit", nil, "org unit ids (comma-separated)")
+	fl.StringVar(&f.Period, "period", "", "one period: 2017-06, 2017-Q2, 2017-W22, 2017, 2017-06-03 or 2017-06-01..2017-06-21")
 }
 
 func (m *Main) kpiValuesCommand() *cobra.Command {
@@ -98,19 +78,15 @@ win rate its wins over its decided deals.
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			q, err := web.ParseValueQuery(f.values())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			vals, err := m.App.Values(cmd.Context(), who, f.ValuesRequest)
 			if err != nil {
 				return err
 			}
-			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
-			if err != nil {
-				return err
-			}
-			vals, err := m.Svc.Values.Values(ctx, q)
+			defs, err := m.App.Definitions(cmd.Context(), who)
 			if err != nil {
 				return err
 			}
@@ -129,10 +105,10 @@ win rate its wins over its decided deals.
 	}
 	f.register(cmd)
 	fl := cmd.Flags()
-	fl.StringSliceVar(&f.kpis, "kpi", nil, "KPI names (comma-separated; default all)")
-	fl.StringVar(&f.grain, "grain", "", "day, week, month, quarter, year or range (default month)")
-	fl.StringVar(&f.from, "from", "", "first day, YYYY-MM-DD")
-	fl.StringVar(&f.to, "to", "", "last day, YYYY-MM-DD")
+	fl.StringSliceVar(&f.KPIs, "kpi", nil, "KPI names (comma-separated; default all)")
+	fl.StringVar(&f.Grain, "grain", "", "day, week, month, quarter, year or range (default month)")
+	fl.StringVar(&f.From, "from", "", "first day, YYYY-MM-DD")
+	fl.StringVar(&f.To, "to", "", "last day, YYYY-MM-DD")
 	fl.StringVar(&format, "format", "table", "table, csv or json (csv and json keep every digit)")
 	return cmd
 }
@@ -167,8 +143,7 @@ func display(k *kpi.KPI, v kpi.KPIValue) string {
 }
 
 func (m *Main) kpiExplainCommand() *cobra.Command {
-	var f valueFlags
-	var format string
+	var employee, unit, period, format string
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "explain KPI --employee ID|--unit ID --period PERIOD",
@@ -178,26 +153,16 @@ func (m *Main) kpiExplainCommand() *cobra.Command {
 			if format == "csv" || checkFormat(format) != nil {
 				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want table or json.", format)
 			}
-			v := f.values()
-			v.Set("kpi", args[0])
-			v.Set("limit", strconv.Itoa(limit))
-			q, err := web.ParseExplainQuery(v)
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			ex, err := m.App.Explain(cmd.Context(), who, app.ExplainRequest{KPI: args[0], Employee: employee, Unit: unit, Period: period, Limit: limit})
 			if err != nil {
 				return err
 			}
-			ex, err := m.Svc.Values.Explain(ctx, q)
+			defs, err := m.App.Definitions(cmd.Context(), who)
 			if err != nil {
-				return err
-			}
-			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
-			if err != nil {
-				return err
-			}
-			if err := web.AttachRecordFields(ctx, m.Svc.Records, defs, ex); err != nil {
 				return err
 			}
 			if format == "json" {
@@ -206,7 +171,9 @@ func (m *Main) kpiExplainCommand() *cobra.Command {
 			return printExplanation(m, defs, ex, "")
 		},
 	}
-	f.register(cmd)
+	cmd.Flags().StringVar(&employee, "employee", "", "employee id")
+	cmd.Flags().StringVar(&unit, "unit", "", "org unit id")
+	cmd.Flags().StringVar(&period, "period", "", "period: 2017-06, 2017-Q2, 2017-W22, 2017, 2017-06-03 or 2017-06-01..2017-06-21")
 	cmd.Flags().IntVar(&limit, "limit", 1000, "records listed at most (0: all)")
 	cmd.Flags().StringVar(&format, "format", "table", "table or json")
 	return cmd

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
+	"attain/app"
 	"attain/ingest"
 	"attain/kpi"
 )
@@ -48,26 +49,16 @@ With --units the file lists units instead: id, name, kind, parent_id.`,
 				return err
 			}
 			defer in.Close()
-			var us []*kpi.OrgUnit
-			var es []*kpi.Employee
-			if units {
-				us, err = ingest.ReadUnitsCSV(in, filepath.Base(args[0]))
-			} else {
-				us, es, err = ingest.ReadEmployeesCSV(in, filepath.Base(args[0]), mp)
-			}
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
-			res, err := m.Svc.Org.ImportOrg(ctx, us, es)
+			rep, err := m.App.ImportOrgFile(cmd.Context(), who, app.OrgFileRequest{File: filepath.Base(args[0]), Body: in, Units: units, Mapping: mp})
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stdout, "org: %d created, %d updated, %d unchanged (%d units, %d employees in the file)\n",
-				res.Created, res.Updated, res.Unchanged, len(us), len(es))
+				rep.Created, rep.Updated, rep.Unchanged, rep.Units, rep.Employees)
 			return nil
 		},
 	}
@@ -91,12 +82,12 @@ With --units the file lists units instead: id, name, kind, parent_id.`,
 
 func (m *Main) orgUnitsCommand() *cobra.Command {
 	return m.listCommand(&cobra.Command{Use: "units", Short: "List org units", Args: cobra.NoArgs},
-		func(ctx context.Context, _ []string) (*table, error) {
-			units, err := m.Svc.Org.FindOrgUnits(ctx)
+		func(ctx context.Context, who kpi.Actor, _ []string) (*table, error) {
+			units, err := m.App.Units(ctx, who)
 			if err != nil {
 				return nil, err
 			}
-			t := &table{header: []string{"id", "name", "kind", "parent_id"}, json: nonNil(units)}
+			t := &table{header: []string{"id", "name", "kind", "parent_id"}, json: units}
 			for _, u := range units {
 				t.rows = append(t.rows, []string{u.ID, u.Name, u.Kind, u.ParentID})
 			}
@@ -107,12 +98,12 @@ func (m *Main) orgUnitsCommand() *cobra.Command {
 func (m *Main) orgEmployeesCommand() *cobra.Command {
 	var filter kpi.EmployeeFilter
 	cmd := m.listCommand(&cobra.Command{Use: "employees", Short: "List employees", Args: cobra.NoArgs},
-		func(ctx context.Context, _ []string) (*table, error) {
-			emps, err := m.Svc.Org.FindEmployees(ctx, filter)
+		func(ctx context.Context, who kpi.Actor, _ []string) (*table, error) {
+			emps, err := m.App.Employees(ctx, who, filter)
 			if err != nil {
 				return nil, err
 			}
-			t := &table{header: []string{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on", "leave"}, json: nonNil(emps)}
+			t := &table{header: []string{"id", "name", "email", "unit_id", "manager_id", "position", "hired_on", "left_on", "leave"}, json: emps}
 			for _, e := range emps {
 				t.rows = append(t.rows, []string{e.ID, e.Name, e.Email, e.UnitID, e.ManagerID, e.Position, dateText(e.HiredOn), dateText(e.LeftOn), kpi.LeaveText(e.Leave)})
 			}
@@ -131,13 +122,6 @@ func dateText(d *kpi.Date) string {
 	return d.String()
 }
 
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 func (m *Main) orgAddUnitCommand() *cobra.Command {
 	var u kpi.OrgUnit
 	cmd := &cobra.Command{
@@ -145,12 +129,12 @@ func (m *Main) orgAddUnitCommand() *cobra.Command {
 		Short: "Create an org unit",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
 			u.ID = args[0]
-			if err := m.Svc.Org.CreateOrgUnit(ctx, &u); err != nil {
+			if err := m.App.CreateUnit(cmd.Context(), who, &u); err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stdout, "Created unit %s.\n", u.ID)
@@ -277,11 +261,11 @@ func (m *Main) orgAddEmployeeCommand() *cobra.Command {
 			if upd.Leave != nil {
 				e.Leave = *upd.Leave
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if err := m.Svc.Org.CreateEmployee(ctx, &e); err != nil {
+			if err := m.App.CreateEmployee(cmd.Context(), who, &e); err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stdout, "Created employee %s.\n", e.ID)
@@ -303,11 +287,11 @@ func (m *Main) orgSetEmployeeCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if _, err := m.Svc.Org.UpdateEmployee(ctx, args[0], upd); err != nil {
+			if _, err := m.App.UpdateEmployee(cmd.Context(), who, args[0], upd); err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stdout, "Updated employee %s.\n", args[0])
@@ -325,14 +309,14 @@ func (m *Main) orgRemoveCommand() *cobra.Command {
 		Short: "Delete an employee (or, with --unit, an empty org unit)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
 			if unit {
-				err = m.Svc.Org.DeleteOrgUnit(ctx, args[0])
+				err = m.App.DeleteUnit(cmd.Context(), who, args[0])
 			} else {
-				err = m.Svc.Org.DeleteEmployee(ctx, args[0])
+				err = m.App.DeleteEmployee(cmd.Context(), who, args[0])
 			}
 			if err != nil {
 				return err

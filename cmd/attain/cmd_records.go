@@ -19,39 +19,24 @@ func (m *Main) recordsCommand() *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			defs, err := m.Svc.Definitions.FindDefinitions(ctx)
-			if err != nil {
-				return err
-			}
-			ds := defs.Dataset(args[0])
-			if ds == nil {
-				return kpi.Errorf(kpi.ENOTFOUND, "Dataset %q not found.", args[0])
-			}
-			recs, err := m.Svc.Records.FindRecords(ctx, ds.Name, filter)
-			if err != nil {
-				return err
-			}
-			total, err := m.Svc.Records.CountRecords(ctx, ds.Name)
+			page, err := m.App.Records(cmd.Context(), who, args[0], filter)
 			if err != nil {
 				return err
 			}
 			var t table
-			for _, c := range ds.Columns {
+			for _, c := range page.Dataset.Columns {
 				t.header = append(t.header, c.Name)
 			}
-			rows := make([]map[string]string, len(recs))
-			for i, r := range recs {
-				row := make([]string, len(ds.Columns))
-				rows[i] = make(map[string]string, len(ds.Columns))
-				for j, c := range ds.Columns {
-					if j < len(r.Values) {
-						row[j] = kpi.FormatValue(c, r.Values[j])
-					}
-					rows[i][c.Name] = row[j]
+			rows := make([]map[string]string, len(page.Records))
+			for i := range page.Records {
+				rows[i] = page.Fields(i)
+				row := make([]string, len(t.header))
+				for j, c := range t.header {
+					row[j] = rows[i][c]
 				}
 				t.rows = append(t.rows, row)
 			}
@@ -59,13 +44,13 @@ func (m *Main) recordsCommand() *cobra.Command {
 			if err := t.write(m.Stdout, format); err != nil {
 				return err
 			}
-			fmt.Fprintf(m.Stderr, "%d shown; %d records in %s\n", len(recs), total, ds.Name)
+			fmt.Fprintf(m.Stderr, "%d shown; %d records in %s\n", len(page.Records), page.Total, page.Dataset.Name)
 			return nil
 		},
 	}
 	cmd.Flags().StringSliceVar(&filter.Keys, "key", nil, "only these keys")
 	cmd.Flags().StringSliceVar(&filter.Owners, "owner", nil, "only these owners (employee ids)")
-	cmd.Flags().IntVar(&filter.Limit, "limit", 100, "at most this many (0: all)")
+	cmd.Flags().IntVar(&filter.Limit, "limit", 100, "at most this many (at most 10000; page with --offset)")
 	cmd.Flags().IntVar(&filter.Offset, "offset", 0, "skip this many")
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
 	return cmd

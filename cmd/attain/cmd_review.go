@@ -2,13 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"attain/app/review"
-	"attain/kpi"
+	"attain/app"
 )
 
 func (m *Main) scorecardCommand() *cobra.Command {
@@ -33,32 +31,31 @@ workbook for the review meeting.
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			p, err := parsePeriodFlag(period)
-			if err != nil {
-				return err
+			req := app.ScorecardRequest{Unit: unit, Period: period, Template: template}
+			if len(args) == 1 {
+				req.Employee = args[0]
 			}
-			var subj kpi.Subject
-			switch {
-			case len(args) == 1 && unit == "":
-				subj = kpi.Subject{Kind: kpi.SubjectEmployee, ID: args[0]}
-			case len(args) == 0 && unit != "":
-				subj = kpi.Subject{Kind: kpi.SubjectUnit, ID: unit}
-			default:
-				return kpi.Errorf(kpi.EINVALID, "Name an employee, or a unit with --unit.")
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
 			if xlsx != "" {
-				return m.exportScorecards(cmd, subj, p, template, xlsx)
+				f, err := m.App.ScorecardsXLSX(cmd.Context(), who, req)
+				if err != nil {
+					return err
+				}
+				if err := writeFile(xlsx, f.Save); err != nil {
+					return err
+				}
+				fmt.Fprintf(m.Stdout, "Wrote %d scorecard(s) to %s.\n", f.Count, xlsx)
+				return nil
 			}
-			card, err := m.Svc.Review.Scorecard(ctx, subj, p, template)
+			card, err := m.App.Scorecard(cmd.Context(), who, req)
 			if err != nil {
 				return err
 			}
 			if format == "json" {
-				return (&table{json: card}).write(m.Stdout, "json")
+				return writeJSON(m.Stdout, card)
 			}
 			return printCard(m, card, format)
 		},
@@ -71,7 +68,7 @@ workbook for the review meeting.
 	return cmd
 }
 
-func printCard(m *Main, c *review.Card, format string) error {
+func printCard(m *Main, c *app.Card, format string) error {
 	t := table{header: []string{"kpi", "weight", "actual", "threshold", "target", "stretch", "achievement", "score", "contribution", "status", "pace", "vs_previous"}}
 	for _, it := range c.Items {
 		pace := ""
@@ -126,34 +123,6 @@ func nullable(s string, null bool) string {
 	return s
 }
 
-// exportScorecards writes the scorecards of a unit and of everyone in it.
-func (m *Main) exportScorecards(cmd *cobra.Command, subj kpi.Subject, p kpi.Period, template, file string) error {
-	if subj.Kind != kpi.SubjectUnit {
-		return kpi.Errorf(kpi.EINVALID, "--xlsx exports a unit's scorecards: give --unit.")
-	}
-	ctx, _, err := m.workspaceContext(cmd.Context())
-	if err != nil {
-		return err
-	}
-	cards, names, err := m.Svc.Review.UnitCards(ctx, subj.ID, p, template)
-	if err != nil {
-		return err
-	}
-	f, err := os.Create(file)
-	if err != nil {
-		return kpi.Errorf(kpi.EINVALID, "Cannot write %s: %s", file, err)
-	}
-	if err := review.WriteXLSX(f, fmt.Sprintf("Scorecards of %s, %s", subj.ID, p.Label()), cards, names); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "Wrote %d scorecard(s) to %s.\n", len(cards), file)
-	return nil
-}
-
 func (m *Main) attentionCommand() *cobra.Command {
 	var manager, period, format string
 	cmd := &cobra.Command{
@@ -167,18 +136,11 @@ periods in a row, behind pace, worse than the same period last year.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			if manager == "" {
-				return kpi.Errorf(kpi.EINVALID, "Give --manager.")
-			}
-			p, err := parsePeriodFlag(period)
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
-			att, err := m.Svc.Review.Attention(ctx, manager, p)
+			att, err := m.App.Attention(cmd.Context(), who, manager, period)
 			if err != nil {
 				return err
 			}
@@ -235,15 +197,15 @@ func (m *Main) periodCommand() *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			locks, err := m.Svc.Targets.FindPeriodLocks(ctx)
+			locks, err := m.App.PeriodLocks(cmd.Context(), who)
 			if err != nil {
 				return err
 			}
-			t := table{header: []string{"period", "locked_at", "locked_by", "reason"}, json: nonNil(locks)}
+			t := table{header: []string{"period", "locked_at", "locked_by", "reason"}, json: locks}
 			for _, l := range locks {
 				t.rows = append(t.rows, []string{l.Period.Label(), l.LockedAt.Format("2006-01-02 15:04"), l.LockedBy, l.Reason})
 			}
@@ -256,19 +218,11 @@ func (m *Main) periodCommand() *cobra.Command {
 }
 
 func (m *Main) lockPeriod(cmd *cobra.Command, period, reason string, lock bool) error {
-	p, err := kpi.ParsePeriod(period)
+	who, _, err := m.actor(cmd.Context())
 	if err != nil {
 		return err
 	}
-	ctx, _, err := m.workspaceContext(cmd.Context())
-	if err != nil {
-		return err
-	}
-	if lock {
-		err = m.Svc.Targets.LockPeriod(ctx, p, reason)
-	} else {
-		err = m.Svc.Targets.ReopenPeriod(ctx, p, reason)
-	}
+	p, err := m.App.LockPeriod(cmd.Context(), who, period, reason, lock)
 	if err != nil {
 		return err
 	}

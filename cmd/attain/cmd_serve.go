@@ -10,12 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"attain/app"
 	"attain/kpi"
 	"attain/web"
 )
-
-// demoSlug is the workspace `attain demo` and `serve --demo` fill.
-const demoSlug = "demo"
 
 func (m *Main) serveCommand() *cobra.Command {
 	var addr string
@@ -34,20 +32,16 @@ func (m *Main) serveCommand() *cobra.Command {
 			}
 			var token string
 			if withDemo {
-				m.Config.Workspace = demoSlug
-				if err := m.loadDemo(ctx, 1); err != nil {
-					return err
-				}
-				wctx, _, err := m.workspaceContext(ctx)
+				rep, err := m.loadDemo(ctx, 1)
 				if err != nil {
 					return err
 				}
-				tok := kpi.APIToken{Name: "serve --demo " + time.Now().UTC().Format(time.RFC3339)}
-				if err := m.Svc.Tokens.CreateAPIToken(wctx, &tok); err != nil {
+				tok, err := m.App.CreateToken(ctx, rep.Actor, "serve --demo "+time.Now().UTC().Format(time.RFC3339))
+				if err != nil {
 					return err
 				}
 				token = tok.Secret
-				if err := m.Svc.Values.Refresh(wctx); err != nil {
+				if err := m.App.Refresh(ctx, rep.Actor); err != nil {
 					return err
 				}
 			}
@@ -69,13 +63,9 @@ func (m *Main) serveCommand() *cobra.Command {
 	return cmd
 }
 
-// webServer is the API over the open services.
+// webServer is the API over the use cases.
 func (m *Main) webServer() *web.Server {
-	return &web.Server{
-		Workspaces: m.Svc.Workspaces, Tokens: m.Svc.Tokens, Org: m.Svc.Org, Definitions: m.Svc.Definitions,
-		Records: m.Svc.Records, Values: m.Svc.Values, Audit: m.Svc.Audit, Targets: m.Svc.Targets, Review: m.Svc.Review,
-		Payroll: m.Svc.Payroll, Preview: m.Svc.Preview, Logger: m.Logger,
-	}
+	return &web.Server{App: m.App, Logger: m.Logger}
 }
 
 // serve runs the HTTP server until ctx ends, then shuts it down gracefully.
@@ -116,10 +106,29 @@ Then, for example:
 			if err := m.open(cmd.Context()); err != nil {
 				return err
 			}
-			m.Config.Workspace = demoSlug
-			return m.loadDemo(cmd.Context(), seed)
+			_, err := m.loadDemo(cmd.Context(), seed)
+			return err
 		},
 	}
 	cmd.Flags().Int64Var(&seed, "seed", 1, "seed of the generator")
 	return cmd
+}
+
+// loadDemo loads the demo and says what it holds.
+func (m *Main) loadDemo(ctx context.Context, seed int64) (*app.DemoReport, error) {
+	rep, err := m.App.LoadDemo(ctx, seed)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(m.Stdout, "Demo workspace %q: %d employees in %d units, %d records in %d datasets, %d KPIs, %d targets (%s to %s).\n",
+		rep.Workspace.Slug, rep.Employees, rep.Units, rep.Records, rep.Datasets, rep.KPIs, rep.Targets, rep.From, rep.To)
+	fmt.Fprintf(m.Stdout, "Bonus statements: %d locked before %s", rep.Locked, kpi.PeriodOf(kpi.Month, rep.To).Label())
+	if rep.Failed > 0 {
+		fmt.Fprintf(m.Stdout, ", %d that cannot be computed left as drafts", rep.Failed)
+	}
+	if l := rep.Lost; l != nil {
+		fmt.Fprintf(m.Stdout, "; deal %s of %s, won in %s, was lost since: this month's statement claws it back", l.Key, l.Owner, l.Won.Label())
+	}
+	fmt.Fprintln(m.Stdout, ".")
+	return rep, nil
 }

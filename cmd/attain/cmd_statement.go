@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -10,8 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"attain/app/payroll"
-	"attain/calc/bonus"
+	"attain/app"
 	"attain/kpi"
 )
 
@@ -26,8 +24,8 @@ Lifecycle: a draft is computed afresh every time; a manager approves it;
 locking stores it for good (later data changes show as adjustments in the
 next statement); then it is marked paid. Every step is in the audit trail.`,
 	}
-	cmd.AddCommand(m.statementShowCommand(), m.statementStepCommand("approve"), m.statementStepCommand("lock"),
-		m.statementStepCommand("pay"), m.statementInquireCommand(), m.statementAnswerCommand(), m.statementPDFCommand())
+	cmd.AddCommand(m.statementShowCommand(), m.statementStepCommand(app.Approve), m.statementStepCommand(app.Lock),
+		m.statementStepCommand(app.Pay), m.statementInquireCommand(), m.statementAnswerCommand(), m.statementPDFCommand())
 	return cmd
 }
 
@@ -48,20 +46,17 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 			if format != "text" && format != "json" {
 				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want text or json.", format)
 			}
-			p, err := parsePeriodFlag(period)
-			if err != nil {
-				return err
-			}
 			changes, err := whatIfChanges(adds, sets)
 			if err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
+			ref := app.StatementRef{Employee: args[0], Period: period}
 			if len(changes) > 0 {
-				w, err := m.Svc.Payroll.WhatIf(ctx, args[0], p, changes)
+				w, err := m.App.WhatIf(cmd.Context(), who, ref, changes)
 				if err != nil {
 					return err
 				}
@@ -78,7 +73,7 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 				fmt.Fprintf(m.Stdout, "\nPayout %s → %s (%s %s)\n", w.Statement.Payout.StringFixed(2), w.Payout.StringFixed(2), signed(w.Delta), w.Statement.Currency)
 				return nil
 			}
-			st, err := m.Svc.Payroll.Statement(ctx, args[0], p)
+			st, err := m.App.Statement(cmd.Context(), who, ref)
 			if err != nil {
 				return err
 			}
@@ -95,15 +90,9 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 	return cmd
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
 // writeStatement prints the lifecycle, each section's statement, the
 // adjustments and the inquiries.
-func writeStatement(w io.Writer, st *payroll.Statement) error {
+func writeStatement(w io.Writer, st *app.Statement) error {
 	status := st.Status
 	for _, step := range []struct{ what, by string }{{"approved", st.ApprovedBy}, {"locked", st.LockedBy}, {"paid", st.PaidBy}} {
 		if step.by != "" {
@@ -140,39 +129,27 @@ func writeStatement(w io.Writer, st *payroll.Statement) error {
 	return nil
 }
 
-func (m *Main) statementStepCommand(step string) *cobra.Command {
+func (m *Main) statementStepCommand(step app.Step) *cobra.Command {
 	var period string
-	short := map[string]string{
+	short := map[app.Step]string{
 		"approve": "Approve an employee's draft statement (as a manager)",
 		"lock":    "Lock an approved statement: it is stored for good",
 		"pay":     "Mark a locked statement paid",
 	}[step]
 	cmd := &cobra.Command{
-		Use:   step + " EMPLOYEE --period P",
+		Use:   string(step) + " EMPLOYEE --period P",
 		Short: short,
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := parsePeriodFlag(period)
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			st, err := m.App.StepStatement(cmd.Context(), who, app.StatementRef{Employee: args[0], Period: period}, step)
 			if err != nil {
 				return err
 			}
-			var st *payroll.Statement
-			switch step {
-			case "approve":
-				st, err = m.Svc.Payroll.Approve(ctx, args[0], p)
-			case "lock":
-				st, err = m.Svc.Payroll.Lock(ctx, args[0], p)
-			default:
-				st, err = m.Svc.Payroll.Pay(ctx, args[0], p)
-			}
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(m.Stdout, "Statement of %s for %s: %s, payout %s %s.\n", args[0], p.Label(), st.Status, st.Payout.StringFixed(2), st.Currency)
+			fmt.Fprintf(m.Stdout, "Statement of %s for %s: %s, payout %s %s.\n", args[0], st.Period.Label(), st.Status, st.Payout.StringFixed(2), st.Currency)
 			return nil
 		},
 	}
@@ -187,19 +164,15 @@ func (m *Main) statementInquireCommand() *cobra.Command {
 		Short: "Raise an inquiry on a line of a statement",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := parsePeriodFlag(period)
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			q, err := m.App.Inquire(cmd.Context(), who, app.StatementRef{Employee: args[0], Period: period}, line, text)
 			if err != nil {
 				return err
 			}
-			q, err := m.Svc.Payroll.Inquire(ctx, args[0], p, line, text)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(m.Stdout, "Inquiry #%d on line %s of the statement of %s for %s.\n", q.ID, q.Line, args[0], p.Label())
+			fmt.Fprintf(m.Stdout, "Inquiry #%d on line %s of the statement of %s for %s.\n", q.ID, q.Line, args[0], q.Period.Label())
 			return nil
 		},
 	}
@@ -216,19 +189,15 @@ func (m *Main) statementAnswerCommand() *cobra.Command {
 		Short: "Answer an inquiry on a statement",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := parsePeriodFlag(period)
-			if err != nil {
-				return err
-			}
 			n, err := strconv.ParseInt(strings.TrimPrefix(id, "#"), 10, 64)
 			if err != nil {
 				return kpi.Errorf(kpi.EINVALID, "--id %q: want the inquiry's number.", id)
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			q, err := m.Svc.Payroll.Answer(ctx, args[0], p, n, text)
+			q, err := m.App.Answer(cmd.Context(), who, app.StatementRef{Employee: args[0], Period: period}, n, text)
 			if err != nil {
 				return err
 			}
@@ -249,22 +218,18 @@ func (m *Main) statementPDFCommand() *cobra.Command {
 		Short: "Write a statement as PDF: every line with its inputs, rule and result",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := parsePeriodFlag(period)
-			if err != nil {
-				return err
-			}
 			if out == "" {
 				return kpi.Errorf(kpi.EINVALID, "-o FILE is required.")
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			st, err := m.Svc.Payroll.Statement(ctx, args[0], p)
+			f, err := m.App.StatementPDF(cmd.Context(), who, app.StatementRef{Employee: args[0], Period: period})
 			if err != nil {
 				return err
 			}
-			return writeFile(out, func(w io.Writer) error { return payroll.WritePDF(w, st) })
+			return writeFile(out, f.Save)
 		},
 	}
 	cmd.Flags().StringVar(&period, "period", "", "period, e.g. 2026-03 (required)")
@@ -300,18 +265,29 @@ when the statement cannot be computed) and period. Locked and paid
 statements give their stored payout, others the draft's.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			p, err := parsePeriodFlag(period)
-			if err != nil {
-				return err
-			}
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			rows, err := m.Svc.Payroll.Payouts(ctx, p)
+			if csvFile != "" || xlsxFile != "" {
+				name, format := csvFile, app.FormatCSV
+				if xlsxFile != "" {
+					name, format = xlsxFile, app.FormatXLSX
+				}
+				f, err := m.App.PayoutsFile(cmd.Context(), who, period, format)
+				if err != nil {
+					return err
+				}
+				if err := writeFile(name, f.Save); err != nil {
+					return err
+				}
+				fmt.Fprintf(m.Stdout, "%d payouts for %s written to %s.\n", f.Count, period, name)
+				return nil
+			}
+			rows, err := m.App.Payouts(cmd.Context(), who, period)
 			if err != nil {
 				return err
 			}
@@ -320,28 +296,15 @@ statements give their stored payout, others the draft's.`,
 					fmt.Fprintf(m.Stderr, "warning: %s: %s\n", r.EmployeeID, r.Error)
 				}
 			}
-			switch {
-			case csvFile != "":
-				if err := writeFile(csvFile, func(w io.Writer) error { return payroll.WritePayoutsCSV(w, rows) }); err != nil {
-					return err
+			t := table{header: []string{"employee", "name", "currency", "plan", "payout", "status", "period"}, json: rows}
+			for _, r := range rows {
+				amt := ""
+				if r.Status != "error" {
+					amt = r.Payout.StringFixed(2)
 				}
-			case xlsxFile != "":
-				if err := writeFile(xlsxFile, func(w io.Writer) error { return payroll.WritePayoutsXLSX(w, rows) }); err != nil {
-					return err
-				}
-			default:
-				t := table{header: []string{"employee", "name", "currency", "plan", "payout", "status", "period"}, json: rows}
-				for _, r := range rows {
-					amt := ""
-					if r.Status != "error" {
-						amt = r.Payout.StringFixed(2)
-					}
-					t.rows = append(t.rows, []string{r.EmployeeID, r.Name, r.Currency, r.Plan, amt, r.Status, r.Period})
-				}
-				return t.write(m.Stdout, format)
+				t.rows = append(t.rows, []string{r.EmployeeID, r.Name, r.Currency, r.Plan, amt, r.Status, r.Period})
 			}
-			fmt.Fprintf(m.Stdout, "%d payouts for %s.\n", len(rows), p.Label())
-			return nil
+			return t.write(m.Stdout, format)
 		},
 	}
 	cmd.Flags().StringVar(&period, "period", "", "period, e.g. 2026-03 (required)")
@@ -361,22 +324,15 @@ func (m *Main) bonusCostCommand() *cobra.Command {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			draft, err := readYAML(planFile, bonus.ParsePlan)
+			plan, err := readFile(planFile)
 			if err != nil {
 				return err
 			}
-			p, err := parsePeriodFlag(period)
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			if unit == "" {
-				return kpi.Errorf(kpi.EINVALID, "--unit is required.")
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
-			if err != nil {
-				return err
-			}
-			d, err := m.Svc.Payroll.TeamCost(ctx, unit, p, draft)
+			d, err := m.App.TeamCost(cmd.Context(), who, planFile, plan, unit, period)
 			if err != nil {
 				return err
 			}

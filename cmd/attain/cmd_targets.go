@@ -10,13 +10,12 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
-	"attain/app/review"
+	"attain/app"
 	"attain/calc/score"
-	"attain/ingest"
 	"attain/kpi"
 )
 
-// subjectFlags pick one employee or one unit.
+// subjectFlags pick an employee or a unit.
 type subjectFlags struct{ employee, unit string }
 
 func (f *subjectFlags) register(cmd *cobra.Command) {
@@ -24,6 +23,7 @@ func (f *subjectFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.unit, "unit", "", "org unit id")
 }
 
+// subject is the one employee or unit the flags name.
 func (f *subjectFlags) subject() (kpi.Subject, error) {
 	switch {
 	case f.employee != "" && f.unit != "":
@@ -36,20 +36,12 @@ func (f *subjectFlags) subject() (kpi.Subject, error) {
 	return kpi.Subject{}, kpi.Errorf(kpi.EINVALID, "Give --employee or --unit.")
 }
 
-// subjects is the filter form: none, one or the other.
-func (f *subjectFlags) subjects() []kpi.Subject {
-	if f.employee == "" && f.unit == "" {
+// list is the flags as lists, for a filter: none, one or both.
+func list(s string) []string {
+	if s == "" {
 		return nil
 	}
-	s, _ := f.subject()
-	return []kpi.Subject{s}
-}
-
-func parsePeriodFlag(s string) (kpi.Period, error) {
-	if s == "" {
-		return kpi.Period{}, kpi.Errorf(kpi.EINVALID, "Give --period, e.g. 2026-06, 2026-Q3 or 2026.")
-	}
-	return kpi.ParsePeriod(s)
+	return []string{s}
 }
 
 func (m *Main) targetCommand() *cobra.Command {
@@ -79,7 +71,10 @@ func (m *Main) targetSetCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := parsePeriodFlag(period)
+			if period == "" {
+				return kpi.Errorf(kpi.EINVALID, "Give --period, e.g. 2026-06, 2026-Q3 or 2026.")
+			}
+			p, err := kpi.ParsePeriod(period)
 			if err != nil {
 				return err
 			}
@@ -101,18 +96,15 @@ func (m *Main) targetSetCommand() *cobra.Command {
 }
 
 func (m *Main) setTargets(cmd *cobra.Command, in []kpi.TargetInput, reason string) error {
-	ctx, _, err := m.workspaceContext(cmd.Context())
+	who, _, err := m.actor(cmd.Context())
 	if err != nil {
 		return err
 	}
-	if err := m.Svc.Review.CheckTargets(ctx, in); err != nil {
-		return err
-	}
-	ts, err := m.Svc.Targets.SetTargets(ctx, in, reason)
+	ts, err := m.App.SetTargets(cmd.Context(), who, in, reason)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d target(s) in the file; %d stored now.\n", len(in), len(ts))
+	fmt.Fprintf(m.Stdout, "%d target(s) given; %d stored now.\n", len(in), len(ts))
 	return nil
 }
 
@@ -128,21 +120,16 @@ func (m *Main) targetImportCommand() *cobra.Command {
 				return err
 			}
 			defer in.Close()
-			r, name := in, filepath.Base(args[0])
-			var ts []kpi.TargetInput
-			if formatOf(args[0]) == "xlsx" {
-				sheet, err := ingest.XLSXAsCSV(r, name)
-				if err != nil {
-					return err
-				}
-				ts, err = ingest.ReadTargetsCSV(sheet, name)
-				if err != nil {
-					return err
-				}
-			} else if ts, err = ingest.ReadTargetsCSV(r, name); err != nil {
+			who, _, err := m.actor(cmd.Context())
+			if err != nil {
 				return err
 			}
-			return m.setTargets(cmd, ts, reason)
+			rep, err := m.App.ImportTargets(cmd.Context(), who, filepath.Base(args[0]), in, reason)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "%d target(s) in the file; %d stored now.\n", rep.InFile, rep.Stored)
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why (required to change or delete targets)")
@@ -155,16 +142,8 @@ func (m *Main) targetFilterFlags(cmd *cobra.Command, subj *subjectFlags, kpis *[
 	cmd.Flags().StringVar(period, "period", "", "only periods overlapping this one")
 }
 
-func targetFilter(subj subjectFlags, kpis []string, period string) (kpi.TargetFilter, error) {
-	f := kpi.TargetFilter{KPIs: kpis, Subjects: subj.subjects()}
-	if period != "" {
-		p, err := kpi.ParsePeriod(period)
-		if err != nil {
-			return f, err
-		}
-		f.From, f.To = p.From, p.To
-	}
-	return f, nil
+func targetQuery(subj subjectFlags, kpis []string, period string) app.TargetQuery {
+	return app.TargetQuery{KPIs: kpis, Employees: list(subj.employee), Units: list(subj.unit), Period: period}
 }
 
 func (m *Main) targetListCommand() *cobra.Command {
@@ -175,16 +154,12 @@ func (m *Main) targetListCommand() *cobra.Command {
 		Use:   "list [--kpi K] [--employee ID|--unit ID] [--period P]",
 		Short: "List targets",
 		Args:  cobra.NoArgs,
-	}, func(ctx context.Context, args []string) (*table, error) {
-		f, err := targetFilter(subj, kpis, period)
+	}, func(ctx context.Context, who kpi.Actor, args []string) (*table, error) {
+		ts, err := m.App.Targets(ctx, who, targetQuery(subj, kpis, period))
 		if err != nil {
 			return nil, err
 		}
-		ts, err := m.Svc.Targets.FindTargets(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		t := &table{header: []string{"kpi", "subject", "id", "period", "value", "version", "updated_by", "reason"}, json: nonNil(ts)}
+		t := &table{header: []string{"kpi", "subject", "id", "period", "value", "version", "updated_by", "reason"}, json: ts}
 		for _, x := range ts {
 			t.rows = append(t.rows, []string{x.KPI, x.Subject.Kind, x.Subject.ID, x.Period.Label(), x.Value.String(), strconv.Itoa(x.Version), x.UpdatedBy, x.Reason})
 		}
@@ -202,16 +177,12 @@ func (m *Main) targetHistoryCommand() *cobra.Command {
 		Use:   "history [--kpi K] [--employee ID|--unit ID] [--period P]",
 		Short: "Every change of the targets: who, when, old, new, why",
 		Args:  cobra.NoArgs,
-	}, func(ctx context.Context, args []string) (*table, error) {
-		f, err := targetFilter(subj, kpis, period)
+	}, func(ctx context.Context, who kpi.Actor, args []string) (*table, error) {
+		hist, err := m.App.TargetHistory(ctx, who, targetQuery(subj, kpis, period))
 		if err != nil {
 			return nil, err
 		}
-		hist, err := m.Svc.Targets.TargetHistory(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		t := &table{header: []string{"at", "by", "kpi", "subject", "id", "period", "old", "new", "reason"}, json: nonNil(hist)}
+		t := &table{header: []string{"at", "by", "kpi", "subject", "id", "period", "old", "new", "reason"}, json: hist}
 		for _, h := range hist {
 			t.rows = append(t.rows, []string{h.At.Format("2006-01-02 15:04"), h.By, h.KPI, h.Subject.Kind, h.Subject.ID, h.Period.Label(), decText(h.Old), decText(h.New), h.Reason})
 		}
@@ -229,10 +200,8 @@ func decText(d *decimal.Decimal) string {
 }
 
 func (m *Main) targetProposeCommand() *cobra.Command {
-	var req review.ProposeRequest
-	var employees []string
-	var period, growth, total, format, reason string
-	var apply bool
+	var req app.ProposeRequest
+	var growth, total, format string
 	cmd := &cobra.Command{
 		Use:   "propose KPI --period P --method average|median|last_year|split|even [flags]",
 		Short: "Propose targets from history; preview, or --apply to save them",
@@ -255,14 +224,12 @@ Each proposal says how it was made. Nothing is saved without --apply.
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			var err error
 			req.KPI = args[0]
-			if req.Period, err = parsePeriodFlag(period); err != nil {
-				return err
-			}
-			if req.Growth, err = decimal.NewFromString(growth); err != nil {
+			g, err := decimal.NewFromString(growth)
+			if err != nil {
 				return kpi.Errorf(kpi.EINVALID, "--growth %q is not a number.", growth)
 			}
+			req.Growth = &g
 			if total != "" {
 				t, err := decimal.NewFromString(total)
 				if err != nil {
@@ -270,55 +237,47 @@ Each proposal says how it was made. Nothing is saved without --apply.
 				}
 				req.Total = &t
 			}
-			for _, e := range employees {
-				req.Subjects = append(req.Subjects, kpi.Subject{Kind: kpi.SubjectEmployee, ID: e})
-			}
-			ctx, _, err := m.workspaceContext(cmd.Context())
+			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			props, err := m.Svc.Review.Propose(ctx, req)
+			res, err := m.App.ProposeTargets(cmd.Context(), who, req)
 			if err != nil {
 				return err
 			}
-			t := table{header: []string{"kpi", "subject", "id", "period", "proposed", "how"}, json: props}
-			var in []kpi.TargetInput
-			for _, p := range props {
+			t := table{header: []string{"kpi", "subject", "id", "period", "proposed", "how"}, json: res.Proposals}
+			n := 0
+			for _, p := range res.Proposals {
 				v := "-"
 				if !p.Null {
 					v = p.Value.String()
-					val := p.Value
-					in = append(in, kpi.TargetInput{KPI: p.KPI, Subject: p.Subject, Period: p.Period, Value: &val})
+					n++
 				}
 				t.rows = append(t.rows, []string{p.KPI, p.Subject.Kind, p.Subject.ID, p.Period.Label(), v, p.Explanation})
 			}
 			if err := t.write(m.Stdout, format); err != nil {
 				return err
 			}
-			if !apply {
-				fmt.Fprintf(m.Stderr, "Preview only: %d proposal(s); --apply saves them.\n", len(in))
+			if !req.Apply {
+				fmt.Fprintf(m.Stderr, "Preview only: %d proposal(s); --apply saves them.\n", n)
 				return nil
 			}
-			ts, err := m.Svc.Targets.SetTargets(ctx, in, reason)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(m.Stderr, "Saved %d target(s).\n", len(ts))
+			fmt.Fprintf(m.Stderr, "Saved %d target(s).\n", res.Stored)
 			return nil
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&period, "period", "", "the period to propose for")
+	fl.StringVar(&req.Period, "period", "", "the period to propose for")
 	fl.StringVar(&req.Method, "method", "median", "average, median, last_year, split, even or sum")
 	fl.IntVar(&req.N, "n", 3, "periods of history")
 	fl.StringVar(&growth, "growth", "1", "growth factor, e.g. 1.1 for +10 %")
-	fl.StringSliceVar(&employees, "employee", nil, "only these employees (average, median, last_year; default everyone)")
+	fl.StringSliceVar(&req.Employees, "employee", nil, "only these employees (average, median, last_year; default everyone)")
 	fl.StringVar(&req.Unit, "unit", "", "split, even: the unit whose target is split; sum: the top unit summed (default all)")
 	fl.StringVar(&total, "total", "", "split, even: the total to split (default: the unit's target)")
 	req.Places = new(int32) // always set: the flag's default is score.DefaultPlaces
 	fl.Int32Var(req.Places, "places", score.DefaultPlaces, "decimal places of the proposals (0: whole numbers)")
-	fl.BoolVar(&apply, "apply", false, "save the proposals as targets")
-	fl.StringVar(&reason, "reason", "", "why, when --apply changes existing targets")
+	fl.BoolVar(&req.Apply, "apply", false, "save the proposals as targets")
+	fl.StringVar(&req.Reason, "reason", "", "why, when --apply changes existing targets")
 	fl.StringVar(&format, "format", "table", "table, csv or json")
 	return cmd
 }
@@ -330,19 +289,12 @@ func (m *Main) targetCascadeCommand() *cobra.Command {
 		Use:   "cascade KPI --period P [--all]",
 		Short: "Where a unit's target and the sum of its members' targets disagree",
 		Args:  cobra.ExactArgs(1),
-	}, func(ctx context.Context, args []string) (*table, error) {
-		p, err := parsePeriodFlag(period)
+	}, func(ctx context.Context, who kpi.Actor, args []string) (*table, error) {
+		checks, err := m.App.Cascade(ctx, who, args[0], period, all)
 		if err != nil {
 			return nil, err
 		}
-		checks, err := m.Svc.Review.Cascade(ctx, args[0], p)
-		if err != nil {
-			return nil, err
-		}
-		if !all {
-			checks = score.Disagreements(checks)
-		}
-		t := &table{header: []string{"unit", "target", "sum_of_members", "difference", "members", "without_target", "agrees"}, json: nonNil(checks)}
+		t := &table{header: []string{"unit", "target", "sum_of_members", "difference", "members", "without_target", "agrees"}, json: checks}
 		for _, c := range checks {
 			target := c.Target.String()
 			if c.Null {

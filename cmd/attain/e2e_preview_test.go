@@ -112,8 +112,8 @@ win_rate  unit     west  2017-06  0.00 %   50.00 %  50.00 %
 
 	t.Run("ErrPreviewWithoutDryRun", func(t *testing.T) {
 		_, stderr, err := attainErr(db, "apply", "-f", changed, "--preview-from", "2017-04-01")
-		if err == nil || !strings.Contains(stderr, "--preview-from needs --dry-run.") {
-			t.Errorf("err = %v, stderr = %q; want --preview-from needs --dry-run", err, stderr)
+		if err == nil || !strings.Contains(stderr, "preview range (preview_from, preview_to) needs a dry run") {
+			t.Errorf("err = %v, stderr = %q; want: a preview range needs a dry run", err, stderr)
 		}
 		if got := values(); got != valuesBefore {
 			t.Errorf("kpi values changed:\n%s\nwant:\n%s", got, valuesBefore)

@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -12,18 +13,38 @@ import (
 	"attain/kpi"
 )
 
+// exitCodes maps error codes to process exit codes, as web's codes table
+// maps them to HTTP statuses.
+var exitCodes = map[string]int{
+	kpi.EINTERNAL:     1,
+	kpi.EINVALID:      2,
+	kpi.ENOTFOUND:     3,
+	kpi.ECONFLICT:     4,
+	kpi.EUNAUTHORIZED: 5,
+	kpi.EFORBIDDEN:    6,
+	kpi.EUNAVAILABLE:  7,
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m := NewMain()
-	if err := m.Run(ctx, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", kpi.ErrorMessage(err))
-		for _, p := range kpi.ErrorDetails(err) {
-			fmt.Fprintln(os.Stderr, "  "+p.String())
-		}
-		if kpi.ErrorCode(err) == kpi.EINTERNAL {
-			fmt.Fprintln(os.Stderr, "  cause:", err)
-		}
-		os.Exit(1)
+	err := NewMain().Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(report(os.Stderr, err))
+}
+
+// report prints err for a person and returns the exit code it maps to.
+func report(w io.Writer, err error) int {
+	if err == nil {
+		return 0
 	}
+	fmt.Fprintln(w, "error:", kpi.ErrorMessage(err))
+	for _, p := range kpi.ErrorDetails(err) {
+		fmt.Fprintln(w, "  "+p.String())
+	}
+	code := kpi.ErrorCode(err)
+	if code == kpi.EINTERNAL || code == kpi.EUNAVAILABLE {
+		fmt.Fprintln(w, "  cause:", err)
+	}
+	return exitCodes[code]
 }

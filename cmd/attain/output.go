@@ -32,9 +32,7 @@ func checkFormat(format string) error {
 func (t *table) write(w io.Writer, format string) error {
 	switch format {
 	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(t.json)
+		return writeJSON(w, t.json)
 	case "csv":
 		cw := csv.NewWriter(w)
 		if err := cw.Write(t.header); err != nil {
@@ -55,23 +53,39 @@ func (t *table) write(w io.Writer, format string) error {
 }
 
 // listCommand makes cmd print a table of the workspace's data: it adds
-// --format, opens the workspace, and writes the table fill returns.
-func (m *Main) listCommand(cmd *cobra.Command, fill func(ctx context.Context, args []string) (*table, error)) *cobra.Command {
+// --format, finds who acts, and writes the table fill returns.
+func (m *Main) listCommand(cmd *cobra.Command, fill func(ctx context.Context, who kpi.Actor, args []string) (*table, error)) *cobra.Command {
 	var format string
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := checkFormat(format); err != nil {
 			return err
 		}
-		ctx, _, err := m.workspaceContext(cmd.Context())
+		who, _, err := m.actor(cmd.Context())
 		if err != nil {
 			return err
 		}
-		t, err := fill(ctx, args)
+		t, err := fill(cmd.Context(), who, args)
 		if err != nil {
 			return err
 		}
 		return t.write(m.Stdout, format)
 	}
 	return cmd
+}
+
+// writeJSON prints v as indented JSON.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// nonNil makes an empty list print as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -1,45 +1,28 @@
-package main
+package app_test
 
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"attain/app/payroll"
+	"attain/app"
+	"attain/app/apptest"
 	"attain/kpi"
+	"attain/sqldb"
 )
 
 // TestDemoStatements loads the demo and checks its bonus statements: every
 // employee with a plan has one for this month, this month's claws back the
 // deal lost after it was paid on, and some payout was capped.
 func TestDemoStatements(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the demo")
-	}
-	m := NewMain()
-	m.Stdout, m.Stderr = io.Discard, io.Discard
-	m.Config.DB = filepath.Join(t.TempDir(), "demo.db")
-	m.Config.Workspace = demoSlug
-	ctx := context.Background()
-	if err := m.open(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { m.Close() })
-	if err := m.loadDemo(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	ctx, ws, err := m.workspaceContext(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc, _ := ws.Location()
-	thisMonth := kpi.PeriodOf(kpi.Month, kpi.DateOf(time.Now(), loc))
+	w := apptest.Demo(t)
+	ctx, who := context.Background(), w.Report.Actor
+	loc, _ := w.Report.Workspace.Location()
+	thisMonth := kpi.PeriodOf(kpi.Month, kpi.DateOf(time.Now(), loc)).Label()
 
-	rows, err := m.Svc.Payroll.Payouts(ctx, thisMonth)
+	rows, err := w.App.Payouts(ctx, who, thisMonth)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +35,7 @@ func TestDemoStatements(t *testing.T) {
 			t.Errorf("%s: status %s (%s), want a draft", r.EmployeeID, r.Status, r.Error)
 			continue
 		}
-		st, err := m.Svc.Payroll.Statement(ctx, r.EmployeeID, thisMonth)
+		st, err := w.App.Statement(ctx, who, app.StatementRef{Employee: r.EmployeeID, Period: thisMonth})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +51,7 @@ func TestDemoStatements(t *testing.T) {
 		t.Error("no statement this month claws back a lost deal")
 	}
 
-	stored, err := m.Svc.Statements.FindStatements(ctx, kpi.StatementFilter{})
+	stored, err := sqldb.NewStatementService(w.DB).FindStatements(kpi.NewContextWithWorkspace(ctx, who.WorkspaceID), kpi.StatementFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +63,7 @@ func TestDemoStatements(t *testing.T) {
 		case kpi.StatusLocked:
 			locked++
 		}
-		var st payroll.Statement
+		var st app.Statement
 		if err := json.Unmarshal(s.Doc, &st); err != nil {
 			t.Fatal(err)
 		}

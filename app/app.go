@@ -1,0 +1,104 @@
+// Package app is Attain's application layer: one method per thing a person
+// does (apply definitions, import records, ask for values, review a
+// scorecard, set targets, approve a statement, export payouts, load the
+// demo), each given who acts. The CLI, the JSON API and the web pages call
+// these methods with the same arguments and only parse input and render
+// results; access is decided here, in one place (policy.go).
+//
+// The sub-packages review, payroll and preview hold the services these use
+// cases are built from; the edges do not call them directly.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"attain/app/payroll"
+	"attain/app/preview"
+	"attain/app/review"
+	"attain/kpi"
+)
+
+// Services are the stores and the engine a use case reads and writes.
+type Services struct {
+	Workspaces  kpi.WorkspaceService
+	Tokens      kpi.TokenService
+	Org         kpi.OrgService
+	Definitions kpi.DefinitionService
+	Records     kpi.RecordService
+	Audit       kpi.AuditService
+	Targets     kpi.TargetService
+	Statements  kpi.StatementService
+	Values      ValueService
+}
+
+// ValueService is the KPI engine: values and explanations, values as they
+// would be under other definitions (a dry run's preview), and a refresh
+// that brings a workspace's state up to date before the first question.
+type ValueService interface {
+	kpi.ValueService
+	Preview(ctx context.Context, defs *kpi.Definitions, q kpi.ValueQuery) ([]kpi.KPIValue, error)
+	Refresh(ctx context.Context) error
+}
+
+// App is every use case over one set of services.
+type App struct {
+	svc    Services
+	Logger *slog.Logger
+	// Now is the clock "today" is read from; nil is time.Now.
+	Now func() time.Time
+
+	review  *review.Service
+	payroll *payroll.Service
+	preview *preview.Service
+}
+
+// New returns the use cases over s.
+func New(s Services, logger *slog.Logger) *App {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	a := &App{svc: s, Logger: logger}
+	now := func() time.Time { return a.now() }
+	a.review = &review.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values, Targets: s.Targets, Now: now}
+	a.payroll = &payroll.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values,
+		Targets: s.Targets, Statements: s.Statements, Review: a.review, Now: now}
+	a.preview = &preview.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values}
+	return a
+}
+
+func (a *App) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+// begin checks that who may do acts and returns ctx scoped to who's
+// workspace, naming who for the audit trail. Every use case starts here.
+func (a *App) begin(ctx context.Context, who kpi.Actor, acts ...Action) (context.Context, error) {
+	for _, act := range acts {
+		if err := authorize(who, act); err != nil {
+			return nil, err
+		}
+	}
+	ctx = kpi.NewContextWithWorkspace(ctx, who.WorkspaceID)
+	return kpi.NewContextWithActor(ctx, who.Name), nil
+}
+
+// today is the date in the workspace's time zone.
+func (a *App) today(ctx context.Context) (kpi.Date, error) {
+	loc, err := kpi.WorkspaceLocation(ctx, a.svc.Workspaces)
+	if err != nil {
+		return 0, err
+	}
+	return kpi.DateOf(a.now(), loc), nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

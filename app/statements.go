@@ -1,0 +1,223 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"attain/app/payroll"
+	"attain/calc/bonus"
+	"attain/kpi"
+)
+
+// Statement is one employee's bonus statement for one period, every line
+// explained (see package payroll).
+type Statement = payroll.Statement
+
+// StatementWhatIf is a statement as it is and with changed KPI actuals.
+type StatementWhatIf = payroll.WhatIf
+
+// ExplainLink is a KPI line of a statement with the query that explains
+// it down to its records.
+type ExplainLink = payroll.ExplainLink
+
+// Payout is one employee's payout of a period, for payroll.
+type Payout = payroll.Payout
+
+// StatementRef names one employee's statement for one period.
+type StatementRef struct {
+	Employee string
+	Period   string
+}
+
+func (r StatementRef) read() (kpi.Period, error) {
+	if r.Employee == "" {
+		return kpi.Period{}, kpi.Errorf(kpi.EINVALID, "Give the employee whose statement it is.")
+	}
+	return parsePeriod(r.Period)
+}
+
+// Statement returns the statement: the locked one, or a draft computed now.
+func (a *App) Statement(ctx context.Context, who kpi.Actor, r StatementRef) (*Statement, error) {
+	p, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	if ctx, err = a.begin(ctx, who, ReadStatements); err != nil {
+		return nil, err
+	}
+	return a.payroll.Statement(ctx, r.Employee, p)
+}
+
+// StatementPDF is the statement as a PDF: every line with its inputs, rule
+// and result.
+func (a *App) StatementPDF(ctx context.Context, who kpi.Actor, r StatementRef) (*File, error) {
+	st, err := a.Statement(ctx, who, r)
+	if err != nil {
+		return nil, err
+	}
+	return &File{Name: fmt.Sprintf("statement-%s-%s.pdf", r.Employee, st.Period.Label()), ContentType: ContentPDF, Count: 1,
+		write: func(w io.Writer) error { return payroll.WritePDF(w, st) }}, nil
+}
+
+// WhatIf recomputes the draft statement with changed KPI actuals ("3
+// more deals worth 10,000"); nothing is stored.
+func (a *App) WhatIf(ctx context.Context, who kpi.Actor, r StatementRef, changes []bonus.Change) (*StatementWhatIf, error) {
+	p, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	if len(changes) == 0 {
+		return nil, kpi.Errorf(kpi.EINVALID, "Give at least one change, e.g. add 3 to deals_won.")
+	}
+	if ctx, err = a.begin(ctx, who, ReadStatements); err != nil {
+		return nil, err
+	}
+	return a.payroll.WhatIf(ctx, r.Employee, p, changes)
+}
+
+// Step is a step of a statement's lifecycle.
+type Step string
+
+// The steps, in order: a manager approves a draft, it is locked for good,
+// then marked paid.
+const (
+	Approve Step = "approve"
+	Lock    Step = "lock"
+	Pay     Step = "pay"
+)
+
+var stepActions = map[Step]Action{Approve: ApproveStatements, Lock: LockStatements, Pay: PayStatements}
+
+// StepStatement approves, locks or pays a statement; each step is audited
+// with who took it.
+func (a *App) StepStatement(ctx context.Context, who kpi.Actor, r StatementRef, step Step) (*Statement, error) {
+	act, ok := stepActions[step]
+	if !ok {
+		return nil, kpi.Errorf(kpi.EINVALID, "Unknown step %q: want approve, lock or pay.", step)
+	}
+	p, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	if ctx, err = a.begin(ctx, who, act); err != nil {
+		return nil, err
+	}
+	switch step {
+	case Approve:
+		return a.payroll.Approve(ctx, r.Employee, p)
+	case Lock:
+		return a.payroll.Lock(ctx, r.Employee, p)
+	}
+	return a.payroll.Pay(ctx, r.Employee, p)
+}
+
+// Inquire raises a question on a line of a statement.
+func (a *App) Inquire(ctx context.Context, who kpi.Actor, r StatementRef, line, text string) (*kpi.Inquiry, error) {
+	p, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	if ctx, err = a.begin(ctx, who, InquireStatements); err != nil {
+		return nil, err
+	}
+	return a.payroll.Inquire(ctx, r.Employee, p, line, text)
+}
+
+// Answer answers inquiry id on a statement.
+func (a *App) Answer(ctx context.Context, who kpi.Actor, r StatementRef, id int64, text string) (*kpi.Inquiry, error) {
+	p, err := r.read()
+	if err != nil {
+		return nil, err
+	}
+	if ctx, err = a.begin(ctx, who, AnswerInquiries); err != nil {
+		return nil, err
+	}
+	return a.payroll.Answer(ctx, r.Employee, p, id, text)
+}
+
+// Payouts lists every payout of a period: the stored figure of a locked
+// or paid statement, the draft's otherwise; a statement that cannot be
+// computed is a row with status "error".
+func (a *App) Payouts(ctx context.Context, who kpi.Actor, period string) ([]Payout, error) {
+	p, err := parsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	if ctx, err = a.begin(ctx, who, ReadPayouts); err != nil {
+		return nil, err
+	}
+	return a.payroll.Payouts(ctx, p)
+}
+
+// PayoutsFile is the payouts of a period as a file for payroll, CSV or
+// XLSX.
+func (a *App) PayoutsFile(ctx context.Context, who kpi.Actor, period, format string) (*File, error) {
+	var write func(io.Writer, []Payout) error
+	var ctype string
+	switch format {
+	case FormatCSV:
+		write, ctype = payroll.WritePayoutsCSV, ContentCSV
+	case FormatXLSX:
+		write, ctype = payroll.WritePayoutsXLSX, ContentXLSX
+	default:
+		return nil, kpi.Errorf(kpi.EINVALID, "Unknown payouts format %q: want csv or xlsx.", format)
+	}
+	rows, err := a.Payouts(ctx, who, period)
+	if err != nil {
+		return nil, err
+	}
+	p, _ := kpi.ParsePeriod(period) // read by Payouts already
+	return &File{Name: "payouts-" + p.Label() + "." + format, ContentType: ctype, Count: len(rows),
+		write: func(w io.Writer) error { return write(w, rows) }}, nil
+}
+
+// TeamCost compares what the current plans and a draft plan (YAML) would
+// pay the people of a unit and the units below it in a period.
+func (a *App) TeamCost(ctx context.Context, who kpi.Actor, planSource string, planYAML []byte, unit, period string) (*bonus.CostDelta, error) {
+	draft, err := bonus.ParsePlan(planSource, planYAML)
+	if err != nil {
+		return nil, err
+	}
+	if unit == "" {
+		return nil, kpi.Errorf(kpi.EINVALID, "Give the unit whose people are costed.")
+	}
+	p, err := parsePeriod(period)
+	if err != nil {
+		return nil, err
+	}
+	if ctx, err = a.begin(ctx, who, ReadPayouts); err != nil {
+		return nil, err
+	}
+	return a.payroll.TeamCost(ctx, unit, p, draft)
+}
+
+// BonusEval is a statement computed from a plan and one employee's inputs
+// alone, and, with changes, what if.
+type BonusEval struct {
+	Statement *bonus.Statement `json:"statement"`
+	WhatIf    *bonus.Statement `json:"what_if,omitempty"`
+}
+
+// EvalBonus computes one employee's statement from a plan and its inputs
+// (both YAML), without a workspace; with changes, the statement again with
+// changed KPI actuals.
+func EvalBonus(planSource string, plan []byte, inputsSource string, inputs []byte, changes []bonus.Change) (*BonusEval, error) {
+	pl, err := bonus.ParsePlan(planSource, plan)
+	if err != nil {
+		return nil, err
+	}
+	in, err := bonus.ParseInputs(inputsSource, inputs)
+	if err != nil {
+		return nil, err
+	}
+	base, changed, err := bonus.WhatIf(pl, in, changes)
+	if err != nil {
+		return nil, err
+	}
+	out := &BonusEval{Statement: base}
+	if len(changes) > 0 {
+		out.WhatIf = changed
+	}
+	return out, nil
+}
