@@ -100,6 +100,10 @@ func (a *App) DeleteEmployee(ctx context.Context, who kpi.Actor, id string) erro
 	return a.svc.Org.DeleteEmployee(ctx, id)
 }
 
+// OrgMapping names the columns of an employee file and can spell units
+// from path columns (see ingest.OrgMapping).
+type OrgMapping = ingest.OrgMapping
+
 // OrgFileRequest reads units or employees from a CSV file.
 type OrgFileRequest struct {
 	File  string
@@ -107,7 +111,7 @@ type OrgFileRequest struct {
 	Units bool // the file lists units (id, name, kind, parent_id), not employees
 	// Mapping renames the employee file's columns and can spell units
 	// from path columns.
-	Mapping ingest.OrgMapping
+	Mapping OrgMapping
 }
 
 // OrgReport is what an org import did.

@@ -54,6 +54,12 @@ type ImportReport struct {
 	Header       []string          `json:"-"`
 }
 
+// WriteRejected writes the rejected rows as CSV: the file's columns and a
+// last column with the reasons, to be fixed and imported again.
+func (r *ImportReport) WriteRejected(w io.Writer) error {
+	return ingest.WriteRejected(w, r.Header, r.RejectedRows)
+}
+
 // ImportRecords reads a file into a dataset: all records or, on any
 // problem, none (unless SkipInvalid), every problem with its file, line,
 // column, value and reason.

@@ -552,3 +552,20 @@ func TestValidateAPI_Scorecards(t *testing.T) {
 		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }
+
+// TestAggregationsDocumented checks that docs/attain-yaml.md has a row for
+// every aggregation of kpi.Aggregations, saying what it is and what expr
+// it takes, so the table in the docs cannot fall behind the code.
+func TestAggregationsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/attain-yaml.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exprs := map[kpi.ExprKind]string{kpi.NoExpr: "none (use `filter`)", kpi.NumberExpr: "a number", kpi.AnyExpr: "any value"}
+	for _, a := range kpi.Aggregations {
+		row := fmt.Sprintf("| `%s` | %s | %s |", a.Name, a.Doc, exprs[a.Expr])
+		if !strings.Contains(string(doc), row) {
+			t.Errorf("docs/attain-yaml.md has no row\n%s", row)
+		}
+	}
+}

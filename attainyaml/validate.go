@@ -206,7 +206,6 @@ func (v *validator) dataset(i int, ds *kpi.Dataset, path string) {
 }
 
 var (
-	aggregations = []kpi.Aggregation{kpi.Count, kpi.Sum, kpi.Avg, kpi.Min, kpi.Max, kpi.Median, kpi.P90, kpi.CountDistinct}
 	units        = []kpi.Unit{kpi.UnitCount, kpi.UnitMoney, kpi.UnitPercent, kpi.UnitDuration, kpi.UnitNumber}
 	directions   = []kpi.Direction{kpi.HigherIsBetter, kpi.LowerIsBetter}
 	timeUnits    = []string{"days", "hours", "minutes", "seconds"}
@@ -252,14 +251,15 @@ func (v *validator) kpi(defs *kpi.Definitions, i int, k *kpi.KPI, path string) {
 	case ds == nil:
 		v.add(line("dataset"), path+".dataset", k.Dataset, "no such dataset")
 	}
+	agg, known := kpi.AggregationOf(k.Aggregation)
 	switch {
 	case k.Aggregation == "":
 		v.add(line("aggregation"), path+".aggregation", "", "aggregation is required")
-	case !slices.Contains(aggregations, k.Aggregation):
-		v.add(line("aggregation"), path+".aggregation", string(k.Aggregation), "unknown aggregation: want count, sum, avg, min, max, median, p90 or count_distinct")
-	case k.Aggregation == kpi.Count && k.Expr != "":
-		v.add(line("expr"), path+".expr", k.Expr, "count takes no expr (use filter)")
-	case k.Aggregation != kpi.Count && k.Expr == "":
+	case !known:
+		v.add(line("aggregation"), path+".aggregation", string(k.Aggregation), "unknown aggregation: want %s", orList(kpi.AggregationNames()))
+	case agg.Expr == kpi.NoExpr && k.Expr != "":
+		v.add(line("expr"), path+".expr", k.Expr, "%s takes no expr (use filter)", k.Aggregation)
+	case agg.Expr != kpi.NoExpr && k.Expr == "":
 		v.add(line("aggregation"), path+".expr", "", "%s needs an expr", k.Aggregation)
 	}
 	if ds == nil {
@@ -270,9 +270,9 @@ func (v *validator) kpi(defs *kpi.Definitions, i int, k *kpi.KPI, path string) {
 			v.exprProblem(line("filter"), path+".filter", k.Filter, err)
 		}
 	}
-	if k.Expr != "" && k.Aggregation != kpi.Count {
+	if k.Expr != "" && known && agg.Expr != kpi.NoExpr {
 		compile := formula.CompileValue
-		if k.Aggregation == kpi.CountDistinct {
+		if agg.Expr == kpi.AnyExpr {
 			compile = formula.CompileKey
 		}
 		if _, err := compile(ds, k.Expr); err != nil {
@@ -332,4 +332,12 @@ func (v *validator) cycles(defs *kpi.Definitions) {
 			visit(k.Name)
 		}
 	}
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -437,9 +437,13 @@ func (s *State) compileMeasure(k *kpi.KPI, share bool) (*measure, error) {
 			return nil, fmt.Errorf("filter: %w", err)
 		}
 	}
-	switch k.Aggregation {
-	case kpi.Count:
-	case kpi.Sum, kpi.Avg, kpi.Min, kpi.Max, kpi.Median, kpi.P90:
+	agg, ok := kpi.AggregationOf(k.Aggregation)
+	if !ok {
+		return nil, fmt.Errorf("unknown aggregation %q", k.Aggregation)
+	}
+	switch agg.Expr {
+	case kpi.NoExpr:
+	case kpi.NumberExpr:
 		if k.Expr == "" {
 			return nil, fmt.Errorf("%s needs an expression", k.Aggregation)
 		}
@@ -447,7 +451,7 @@ func (s *State) compileMeasure(k *kpi.KPI, share bool) (*measure, error) {
 			return nil, fmt.Errorf("expression: %w", err)
 		}
 		m.scale = m.value.Scale()
-	case kpi.CountDistinct:
+	case kpi.AnyExpr:
 		if k.Expr == "" {
 			return nil, fmt.Errorf("%s needs an expression", k.Aggregation)
 		}
@@ -455,8 +459,6 @@ func (s *State) compileMeasure(k *kpi.KPI, share bool) (*measure, error) {
 			return nil, fmt.Errorf("expression: %w", err)
 		}
 		m.keyID = make(map[string]int64)
-	default:
-		return nil, fmt.Errorf("unknown aggregation %q", k.Aggregation)
 	}
 	if share {
 		key := measureKey{t: t, timeCol: m.timeCol, filter: k.Filter}

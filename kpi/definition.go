@@ -5,20 +5,6 @@ import (
 	"time"
 )
 
-// Aggregation is how a measure KPI folds records into one number.
-type Aggregation string
-
-const (
-	Count         Aggregation = "count"
-	Sum           Aggregation = "sum"
-	Avg           Aggregation = "avg"
-	Min           Aggregation = "min"
-	Max           Aggregation = "max"
-	Median        Aggregation = "median"
-	P90           Aggregation = "p90"
-	CountDistinct Aggregation = "count_distinct"
-)
-
 // Unit says what a KPI's number is.
 type Unit string
 

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"attain/kpi"
 )
 
 // opDoc documents one route for the OpenAPI document.
@@ -138,7 +140,7 @@ func exactOrNull(description string) map[string]any {
 
 var schemas = map[string]any{
 	"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
-		"code":    map[string]any{"type": "string", "enum": []string{"invalid", "not_found", "conflict", "unauthorized", "forbidden", "internal"}},
+		"code":    map[string]any{"type": "string", "enum": kpi.Codes},
 		"message": str,
 		"details": map[string]any{"type": "array", "items": schemaRef("Problem")},
 	})}),
@@ -173,7 +175,7 @@ var schemas = map[string]any{
 		"unit":      map[string]any{"type": "string", "enum": []string{"count", "money", "percent", "duration", "number"}},
 		"direction": map[string]any{"type": "string", "enum": []string{"higher", "lower"}},
 		"currency":  str, "time_unit": str, "dataset": str,
-		"aggregation": map[string]any{"type": "string", "enum": []string{"count", "sum", "avg", "min", "max", "median", "p90", "count_distinct"}},
+		"aggregation": map[string]any{"type": "string", "enum": kpi.AggregationNames()},
 		"expr":        str, "filter": str, "time_column": str, "formula": str,
 	}),
 	"Definitions": obj([]string{"datasets", "kpis"}, map[string]any{
@@ -185,13 +187,11 @@ var schemas = map[string]any{
 		})},
 	}),
 	"Change": obj(nil, map[string]any{"action": str, "kind": str, "name": str}),
-	"ApplyResult": map[string]any{
-		"description": "Without dry_run: the changes made. With dry_run=true: a DryRun.",
-		"oneOf":       []any{schemaRef("Change[]"), schemaRef("DryRun")},
-	},
-	"DryRun": obj([]string{"changes", "preview"}, map[string]any{
+	"ApplyResult": obj([]string{"dry_run", "changes", "targets", "targets_stored"}, map[string]any{
+		"dry_run": boolean,
 		"changes": map[string]any{"type": "array", "items": schemaRef("Change")},
-		"preview": map[string]any{"type": "array", "items": schemaRef("PreviewRow"), "description": "only the values that would change"},
+		"preview": map[string]any{"type": "array", "items": schemaRef("PreviewRow"), "description": "dry run only: the values that would change"},
+		"targets": map[string]any{"type": "integer", "description": "targets in the attain.yaml sent"}, "targets_stored": map[string]any{"type": "integer", "description": "targets that changed and were stored"},
 	}),
 	"PreviewRow": obj([]string{"kpi", "subject", "period", "before", "after", "delta", "changed"}, map[string]any{
 		"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"),

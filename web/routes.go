@@ -37,7 +37,7 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/org/import", false, s.importOrg, opDoc{tag: "org", summary: "Upsert units and employees, all or nothing", body: "OrgImport", resp: "ImportResult"}},
 
 		{"GET", "/api/v1/definitions", false, s.getDefinitions, opDoc{tag: "definitions", summary: "All datasets and KPIs", resp: "Definitions"}},
-		{"PUT", "/api/v1/definitions", false, s.applyDefinitions, opDoc{tag: "definitions", summary: "Replace all datasets and KPIs (JSON, or attain.yaml as application/yaml); validated whole", params: []paramDoc{
+		{"PUT", "/api/v1/definitions", false, s.applyDefinitions, opDoc{tag: "definitions", summary: "Replace the definitions (datasets, KPIs, scorecards, calendar, bonus plans) from JSON, or from an attain.yaml sent as application/yaml, whose targets are set too; validated whole, as attain apply", params: []paramDoc{
 			param("dry_run", "query", "true: only report what would change, and how the values of the KPIs it touches (and the formulas over them) would change for the company and its departments, per month."),
 			param("effective_from", "query", "YYYY-MM-DD: changed KPIs keep their old definition for records before this day."),
 			param("reason", "query", "Why, for the audit trail."),

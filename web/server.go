@@ -54,6 +54,7 @@ var codes = map[string]int{
 	kpi.ENOTFOUND:     http.StatusNotFound,
 	kpi.EUNAUTHORIZED: http.StatusUnauthorized,
 	kpi.EFORBIDDEN:    http.StatusForbidden,
+	kpi.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	kpi.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -102,12 +103,16 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if err != nil {
 			return err
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, who)))
+		next.ServeHTTP(w, r.WithContext(withActor(r.Context(), who)))
 		return nil
 	})
 }
 
 type actorKey struct{}
+
+func withActor(ctx context.Context, who kpi.Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, who)
+}
 
 // who is the actor authenticate found.
 func who(r *http.Request) kpi.Actor {

@@ -6,10 +6,12 @@ package apptest
 import (
 	"context"
 	"sync"
+	"strings"
 	"testing"
 
 	"attain/app"
 	"attain/engine"
+	"attain/kpi"
 	"attain/kpitest"
 	"attain/sqldb"
 )
@@ -72,4 +74,79 @@ func Fresh(tb testing.TB) (*app.App, *sqldb.DB) {
 	tb.Helper()
 	db := kpitest.MustOpenDB(tb)
 	return New(db), db
+}
+
+// SmallYAML is the workspace Small applies: deals won or lost; won
+// (count), won_value (sum), days (median, lower is better); the "rep"
+// scorecard against each person's targets; June 2025's targets.
+const SmallYAML = `
+datasets:
+  - name: deals
+    key: id
+    owner: rep
+    time_columns: [closed_on]
+    columns:
+      - {name: id, type: string, required: true}
+      - {name: rep, type: string, required: true}
+      - {name: stage, type: string, values: [Won, Lost]}
+      - {name: amount, type: money}
+      - {name: closed_on, type: date}
+      - {name: days, type: decimal, scale: 1}
+kpis:
+  - {name: won, unit: count, direction: higher, dataset: deals, aggregation: count, filter: 'stage == "Won"'}
+  - {name: won_value, unit: money, currency: EUR, direction: higher, dataset: deals, aggregation: sum, expr: amount, filter: 'stage == "Won"'}
+  - {name: days, unit: duration, time_unit: days, direction: lower, dataset: deals, aggregation: median, expr: days, filter: 'stage == "Won"'}
+scorecards:
+  - name: rep
+    position: rep
+    items:
+      - {kpi: won, weight: 40, basis: plan, threshold: 80, stretch: 120}
+      - {kpi: won_value, weight: 30, basis: plan, threshold: 80, stretch: 120}
+      - {kpi: days, weight: 30, basis: fixed, threshold: 3, target: 2, stretch: 1}
+targets:
+  - {kpi: won, period: 2025-06, employee: bob, value: 4}
+  - {kpi: won_value, period: 2025-06, employee: bob, value: 400}
+  - {kpi: won, period: 2025-06, employee: cy, value: 2}
+  - {kpi: won_value, period: 2025-06, employee: cy, value: 200}
+`
+
+// SmallDeals are the deals of Small, as CSV: bob won 3 deals worth 300 in
+// June 2025 and lost one; cy won 2 worth 500.
+const SmallDeals = `id,rep,stage,amount,closed_on,days
+d1,bob,Won,100,2025-06-02,1.0
+d2,bob,Won,100,2025-06-10,2.0
+d3,bob,Won,100,2025-06-20,3.0
+d4,bob,Lost,50,2025-06-21,
+d5,cy,Won,200,2025-06-05,1.5
+d6,cy,Won,300,2025-06-25,2.5
+`
+
+// Small returns the use cases over a fresh database holding one small
+// workspace, "small": co → sales → t1 (ann, who leads, and bob) and t2
+// (cy), bob and cy reporting to ann; SmallYAML applied and SmallDeals
+// imported. It returns who acts there as an administrator would.
+func Small(tb testing.TB) (*app.App, kpi.Actor) {
+	tb.Helper()
+	a, _ := Fresh(tb)
+	ctx := context.Background()
+	ws := &kpi.Workspace{Slug: "small", Name: "Small", TimeZone: "Europe/Berlin"}
+	if err := a.CreateWorkspace(ctx, ws); err != nil {
+		tb.Fatal(err)
+	}
+	who := kpi.Actor{WorkspaceID: ws.ID, Name: "test"}
+	units := []*kpi.OrgUnit{{ID: "co", Name: "Co", Kind: "company"}, {ID: "sales", Name: "Sales", Kind: "department", ParentID: "co"},
+		{ID: "t1", Name: "Team 1", Kind: "team", ParentID: "sales"}, {ID: "t2", Name: "Team 2", Kind: "team", ParentID: "sales"}}
+	emps := []*kpi.Employee{{ID: "ann", Name: "Ann", UnitID: "t1", Position: "team lead"},
+		{ID: "bob", Name: "Bob", UnitID: "t1", ManagerID: "ann", Position: "rep"},
+		{ID: "cy", Name: "Cy", UnitID: "t2", ManagerID: "ann", Position: "rep"}}
+	if _, err := a.ImportOrg(ctx, who, units, emps); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := a.Apply(ctx, who, app.ApplyRequest{Source: "small.yaml", YAML: []byte(SmallYAML)}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := a.ImportRecords(ctx, who, app.ImportRequest{Dataset: "deals", File: "deals.csv", Body: strings.NewReader(SmallDeals)}); err != nil {
+		tb.Fatal(err)
+	}
+	return a, who
 }

@@ -116,5 +116,6 @@ func Disagreements(checks []Check) []Check {
 // members' and pace can compare a running total. Averages, medians,
 // percentiles, minima, maxima, distinct counts and formulas do not.
 func Additive(k *kpi.KPI) bool {
-	return !k.IsFormula() && (k.Aggregation == kpi.Count || k.Aggregation == kpi.Sum)
+	agg, ok := kpi.AggregationOf(k.Aggregation)
+	return !k.IsFormula() && ok && agg.Additive
 }

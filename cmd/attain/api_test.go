@@ -69,6 +69,23 @@ func (c apiClient) must(method, path, contentType, body string, wantStatus int) 
 	return out
 }
 
+// serveMain serves the API of m and returns a client with a token of the
+// default workspace.
+func serveMain(t *testing.T, m *Main) apiClient {
+	t.Helper()
+	srv := httptest.NewServer(m.webServer().Handler())
+	t.Cleanup(srv.Close)
+	who, _, err := m.actor(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := m.App.CreateToken(context.Background(), who, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return apiClient{t: t, url: srv.URL, token: tok.Secret}
+}
+
 // newTestAPI serves the real API over a fresh SQLite database with two
 // workspaces, and returns a client for each.
 func newTestAPI(t *testing.T) (a, b apiClient) {

@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"attain/app"
-	"attain/ingest"
 	"attain/kpi"
 )
 
@@ -61,7 +60,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 				if rejectedFile == "" {
 					rejectedFile = args[1] + ".rejected.csv"
 				}
-				if err := writeFile(rejectedFile, func(w io.Writer) error { return ingest.WriteRejected(w, rep.Header, rep.RejectedRows) }); err != nil {
+				if err := writeFile(rejectedFile, rep.WriteRejected); err != nil {
 					return err
 				}
 				fmt.Fprintf(m.Stderr, "%d rejected record(s) written with reasons to %s\n", rep.Rejected, rejectedFile)

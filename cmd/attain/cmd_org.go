@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"attain/app"
-	"attain/ingest"
 	"attain/kpi"
 )
 
@@ -23,7 +22,7 @@ func (m *Main) orgCommand() *cobra.Command {
 
 func (m *Main) orgImportCommand() *cobra.Command {
 	var units bool
-	var mp ingest.OrgMapping
+	var mp app.OrgMapping
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Upsert employees (or, with --units, org units) from a CSV file",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -107,11 +108,20 @@ func TestImportSkipInvalid(t *testing.T) {
 	}
 }
 
-// TestImportLargeFile imports a file of more than 100 MB through the
-// binary, then re-imports it: the second run must change nothing.
+// TestImportLargeFile imports a large file through the binary, in many
+// batches, then re-imports it: the second run must change nothing. The
+// file has 25 MB (about 250,000 records) unless ATTAIN_TEST_LARGE_MB asks
+// for more.
 func TestImportLargeFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large file: skipped with -short")
+	}
+	mb := 25
+	if v := os.Getenv("ATTAIN_TEST_LARGE_MB"); v != "" {
+		var err error
+		if mb, err = strconv.Atoi(v); err != nil {
+			t.Fatalf("ATTAIN_TEST_LARGE_MB=%q: %v", v, err)
+		}
 	}
 	db, dir := newInputWorkspace(t)
 	p := filepath.Join(dir, "big.csv")
@@ -123,7 +133,7 @@ func TestImportLargeFile(t *testing.T) {
 	fmt.Fprintln(w, "id,rep,stage,amount,closed_on")
 	pad := strings.Repeat("x", 40)
 	n := 0
-	for size := 0; size < 100<<20; n++ {
+	for size := 0; size < mb<<20; n++ {
 		k, _ := fmt.Fprintf(w, "big-%08d-%s,%s,%s,%d.%02d,2017-%02d-%02d\n", n, pad, []string{"ann", "bob"}[n%2], []string{"Won", "Lost", "Open"}[n%3], n%100000, n%100, n%12+1, n%28+1)
 		size += k
 	}
