@@ -206,9 +206,9 @@ func (v *validator) dataset(i int, ds *kpi.Dataset, path string) {
 }
 
 var (
-	units        = []kpi.Unit{kpi.UnitCount, kpi.UnitMoney, kpi.UnitPercent, kpi.UnitDuration, kpi.UnitNumber}
-	directions   = []kpi.Direction{kpi.HigherIsBetter, kpi.LowerIsBetter}
-	timeUnits    = []string{"days", "hours", "minutes", "seconds"}
+	units      = []kpi.Unit{kpi.UnitCount, kpi.UnitMoney, kpi.UnitPercent, kpi.UnitDuration, kpi.UnitNumber}
+	directions = []kpi.Direction{kpi.HigherIsBetter, kpi.LowerIsBetter}
+	timeUnits  = []string{"days", "hours", "minutes", "seconds"}
 )
 
 func (v *validator) kpi(defs *kpi.Definitions, i int, k *kpi.KPI, path string) {

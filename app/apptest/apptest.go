@@ -5,8 +5,8 @@ package apptest
 
 import (
 	"context"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 
 	"attain/app"
