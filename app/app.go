@@ -52,6 +52,7 @@ type App struct {
 	review  *review.Service
 	payroll *payroll.Service
 	preview *preview.Service
+	orgs    orgCache
 }
 
 // New returns the use cases over s.
@@ -75,13 +76,12 @@ func (a *App) now() time.Time {
 	return time.Now()
 }
 
-// begin checks that who may do acts and returns ctx scoped to who's
-// workspace, naming who for the audit trail. Every use case starts here.
-func (a *App) begin(ctx context.Context, who kpi.Actor, acts ...Action) (context.Context, error) {
-	for _, act := range acts {
-		if err := authorize(who, act); err != nil {
-			return nil, err
-		}
+// begin checks that who may take act on target and returns ctx scoped to
+// who's workspace, naming who for the audit trail. Every use case starts
+// here.
+func (a *App) begin(ctx context.Context, who kpi.Actor, act Action, target on) (context.Context, error) {
+	if err := a.authorize(ctx, who, act, target); err != nil {
+		return nil, err
 	}
 	ctx = kpi.NewContextWithWorkspace(ctx, who.WorkspaceID)
 	return kpi.NewContextWithActor(ctx, who.Name), nil

@@ -71,12 +71,13 @@ func (a *App) Apply(ctx context.Context, who kpi.Actor, r ApplyRequest) (*ApplyR
 		return nil, kpi.Errorf(kpi.EINVALID, "A preview range (preview_from, preview_to) needs a dry run.")
 	}
 	popt.Effective = opt.EffectiveFrom
-	acts := []Action{WriteDefinitions}
-	if len(f.Targets) > 0 {
-		acts = append(acts, WriteTargets)
-	}
-	if ctx, err = a.begin(ctx, who, acts...); err != nil {
+	if ctx, err = a.begin(ctx, who, WriteDefinitions, on{}); err != nil {
 		return nil, err
+	}
+	for _, t := range f.Targets {
+		if err := a.authorize(ctx, who, WriteTargets, onSubject(t.Subject, t.Period)); err != nil {
+			return nil, err
+		}
 	}
 	stored, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {
@@ -130,7 +131,7 @@ func Check(source string, yaml []byte) (*attainyaml.File, error) {
 
 // Definitions returns the workspace's definitions.
 func (a *App) Definitions(ctx context.Context, who kpi.Actor) (*kpi.Definitions, error) {
-	ctx, err := a.begin(ctx, who, ReadDefinitions)
+	ctx, err := a.begin(ctx, who, ReadDefinitions, on{})
 	if err != nil {
 		return nil, err
 	}

@@ -59,8 +59,8 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	who := kpi.Actor{WorkspaceID: ws.ID, Name: "demo"}
-	if ctx, err = a.begin(ctx, who, LoadDemo); err != nil {
+	who := kpi.Actor{WorkspaceID: ws.ID, Name: "demo", Role: kpi.RoleAdmin, System: true}
+	if ctx, err = a.begin(ctx, who, LoadDemo, on{}); err != nil {
 		return nil, err
 	}
 	f, err := attainyaml.LoadFile("demo/attain.yaml", demo.Config)

@@ -10,7 +10,7 @@ import (
 
 // Units lists the org units.
 func (a *App) Units(ctx context.Context, who kpi.Actor) ([]*kpi.OrgUnit, error) {
-	ctx, err := a.begin(ctx, who, ReadOrg)
+	ctx, err := a.begin(ctx, who, ReadOrg, on{})
 	if err != nil {
 		return nil, err
 	}
@@ -20,7 +20,7 @@ func (a *App) Units(ctx context.Context, who kpi.Actor) ([]*kpi.OrgUnit, error) 
 
 // Unit returns one org unit.
 func (a *App) Unit(ctx context.Context, who kpi.Actor, id string) (*kpi.OrgUnit, error) {
-	ctx, err := a.begin(ctx, who, ReadOrg)
+	ctx, err := a.begin(ctx, who, ReadOrg, on{})
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (a *App) Unit(ctx context.Context, who kpi.Actor, id string) (*kpi.OrgUnit,
 
 // CreateUnit creates an org unit.
 func (a *App) CreateUnit(ctx context.Context, who kpi.Actor, u *kpi.OrgUnit) error {
-	ctx, err := a.begin(ctx, who, WriteOrg)
+	ctx, err := a.begin(ctx, who, WriteOrg, on{})
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (a *App) CreateUnit(ctx context.Context, who kpi.Actor, u *kpi.OrgUnit) err
 
 // UpdateUnit changes the fields of an org unit that upd sets.
 func (a *App) UpdateUnit(ctx context.Context, who kpi.Actor, id string, upd kpi.OrgUnitUpdate) (*kpi.OrgUnit, error) {
-	ctx, err := a.begin(ctx, who, WriteOrg)
+	ctx, err := a.begin(ctx, who, WriteOrg, on{})
 	if err != nil {
 		return nil, err
 	}
@@ -47,35 +47,59 @@ func (a *App) UpdateUnit(ctx context.Context, who kpi.Actor, id string, upd kpi.
 
 // DeleteUnit deletes an empty org unit.
 func (a *App) DeleteUnit(ctx context.Context, who kpi.Actor, id string) error {
-	ctx, err := a.begin(ctx, who, WriteOrg)
+	ctx, err := a.begin(ctx, who, WriteOrg, on{})
 	if err != nil {
 		return err
 	}
 	return a.svc.Org.DeleteOrgUnit(ctx, id)
 }
 
-// Employees lists employees by unit, manager or position.
+// Employees lists employees by unit, manager or position; pay and leave
+// only of those whose statements who may read.
 func (a *App) Employees(ctx context.Context, who kpi.Actor, f kpi.EmployeeFilter) ([]*kpi.Employee, error) {
-	ctx, err := a.begin(ctx, who, ReadOrg)
+	ctx, err := a.begin(ctx, who, ReadOrg, on{})
 	if err != nil {
 		return nil, err
 	}
 	emps, err := a.svc.Org.FindEmployees(ctx, f)
-	return nonNil(emps), err
-}
-
-// Employee returns one employee.
-func (a *App) Employee(ctx context.Context, who kpi.Actor, id string) (*kpi.Employee, error) {
-	ctx, err := a.begin(ctx, who, ReadOrg)
 	if err != nil {
 		return nil, err
 	}
-	return a.svc.Org.FindEmployeeByID(ctx, id)
+	return nonNil(emps), a.redactPay(ctx, who, emps)
+}
+
+// Employee returns one employee; pay and leave only if who may read their
+// statements.
+func (a *App) Employee(ctx context.Context, who kpi.Actor, id string) (*kpi.Employee, error) {
+	ctx, err := a.begin(ctx, who, ReadOrg, on{})
+	if err != nil {
+		return nil, err
+	}
+	e, err := a.svc.Org.FindEmployeeByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e, a.redactPay(ctx, who, []*kpi.Employee{e})
+}
+
+// redactPay clears the salary and leave of the employees whose statements
+// who may not read: personal data shown only to those who need it.
+func (a *App) redactPay(ctx context.Context, who kpi.Actor, emps []*kpi.Employee) error {
+	vis, err := a.visibility(ctx, who, ReadStatements, kpi.Period{})
+	if err != nil {
+		return err
+	}
+	for _, e := range emps {
+		if !vis.has(kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID}) {
+			e.Salary, e.Leave = nil, nil
+		}
+	}
+	return nil
 }
 
 // CreateEmployee creates an employee.
 func (a *App) CreateEmployee(ctx context.Context, who kpi.Actor, e *kpi.Employee) error {
-	ctx, err := a.begin(ctx, who, WriteOrg)
+	ctx, err := a.begin(ctx, who, WriteOrg, on{})
 	if err != nil {
 		return err
 	}
@@ -84,7 +108,7 @@ func (a *App) CreateEmployee(ctx context.Context, who kpi.Actor, e *kpi.Employee
 
 // UpdateEmployee changes the fields of an employee that upd sets.
 func (a *App) UpdateEmployee(ctx context.Context, who kpi.Actor, id string, upd kpi.EmployeeUpdate) (*kpi.Employee, error) {
-	ctx, err := a.begin(ctx, who, WriteOrg)
+	ctx, err := a.begin(ctx, who, WriteOrg, on{})
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +117,7 @@ func (a *App) UpdateEmployee(ctx context.Context, who kpi.Actor, id string, upd 
 
 // DeleteEmployee deletes an employee.
 func (a *App) DeleteEmployee(ctx context.Context, who kpi.Actor, id string) error {
-	ctx, err := a.begin(ctx, who, WriteOrg)
+	ctx, err := a.begin(ctx, who, WriteOrg, on{})
 	if err != nil {
 		return err
 	}
@@ -140,7 +164,7 @@ func (a *App) ImportOrgFile(ctx context.Context, who kpi.Actor, r OrgFileRequest
 
 // ImportOrg upserts units and employees, all or nothing.
 func (a *App) ImportOrg(ctx context.Context, who kpi.Actor, units []*kpi.OrgUnit, emps []*kpi.Employee) (*OrgReport, error) {
-	ctx, err := a.begin(ctx, who, WriteOrg)
+	ctx, err := a.begin(ctx, who, WriteOrg, on{})
 	if err != nil {
 		return nil, err
 	}

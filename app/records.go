@@ -64,7 +64,7 @@ func (r *ImportReport) WriteRejected(w io.Writer) error {
 // problem, none (unless SkipInvalid), every problem with its file, line,
 // column, value and reason.
 func (a *App) ImportRecords(ctx context.Context, who kpi.Actor, r ImportRequest) (*ImportReport, error) {
-	ctx, err := a.begin(ctx, who, WriteRecords)
+	ctx, err := a.begin(ctx, who, WriteRecords, on{resource: r.Dataset})
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (a *App) DeleteRecords(ctx context.Context, who kpi.Actor, datasetName stri
 	if len(keys) == 0 {
 		return kpi.ImportResult{}, kpi.Errorf(kpi.EINVALID, "Give the keys of the records to delete.")
 	}
-	ctx, err := a.begin(ctx, who, WriteRecords)
+	ctx, err := a.begin(ctx, who, WriteRecords, on{resource: datasetName})
 	if err != nil {
 		return kpi.ImportResult{}, err
 	}
@@ -161,9 +161,18 @@ func (a *App) Records(ctx context.Context, who kpi.Actor, datasetName string, f 
 	case f.Limit > MaxRecordPage:
 		return nil, kpi.Errorf(kpi.EINVALID, "A page lists at most %d records; page through with offset.", MaxRecordPage)
 	}
-	ctx, err := a.begin(ctx, who, ReadRecords)
+	ctx, err := a.begin(ctx, who, ReadRecords, on{resource: datasetName})
 	if err != nil {
 		return nil, err
+	}
+	vis, err := a.visibility(ctx, who, ReadRecords, kpi.Period{})
+	if err != nil {
+		return nil, err
+	}
+	if !vis.all {
+		if f.Owners, err = vis.employees(f.Owners, ReadRecords); err != nil {
+			return nil, err
+		}
 	}
 	defs, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {

@@ -43,7 +43,7 @@ func (a *App) Scorecard(ctx context.Context, who kpi.Actor, r ScorecardRequest) 
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, ReadValues); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadValues, onSubject(subj, p)); err != nil {
 		return nil, err
 	}
 	return a.review.Scorecard(ctx, subj, p, r.Template)
@@ -59,7 +59,7 @@ func (a *App) ScorecardsXLSX(ctx context.Context, who kpi.Actor, r ScorecardRequ
 	if subj.Kind != kpi.SubjectUnit {
 		return nil, kpi.Errorf(kpi.EINVALID, "The workbook is of a unit: give a unit.")
 	}
-	if ctx, err = a.begin(ctx, who, ReadValues); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadValues, onSubject(subj, p)); err != nil {
 		return nil, err
 	}
 	cards, names, err := a.review.UnitCards(ctx, subj.ID, p, r.Template)
@@ -82,7 +82,7 @@ func (a *App) Attention(ctx context.Context, who kpi.Actor, manager, period stri
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, ReadValues); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadValues, onEmployee(manager, p)); err != nil {
 		return nil, err
 	}
 	return a.review.Attention(ctx, manager, p)
@@ -95,25 +95,37 @@ type TargetQuery struct {
 	Period                 string
 }
 
-func (q TargetQuery) filter() (kpi.TargetFilter, error) {
+// filter reads the query and checks that who may see the targets it
+// asks for; asking for everyone's is asking for those who may see.
+func (a *App) targetFilter(ctx context.Context, who kpi.Actor, q TargetQuery) (context.Context, kpi.TargetFilter, error) {
 	f := kpi.TargetFilter{KPIs: q.KPIs, Subjects: subjects(q.Employees, q.Units)}
+	var p kpi.Period
 	if q.Period != "" {
-		p, err := kpi.ParsePeriod(q.Period)
-		if err != nil {
-			return f, err
+		var err error
+		if p, err = kpi.ParsePeriod(q.Period); err != nil {
+			return nil, f, err
 		}
 		f.From, f.To = p.From, p.To
 	}
-	return f, nil
+	if len(f.Subjects) == 0 {
+		vis, err := a.visibility(ctx, who, ReadTargets, p)
+		if err != nil {
+			return nil, f, err
+		}
+		if !vis.all {
+			if f.Subjects = vis.subjects(); len(f.Subjects) == 0 {
+				return nil, f, forbidden(ReadTargets)
+			}
+		}
+	}
+	ctx, err := a.begin(ctx, who, ReadTargets, on{subjects: f.Subjects, period: p})
+	return ctx, f, err
 }
 
 // Targets lists targets.
 func (a *App) Targets(ctx context.Context, who kpi.Actor, q TargetQuery) ([]*kpi.Target, error) {
-	f, err := q.filter()
+	ctx, f, err := a.targetFilter(ctx, who, q)
 	if err != nil {
-		return nil, err
-	}
-	if ctx, err = a.begin(ctx, who, ReadTargets); err != nil {
 		return nil, err
 	}
 	ts, err := a.svc.Targets.FindTargets(ctx, f)
@@ -123,11 +135,8 @@ func (a *App) Targets(ctx context.Context, who kpi.Actor, q TargetQuery) ([]*kpi
 // TargetHistory lists every change of the targets q selects: who, when,
 // old, new, why.
 func (a *App) TargetHistory(ctx context.Context, who kpi.Actor, q TargetQuery) ([]*kpi.TargetChange, error) {
-	f, err := q.filter()
+	ctx, f, err := a.targetFilter(ctx, who, q)
 	if err != nil {
-		return nil, err
-	}
-	if ctx, err = a.begin(ctx, who, ReadTargets); err != nil {
 		return nil, err
 	}
 	hist, err := a.svc.Targets.TargetHistory(ctx, f)
@@ -138,7 +147,15 @@ func (a *App) TargetHistory(ctx context.Context, who kpi.Actor, q TargetQuery) (
 // checking that every KPI, employee and unit they name exists; a locked
 // period refuses them all. It returns the targets stored now.
 func (a *App) SetTargets(ctx context.Context, who kpi.Actor, in []kpi.TargetInput, reason string) ([]*kpi.Target, error) {
-	ctx, err := a.begin(ctx, who, WriteTargets)
+	if len(in) == 0 {
+		return nil, kpi.Errorf(kpi.EINVALID, "Give at least one target.")
+	}
+	for _, t := range in {
+		if err := a.authorize(ctx, who, WriteTargets, onSubject(t.Subject, t.Period)); err != nil {
+			return nil, err
+		}
+	}
+	ctx, err := a.begin(ctx, who, WriteTargets, onSubject(in[0].Subject, in[0].Period))
 	if err != nil {
 		return nil, err
 	}
@@ -188,11 +205,11 @@ func (a *App) ProposeTargets(ctx context.Context, who kpi.Actor, r ProposeReques
 	if r.Growth != nil {
 		req.Growth = *r.Growth
 	}
-	acts := []Action{ReadTargets}
-	if r.Apply {
-		acts = append(acts, WriteTargets)
+	target := on{subjects: req.Subjects, period: p}
+	if r.Unit != "" {
+		target.subjects = append(target.subjects, kpi.Subject{Kind: kpi.SubjectUnit, ID: r.Unit})
 	}
-	if ctx, err = a.begin(ctx, who, acts...); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadTargets, target); err != nil {
 		return nil, err
 	}
 	props, err := a.review.Propose(ctx, req)
@@ -209,6 +226,9 @@ func (a *App) ProposeTargets(ctx context.Context, who kpi.Actor, r ProposeReques
 			v := pr.Value
 			in = append(in, kpi.TargetInput{KPI: pr.KPI, Subject: pr.Subject, Period: pr.Period, Value: &v})
 		}
+		if err := a.authorize(ctx, who, WriteTargets, onSubject(pr.Subject, pr.Period)); err != nil {
+			return nil, err
+		}
 	}
 	ts, err := a.svc.Targets.SetTargets(ctx, in, r.Reason)
 	out.Stored = len(ts)
@@ -222,7 +242,7 @@ func (a *App) Cascade(ctx context.Context, who kpi.Actor, kpiName, period string
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, ReadTargets); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadTargets, on{period: p}); err != nil {
 		return nil, err
 	}
 	checks, err := a.review.Cascade(ctx, kpiName, p)
@@ -234,7 +254,7 @@ func (a *App) Cascade(ctx context.Context, who kpi.Actor, kpiName, period string
 
 // PeriodLocks lists the locked periods.
 func (a *App) PeriodLocks(ctx context.Context, who kpi.Actor) ([]*kpi.PeriodLock, error) {
-	ctx, err := a.begin(ctx, who, ReadTargets)
+	ctx, err := a.begin(ctx, who, ReadWorkspace, on{})
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +269,7 @@ func (a *App) LockPeriod(ctx context.Context, who kpi.Actor, period, reason stri
 	if err != nil {
 		return p, err
 	}
-	if ctx, err = a.begin(ctx, who, LockPeriods); err != nil {
+	if ctx, err = a.begin(ctx, who, LockPeriods, on{period: p}); err != nil {
 		return p, err
 	}
 	if lock {

@@ -43,7 +43,7 @@ func (a *App) Statement(ctx context.Context, who kpi.Actor, r StatementRef) (*St
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, ReadStatements); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadStatements, onEmployee(r.Employee, p)); err != nil {
 		return nil, err
 	}
 	return a.payroll.Statement(ctx, r.Employee, p)
@@ -70,7 +70,7 @@ func (a *App) WhatIf(ctx context.Context, who kpi.Actor, r StatementRef, changes
 	if len(changes) == 0 {
 		return nil, kpi.Errorf(kpi.EINVALID, "Give at least one change, e.g. add 3 to deals_won.")
 	}
-	if ctx, err = a.begin(ctx, who, ReadStatements); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadStatements, onEmployee(r.Employee, p)); err != nil {
 		return nil, err
 	}
 	return a.payroll.WhatIf(ctx, r.Employee, p, changes)
@@ -100,7 +100,7 @@ func (a *App) StepStatement(ctx context.Context, who kpi.Actor, r StatementRef, 
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, act); err != nil {
+	if ctx, err = a.begin(ctx, who, act, onEmployee(r.Employee, p)); err != nil {
 		return nil, err
 	}
 	switch step {
@@ -118,7 +118,7 @@ func (a *App) Inquire(ctx context.Context, who kpi.Actor, r StatementRef, line, 
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, InquireStatements); err != nil {
+	if ctx, err = a.begin(ctx, who, InquireStatements, onEmployee(r.Employee, p)); err != nil {
 		return nil, err
 	}
 	return a.payroll.Inquire(ctx, r.Employee, p, line, text)
@@ -130,7 +130,7 @@ func (a *App) Answer(ctx context.Context, who kpi.Actor, r StatementRef, id int6
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, AnswerInquiries); err != nil {
+	if ctx, err = a.begin(ctx, who, AnswerInquiries, onEmployee(r.Employee, p)); err != nil {
 		return nil, err
 	}
 	return a.payroll.Answer(ctx, r.Employee, p, id, text)
@@ -144,7 +144,7 @@ func (a *App) Payouts(ctx context.Context, who kpi.Actor, period string) ([]Payo
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, ReadPayouts); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadPayouts, on{period: p}); err != nil {
 		return nil, err
 	}
 	return a.payroll.Payouts(ctx, p)
@@ -186,7 +186,7 @@ func (a *App) TeamCost(ctx context.Context, who kpi.Actor, planSource string, pl
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, ReadPayouts); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadPayouts, on{period: p}); err != nil {
 		return nil, err
 	}
 	return a.payroll.TeamCost(ctx, unit, p, draft)

@@ -58,7 +58,20 @@ func (a *App) Values(ctx context.Context, who kpi.Actor, r ValuesRequest) ([]kpi
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, ReadValues); err != nil {
+	p := kpi.Period{Grain: q.Grain, From: q.From, To: q.To}
+	if len(q.Subjects) == 0 {
+		// Everyone and every unit: those the actor may see.
+		vis, err := a.visibility(ctx, who, ReadValues, p)
+		if err != nil {
+			return nil, err
+		}
+		if !vis.all {
+			if q.Subjects = vis.subjects(); len(q.Subjects) == 0 {
+				return []kpi.KPIValue{}, nil
+			}
+		}
+	}
+	if ctx, err = a.begin(ctx, who, ReadValues, on{subjects: q.Subjects, period: p}); err != nil {
 		return nil, err
 	}
 	vals, err := a.svc.Values.Values(ctx, q)
@@ -88,7 +101,7 @@ func (a *App) Explain(ctx context.Context, who kpi.Actor, r ExplainRequest) (*kp
 	if err != nil {
 		return nil, err
 	}
-	if ctx, err = a.begin(ctx, who, ReadValues); err != nil {
+	if ctx, err = a.begin(ctx, who, ReadValues, onSubject(subj, p)); err != nil {
 		return nil, err
 	}
 	ex, err := a.svc.Values.Explain(ctx, kpi.ExplainQuery{KPI: r.KPI, Subject: subj, Period: p, Limit: r.Limit})
@@ -149,7 +162,7 @@ func fields(ds *kpi.Dataset, rec kpi.Record) map[string]string {
 // Versions returns the workspace's change counters: what a page polls to
 // know that its numbers moved.
 func (a *App) Versions(ctx context.Context, who kpi.Actor) (kpi.Versions, error) {
-	ctx, err := a.begin(ctx, who, ReadValues)
+	ctx, err := a.begin(ctx, who, ReadWorkspace, on{})
 	if err != nil {
 		return kpi.Versions{}, err
 	}

@@ -16,7 +16,7 @@ func (a *App) Authenticate(ctx context.Context, secret string) (kpi.Actor, error
 	if err != nil {
 		return kpi.Actor{}, err
 	}
-	return kpi.Actor{WorkspaceID: tok.WorkspaceID, Name: "token:" + tok.Name}, nil
+	return kpi.Actor{WorkspaceID: tok.WorkspaceID, Name: "token:" + tok.Name, Role: kpi.RoleAdmin}, nil
 }
 
 // DefaultWorkspace is the workspace the CLI works in unless told otherwise;
@@ -38,12 +38,12 @@ func (a *App) LocalActor(ctx context.Context, slug, name string) (kpi.Actor, *kp
 	if err != nil {
 		return kpi.Actor{}, nil, err
 	}
-	return kpi.Actor{WorkspaceID: ws.ID, Name: "cli:" + name}, ws, nil
+	return kpi.Actor{WorkspaceID: ws.ID, Name: "cli:" + name, Role: kpi.RoleAdmin, System: true}, ws, nil
 }
 
 // Workspace returns the actor's workspace.
 func (a *App) Workspace(ctx context.Context, who kpi.Actor) (*kpi.Workspace, error) {
-	ctx, err := a.begin(ctx, who, ReadWorkspace)
+	ctx, err := a.begin(ctx, who, ReadWorkspace, on{})
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (a *App) CreateToken(ctx context.Context, who kpi.Actor, name string) (*kpi
 	if name == "" {
 		return nil, kpi.Errorf(kpi.EINVALID, "Give the token a name.")
 	}
-	ctx, err := a.begin(ctx, who, WriteTokens)
+	ctx, err := a.begin(ctx, who, WriteTokens, on{})
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (a *App) Audit(ctx context.Context, who kpi.Actor, entity, entityID string,
 	case limit == 0:
 		limit = 100
 	}
-	ctx, err := a.begin(ctx, who, ReadAudit)
+	ctx, err := a.begin(ctx, who, ReadAudit, on{})
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +111,7 @@ func (a *App) Health(ctx context.Context) error {
 // Refresh brings the engine's state of the actor's workspace up to date,
 // so the first question after a start is answered at once.
 func (a *App) Refresh(ctx context.Context, who kpi.Actor) error {
-	ctx, err := a.begin(ctx, who, ReadValues)
+	ctx, err := a.begin(ctx, who, ReadWorkspace, on{})
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // WriteCSV writes d as files the CLI imports: units.csv (id, name, kind,
-// parent_id), employees.csv (id, name, email, unit_id, manager_id,
+// parent_id, head_id), employees.csv (id, name, email, unit_id, manager_id,
 // position, hired_on, left_on, currency, salary) and <dataset>.csv for every dataset of defs,
 // with the columns' headers and their values formatted back by type
 // (kpi.FormatValue). It creates dir if needed and overwrites the files.
@@ -29,9 +29,9 @@ func WriteCSV(dir string, d *Data, defs *kpi.Definitions) error {
 		return fmt.Errorf("write demo csv: %w", err)
 	}
 
-	units := [][]string{{"id", "name", "kind", "parent_id"}}
+	units := [][]string{{"id", "name", "kind", "parent_id", "head_id"}}
 	for _, u := range d.Units {
-		units = append(units, []string{u.ID, u.Name, u.Kind, u.ParentID})
+		units = append(units, []string{u.ID, u.Name, u.Kind, u.ParentID, u.HeadID})
 	}
 	if err := writeCSVFile(filepath.Join(dir, "units.csv"), units); err != nil {
 		return err

@@ -266,13 +266,14 @@ func (g *generator) buildOrg() {
 	// departments for the managing director.
 	headOfProcessing := emp("Jonas Weber", UnitProcessing, headOfSales.ID, PositionHeadOfProcessing, hiredBefore(), 0)
 	heads := map[string]string{UnitSales: headOfSales.ID, UnitProcessing: headOfProcessing.ID}
+	g.units[1].HeadID, g.units[2].HeadID = headOfSales.ID, headOfProcessing.ID
 	for _, t := range roster() {
-		g.units = append(g.units, &kpi.OrgUnit{ID: t.id, Name: t.name, Kind: "team", ParentID: t.dept})
 		position := PositionSalesManager
 		if t.dept == UnitProcessing {
 			position = PositionOrderManager
 		}
 		lead := emp(t.lead.name, t.id, heads[t.dept], PositionTeamLead, hiredBefore(), 0)
+		g.units = append(g.units, &kpi.OrgUnit{ID: t.id, Name: t.name, Kind: "team", ParentID: t.dept, HeadID: lead.ID})
 		g.people = append(g.people, &person{id: lead.ID, dept: t.dept, accounts: t.accounts,
 			skill: t.lead.skill, trend: t.lead.trend, load: leadLoad, hired: *lead.HiredOn, hiredIn: -1})
 		for _, m := range t.members {

@@ -261,7 +261,7 @@ func slug(s string) string {
 }
 
 // ReadUnitsCSV reads org units from a CSV file with the columns id, name,
-// kind and parent_id (kind and parent_id optional). It reports every
+// kind, parent_id and head_id (all but id and name optional). It reports every
 // problem at once in one *kpi.Error.
 func ReadUnitsCSV(r io.Reader, file string) ([]*kpi.OrgUnit, error) {
 	f, err := openCSV(r, file, 2)
@@ -270,7 +270,7 @@ func ReadUnitsCSV(r io.Reader, file string) ([]*kpi.OrgUnit, error) {
 	}
 	hm := newHeaderMap(f)
 	id, name := hm.find("id", true), hm.find("name", true)
-	kind, parent := hm.find("kind", false), hm.find("parent_id", false)
+	kind, parent, head := hm.find("kind", false), hm.find("parent_id", false), hm.find("head_id", false)
 	if err := hm.err(); err != nil {
 		return nil, err
 	}
@@ -285,7 +285,7 @@ func ReadUnitsCSV(r io.Reader, file string) ([]*kpi.OrgUnit, error) {
 			}
 			return strings.TrimSpace(rec[j])
 		}
-		u := &kpi.OrgUnit{ID: cell(id), Name: cell(name), Kind: cell(kind), ParentID: cell(parent)}
+		u := &kpi.OrgUnit{ID: cell(id), Name: cell(name), Kind: cell(kind), ParentID: cell(parent), HeadID: cell(head)}
 		if u.ID == "" {
 			rows.problem(line, "id", "", "is empty; every unit needs an id")
 		} else if first, ok := lineOf[u.ID]; ok {

@@ -11,10 +11,14 @@ import (
 // OrgUnit is a node of the organisation tree: company, department, team, at
 // any depth. ID is the customer's own identifier, unique in the workspace.
 type OrgUnit struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Kind      string    `json:"kind,omitempty"`      // company, department, team, office...
-	ParentID  string    `json:"parent_id,omitempty"` // "" for a root
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Kind     string `json:"kind,omitempty"`      // company, department, team, office...
+	ParentID string `json:"parent_id,omitempty"` // "" for a root
+	// HeadID is the employee who heads the unit: they manage everyone in
+	// it and in the units below it. "" when nobody is named; an id that is
+	// no employee (not yet imported, or gone) heads nothing.
+	HeadID    string    `json:"head_id,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
@@ -46,6 +50,7 @@ type OrgUnitUpdate struct {
 	Name     *string `json:"name"`
 	Kind     *string `json:"kind"`
 	ParentID *string `json:"parent_id"`
+	HeadID   *string `json:"head_id"`
 }
 
 // EmployeeUpdate changes the fields that are set. A nil pointer leaves the

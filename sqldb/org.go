@@ -22,11 +22,11 @@ func NewOrgService(db *DB) *OrgService { return &OrgService{db: db} }
 
 var _ kpi.OrgService = (*OrgService)(nil)
 
-const unitColumns = `id, name, kind, COALESCE(parent_id, ''), updated_at`
+const unitColumns = `id, name, kind, COALESCE(parent_id, ''), COALESCE(head_id, ''), updated_at`
 
 func scanUnit(r row) (*kpi.OrgUnit, error) {
 	var u kpi.OrgUnit
-	if err := r.Scan(&u.ID, &u.Name, &u.Kind, &u.ParentID, &u.UpdatedAt); err != nil {
+	if err := r.Scan(&u.ID, &u.Name, &u.Kind, &u.ParentID, &u.HeadID, &u.UpdatedAt); err != nil {
 		return nil, err
 	}
 	u.UpdatedAt = u.UpdatedAt.UTC()
@@ -251,8 +251,8 @@ func (tx *Tx) checkParent(ctx context.Context, ws int64, id, parent string) erro
 
 func (tx *Tx) insertUnit(ctx context.Context, ws int64, u *kpi.OrgUnit) error {
 	u.UpdatedAt = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO org_units (workspace_id, id, name, kind, parent_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		ws, u.ID, u.Name, u.Kind, nullIfEmpty(u.ParentID), u.UpdatedAt)
+	_, err := tx.exec(ctx, `INSERT INTO org_units (workspace_id, id, name, kind, parent_id, head_id, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		ws, u.ID, u.Name, u.Kind, nullIfEmpty(u.ParentID), nullIfEmpty(u.HeadID), u.UpdatedAt)
 	if isUniqueViolation(err) {
 		return kpi.Errorf(kpi.ECONFLICT, "Org unit %q already exists.", u.ID)
 	} else if err != nil {
@@ -263,8 +263,8 @@ func (tx *Tx) insertUnit(ctx context.Context, ws int64, u *kpi.OrgUnit) error {
 
 func (tx *Tx) updateUnit(ctx context.Context, ws int64, u *kpi.OrgUnit) error {
 	u.UpdatedAt = tx.now
-	_, err := tx.exec(ctx, `UPDATE org_units SET name = $3, kind = $4, parent_id = $5, updated_at = $6 WHERE workspace_id = $1 AND id = $2`,
-		ws, u.ID, u.Name, u.Kind, nullIfEmpty(u.ParentID), u.UpdatedAt)
+	_, err := tx.exec(ctx, `UPDATE org_units SET name = $3, kind = $4, parent_id = $5, head_id = $6, updated_at = $7 WHERE workspace_id = $1 AND id = $2`,
+		ws, u.ID, u.Name, u.Kind, nullIfEmpty(u.ParentID), nullIfEmpty(u.HeadID), u.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("update org unit %q: %w", u.ID, err)
 	}
@@ -323,6 +323,9 @@ func (s *OrgService) UpdateOrgUnit(ctx context.Context, id string, upd kpi.OrgUn
 		}
 		if upd.ParentID != nil {
 			u.ParentID = *upd.ParentID
+		}
+		if upd.HeadID != nil {
+			u.HeadID = *upd.HeadID
 		}
 		if err := validUnit(u); err != nil {
 			return err
@@ -705,6 +708,7 @@ func (s *OrgService) DeleteEmployee(ctx context.Context, id string) error {
 		if reports > 0 {
 			return kpi.Errorf(kpi.ECONFLICT, "Employee %q still manages %d employees; give them another manager first.", id, reports)
 		}
+
 		if _, err := tx.exec(ctx, `DELETE FROM memberships WHERE workspace_id = $1 AND employee_id = $2`, ws, id); err != nil {
 			return fmt.Errorf("delete employee %q: memberships: %w", id, err)
 		}
@@ -828,7 +832,7 @@ func (s *OrgService) ImportOrg(ctx context.Context, units []*kpi.OrgUnit, employ
 					return err
 				}
 				res.Created++
-			case old.Name == u.Name && old.Kind == u.Kind && old.ParentID == u.ParentID:
+			case old.Name == u.Name && old.Kind == u.Kind && old.ParentID == u.ParentID && old.HeadID == u.HeadID:
 				u.UpdatedAt = old.UpdatedAt
 				res.Unchanged++
 			default:

@@ -122,7 +122,7 @@ d6,cy,Won,300,2025-06-25,2.5
 `
 
 // Small returns the use cases over a fresh database holding one small
-// workspace, "small": co → sales → t1 (ann, who leads, and bob) and t2
+// workspace, "small": co → sales → t1 (headed by ann; ann and bob) and t2
 // (cy), bob and cy reporting to ann; SmallYAML applied and SmallDeals
 // imported. It returns who acts there as an administrator would.
 func Small(tb testing.TB) (*app.App, kpi.Actor) {
@@ -133,9 +133,9 @@ func Small(tb testing.TB) (*app.App, kpi.Actor) {
 	if err := a.CreateWorkspace(ctx, ws); err != nil {
 		tb.Fatal(err)
 	}
-	who := kpi.Actor{WorkspaceID: ws.ID, Name: "test"}
+	who := kpi.Actor{WorkspaceID: ws.ID, Name: "test", Role: kpi.RoleAdmin}
 	units := []*kpi.OrgUnit{{ID: "co", Name: "Co", Kind: "company"}, {ID: "sales", Name: "Sales", Kind: "department", ParentID: "co"},
-		{ID: "t1", Name: "Team 1", Kind: "team", ParentID: "sales"}, {ID: "t2", Name: "Team 2", Kind: "team", ParentID: "sales"}}
+		{ID: "t1", Name: "Team 1", Kind: "team", ParentID: "sales", HeadID: "ann"}, {ID: "t2", Name: "Team 2", Kind: "team", ParentID: "sales"}}
 	emps := []*kpi.Employee{{ID: "ann", Name: "Ann", UnitID: "t1", Position: "team lead"},
 		{ID: "bob", Name: "Bob", UnitID: "t1", ManagerID: "ann", Position: "rep"},
 		{ID: "cy", Name: "Cy", UnitID: "t2", ManagerID: "ann", Position: "rep"}}

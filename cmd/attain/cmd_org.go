@@ -16,7 +16,7 @@ import (
 func (m *Main) orgCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "org", Short: "The org tree: units and employees"}
 	cmd.AddCommand(m.orgImportCommand(), m.orgUnitsCommand(), m.orgEmployeesCommand(),
-		m.orgAddUnitCommand(), m.orgAddEmployeeCommand(), m.orgSetEmployeeCommand(), m.orgRemoveCommand())
+		m.orgAddUnitCommand(), m.orgSetUnitCommand(), m.orgAddEmployeeCommand(), m.orgSetEmployeeCommand(), m.orgRemoveCommand())
 	return cmd
 }
 
@@ -40,7 +40,8 @@ from the top down; the units are created as needed:
   attain org import sales_teams.csv --id-column sales_agent --name-column sales_agent \
       --unit-path regional_office,manager --root MavenTech
 
-With --units the file lists units instead: id, name, kind, parent_id.`,
+With --units the file lists units instead: id, name, kind, parent_id and
+head_id (the employee who heads the unit: they manage everyone in it).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in, _, err := openInput(args[0], m.Stdin)
@@ -86,9 +87,9 @@ func (m *Main) orgUnitsCommand() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			t := &table{header: []string{"id", "name", "kind", "parent_id"}, json: units}
+			t := &table{header: []string{"id", "name", "kind", "parent_id", "head_id"}, json: units}
 			for _, u := range units {
-				t.rows = append(t.rows, []string{u.ID, u.Name, u.Kind, u.ParentID})
+				t.rows = append(t.rows, []string{u.ID, u.Name, u.Kind, u.ParentID, u.HeadID})
 			}
 			return t, nil
 		})
@@ -124,7 +125,7 @@ func dateText(d *kpi.Date) string {
 func (m *Main) orgAddUnitCommand() *cobra.Command {
 	var u kpi.OrgUnit
 	cmd := &cobra.Command{
-		Use:   "add-unit ID --name NAME [--kind KIND] [--parent ID]",
+		Use:   "add-unit ID --name NAME [--kind KIND] [--parent ID] [--head EMPLOYEE]",
 		Short: "Create an org unit",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -143,6 +144,39 @@ func (m *Main) orgAddUnitCommand() *cobra.Command {
 	cmd.Flags().StringVar(&u.Name, "name", "", "name")
 	cmd.Flags().StringVar(&u.Kind, "kind", "", "company, department, team...")
 	cmd.Flags().StringVar(&u.ParentID, "parent", "", "parent unit id")
+	cmd.Flags().StringVar(&u.HeadID, "head", "", "the employee who heads the unit")
+	return cmd
+}
+
+func (m *Main) orgSetUnitCommand() *cobra.Command {
+	var name, kind, parent, head string
+	cmd := &cobra.Command{
+		Use:   "set-unit ID [--name NAME] [--kind KIND] [--parent ID] [--head EMPLOYEE]",
+		Short: "Change an org unit: only the flags given change (\"\" clears the parent or the head)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var upd kpi.OrgUnitUpdate
+			for flag, dst := range map[string]**string{"name": &upd.Name, "kind": &upd.Kind, "parent": &upd.ParentID, "head": &upd.HeadID} {
+				if cmd.Flags().Changed(flag) {
+					v, _ := cmd.Flags().GetString(flag)
+					*dst = &v
+				}
+			}
+			who, _, err := m.actor(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if _, err := m.App.UpdateUnit(cmd.Context(), who, args[0], upd); err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "Updated unit %s.\n", args[0])
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "name")
+	cmd.Flags().StringVar(&kind, "kind", "", "company, department, team...")
+	cmd.Flags().StringVar(&parent, "parent", "", "parent unit id")
+	cmd.Flags().StringVar(&head, "head", "", "the employee who heads the unit")
 	return cmd
 }
 
