@@ -151,7 +151,7 @@ func printPreview(ctx context.Context, m *Main, next *kpi.Definitions, changes [
 			case d == nil:
 				cells = append(cells, "")
 			case format == "table":
-				cells = append(cells, display(def(r.KPI), kpi.KPIValue{Value: *d}))
+				cells = append(cells, kpi.Display(def(r.KPI), *d))
 			default:
 				cells = append(cells, d.String())
 			}
