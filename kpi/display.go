@@ -55,6 +55,22 @@ func DisplayValue(k *KPI, v KPIValue) string {
 	return Display(k, v.Value)
 }
 
+// DisplayDelta writes a difference of two values of k like Display, with
+// its sign ("+3", "-1,200.00 EUR"), and a difference of two percentages in
+// percentage points: 0.45 → 0.3333 is "-11.7 points".
+func DisplayDelta(k *KPI, d decimal.Decimal) string {
+	var s string
+	if k != nil && k.Unit == UnitPercent {
+		s = Grouped(d.Shift(2), PercentPlaces) + " points"
+	} else {
+		s = Display(k, d)
+	}
+	if !strings.HasPrefix(s, "-") && strings.Trim(strings.Fields(s)[0], "0.,") != "" {
+		s = "+" + s
+	}
+	return s
+}
+
 // DisplayMoney writes an amount to the cent, thousands separated, with the
 // currency after it if there is one: 12,345.60 EUR.
 func DisplayMoney(v decimal.Decimal, currency string) string {

@@ -55,6 +55,24 @@ func TestDisplay(t *testing.T) {
 			t.Errorf("Display(%s, %s) = %q, want %q", unit, tt.v, got, tt.want)
 		}
 	}
+	for _, tt := range []struct {
+		k    *kpi.KPI
+		v    string
+		want string
+	}{
+		{count, "3", "+3"},
+		{count, "-3", "-3"},
+		{count, "0", "0"},
+		{money, "-1200", "-1,200.00 EUR"},
+		{money, "0.001", "0.00 EUR"},
+		{pct, "-0.1166666667", "-11.7 points"},
+		{pct, "0.5", "+50.0 points"},
+		{days, "10.5", "+10.5 days"},
+	} {
+		if got := kpi.DisplayDelta(tt.k, decimal.RequireFromString(tt.v)); got != tt.want {
+			t.Errorf("DisplayDelta(%s, %s) = %q, want %q", tt.k.Unit, tt.v, got, tt.want)
+		}
+	}
 	if got := kpi.DisplayValue(money, kpi.KPIValue{Null: true}); got != "-" {
 		t.Errorf("DisplayValue(null) = %q, want -", got)
 	}
