@@ -65,14 +65,16 @@ type Concern struct {
 //	below_threshold      3  the scorecard item is below threshold (not counted again
 //	                        when fell_below_threshold is)
 //	declining            2  3 or more declines in a row
-//	behind_pace          2  an open period is behind pace
+//	behind_pace          2  an open period is behind pace (not counted again
+//	                        with either of the first two: they compare the
+//	                        same value with less)
 //	below_last_year      1  worse than the same period last year
 //
 // Inside an open period every comparison is like with like: the item's
 // levels are those expected by its as-of day (Item.ToDate), progress
 // compares with the earlier periods at the same point (Progress.SoFar),
-// and a shortfall against what was expected so far that one more record
-// would make up (ToDate.Record) is no reason yet. "Below" and "declined"
+// and a shortfall that one more record could make up (Item.Allowance) is
+// no reason yet. "Below" and "declined"
 // mean worse: higher where lower is better, and the text says so.
 //
 // Subjects are ranked by points, then by how many reasons they have, then
@@ -97,13 +99,15 @@ func Attention(signals []Signal) []Concern {
 		if fell {
 			add(s, FellBelowThreshold, w.fell(s.Progress))
 		}
-		if it := s.Item; it != nil && it.Status == StatusBelowThreshold && !fell && w.beyondMargin(w.worseBy(it.Actual, it.Threshold)) {
+		below := false
+		if it := s.Item; it != nil && it.Status == StatusBelowThreshold && !fell && w.allow.Short(it.Actual, it.Threshold) {
+			below = true
 			add(s, BelowThreshold, w.belowThreshold(it))
 		}
 		if s.Progress != nil && s.Progress.Declining {
 			add(s, DecliningStreak, w.declining(s.Progress))
 		}
-		if s.Pace != nil && s.Pace.Status == Behind && w.beyondMargin(s.Pace.Gap.Neg()) {
+		if s.Pace != nil && s.Pace.Status == Behind && !fell && !below && w.allow.Short(s.Pace.Actual, s.Pace.Expected) {
 			add(s, BehindPace, w.behindPace(s.Pace))
 		}
 		if s.Progress != nil && s.Progress.VsLastYear.Worse {
@@ -128,9 +132,9 @@ func Attention(signals []Signal) []Concern {
 
 // words writes the reasons of one signal in its KPI's unit and direction.
 type words struct {
-	def    *kpi.KPI
-	lower  bool             // lower is better
-	margin *decimal.Decimal // one record, inside an open period
+	def   *kpi.KPI
+	lower bool      // lower is better
+	allow Allowance // inside an open period, what one more record could make up
 }
 
 func wordsFor(s Signal) words {
@@ -138,31 +142,14 @@ func wordsFor(s Signal) words {
 	switch {
 	case s.Item != nil:
 		w.lower = s.Item.Direction == kpi.LowerIsBetter
-		if s.Item.ToDate != nil {
-			w.margin = s.Item.ToDate.Record
-		}
 	case s.Def != nil:
 		w.lower = s.Def.Direction == kpi.LowerIsBetter
 	}
+	w.allow.Lower = w.lower
+	if s.Item != nil && s.Item.Allowance != nil {
+		w.allow = *s.Item.Allowance
+	}
 	return w
-}
-
-// worseBy is how much worse v is than level: level − v, or v − level
-// where lower is better.
-func (w words) worseBy(v, level decimal.Decimal) decimal.Decimal {
-	if w.lower {
-		return v.Sub(level)
-	}
-	return level.Sub(v)
-}
-
-// beyondMargin reports whether a shortfall (see worseBy) is a reason: more
-// than zero, and inside an open period more than one record.
-func (w words) beyondMargin(short decimal.Decimal) bool {
-	if w.margin != nil {
-		return short.GreaterThan(*w.margin)
-	}
-	return short.IsPositive()
 }
 
 func (w words) show(d decimal.Decimal) string { return kpi.Display(w.def, d) }

@@ -64,6 +64,10 @@ type OpenProgress struct {
 	// PreviousThreshold the previous period's at the same point, for the
 	// "fell below threshold" flag; nil: not judged.
 	Threshold, PreviousThreshold *decimal.Decimal
+	// Allowance is what one more record could make of the value so far:
+	// the newest is worse than an earlier value (or its threshold) only
+	// when it is short of it by more (Allowance.Short).
+	Allowance Allowance
 }
 
 // Progress is how one KPI of one subject has moved up to its newest period.
@@ -122,6 +126,14 @@ func ProgressOf(s Series, o ProgressOptions) (Progress, error) {
 		sign = -1
 	}
 	pr := Progress{KPI: s.KPI, Subject: s.Subject, Period: newest.Period, Value: newest.Value, Null: newest.Null}
+	var atPrev, atLastYear *kpi.KPIValue
+	allow := Allowance{Lower: sign < 0}
+	if o.Open != nil {
+		pr.SoFar, pr.AsOf = true, o.Open.AsOf
+		atPrev, atLastYear = o.Open.Previous, o.Open.LastYear
+		allow = o.Open.Allowance
+		allow.Lower = sign < 0
+	}
 
 	change := func(base kpi.Period, note string, old kpi.KPIValue, ok bool) Change {
 		c := Change{Base: base, To: newest.Value, Note: note}
@@ -136,6 +148,9 @@ func ProgressOf(s Series, o ProgressOptions) (Progress, error) {
 		c.From = old.Value
 		c.Delta = newest.Value.Sub(old.Value)
 		c.Worse = sign*c.Delta.Sign() < 0
+		if o.Open != nil {
+			c.Worse = allow.Short(newest.Value, old.Value)
+		}
 		if old.Value.IsZero() {
 			c.PctNull = true
 			c.Note = strings.TrimPrefix(c.Note+"; previous value is 0: no percentage", "; ")
@@ -162,11 +177,6 @@ func ProgressOf(s Series, o ProgressOptions) (Progress, error) {
 			return change(at.Period, note, kpi.KPIValue{}, false)
 		}
 		return change(at.Period, note, *at, !at.Null)
-	}
-	var atPrev, atLastYear *kpi.KPIValue
-	if o.Open != nil {
-		pr.SoFar, pr.AsOf = true, o.Open.AsOf
-		atPrev, atLastYear = o.Open.Previous, o.Open.LastYear
 	}
 	ly, lyNote := LastYear(newest.Period)
 	pr.VsPrevious = sameAs(Previous(newest.Period), "", atPrev)
@@ -201,7 +211,7 @@ func ProgressOf(s Series, o ProgressOptions) (Progress, error) {
 	for first := true; !cur.Null; first = false {
 		prev, ok := s.find(Previous(cur.Period))
 		if first && o.Open != nil {
-			if atPrev == nil || atPrev.Null || sign*cur.Value.Cmp(atPrev.Value) >= 0 {
+			if atPrev == nil || atPrev.Null || !allow.Short(cur.Value, atPrev.Value) {
 				break
 			}
 			pr.DeclineStreak++
@@ -219,7 +229,7 @@ func ProgressOf(s Series, o ProgressOptions) (Progress, error) {
 	if o.Open != nil {
 		t1, t0 := o.Open.Threshold, o.Open.PreviousThreshold
 		pr.FellBelowThreshold = !newest.Null && atPrev != nil && !atPrev.Null && t1 != nil && t0 != nil &&
-			sign*newest.Value.Cmp(*t1) < 0 && sign*atPrev.Value.Cmp(*t0) >= 0
+			allow.Short(newest.Value, *t1) && sign*atPrev.Value.Cmp(*t0) >= 0
 	} else if prev, ok := s.find(Previous(newest.Period)); ok && !newest.Null {
 		t1, ok1 := o.Thresholds[newest.Period]
 		t0, ok0 := o.Thresholds[prev.Period]

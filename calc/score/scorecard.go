@@ -38,6 +38,8 @@ type Item struct {
 
 	Actual     decimal.Decimal `json:"actual"`
 	ActualNull bool            `json:"actual_null,omitempty"`
+	Records    int             `json:"records"` // the actual rests on
+
 	// The levels in the KPI's unit; for basis plan, computed from the
 	// subject's target.
 	Threshold decimal.Decimal `json:"threshold"`
@@ -59,9 +61,13 @@ type Item struct {
 	// ToDate is set when the item was scored against what was expected
 	// by the as-of day of a period that has not ended: Threshold, Target
 	// and Stretch above are then the levels to date.
-	ToDate  *ToDate     `json:"to_date,omitempty"`
-	Notes   []string    `json:"notes,omitempty"`
-	Display ItemDisplay `json:"display"`
+	ToDate *ToDate `json:"to_date,omitempty"`
+	// Allowance, inside an open period, is what one more record could
+	// still make of the actual: a shortfall it covers is no reason for
+	// attention yet.
+	Allowance *Allowance  `json:"allowance,omitempty"`
+	Notes     []string    `json:"notes,omitempty"`
+	Display   ItemDisplay `json:"display"`
 }
 
 // ToDate is how an item's levels were cut to the part of an open period
@@ -72,11 +78,7 @@ type ToDate struct {
 	Threshold decimal.Decimal `json:"threshold"`
 	Target    decimal.Decimal `json:"target"`
 	Stretch   decimal.Decimal `json:"stretch"`
-	// Record is the size of one record of the KPI (1 for a count; for a
-	// sum, the subject's average record), for the rule that an item is too
-	// early to judge while less than one is expected; nil when unknown.
-	Record *decimal.Decimal `json:"record,omitempty"`
-	Rule   string           `json:"rule"`
+	Rule      string          `json:"rule"`
 }
 
 // ItemDisplay is an item's numbers written in the KPI's unit for a person
@@ -131,6 +133,8 @@ type Input struct {
 	// (StatusEarly) and left out of the total. Without one, an item is
 	// judged however little is expected.
 	Records map[string]decimal.Decimal
+	// Open says the period has not ended: every item gets an Allowance.
+	Open bool
 }
 
 func samePeriod(a, b kpi.Period) bool { return a.From == b.From && a.To == b.To }
@@ -176,15 +180,19 @@ func Score(in Input) (*Scorecard, error) {
 			v = kpi.KPIValue{Null: true}
 		}
 		t, hasTarget := targets[ti.KPI]
+		def := in.KPIs.KPI(ti.KPI)
 		var toDate *ToDate
-		if sh, ok := in.Shares[ti.KPI]; ok {
-			toDate = &ToDate{Share: sh}
+		var allow *Allowance
+		if in.Open {
+			allow = &Allowance{Open: true, Lower: def.Direction == kpi.LowerIsBetter, Records: v.Records, Rate: def.Unit == kpi.UnitPercent}
 			if r, ok := in.Records[ti.KPI]; ok && r.IsPositive() {
-				toDate.Record = &r
+				allow.Record, allow.Records, allow.Rate = &r, 0, false
 			}
 		}
-		def := in.KPIs.KPI(ti.KPI)
-		it := scoreItem(ti, def.Direction, v, t, hasTarget, toDate)
+		if sh, ok := in.Shares[ti.KPI]; ok {
+			toDate = &ToDate{Share: sh}
+		}
+		it := scoreItem(ti, def.Direction, v, t, hasTarget, toDate, allow)
 		it.Display = ItemDisplay{Actual: kpi.DisplayValue(def, v), Threshold: kpi.Display(def, it.Threshold),
 			Target: kpi.Display(def, it.Target), Stretch: kpi.Display(def, it.Stretch)}
 		if it.Status == StatusNoTarget { // the levels are percentages of a target there is not
@@ -220,13 +228,13 @@ func Score(in Input) (*Scorecard, error) {
 // scoreItem scores one item; v is the actual (maybe null), target the
 // subject's target if hasTarget; toDate, when set, holds the share of an
 // open period its levels are cut to.
-func scoreItem(ti kpi.ScorecardItem, dir kpi.Direction, v kpi.KPIValue, target decimal.Decimal, hasTarget bool, toDate *ToDate) Item {
+func scoreItem(ti kpi.ScorecardItem, dir kpi.Direction, v kpi.KPIValue, target decimal.Decimal, hasTarget bool, toDate *ToDate, allow *Allowance) Item {
 	curve := ti.Curve.Kind
 	if curve == "" {
 		curve = kpi.CurveLinear
 	}
-	it := Item{KPI: ti.KPI, Direction: dir, Weight: ti.Weight, Curve: curve, Actual: v.Value, ActualNull: v.Null,
-		Threshold: ti.Threshold, Target: ti.Target, Stretch: ti.Stretch, ScoreNull: true, AchievementNull: true}
+	it := Item{KPI: ti.KPI, Direction: dir, Weight: ti.Weight, Curve: curve, Actual: v.Value, ActualNull: v.Null, Records: v.Records,
+		Threshold: ti.Threshold, Target: ti.Target, Stretch: ti.Stretch, ScoreNull: true, AchievementNull: true, Allowance: allow}
 	if ti.Basis == kpi.LevelsPlan {
 		switch {
 		case !hasTarget:
@@ -252,7 +260,8 @@ func scoreItem(ti kpi.ScorecardItem, dir kpi.Direction, v kpi.KPIValue, target d
 			toDate.Rule = toDate.Note + ", so linear: " + toDate.Rule
 		}
 		it.ToDate = toDate
-		if r := toDate.Record; r != nil && it.Target.Abs().LessThan(*r) {
+		if allow != nil && allow.Record != nil && it.Target.Abs().LessThan(*allow.Record) {
+			r := allow.Record
 			it.Status = StatusEarly
 			it.Notes = append(it.Notes, fmt.Sprintf("too early to judge: %s expected by %s, less than one record (%s): left out of the total",
 				show(it.Target), toDate.AsOf, show(*r)))

@@ -114,3 +114,63 @@ func SamePoint(q kpi.Period, elapsed int, cal Calendar) (kpi.Period, bool) {
 	}
 	return cut, true
 }
+
+// Allowance is what one more record could still make of a value so far,
+// inside a period that has not ended: a value worse than a level by no
+// more than that is not a reason for attention yet (see Short). The zero
+// Allowance allows nothing: any value worse than the level is short.
+type Allowance struct {
+	Lower bool `json:"lower,omitempty"` // lower is better
+	// Record is the size of one record of an additive KPI: 1 for a
+	// count, the subject's average record for a sum.
+	Record *decimal.Decimal `json:"record,omitempty"`
+	// Records is how many records the value so far of a KPI that does not
+	// add up rests on; Rate says it is a share of them (a win rate).
+	Records int  `json:"records,omitempty"`
+	Rate    bool `json:"rate,omitempty"`
+	// Open is set inside a period that has not ended; without it nothing
+	// is allowed.
+	Open bool `json:"open,omitempty"`
+}
+
+// Short reports whether v is worse than level by more than one more record
+// could make up:
+//
+//   - additive: worse by more than Record (without one, worse at all);
+//   - a rate of n records: still worse with one more record of the better
+//     kind, (v × n + 1) / (n + 1), or (v × n) / (n + 1) where lower is
+//     better;
+//   - another value of n records where lower is better (an average, a
+//     median of durations): still worse with one more record of 0, read as
+//     a mean: v × n / (n + 1);
+//   - another value where higher is better: one record has no bound, so
+//     it is judged as it is.
+func (a Allowance) Short(v, level decimal.Decimal) bool {
+	sign := 1
+	if a.Lower {
+		sign = -1
+	}
+	if sign*v.Cmp(level) >= 0 {
+		return false
+	}
+	if !a.Open {
+		return true
+	}
+	worse := level.Sub(v)
+	if a.Lower {
+		worse = worse.Neg()
+	}
+	n := int64(a.Records)
+	switch {
+	case a.Record != nil:
+		return worse.GreaterThan(*a.Record)
+	case a.Rate && !a.Lower:
+		best := new(big.Rat).Add(new(big.Rat).Mul(rat(v), big.NewRat(n, 1)), big.NewRat(1, 1))
+		best.Quo(best, big.NewRat(n+1, 1))
+		return best.Cmp(rat(level)) < 0
+	case a.Lower:
+		best := new(big.Rat).Mul(rat(v), big.NewRat(n, n+1))
+		return best.Cmp(rat(level)) > 0
+	}
+	return true
+}

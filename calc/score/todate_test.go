@@ -77,6 +77,7 @@ func TestScoreToDate(t *testing.T) {
 	in := input(t, template(), emp, "22000", "won_deals", "3", "revenue", "9000", "proc_time", "2.5")
 	in.Shares = map[string]score.Share{"won_deals": share, "revenue": share}
 	in.Records = map[string]decimal.Decimal{"won_deals": dec("1"), "revenue": dec("2500")}
+	in.Open = true
 	sc, err := score.Score(in)
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +106,7 @@ func TestScoreToDate(t *testing.T) {
 	in = input(t, template(), emp, "22000", "won_deals", "0", "revenue", "0", "proc_time", "2.5")
 	in.Shares = map[string]score.Share{"won_deals": day1, "revenue": day1}
 	in.Records = map[string]decimal.Decimal{"won_deals": dec("1"), "revenue": dec("2500")}
+	in.Open = true
 	sc, err = score.Score(in)
 	if err != nil {
 		t.Fatal(err)
@@ -120,6 +122,7 @@ func TestScoreToDate(t *testing.T) {
 	in = input(t, template(), emp, "22000", "won_deals", "0", "revenue", "0")
 	in.Shares = map[string]score.Share{"won_deals": day1, "revenue": day1}
 	in.Records = map[string]decimal.Decimal{"won_deals": dec("1"), "revenue": dec("2500")}
+	in.Open = true
 	if sc, err = score.Score(in); err != nil {
 		t.Fatal(err)
 	}
@@ -195,3 +198,36 @@ func TestProgressSoFar(t *testing.T) {
 
 // asWritten writes d with the places it carries.
 func asWritten(d decimal.Decimal) string { return d.StringFixedBank(max(0, -d.Exponent())) }
+
+// TestAllowance checks what one more record can make up inside an open
+// period, and that outside one nothing is allowed.
+func TestAllowance(t *testing.T) {
+	one, deal := dec("1"), dec("10000")
+	for _, tt := range []struct {
+		name     string
+		a        score.Allowance
+		v, level string
+		short    bool
+	}{
+		{"closed: any shortfall", score.Allowance{}, "0.9", "1", true},
+		{"closed: at the level", score.Allowance{}, "1", "1", false},
+		{"closed, lower is better", score.Allowance{Lower: true}, "3.1", "3", true},
+		{"count: one deal makes up 0.73", score.Allowance{Open: true, Record: &one}, "0", "0.73", false},
+		{"count: one deal does not make up 1.37", score.Allowance{Open: true, Record: &one}, "0", "1.37", true},
+		{"sum: within one average deal", score.Allowance{Open: true, Record: &deal}, "0", "9999", false},
+		{"sum: beyond one average deal", score.Allowance{Open: true, Record: &deal}, "5000", "15000.01", true},
+		// 1 won of 3: one more won is 2 of 4 = 50 % ≥ 45 %.
+		{"rate of 3: made up", score.Allowance{Open: true, Rate: true, Records: 3}, "0.3333333333", "0.45", false},
+		// 0 of 3: one more won is 1 of 4 = 25 % < 30 %.
+		{"rate of 3: not made up", score.Allowance{Open: true, Rate: true, Records: 3}, "0", "0.3", true},
+		// A median of 1 deal at 51 days; with a deal of 0 days, 25.5 ≤ 35.
+		{"lower is better, one record: made up", score.Allowance{Open: true, Lower: true, Records: 1}, "51", "35", false},
+		// Of 4 requests at 11.25 hours; 9 ≥ 8 even with a fifth at 0.
+		{"lower is better, four records: not made up", score.Allowance{Open: true, Lower: true, Records: 4}, "11.25", "8", true},
+		{"higher is better, not a rate: as it is", score.Allowance{Open: true, Records: 1}, "900", "1000", true},
+	} {
+		if got := tt.a.Short(dec(tt.v), dec(tt.level)); got != tt.short {
+			t.Errorf("%s: Short(%s, %s) = %t, want %t", tt.name, tt.v, tt.level, got, tt.short)
+		}
+	}
+}
