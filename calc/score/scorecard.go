@@ -260,6 +260,10 @@ func scoreItem(ti kpi.ScorecardItem, dir kpi.Direction, v kpi.KPIValue, target d
 			toDate.Rule = toDate.Note + ", so linear: " + toDate.Rule
 		}
 		it.ToDate = toDate
+		if allow != nil && toDate.Total > 0 {
+			day := roundRat(new(big.Rat).Quo(rat(toDate.Target), big.NewRat(int64(toDate.Total), 1)), targetPlaces(toDate.Target))
+			allow.Day = &day
+		}
 		if allow != nil && allow.Record != nil && it.Target.Abs().LessThan(*allow.Record) {
 			r := allow.Record
 			it.Status = StatusEarly

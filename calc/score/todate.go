@@ -124,6 +124,9 @@ type Allowance struct {
 	// Record is the size of one record of an additive KPI: 1 for a
 	// count, the subject's average record for a sum.
 	Record *decimal.Decimal `json:"record,omitempty"`
+	// Day is an additive KPI's target for one working day of the period:
+	// the as-of day is not over, and what is left of it may bring as much.
+	Day *decimal.Decimal `json:"day,omitempty"`
 	// Records is how many records the value so far of a KPI that does not
 	// add up rests on; Rate says it is a share of them (a win rate).
 	Records int  `json:"records,omitempty"`
@@ -136,7 +139,8 @@ type Allowance struct {
 // Short reports whether v is worse than level by more than one more record
 // could make up:
 //
-//   - additive: worse by more than Record (without one, worse at all);
+//   - additive: worse by more than Record, or than Day if that is more
+//     (the rest of the as-of day); without either, worse at all;
 //   - a rate of n records: still worse with one more record of the better
 //     kind, (v × n + 1) / (n + 1), or (v × n) / (n + 1) where lower is
 //     better;
@@ -162,8 +166,14 @@ func (a Allowance) Short(v, level decimal.Decimal) bool {
 	}
 	n := int64(a.Records)
 	switch {
-	case a.Record != nil:
-		return worse.GreaterThan(*a.Record)
+	case a.Record != nil || a.Day != nil:
+		margin := decimal.Zero
+		for _, m := range []*decimal.Decimal{a.Record, a.Day} {
+			if m != nil {
+				margin = decimal.Max(margin, *m)
+			}
+		}
+		return worse.GreaterThan(margin)
 	case a.Rate && !a.Lower:
 		best := new(big.Rat).Add(new(big.Rat).Mul(rat(v), big.NewRat(n, 1)), big.NewRat(1, 1))
 		best.Quo(best, big.NewRat(n+1, 1))

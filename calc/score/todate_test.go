@@ -215,6 +215,10 @@ func TestAllowance(t *testing.T) {
 		{"count: one deal makes up 0.73", score.Allowance{Open: true, Record: &one}, "0", "0.73", false},
 		{"count: one deal does not make up 1.37", score.Allowance{Open: true, Record: &one}, "0", "1.37", true},
 		{"sum: within one average deal", score.Allowance{Open: true, Record: &deal}, "0", "9999", false},
+		// 30 requests a month of 22 working days: 1.36 a day; on the first
+		// day, 0 against a threshold of 1.09 is within what is left of it.
+		{"count: within the rest of the day", score.Allowance{Open: true, Record: &one, Day: ptr(dec("1.36"))}, "0", "1.09", false},
+		{"count: beyond a day and a record", score.Allowance{Open: true, Record: &one, Day: ptr(dec("1.36"))}, "0", "1.37", true},
 		{"sum: beyond one average deal", score.Allowance{Open: true, Record: &deal}, "5000", "15000.01", true},
 		// 1 won of 3: one more won is 2 of 4 = 50 % ≥ 45 %.
 		{"rate of 3: made up", score.Allowance{Open: true, Rate: true, Records: 3}, "0.3333333333", "0.45", false},
