@@ -643,7 +643,8 @@ func ptr[T any](v T) *T { return &v }
 
 // TestCascade plans won for June 2025: sales 30; t1 20 = ann 12 + bob 8
 // (agrees); t2 has none of its own, cy 5. sales: 30 − (20 + none) = 10,
-// t2 missing; t2: no target, cy 5 below, dan and eve without; co: no
+// t2 missing; t2: no target, cy 5 below, dan (a rep) without, eve (an
+// intern, whose position has no scorecard) without by design; co: no
 // target of its own, 30 below. t1 agrees and is left out.
 func TestCascade(t *testing.T) {
 	f := newFixture(t, "2025-07-10")
@@ -655,16 +656,19 @@ func TestCascade(t *testing.T) {
 	}
 	var got []string
 	for _, c := range score.Disagreements(checks) {
-		var missing []string
+		var missing, byDesign []string
 		for _, m := range c.Missing {
 			missing = append(missing, m.ID)
 		}
-		got = append(got, fmt.Sprintf("%s %s sum %s diff %s missing %v", c.Unit.ID, null(c.Target, c.Null), c.Sum, c.Difference, missing))
+		for _, m := range c.ByDesign {
+			byDesign = append(byDesign, m.ID)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s sum %s diff %s missing %v by design %v", c.Unit.ID, c.Status, null(c.Target, c.Null), c.Sum, c.Difference, missing, byDesign))
 	}
 	want := []string{
-		"co - sum 30 diff 0 missing []",
-		"sales 30 sum 20 diff 10 missing [t2]",
-		"t2 - sum 5 diff 0 missing [dan eve]",
+		"co no_target - sum 30 diff 0 missing [] by design []",
+		"sales missing 30 sum 20 diff 10 missing [t2] by design []",
+		"t2 no_target - sum 5 diff 0 missing [dan] by design [eve]",
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("disagreements:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
