@@ -215,6 +215,9 @@ func TestValidate(t *testing.T) {
 		{"HolidayTwice", "{date: 2017-12-26,", "{date: 2017-12-25,", []string{
 			"72 calendar.holidays[1].date: holiday listed twice",
 		}},
+		{"UnknownPace", "  weekend: [saturday, sunday]\n", "  weekend: [saturday, sunday]\n  pace: weekly\n", []string{
+			"70 calendar.pace: unknown pace method: want linear or shape",
+		}},
 
 		// scorecards
 		{"ScorecardName", "name: sales-agent", "name: Sales Agent", []string{
@@ -458,6 +461,7 @@ func TestLoadFile_Calendar(t *testing.T) {
 		{"DefaultWeekend", "calendar:\n  holidays: [{date: 2026-01-01}]\n", &kpi.Calendar{Holidays: []kpi.Holiday{{Date: kpi.NewDate(2026, 1, 1)}}}},
 		{"NoWeekend", "calendar:\n  weekend: []\n", &kpi.Calendar{Weekend: []time.Weekday{}}},
 		{"FridaySaturday", "calendar:\n  weekend: [Friday, saturday]\n", &kpi.Calendar{Weekend: []time.Weekday{time.Friday, time.Saturday}}},
+		{"PaceByShape", "calendar:\n  pace: shape\n", &kpi.Calendar{Pace: kpi.PaceShape}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := attainyaml.LoadFile("a.yaml", []byte(base+tt.src))

@@ -20,6 +20,7 @@ import (
 type calendarDoc struct {
 	Weekend  *[]string    `yaml:"weekend,omitempty"` // nil: the default weekend; empty: none
 	Holidays []holidayDoc `yaml:"holidays,omitempty"`
+	Pace     string       `yaml:"pace,omitempty"`
 }
 
 type holidayDoc struct {
@@ -102,7 +103,7 @@ func (v *validator) readCalendar(doc *calendarDoc) *kpi.Calendar {
 	if doc == nil {
 		return nil
 	}
-	cal := &kpi.Calendar{}
+	cal := &kpi.Calendar{Pace: strings.TrimSpace(doc.Pace)}
 	if doc.Weekend != nil {
 		cal.Weekend = []time.Weekday{}
 		for i, name := range *doc.Weekend {
@@ -186,7 +187,7 @@ func calendarDocOf(cal *kpi.Calendar) *calendarDoc {
 	if cal == nil {
 		return nil
 	}
-	doc := &calendarDoc{}
+	doc := &calendarDoc{Pace: cal.Pace}
 	if cal.Weekend != nil {
 		names := []string{}
 		for _, d := range cal.Weekend {
@@ -231,10 +232,15 @@ func scorecardDocsOf(ts []*kpi.ScorecardTemplate) []*scorecardDoc {
 	return docs
 }
 
-// calendar checks the weekend and the holidays.
+// calendar checks the weekend, the holidays and the pace method.
 func (v *validator) calendar(cal *kpi.Calendar) {
 	if cal == nil {
 		return
+	}
+	switch cal.Pace {
+	case "", kpi.PaceLinear, kpi.PaceShape:
+	default:
+		v.add(v.pos.lineAt(v.pos.calendarNode(), "pace"), "calendar.pace", cal.Pace, "unknown pace method: want linear or shape")
 	}
 	seen := map[time.Weekday]bool{}
 	for i, d := range cal.Weekend {

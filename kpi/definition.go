@@ -77,7 +77,17 @@ type KPIRevision struct {
 type Calendar struct {
 	Weekend  []time.Weekday `json:"weekend,omitempty"` // nil: Saturday and Sunday
 	Holidays []Holiday      `json:"holidays,omitempty"`
+	// Pace is how much of a plan is expected by a day inside an open
+	// period, for its scorecard, pace and forecast: PaceLinear (the
+	// default, "") or PaceShape.
+	Pace string `json:"pace,omitempty"`
 }
+
+// Pace methods of a Calendar.
+const (
+	PaceLinear = "linear" // by the working days passed
+	PaceShape  = "shape"  // by the shape of the same-grain periods before
+)
 
 // Holiday is a non-working day.
 type Holiday struct {

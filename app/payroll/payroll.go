@@ -371,7 +371,10 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 	}
 	if nd.score {
 		if *card == nil {
-			c, err := s.Review.Scorecard(ctx, subj, p, "")
+			// The whole period's card: a draft of an open period pays on
+			// the actuals so far against the levels of the whole period,
+			// not on the pace the review's card scores.
+			c, err := s.Review.PeriodScorecard(ctx, subj, p, "")
 			if err != nil {
 				return nil, fmt.Errorf("the plan pays on the scorecard's score: %w", err)
 			}

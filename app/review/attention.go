@@ -38,14 +38,14 @@ func (s *Service) Attention(ctx context.Context, manager string, p kpi.Period) (
 			continue
 		}
 		subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: emp.ID}
-		card, err := s.card(ctx, e, subj, p, "")
+		card, err := s.card(ctx, e, subj, p, "", false)
 		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
 			out.Skipped = append(out.Skipped, Skipped{Employee: emp.ID, Reason: kpi.ErrorMessage(err)})
 			continue
 		} else if err != nil {
 			return nil, err
 		}
-		signals = append(signals, cardSignals(card)...)
+		signals = append(signals, cardSignals(e.defs, card)...)
 	}
 	if c := score.Attention(signals); c != nil {
 		out.Concerns = c
@@ -53,13 +53,13 @@ func (s *Service) Attention(ctx context.Context, manager string, p kpi.Period) (
 	return out, nil
 }
 
-// cardSignals gives one signal per KPI of a card: its scorecard item, pace
-// and progress.
-func cardSignals(card *Card) []score.Signal {
+// cardSignals gives one signal per KPI of a card: its definition,
+// scorecard item, pace and progress.
+func cardSignals(defs *kpi.Definitions, card *Card) []score.Signal {
 	var out []score.Signal
 	for i := range card.Items {
 		it := &card.Items[i]
-		sig := score.Signal{Subject: card.Subject, KPI: it.KPI, Item: it}
+		sig := score.Signal{Subject: card.Subject, KPI: it.KPI, Def: defs.KPI(it.KPI), Item: it}
 		for j := range card.Pace {
 			if card.Pace[j].KPI == it.KPI {
 				sig.Pace = &card.Pace[j].Pace

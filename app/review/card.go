@@ -17,15 +17,28 @@ import (
 // employee's is that of their position. The card uses the version of the
 // template in effect on p's first day, and the "fell below threshold" flag
 // of each earlier period the version in effect on that period's first day.
+// A period that has not ended is scored so far (see Card).
 func (s *Service) Scorecard(ctx context.Context, subj kpi.Subject, p kpi.Period, template string) (*Card, error) {
 	e, err := s.env(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.card(ctx, e, subj, p, template)
+	return s.card(ctx, e, subj, p, template, false)
 }
 
-func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string) (*Card, error) {
+// PeriodScorecard returns the card of subj for the whole of period p: in a
+// period that has not ended, the actuals so far against the levels of the
+// whole period, with no pace: what a bonus statement drafted today pays
+// on. A closed period's card is the same as Scorecard's.
+func (s *Service) PeriodScorecard(ctx context.Context, subj kpi.Subject, p kpi.Period, template string) (*Card, error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.card(ctx, e, subj, p, template, true)
+}
+
+func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string, whole bool) (*Card, error) {
 	tmpl, err := e.template(subj, template, p.From)
 	if err != nil {
 		return nil, err
@@ -45,7 +58,21 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 		return nil, err
 	}
 
-	card := &Card{AsOf: e.today, Open: p.Contains(e.today)}
+	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed}
+	switch {
+	case p.From > e.today:
+		card.State = StateNotStarted
+	case p.To >= e.today:
+		card.State = StateOpen
+	}
+	card.Open = card.State != StateClosed
+	linear, err := score.ShareOf(p, e.today, e.cal, nil)
+	if err != nil {
+		return nil, err
+	}
+	card.Elapsed, card.WorkingDays = linear.Elapsed, linear.Total
+	card.Standing = standing(card, p, linear)
+
 	current, prorations := s.prorate(e, subj, p, targets)
 	card.Prorations = prorations
 	var actuals []kpi.KPIValue
@@ -54,9 +81,35 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 			actuals = append(actuals, v)
 		}
 	}
-	card.Scorecard, err = score.Score(score.Input{Template: tmpl, KPIs: e.defs, Subject: subj, Period: p, Actuals: actuals, Targets: current})
-	if err != nil {
+	in := score.Input{Template: tmpl, KPIs: e.defs, Subject: subj, Period: p, Actuals: actuals, Targets: current}
+	var shapes map[string][]decimal.Decimal
+	if card.Open && !whole {
+		var additive []string // the KPIs whose levels are cut to date
+		for _, name := range names {
+			if k := e.defs.KPI(name); k != nil && score.Additive(k) {
+				additive = append(additive, name)
+			}
+		}
+		var past []kpi.Period
+		if e.pace == kpi.PaceShape {
+			if shapes, past, err = s.paceShapes(ctx, e, subj, p, additive); err != nil {
+				return nil, err
+			}
+		}
+		in.Shares = make(map[string]score.Share, len(additive))
+		for _, name := range additive {
+			if in.Shares[name], err = e.share(p, e.today, shapes[name], past); err != nil {
+				return nil, err
+			}
+		}
+		in.Records = recordSizes(e.defs, additive, vals, p)
+		in.Open = true
+	}
+	if card.Scorecard, err = score.Score(in); err != nil {
 		return nil, err
+	}
+	if whole && card.Open {
+		card.Standing += "; scored against the levels of the whole period"
 	}
 	// The template the card of each period uses, for its thresholds.
 	versions := make(map[kpi.Period]*kpi.ScorecardTemplate, len(periods))
@@ -65,40 +118,44 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 			versions[q] = t
 		}
 	}
-	var shapes map[string][]decimal.Decimal
-	var past []kpi.Period
-	if card.Open {
-		var additive []string // the KPIs that get a pace by shape
-		for _, it := range card.Items {
-			if k := e.defs.KPI(it.KPI); k != nil && score.Additive(k) && !it.ActualNull && it.Status != score.StatusNoTarget {
-				additive = append(additive, it.KPI)
-			}
-		}
-		if shapes, past, err = s.paceShapes(ctx, e, subj, p, additive); err != nil {
-			return nil, err
-		}
-	}
 	var hired *kpi.Date
 	if subj.Kind == kpi.SubjectEmployee {
 		if emp := e.employee(subj.ID); emp != nil {
 			hired = emp.HiredOn
 		}
 	}
-	for _, it := range card.Items {
+	// Inside an open period, the earlier periods at the same point.
+	var atPrev, atLastYear map[string]kpi.KPIValue
+	var prevCut kpi.Period
+	if card.Open && !whole && p.Grain != kpi.Range {
+		lastYear, _ := score.LastYear(p)
+		var ok bool
+		if prevCut, ok = score.SamePoint(score.Previous(p), linear.Elapsed, e.cal); ok {
+			if atPrev, err = s.valuesOver(ctx, names, subj, prevCut); err != nil {
+				return nil, err
+			}
+		}
+		if cut, ok := score.SamePoint(lastYear, linear.Elapsed, e.cal); ok {
+			if atLastYear, err = s.valuesOver(ctx, names, subj, cut); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i := range card.Items {
+		it := &card.Items[i]
 		k := e.defs.KPI(it.KPI)
-		if card.Open && !it.ActualNull && it.Status != score.StatusNoTarget && k != nil {
-			in := score.PaceInput{
-				Period: p, AsOf: e.today, Actual: it.Actual, Target: it.Target,
-				Direction: it.Direction, Additive: score.Additive(k), Calendar: e.cal,
+		if card.Open && !whole && !it.ActualNull && it.Status != score.StatusNoTarget && k != nil {
+			full := it.Target
+			if it.ToDate != nil {
+				full = it.ToDate.Target
 			}
-			pace, err := score.PaceOf(in)
-			if err == nil {
-				ip := ItemPace{KPI: it.KPI, Pace: pace}
-				if in.Additive {
-					ip.Shape = shapePace(in, shapes[it.KPI], past, e.cal)
-				}
-				card.Pace = append(card.Pace, ip)
+			sh, ok := in.Shares[it.KPI]
+			if !ok {
+				sh = linear
 			}
+			pace := score.PaceWith(score.PaceInput{Period: p, AsOf: e.today, Actual: it.Actual, Target: full,
+				Direction: it.Direction, Additive: score.Additive(k)}, sh)
+			card.Pace = append(card.Pace, ItemPace{KPI: it.KPI, Pace: pace, Display: paceDisplay(k, pace)})
 		}
 		if p.Grain == kpi.Range {
 			continue
@@ -109,14 +166,121 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 				series.Values = append(series.Values, v)
 			}
 		}
-		prog, err := score.ProgressOf(series, score.ProgressOptions{
-			Direction: it.Direction, N: HistoryPeriods, Thresholds: thresholds(versions, it.KPI, targets), Hired: hired,
-		})
+		th := thresholds(versions, it.KPI, targets)
+		opt := score.ProgressOptions{Direction: it.Direction, N: HistoryPeriods, Thresholds: th, Hired: hired, KPI: k}
+		if card.Open && !whole {
+			opt.Open = &score.OpenProgress{AsOf: e.today, Previous: found(atPrev, it.KPI), LastYear: found(atLastYear, it.KPI)}
+			if it.Allowance != nil {
+				opt.Open.Allowance = *it.Allowance
+			}
+			if it.Status != score.StatusNoTarget {
+				t := it.Threshold
+				opt.Open.Threshold = &t
+			}
+			if t0, ok := th[score.Previous(p)]; ok && opt.Open.Previous != nil {
+				if _, additive := in.Shares[it.KPI]; additive {
+					sh, err := e.share(score.Previous(p), prevCut.To, shapes[it.KPI], nil)
+					if err != nil {
+						return nil, err
+					}
+					t0 = sh.Of(t0)
+				}
+				opt.Open.PreviousThreshold = &t0
+			}
+		}
+		prog, err := score.ProgressOf(series, opt)
 		if err == nil {
 			card.Progress = append(card.Progress, prog)
 		}
 	}
 	return card, nil
+}
+
+// standing says where a card's period stands: "closed", "open: 4 of 22
+// working days passed by 2026-12-04", "not started: ...".
+func standing(c *Card, p kpi.Period, sh score.Share) string {
+	switch c.State {
+	case StateClosed:
+		return fmt.Sprintf("closed: %s ended on %s", p.Label(), p.To)
+	case StateNotStarted:
+		return fmt.Sprintf("not started: %s starts on %s; nothing is expected by %s", p.Label(), p.From, c.AsOf)
+	}
+	unit := "working days"
+	if sh.ByCalendarDays {
+		unit = "calendar days"
+	}
+	return fmt.Sprintf("open: %d of %d %s passed by %s; scored against what was expected by then (%s pace)", sh.Elapsed, sh.Total, unit, c.AsOf, c.PaceMethod)
+}
+
+// share is the share of p expected by asOf by the workspace's method: by
+// shape when the workspace asks for it and there is one, otherwise linear,
+// with the reason when a shape was asked for (past are the periods it is
+// read from).
+func (e *env) share(p kpi.Period, asOf kpi.Date, shape []decimal.Decimal, past []kpi.Period) (score.Share, error) {
+	why := ""
+	switch {
+	case e.pace != kpi.PaceShape:
+	case e.cal.WorkingDays(p.From, p.To) == 0:
+		why, shape = "no shape: "+p.Label()+" has no working day", nil
+	case shape == nil && len(past) > 0:
+		why = fmt.Sprintf("no shape: no records in %s..%s to take one from", past[0].Label(), past[len(past)-1].Label())
+	}
+	sh, err := score.ShareOf(p, asOf, e.cal, shape)
+	sh.Note = why
+	return sh, err
+}
+
+// recordSizes are the sizes of one record of each additive KPI in names
+// for the subject of vals, from its periods before p: 1 for a count; for a
+// sum, its total over its records, rounded half to even to 2 places. A sum
+// without records before p has none.
+func recordSizes(defs *kpi.Definitions, names []string, vals []kpi.KPIValue, p kpi.Period) map[string]decimal.Decimal {
+	out := make(map[string]decimal.Decimal, len(names))
+	for _, name := range names {
+		k := defs.KPI(name)
+		if k.Aggregation == kpi.Count {
+			out[name] = decimal.NewFromInt(1)
+			continue
+		}
+		sum, n := decimal.Zero, 0
+		for _, v := range vals {
+			if v.KPI == name && !v.Null && v.Period.To < p.From {
+				sum, n = sum.Add(v.Value), n+v.Records
+			}
+		}
+		if n > 0 && sum.IsPositive() {
+			out[name] = sum.DivRound(decimal.NewFromInt(int64(n)), 2)
+		}
+	}
+	return out
+}
+
+// valuesOver reads subj's values of names over the range r, by KPI.
+func (s *Service) valuesOver(ctx context.Context, names []string, subj kpi.Subject, r kpi.Period) (map[string]kpi.KPIValue, error) {
+	vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: r.From, To: r.To})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]kpi.KPIValue, len(vals))
+	for _, v := range vals {
+		out[v.KPI] = v
+	}
+	return out, nil
+}
+
+func found(m map[string]kpi.KPIValue, name string) *kpi.KPIValue {
+	if v, ok := m[name]; ok {
+		return &v
+	}
+	return nil
+}
+
+func paceDisplay(k *kpi.KPI, p score.Pace) PaceDisplay {
+	d := PaceDisplay{Actual: kpi.Display(k, p.Actual), Expected: kpi.Display(k, p.Expected), Forecast: "-", Gap: kpi.DisplayDelta(k, p.Gap)}
+	if !p.ForecastNull {
+		d.Forecast = kpi.Display(k, p.Forecast)
+	}
+	return d
 }
 
 // paceShapes reads subj's daily values of the additive KPIs in names over
@@ -157,29 +321,6 @@ func (s *Service) paceShapes(ctx context.Context, e *env, subj kpi.Subject, p kp
 		}
 	}
 	return shapes, past, nil
-}
-
-// shapePace is the pace of in by shape, or, without a shape or a working
-// day in the period to spread it over, the linear pace with the reason
-// first in its rule.
-func shapePace(in score.PaceInput, shape []decimal.Decimal, past []kpi.Period, cal score.Calendar) *score.Pace {
-	why := ""
-	switch {
-	case cal.WorkingDays(in.Period.From, in.Period.To) == 0:
-		why = "no shape: " + in.Period.Label() + " has no working day"
-	case shape == nil:
-		why = fmt.Sprintf("no shape: no records in %s..%s to take one from", past[0].Label(), past[len(past)-1].Label())
-	default:
-		in.Shape = shape
-	}
-	pace, err := score.PaceOf(in)
-	if err != nil {
-		return nil
-	}
-	if why != "" {
-		pace.Rule = why + ", so linear: " + pace.Rule
-	}
-	return &pace
 }
 
 // prorate returns the targets of period p, each cut to the working days
@@ -261,14 +402,14 @@ func (s *Service) UnitCards(ctx context.Context, unitID string, p kpi.Period, te
 	if _, ok := names[unit]; !ok {
 		return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "Org unit %q not found.", unitID)
 	}
-	card, err := s.card(ctx, e, unit, p, template)
+	card, err := s.card(ctx, e, unit, p, template, false)
 	if err != nil {
 		return nil, nil, err
 	}
 	cards := []*Card{card}
 	for _, emp := range e.members(unitID) {
 		subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: emp.ID}
-		c, err := s.card(ctx, e, subj, p, "")
+		c, err := s.card(ctx, e, subj, p, "", false)
 		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
 			continue // no template for the position: nothing to score
 		} else if err != nil {

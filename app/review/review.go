@@ -35,14 +35,37 @@ const HistoryPeriods = 6
 
 // Card is one subject's scorecard for one period, with pace, progress and,
 // where a target was cut for a partial period, how.
+//
+// A period that has not ended (Open) is scored so far: each additive KPI
+// against its levels cut to what was expected by AsOf (score.ToDate), by
+// the workspace's pace method (PaceMethod, kpi.Calendar.Pace); its pace
+// gives the one expected-to-date figure and forecast; its progress
+// compares it with the earlier periods at the same point.
 type Card struct {
 	*score.Scorecard
-	AsOf       kpi.Date         `json:"as_of"` // today, in the workspace's zone
-	Open       bool             `json:"open"`  // the period has not ended
+	AsOf kpi.Date `json:"as_of"` // today, in the workspace's zone
+	Open bool     `json:"open"`  // the period has not ended
+	// State is closed, open or not_started (a period after AsOf, scored
+	// as open with nothing expected yet); Elapsed of WorkingDays of the
+	// period have passed by AsOf (calendar days when it has no working
+	// day), and Standing says it in words.
+	State       string `json:"state"`
+	Elapsed     int    `json:"elapsed"`
+	WorkingDays int    `json:"working_days"`
+	Standing    string `json:"standing"`
+	// PaceMethod is the workspace's: linear or shape.
+	PaceMethod string           `json:"pace_method"`
 	Prorations []ItemProration  `json:"prorations,omitempty"`
 	Pace       []ItemPace       `json:"pace,omitempty"`
 	Progress   []score.Progress `json:"progress,omitempty"`
 }
+
+// States of a Card's period.
+const (
+	StateClosed     = "closed"
+	StateOpen       = "open"
+	StateNotStarted = "not_started"
+)
 
 // ItemProration says how a KPI's target was cut to the days a person was
 // there.
@@ -56,14 +79,24 @@ type ItemProration struct {
 // pace is read from.
 const PacePeriods = 3
 
-// ItemPace is the pace of one KPI inside an open period: linear by working
-// days (the pace attention reads) and, for an additive KPI, Shape: by the
-// shape of the PacePeriods periods before, or linear again when they have
-// no records, which its rule says.
+// ItemPace is the pace of one KPI inside an open period, by the
+// workspace's method: linear by working days, or by the shape of the
+// PacePeriods periods before (linear when they have no records, which its
+// rule says); for a KPI that does not add up, its value so far against
+// the target. Its Expected is the item's target to date, and attention
+// reads the same pace.
 type ItemPace struct {
 	KPI string `json:"kpi"`
 	score.Pace
-	Shape *score.Pace `json:"shape,omitempty"`
+	Display PaceDisplay `json:"display"`
+}
+
+// PaceDisplay is a pace's numbers in the KPI's unit, for reading.
+type PaceDisplay struct {
+	Actual   string `json:"actual"`
+	Expected string `json:"expected"`
+	Forecast string `json:"forecast"`
+	Gap      string `json:"gap"`
 }
 
 // env is what every review of one workspace reads first.
@@ -72,6 +105,7 @@ type env struct {
 	org   kpi.Org
 	today kpi.Date
 	cal   score.Calendar
+	pace  string // the workspace's pace method: kpi.PaceLinear or kpi.PaceShape
 }
 
 func (s *Service) env(ctx context.Context) (*env, error) {
@@ -95,11 +129,16 @@ func (s *Service) env(ctx context.Context) (*env, error) {
 	if s.Now != nil {
 		now = s.Now
 	}
+	pace := kpi.PaceLinear
+	if defs.Calendar != nil && defs.Calendar.Pace != "" {
+		pace = defs.Calendar.Pace
+	}
 	return &env{
 		defs:  defs,
 		org:   kpi.Org{Units: units, Employees: emps},
 		today: kpi.DateOf(now(), loc),
 		cal:   Calendar(defs.Calendar),
+		pace:  pace,
 	}, nil
 }
 

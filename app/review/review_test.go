@@ -497,10 +497,10 @@ func TestAttention(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("concerns:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
-		if got, want := att.Concerns[0].Reasons[0].Text, "won: fell below threshold in 2025-06 (10 → 7 (-3, -30.00 %))"; got != want {
+		if got, want := att.Concerns[0].Reasons[0].Text, "won: fell below the threshold in 2025-06, after 2025-05 was not (10 → 7 (-3, -30.0 %))"; got != want {
 			t.Errorf("reason = %q, want %q", got, want)
 		}
-		if got, want := att.Concerns[1].Reasons[0].Text, "won: 3 is below the threshold 3.60 (target 4.50)"; got != want {
+		if got, want := att.Concerns[1].Reasons[0].Text, "won: 3 is below the threshold of 3.6 (target 4.5)"; got != want {
 			t.Errorf("reason = %q, want %q", got, want)
 		}
 		if len(att.Skipped) != 1 || att.Skipped[0].Employee != "eve" || !strings.Contains(att.Skipped[0].Reason, `"intern"`) {
@@ -643,7 +643,8 @@ func ptr[T any](v T) *T { return &v }
 
 // TestCascade plans won for June 2025: sales 30; t1 20 = ann 12 + bob 8
 // (agrees); t2 has none of its own, cy 5. sales: 30 − (20 + none) = 10,
-// t2 missing; t2: no target, cy 5 below, dan and eve without; co: no
+// t2 missing; t2: no target, cy 5 below, dan (a rep) without, eve (an
+// intern, whose position has no scorecard) without by design; co: no
 // target of its own, 30 below. t1 agrees and is left out.
 func TestCascade(t *testing.T) {
 	f := newFixture(t, "2025-07-10")
@@ -655,16 +656,19 @@ func TestCascade(t *testing.T) {
 	}
 	var got []string
 	for _, c := range score.Disagreements(checks) {
-		var missing []string
+		var missing, byDesign []string
 		for _, m := range c.Missing {
 			missing = append(missing, m.ID)
 		}
-		got = append(got, fmt.Sprintf("%s %s sum %s diff %s missing %v", c.Unit.ID, null(c.Target, c.Null), c.Sum, c.Difference, missing))
+		for _, m := range c.ByDesign {
+			byDesign = append(byDesign, m.ID)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s sum %s diff %s missing %v by design %v", c.Unit.ID, c.Status, null(c.Target, c.Null), c.Sum, c.Difference, missing, byDesign))
 	}
 	want := []string{
-		"co - sum 30 diff 0 missing []",
-		"sales 30 sum 20 diff 10 missing [t2]",
-		"t2 - sum 5 diff 0 missing [dan eve]",
+		"co no_target - sum 30 diff 0 missing [] by design []",
+		"sales missing 30 sum 20 diff 10 missing [t2] by design []",
+		"t2 no_target - sum 5 diff 0 missing [dan] by design [eve]",
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("disagreements:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -944,7 +948,11 @@ total 144`
 //	  expected 20 × 0.25 = 5.00, forecast 6 / 0.25 = 24.00, ahead by 1
 //	won_value, 600 against 2000: linear 700.00 and 1714.29, behind by
 //	  100; by shape 500.00 and 2400.00, ahead by 100
-//	days, a median: no shape
+//	days, a median: its value so far against the target, either way
+//
+// The card shows one of the two: the workspace's method, linear unless
+// its calendar says pace: shape; and its levels to date are cut by the
+// same share, so the scorecard, the pace and attention agree.
 //
 // bob has no records before June: his shape pace is the linear one, and
 // its rule says why. 2 won by 11 June against 20: expected 7.00,
@@ -965,42 +973,51 @@ func TestPaceShape(t *testing.T) {
 	f.target([4]string{"won", "ann", "2025-06", "20"}, [4]string{"won_value", "ann", "2025-06", "2000"},
 		[4]string{"won", "bob", "2025-06", "20"})
 
-	show := func(p score.Pace) string {
-		return fmt.Sprintf("%s %d/%d expected %s forecast %s gap %s %s", p.Method, p.Elapsed, p.Total, p.Expected, null(p.Forecast, p.ForecastNull), p.Gap, p.Status)
-	}
 	paces := func(c *review.Card) []string {
 		var out []string
 		for _, p := range c.Pace {
-			s := p.KPI + " " + show(p.Pace)
-			if p.Shape != nil {
-				s += " | " + show(*p.Shape)
-			}
-			out = append(out, s)
+			out = append(out, fmt.Sprintf("%s %s %d/%d expected %s forecast %s gap %s %s", p.KPI, p.Method, p.Elapsed, p.Total,
+				p.Expected, null(p.Forecast, p.ForecastNull), p.Gap, p.Status))
 		}
 		return out
 	}
 
 	c := f.card("ann", "2025-06")
 	got, want := paces(c), []string{
-		"won linear 7/20 expected 7 forecast 17.14 gap -1 behind | shape 7/20 expected 5 forecast 24 gap 1 ahead",
-		"won_value linear 7/20 expected 700 forecast 1714.29 gap -100 behind | shape 7/20 expected 500 forecast 2400 gap 100 ahead",
+		"won linear 7/20 expected 7 forecast 17.14 gap -1 behind",
+		"won_value linear 7/20 expected 700 forecast 1714.29 gap -100 behind",
 		"days value 7/20 expected 2 forecast 1.5 gap 0.5 ahead",
 	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("ann's pace:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	if fmt.Sprint(got) != fmt.Sprint(want) || c.PaceMethod != kpi.PaceLinear {
+		t.Errorf("ann's linear pace (%s):\n%s\nwant\n%s", c.PaceMethod, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if got, want := c.Pace[0].Shape.Rule, "expected = 20 × share 0.25 after 7 of 20 working days = 5.00; forecast = 6 / 0.25 = 24.00"; got != want {
+
+	f.apply("2025-01-01", strings.Replace(testYAML, "calendar:\n", "calendar:\n  pace: shape\n", 1))
+	c = f.card("ann", "2025-06")
+	got, want = paces(c), []string{
+		"won shape 7/20 expected 5 forecast 24 gap 1 ahead",
+		"won_value shape 7/20 expected 500 forecast 2400 gap 100 ahead",
+		"days value 7/20 expected 2 forecast 1.5 gap 0.5 ahead",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) || c.PaceMethod != kpi.PaceShape {
+		t.Errorf("ann's pace by shape (%s):\n%s\nwant\n%s", c.PaceMethod, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got, want := c.Pace[0].Rule, "expected = 20 × share 0.25 after 7 of 20 working days = 5.00; forecast = 6 / 0.25 = 24.00"; got != want {
 		t.Errorf("won's shape rule = %q, want %q", got, want)
+	}
+	// The scorecard's target to date is the pace's expected figure.
+	if it := c.Items[0]; it.Target.String() != "5" || it.ToDate == nil || it.ToDate.Target.String() != "20" {
+		t.Errorf("won's target to date = %s (to date %+v), want 5 of 20", it.Target, it.ToDate)
 	}
 
 	t.Run("NoHistory", func(t *testing.T) {
 		c := f.card("bob", "2025-06")
-		if got, want := paces(c)[0], "won linear 7/20 expected 7 forecast 5.71 gap -5 behind | linear 7/20 expected 7 forecast 5.71 gap -5 behind"; got != want {
+		if got, want := paces(c)[0], "won linear 7/20 expected 7 forecast 5.71 gap -5 behind"; got != want {
 			t.Errorf("bob's won pace = %s, want %s", got, want)
 		}
 		want := "no shape: no records in 2025-03..2025-05 to take one from, so linear: expected = 20 × 7 / 20 working days = 7.00; forecast = 2 × 20 / 7 = 5.71"
-		if got := c.Pace[0].Shape.Rule; got != want {
-			t.Errorf("bob's won shape rule = %q, want %q", got, want)
+		if got := c.Pace[0].Rule; got != want {
+			t.Errorf("bob's won pace rule = %q, want %q", got, want)
 		}
 	})
 }

@@ -282,7 +282,11 @@ func find(n *score.Node, subj kpi.Subject) *score.Node {
 }
 
 // Cascade compares, for one KPI and period, every unit's target with the
-// sum of its child units' and employees' targets.
+// sum of its child units' and employees' targets. An employee is meant to
+// carry a target of the KPI when they are employed in the period and the
+// scorecard of their position in effect on its first day scores the KPI
+// against their own target (basis plan); the others (a manager, the people
+// of a department that does not sell) carry none by design.
 func (s *Service) Cascade(ctx context.Context, name string, p kpi.Period) ([]score.Check, error) {
 	e, err := s.env(ctx)
 	if err != nil {
@@ -305,7 +309,15 @@ func (s *Service) Cascade(ctx context.Context, name string, p kpi.Period) ([]sco
 			bySubject[t.Subject] = t.Value
 		}
 	}
-	return score.Cascade(score.Tree(&e.org), bySubject), nil
+	carries := func(subj kpi.Subject) bool {
+		emp := e.employee(subj.ID)
+		if emp == nil || len(score.Active(p, emp.HiredOn, emp.LeftOn, nil)) == 0 {
+			return false
+		}
+		t := e.defs.ScorecardOn(emp.Position, p.From)
+		return t != nil && slices.ContainsFunc(t.Items, func(it kpi.ScorecardItem) bool { return it.KPI == name && it.Basis == kpi.LevelsPlan })
+	}
+	return score.Cascade(score.Tree(&e.org), bySubject, carries), nil
 }
 
 // CheckTargets reports, all at once, targets naming a KPI, an employee or a

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"attain/kpi"
 )
 
 // Rescore scores the card again with changed actuals, on the targets the
@@ -18,10 +20,7 @@ func TestRescore(t *testing.T) {
 	f.target([4]string{"won", "dan", "2025-06", "10"})
 	card := f.card("dan", "2025-06")
 
-	got, err := f.svc.Rescore(f.ctx, card, map[string]decimal.Decimal{
-		"won":  decimal.RequireFromString("6.05"),
-		"lost": decimal.NewFromInt(7), // not on the card: ignored
-	})
+	got, err := f.svc.Rescore(f.ctx, card, map[string]decimal.Decimal{"won": decimal.RequireFromString("6.05")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +36,17 @@ func TestRescore(t *testing.T) {
 	}
 	if len(got.Prorations) != 1 || got.Prorations[0].KPI != "won" {
 		t.Errorf("prorations = %+v", got.Prorations)
+	}
+	// A KPI the card does not have is an error, not ignored: invalid
+	// when the workspace has it, not found when it does not.
+	for _, tt := range []struct{ name, code, msg string }{
+		{"lost", kpi.EINVALID, "What-if on lost: not on the scorecard rep, which has won, won_value, days."},
+		{"wonn", kpi.ENOTFOUND, "What-if on wonn: not on the scorecard rep, which has won, won_value, days."},
+	} {
+		_, err := f.svc.Rescore(f.ctx, card, map[string]decimal.Decimal{"won": decimal.NewFromInt(1), tt.name: decimal.NewFromInt(7)})
+		if kpi.ErrorCode(err) != tt.code || kpi.ErrorMessage(err) != tt.msg {
+			t.Errorf("what-if on %s: %v (%s), want %s: %s", tt.name, err, kpi.ErrorCode(err), tt.code, tt.msg)
+		}
 	}
 	// The card itself is as it was.
 	if it := card.Items[0]; !it.Actual.IsZero() || !it.Score.IsZero() || len(it.Notes) != 0 || card.Total.String() != "0" {

@@ -33,8 +33,11 @@ func points(code string) int {
 
 // Signal gathers what is known about one subject's KPI; any part may be nil.
 type Signal struct {
-	Subject  kpi.Subject
-	KPI      string
+	Subject kpi.Subject
+	KPI     string
+	// Def is the KPI's definition, for its unit and direction in the
+	// reasons' text; nil writes plain numbers.
+	Def      *kpi.KPI
 	Item     *Item     // from the subject's scorecard of the period
 	Pace     *Pace     // inside an open period
 	Progress *Progress // over past periods
@@ -62,8 +65,17 @@ type Concern struct {
 //	below_threshold      3  the scorecard item is below threshold (not counted again
 //	                        when fell_below_threshold is)
 //	declining            2  3 or more declines in a row
-//	behind_pace          2  an open period is behind pace
+//	behind_pace          2  an open period is behind pace (not counted again
+//	                        with either of the first two: they compare the
+//	                        same value with less)
 //	below_last_year      1  worse than the same period last year
+//
+// Inside an open period every comparison is like with like: the item's
+// levels are those expected by its as-of day (Item.ToDate), progress
+// compares with the earlier periods at the same point (Progress.SoFar),
+// and a shortfall that one more record could make up (Item.Allowance) is
+// no reason yet. "Below" and "declined"
+// mean worse: higher where lower is better, and the text says so.
 //
 // Subjects are ranked by points, then by how many reasons they have, then
 // by subject; those with no reason are left out.
@@ -82,21 +94,24 @@ func Attention(signals []Signal) []Concern {
 		c.Reasons = append(c.Reasons, Reason{KPI: s.KPI, Code: code, Points: pts, Text: s.KPI + ": " + text})
 	}
 	for _, s := range signals {
+		w := wordsFor(s)
 		fell := s.Progress != nil && s.Progress.FellBelowThreshold
 		if fell {
-			add(s, FellBelowThreshold, fmt.Sprintf("fell below threshold in %s (%s)", s.Progress.Period.Label(), s.Progress.VsPrevious))
+			add(s, FellBelowThreshold, w.fell(s.Progress))
 		}
-		if s.Item != nil && s.Item.Status == StatusBelowThreshold && !fell {
-			add(s, BelowThreshold, fmt.Sprintf("%s is below the threshold %s (target %s)", show(s.Item.Actual), showLevel(s.Item.Threshold, s.Item.Target), show(s.Item.Target)))
+		below := false
+		if it := s.Item; it != nil && it.Status == StatusBelowThreshold && !fell && w.allow.Short(it.Actual, it.Threshold) {
+			below = true
+			add(s, BelowThreshold, w.belowThreshold(it))
 		}
 		if s.Progress != nil && s.Progress.Declining {
-			add(s, DecliningStreak, fmt.Sprintf("declined %d periods in a row to %s", s.Progress.DeclineStreak, s.Progress.Period.Label()))
+			add(s, DecliningStreak, w.declining(s.Progress))
 		}
-		if s.Pace != nil && s.Pace.Status == Behind {
-			add(s, BehindPace, fmt.Sprintf("behind pace by %s: %s against %s expected by %s", show(s.Pace.Gap.Neg()), show(s.Pace.Actual), show(s.Pace.Expected), s.Pace.AsOf))
+		if s.Pace != nil && s.Pace.Status == Behind && !fell && !below && w.allow.Short(s.Pace.Actual, s.Pace.Expected) {
+			add(s, BehindPace, w.behindPace(s.Pace))
 		}
 		if s.Progress != nil && s.Progress.VsLastYear.Worse {
-			add(s, BelowLastYear, fmt.Sprintf("worse than %s: %s", s.Progress.VsLastYear.Base.Label(), s.Progress.VsLastYear))
+			add(s, BelowLastYear, w.worseThanLastYear(s.Progress))
 		}
 	}
 	out := make([]Concern, 0, len(order))
@@ -115,9 +130,90 @@ func Attention(signals []Signal) []Concern {
 	return out
 }
 
-// showLevel writes a level computed as a percentage of ref (80 % of 4.50
-// is 3.6000 exactly) with no more places than it needs, and at least as
-// many as ref: 3.60.
-func showLevel(d, ref decimal.Decimal) string {
-	return d.StringFixedBank(max(places(decimal.RequireFromString(d.String())), places(ref)))
+// words writes the reasons of one signal in its KPI's unit and direction.
+type words struct {
+	def   *kpi.KPI
+	lower bool      // lower is better
+	allow Allowance // inside an open period, what one more record could make up
+}
+
+func wordsFor(s Signal) words {
+	w := words{def: s.Def}
+	switch {
+	case s.Item != nil:
+		w.lower = s.Item.Direction == kpi.LowerIsBetter
+	case s.Def != nil:
+		w.lower = s.Def.Direction == kpi.LowerIsBetter
+	}
+	w.allow.Lower = w.lower
+	if s.Item != nil && s.Item.Allowance != nil {
+		w.allow = *s.Item.Allowance
+	}
+	return w
+}
+
+func (w words) show(d decimal.Decimal) string { return kpi.Display(w.def, d) }
+
+// below is "below" or, where lower is better, "above".
+func (w words) below() string {
+	if w.lower {
+		return "above"
+	}
+	return "below"
+}
+
+func (w words) lowerNote() string {
+	if w.lower {
+		return " (lower is better)"
+	}
+	return ""
+}
+
+func (w words) fell(pr *Progress) string {
+	verb := "fell below"
+	if w.lower {
+		verb = "rose above"
+	}
+	if pr.SoFar {
+		return fmt.Sprintf("%s the threshold expected by %s, after %s was not (%s)%s", verb, pr.AsOf, pr.VsPrevious.Base.Label(), pr.VsPrevious.Text, w.lowerNote())
+	}
+	return fmt.Sprintf("%s the threshold in %s, after %s was not (%s)%s", verb, pr.Period.Label(), pr.VsPrevious.Base.Label(), pr.VsPrevious.Text, w.lowerNote())
+}
+
+func (w words) belowThreshold(it *Item) string {
+	if td := it.ToDate; td != nil {
+		return fmt.Sprintf("%s by %s is %s the threshold of %s expected by then (target %s by then, %s for the period)%s",
+			w.show(it.Actual), td.AsOf, w.below(), w.show(it.Threshold), w.show(it.Target), w.show(td.Target), w.lowerNote())
+	}
+	return fmt.Sprintf("%s is %s the threshold of %s (target %s)%s", w.show(it.Actual), w.below(), w.show(it.Threshold), w.show(it.Target), w.lowerNote())
+}
+
+func (w words) declining(pr *Progress) string {
+	verb := "declined"
+	if w.lower {
+		verb = "rose"
+	}
+	so := ""
+	if pr.SoFar {
+		so = " so far"
+	}
+	return fmt.Sprintf("%s %d periods in a row to %s%s%s", verb, pr.DeclineStreak, pr.Period.Label(), so, w.lowerNote())
+}
+
+func (w words) behindPace(p *Pace) string {
+	if p.Method == MethodValue {
+		return fmt.Sprintf("%s so far, %s the target of %s%s", w.show(p.Actual), w.below(), w.show(p.Target), w.lowerNote())
+	}
+	if w.lower {
+		return fmt.Sprintf("behind pace by %s: %s against at most %s expected by %s%s", w.show(p.Gap.Neg()), w.show(p.Actual), w.show(p.Expected), p.AsOf, w.lowerNote())
+	}
+	return fmt.Sprintf("behind pace by %s: %s against %s expected by %s", w.show(p.Gap.Neg()), w.show(p.Actual), w.show(p.Expected), p.AsOf)
+}
+
+func (w words) worseThanLastYear(pr *Progress) string {
+	c := pr.VsLastYear
+	if pr.SoFar {
+		return fmt.Sprintf("worse than the same point last year, %s: %s%s", c.Base.Label(), c.Text, w.lowerNote())
+	}
+	return fmt.Sprintf("worse than %s: %s%s", c.Base.Label(), c.Text, w.lowerNote())
 }

@@ -73,51 +73,53 @@ type Pace struct {
 // places of the target (the actual, for the forecast), whichever is more.
 // A Gap of zero is on pace.
 func PaceOf(in PaceInput) (Pace, error) {
-	if n := len(in.Shape); n > 0 && !in.Shape[n-1].Equal(decimal.NewFromInt(1)) {
-		return Pace{}, kpi.Errorf(kpi.EINVALID, "A pace shape must end at 1 (the whole period), not %s.", in.Shape[n-1])
+	sh, err := ShareOf(in.Period, in.AsOf, in.Calendar, in.Shape)
+	if err != nil {
+		return Pace{}, err
 	}
-	p := Pace{Period: in.Period, AsOf: in.AsOf, Actual: in.Actual, Target: in.Target}
-	p.Elapsed, p.Total, p.ByCalendarDays = calendarShare(in.Period, in.AsOf, in.Calendar)
-	unit := "working days"
-	if p.ByCalendarDays {
-		unit = "calendar days"
-	}
+	return PaceWith(in, sh), nil
+}
+
+// PaceWith is PaceOf with the share of the period expected by in.AsOf
+// already worked out (ShareOf); in.Shape and in.Calendar are not read. A
+// share's Note (why there is no shape) starts the rule.
+func PaceWith(in PaceInput, sh Share) Pace {
+	p := Pace{Period: in.Period, AsOf: in.AsOf, Actual: in.Actual, Target: in.Target,
+		Elapsed: sh.Elapsed, Total: sh.Total, ByCalendarDays: sh.ByCalendarDays}
 	tp, ap := targetPlaces(in.Target), targetPlaces(in.Actual)
 	switch {
 	case !in.Additive:
-		p.Method = "value"
+		p.Method = MethodValue
 		p.Expected, p.Forecast = in.Target, in.Actual
 		p.Rule = fmt.Sprintf("not additive: the value %s is compared with the target %s itself", in.Actual, in.Target)
-	case len(in.Shape) > 0:
-		p.Method = "shape"
-		share := decimal.Zero
-		if p.Elapsed > 0 {
-			l, w := len(in.Shape), p.Total
-			idx := (p.Elapsed*l + w - 1) / w // ceil(e × L / W)
-			share = in.Shape[idx-1]
-		}
-		p.Expected = roundRat(new(big.Rat).Mul(rat(in.Target), rat(share)), tp)
+	case sh.Shape != nil:
+		p.Method = MethodShape
+		share := *sh.Shape
+		p.Expected = sh.Of(in.Target)
 		if share.IsPositive() {
 			p.Forecast = roundRat(ratio(in.Actual, share), ap)
 		} else {
 			p.ForecastNull = true
 		}
-		p.Rule = fmt.Sprintf("expected = %s × share %s after %d of %d %s = %s", in.Target, share, p.Elapsed, p.Total, unit, fixed(p.Expected, tp))
+		p.Rule = fmt.Sprintf("expected = %s %s = %s", in.Target, sh.times(), fixed(p.Expected, tp))
 		if !p.ForecastNull {
 			p.Rule += fmt.Sprintf("; forecast = %s / %s = %s", in.Actual, share, fixed(p.Forecast, ap))
 		}
 	default:
-		p.Method = "linear"
-		p.Expected = roundRat(mulFrac(in.Target, int64(p.Elapsed), int64(p.Total)), tp)
+		p.Method = MethodLinear
+		p.Expected = sh.Of(in.Target)
 		if p.Elapsed > 0 {
 			p.Forecast = roundRat(mulFrac(in.Actual, int64(p.Total), int64(p.Elapsed)), ap)
 		} else {
 			p.ForecastNull = true
 		}
-		p.Rule = fmt.Sprintf("expected = %s × %d / %d %s = %s", in.Target, p.Elapsed, p.Total, unit, fixed(p.Expected, tp))
+		p.Rule = fmt.Sprintf("expected = %s %s = %s", in.Target, sh.times(), fixed(p.Expected, tp))
 		if !p.ForecastNull {
 			p.Rule += fmt.Sprintf("; forecast = %s × %d / %d = %s", in.Actual, p.Total, p.Elapsed, fixed(p.Forecast, ap))
 		}
+	}
+	if sh.Note != "" {
+		p.Rule = sh.Note + ", so linear: " + p.Rule
 	}
 	p.Gap = in.Actual.Sub(p.Expected)
 	if in.Direction == kpi.LowerIsBetter {
@@ -131,7 +133,7 @@ func PaceOf(in PaceInput) (Pace, error) {
 	default:
 		p.Status = OnPace
 	}
-	return p, nil
+	return p
 }
 
 // CumulativeShape averages the cumulative shape of past periods: past[k]

@@ -133,3 +133,10 @@ func fixed(d decimal.Decimal, p int32) string { return d.StringFixedBank(p) }
 
 // show writes d with the places it carries: 100.00 stays "100.00".
 func show(d decimal.Decimal) string { return d.StringFixedBank(places(d)) }
+
+// showLevel writes a level computed as a percentage of ref (80 % of 4.50
+// is 3.6000 exactly) with no more places than it needs, and at least as
+// many as ref: 3.60.
+func showLevel(d, ref decimal.Decimal) string {
+	return d.StringFixedBank(max(places(decimal.RequireFromString(d.String())), places(ref)))
+}

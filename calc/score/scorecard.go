@@ -19,6 +19,7 @@ const (
 	StatusBelowThreshold Status = "below_threshold" // worse than the threshold
 	StatusOnTrack        Status = "on_track"        // at the threshold or better, short of the target
 	StatusAboveTarget    Status = "above_target"    // at the target or better
+	StatusEarly          Status = "too_early"       // an open period: less than one record expected so far
 )
 
 // Scores of the linear curve at its three levels.
@@ -37,6 +38,8 @@ type Item struct {
 
 	Actual     decimal.Decimal `json:"actual"`
 	ActualNull bool            `json:"actual_null,omitempty"`
+	Records    int             `json:"records"` // the actual rests on
+
 	// The levels in the KPI's unit; for basis plan, computed from the
 	// subject's target.
 	Threshold decimal.Decimal `json:"threshold"`
@@ -55,7 +58,36 @@ type Item struct {
 	// Contribution is Weight × Score / 100, exact.
 	Contribution decimal.Decimal `json:"contribution"`
 	Status       Status          `json:"status"`
-	Notes        []string        `json:"notes,omitempty"`
+	// ToDate is set when the item was scored against what was expected
+	// by the as-of day of a period that has not ended: Threshold, Target
+	// and Stretch above are then the levels to date.
+	ToDate *ToDate `json:"to_date,omitempty"`
+	// Allowance, inside an open period, is what one more record could
+	// still make of the actual: a shortfall it covers is no reason for
+	// attention yet.
+	Allowance *Allowance  `json:"allowance,omitempty"`
+	Notes     []string    `json:"notes,omitempty"`
+	Display   ItemDisplay `json:"display"`
+}
+
+// ToDate is how an item's levels were cut to the part of an open period
+// expected by its as-of day (see Share).
+type ToDate struct {
+	Share
+	// The levels of the whole period.
+	Threshold decimal.Decimal `json:"threshold"`
+	Target    decimal.Decimal `json:"target"`
+	Stretch   decimal.Decimal `json:"stretch"`
+	Rule      string          `json:"rule"`
+}
+
+// ItemDisplay is an item's numbers written in the KPI's unit for a person
+// to read (kpi.Display); "-" for no value.
+type ItemDisplay struct {
+	Actual    string `json:"actual"`
+	Threshold string `json:"threshold"`
+	Target    string `json:"target"`
+	Stretch   string `json:"stretch"`
 }
 
 // Scorecard is one subject's scored template for one period.
@@ -88,6 +120,21 @@ type Input struct {
 	// Targets are the subject's targets for exactly this period, used by
 	// items with basis plan. Others are ignored.
 	Targets []*kpi.Target
+	// Shares, for a period that has not ended, hold the share of it
+	// expected by its as-of day of each additive KPI (ShareOf): the levels
+	// of its items are cut to that share, so the period so far is scored
+	// against what was expected by then, never against the whole period's
+	// levels. A KPI without a share (not additive: an average, a rate,
+	// whose value so far compares with its levels as they are) keeps them.
+	Shares map[string]Share
+	// Records hold the size of one record of a KPI with a share (1 for a
+	// count; for a sum, the subject's average record): an item whose
+	// target to date is less than one record is too early to judge
+	// (StatusEarly) and left out of the total. Without one, an item is
+	// judged however little is expected.
+	Records map[string]decimal.Decimal
+	// Open says the period has not ended: every item gets an Allowance.
+	Open bool
 }
 
 func samePeriod(a, b kpi.Period) bool { return a.From == b.From && a.To == b.To }
@@ -133,7 +180,24 @@ func Score(in Input) (*Scorecard, error) {
 			v = kpi.KPIValue{Null: true}
 		}
 		t, hasTarget := targets[ti.KPI]
-		it := scoreItem(ti, in.KPIs.KPI(ti.KPI).Direction, v, t, hasTarget)
+		def := in.KPIs.KPI(ti.KPI)
+		var toDate *ToDate
+		var allow *Allowance
+		if in.Open {
+			allow = &Allowance{Open: true, Lower: def.Direction == kpi.LowerIsBetter, Records: v.Records, Rate: def.Unit == kpi.UnitPercent}
+			if r, ok := in.Records[ti.KPI]; ok && r.IsPositive() {
+				allow.Record, allow.Records, allow.Rate = &r, 0, false
+			}
+		}
+		if sh, ok := in.Shares[ti.KPI]; ok {
+			toDate = &ToDate{Share: sh}
+		}
+		it := scoreItem(ti, def.Direction, v, t, hasTarget, toDate, allow)
+		it.Display = ItemDisplay{Actual: kpi.DisplayValue(def, v), Threshold: kpi.Display(def, it.Threshold),
+			Target: kpi.Display(def, it.Target), Stretch: kpi.Display(def, it.Stretch)}
+		if it.Status == StatusNoTarget { // the levels are percentages of a target there is not
+			it.Display.Threshold, it.Display.Target, it.Display.Stretch = "-", "-", "-"
+		}
 		if it.Status == StatusNoData && missingZero {
 			it.Score, it.ScoreNull = decimal.Zero, false
 			it.Notes = append(it.Notes, "no actual: scored 0 (template rule missing: zero)")
@@ -149,6 +213,11 @@ func Score(in Input) (*Scorecard, error) {
 	if sc.ScoredWeight.IsZero() {
 		sc.TotalNull = true
 		sc.Rule = "no item could be scored"
+		for _, it := range sc.Items {
+			if it.Status == StatusEarly {
+				sc.Rule = "too early to score: less than one record expected so far of every item with a value"
+			}
+		}
 		return sc, nil
 	}
 	sc.Total = roundRat(new(big.Rat).Mul(ratio(sum, sc.ScoredWeight), big.NewRat(100, 1)), 2)
@@ -157,14 +226,15 @@ func Score(in Input) (*Scorecard, error) {
 }
 
 // scoreItem scores one item; v is the actual (maybe null), target the
-// subject's target if hasTarget.
-func scoreItem(ti kpi.ScorecardItem, dir kpi.Direction, v kpi.KPIValue, target decimal.Decimal, hasTarget bool) Item {
+// subject's target if hasTarget; toDate, when set, holds the share of an
+// open period its levels are cut to.
+func scoreItem(ti kpi.ScorecardItem, dir kpi.Direction, v kpi.KPIValue, target decimal.Decimal, hasTarget bool, toDate *ToDate, allow *Allowance) Item {
 	curve := ti.Curve.Kind
 	if curve == "" {
 		curve = kpi.CurveLinear
 	}
-	it := Item{KPI: ti.KPI, Direction: dir, Weight: ti.Weight, Curve: curve, Actual: v.Value, ActualNull: v.Null,
-		Threshold: ti.Threshold, Target: ti.Target, Stretch: ti.Stretch, ScoreNull: true, AchievementNull: true}
+	it := Item{KPI: ti.KPI, Direction: dir, Weight: ti.Weight, Curve: curve, Actual: v.Value, ActualNull: v.Null, Records: v.Records,
+		Threshold: ti.Threshold, Target: ti.Target, Stretch: ti.Stretch, ScoreNull: true, AchievementNull: true, Allowance: allow}
 	if ti.Basis == kpi.LevelsPlan {
 		switch {
 		case !hasTarget:
@@ -179,6 +249,28 @@ func scoreItem(ti kpi.ScorecardItem, dir kpi.Direction, v kpi.KPIValue, target d
 		it.Target = target
 		it.Threshold = target.Mul(ti.Threshold).Shift(-2)
 		it.Stretch = target.Mul(ti.Stretch).Shift(-2)
+	}
+	if toDate != nil {
+		toDate.Threshold, toDate.Target, toDate.Stretch = it.Threshold, it.Target, it.Stretch
+		it.Threshold, it.Target, it.Stretch = toDate.Of(it.Threshold), toDate.Of(it.Target), toDate.Of(it.Stretch)
+		toDate.Rule = fmt.Sprintf("levels expected by %s = %s / %s / %s %s = %s / %s / %s", toDate.AsOf,
+			showLevel(toDate.Threshold, toDate.Target), show(toDate.Target), showLevel(toDate.Stretch, toDate.Target), toDate.times(),
+			show(it.Threshold), show(it.Target), show(it.Stretch))
+		if toDate.Note != "" {
+			toDate.Rule = toDate.Note + ", so linear: " + toDate.Rule
+		}
+		it.ToDate = toDate
+		if allow != nil && toDate.Total > 0 {
+			day := roundRat(new(big.Rat).Quo(rat(toDate.Target), big.NewRat(int64(toDate.Total), 1)), targetPlaces(toDate.Target))
+			allow.Day = &day
+		}
+		if allow != nil && allow.Record != nil && it.Target.Abs().LessThan(*allow.Record) {
+			r := allow.Record
+			it.Status = StatusEarly
+			it.Notes = append(it.Notes, fmt.Sprintf("too early to judge: %s expected by %s, less than one record (%s): left out of the total",
+				show(it.Target), toDate.AsOf, show(*r)))
+			return it
+		}
 	}
 	if v.Null {
 		it.Status = StatusNoData

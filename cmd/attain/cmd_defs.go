@@ -95,7 +95,7 @@ func printPreview(m *Main, res *app.ApplyResult, format string) error {
 			case d == nil:
 				cells = append(cells, "")
 			case format == "table":
-				cells = append(cells, display(res.KPI(r.KPI), kpi.KPIValue{Value: *d}))
+				cells = append(cells, kpi.Display(res.KPI(r.KPI), *d))
 			default:
 				cells = append(cells, d.String())
 			}

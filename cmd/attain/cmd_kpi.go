@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 
 	"attain/app"
@@ -94,7 +93,7 @@ win rate its wins over its decided deals.
 			for _, v := range vals {
 				val := v.Value.String()
 				if format == "table" {
-					val = display(defs.KPI(v.KPI), v)
+					val = kpi.DisplayValue(defs.KPI(v.KPI), v)
 				} else if v.Null {
 					val = ""
 				}
@@ -111,35 +110,6 @@ win rate its wins over its decided deals.
 	fl.StringVar(&f.To, "to", "", "last day, YYYY-MM-DD")
 	fl.StringVar(&format, "format", "table", "table, csv or json (csv and json keep every digit)")
 	return cmd
-}
-
-// display rounds a value for reading in a table; CSV and JSON keep it exact.
-func display(k *kpi.KPI, v kpi.KPIValue) string {
-	if v.Null {
-		return "-"
-	}
-	if k == nil {
-		return v.Value.String()
-	}
-	switch k.Unit {
-	case kpi.UnitPercent:
-		return v.Value.Mul(decimal.NewFromInt(100)).StringFixed(2) + " %"
-	case kpi.UnitMoney:
-		s := v.Value.StringFixed(2)
-		if k.Currency != "" {
-			s += " " + k.Currency
-		}
-		return s
-	case kpi.UnitCount:
-		return v.Value.String()
-	case kpi.UnitDuration:
-		s := v.Value.Round(2).String()
-		if k.TimeUnit != "" {
-			s += " " + k.TimeUnit
-		}
-		return s
-	}
-	return v.Value.Round(4).String()
 }
 
 func (m *Main) kpiExplainCommand() *cobra.Command {
@@ -182,7 +152,7 @@ func (m *Main) kpiExplainCommand() *cobra.Command {
 func printExplanation(m *Main, defs *kpi.Definitions, ex *kpi.Explanation, indent string) error {
 	v := ex.Value
 	k := defs.KPI(v.KPI)
-	fmt.Fprintf(m.Stdout, "%s%s for %s %s, %s: %s (exact %s, %d records)\n", indent, v.KPI, v.Subject.Kind, v.Subject.ID, v.Period.Label(), display(k, v), exact(v), v.Records)
+	fmt.Fprintf(m.Stdout, "%s%s for %s %s, %s: %s (exact %s, %d records)\n", indent, v.KPI, v.Subject.Kind, v.Subject.ID, v.Period.Label(), kpi.DisplayValue(k, v), exact(v), v.Records)
 	if ex.Formula != "" {
 		fmt.Fprintf(m.Stdout, "%s  = %s\n", indent, ex.Formula)
 		for _, p := range ex.Parts {

@@ -74,24 +74,34 @@ func printCard(m *Main, c *app.Card, format string) error {
 		pace := ""
 		for _, p := range c.Pace {
 			if p.KPI == it.KPI {
-				pace = fmt.Sprintf("%s (expected %s, forecast %s)", p.Status, p.Expected, nullable(p.Forecast.String(), p.ForecastNull))
+				pace = fmt.Sprintf("%s (expected %s, forecast %s)", p.Status, p.Display.Expected, p.Display.Forecast)
 			}
 		}
 		prev := ""
 		for _, p := range c.Progress {
 			if p.KPI == it.KPI {
-				prev = p.VsPrevious.String()
+				prev = p.VsPrevious.Text
 				if p.Declining {
 					prev += fmt.Sprintf(", declining %d periods", p.DeclineStreak)
 				}
 			}
 		}
-		t.rows = append(t.rows, []string{it.KPI, it.Weight.String() + "%", nullable(it.Actual.String(), it.ActualNull),
-			it.Threshold.String(), it.Target.String(), it.Stretch.String(), nullable(it.Achievement.String()+"%", it.AchievementNull),
-			nullable(it.Score.String(), it.ScoreNull), it.Contribution.String(), string(it.Status), pace, prev})
+		actual, levels := it.Display.Actual, []string{it.Display.Threshold, it.Display.Target, it.Display.Stretch}
+		if format != "table" { // CSV keeps every digit
+			actual, levels = nullable(it.Actual.String(), it.ActualNull), []string{it.Threshold.String(), it.Target.String(), it.Stretch.String()}
+			prev = ""
+			for _, p := range c.Progress {
+				if p.KPI == it.KPI {
+					prev = p.VsPrevious.String()
+				}
+			}
+		}
+		t.rows = append(t.rows, []string{it.KPI, it.Weight.String() + "%", actual, levels[0], levels[1], levels[2],
+			nullable(it.Achievement.String()+"%", it.AchievementNull), nullable(it.Score.String(), it.ScoreNull), it.Contribution.String(),
+			string(it.Status), pace, prev})
 	}
 	if format == "table" {
-		fmt.Fprintf(m.Stdout, "%s %s, %s, template %s (as of %s)\n", c.Subject.Kind, c.Subject.ID, c.Period.Label(), c.Template, c.AsOf)
+		fmt.Fprintf(m.Stdout, "%s %s, %s, template %s (as of %s; %s)\n", c.Subject.Kind, c.Subject.ID, c.Period.Label(), c.Template, c.AsOf, c.Standing)
 	}
 	if err := t.write(m.Stdout, format); err != nil {
 		return err
@@ -103,10 +113,13 @@ func printCard(m *Main, c *app.Card, format string) error {
 	for _, p := range c.Prorations {
 		fmt.Fprintf(m.Stdout, "Target of %s prorated: %s\n", p.KPI, p.Rule)
 	}
-	for _, p := range c.Pace {
-		if p.Shape != nil {
-			fmt.Fprintf(m.Stdout, "Pace of %s by the shape of past periods: %s (%s)\n", p.KPI, p.Shape.Status, p.Shape.Rule)
+	for _, it := range c.Items {
+		if it.ToDate != nil {
+			fmt.Fprintf(m.Stdout, "Levels of %s to date: %s\n", it.KPI, it.ToDate.Rule)
 		}
+	}
+	for _, p := range c.Pace {
+		fmt.Fprintf(m.Stdout, "Pace of %s: %s (%s)\n", p.KPI, p.Status, p.Rule)
 	}
 	for _, it := range c.Items {
 		for _, n := range it.Notes {

@@ -294,17 +294,21 @@ func (m *Main) targetCascadeCommand() *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
-		t := &table{header: []string{"unit", "target", "sum_of_members", "difference", "members", "without_target", "agrees"}, json: checks}
+		t := &table{header: []string{"unit", "status", "target", "sum_of_members", "difference", "members", "without_target", "none_by_design", "agrees"}, json: checks}
 		for _, c := range checks {
 			target := c.Target.String()
 			if c.Null {
 				target = "-"
 			}
-			var missing []string
+			var missing, byDesign []string
 			for _, s := range c.Missing {
 				missing = append(missing, s.ID)
 			}
-			t.rows = append(t.rows, []string{c.Unit.ID, target, c.Sum.String(), c.Difference.String(), strconv.Itoa(c.Children), strings.Join(missing, " "), strconv.FormatBool(c.Agrees)})
+			for _, s := range c.ByDesign {
+				byDesign = append(byDesign, s.ID)
+			}
+			t.rows = append(t.rows, []string{c.Unit.ID, c.Status, target, c.Sum.String(), c.Difference.String(), strconv.Itoa(c.Children),
+				strings.Join(missing, " "), strings.Join(byDesign, " "), strconv.FormatBool(c.Agrees)})
 		}
 		return t, nil
 	})

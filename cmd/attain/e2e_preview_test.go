@@ -54,15 +54,15 @@ func TestApplyDryRunPreview(t *testing.T) {
 1 change(s) would be applied (dry run).
 
 Values that would change (8):
-KPI       SUBJECT  ID    PERIOD   BEFORE   AFTER    DELTA
-won       unit     co    2017-05  1        2        1
-won       unit     co    2017-06  0        1        1
-won       unit     east  2017-05  1        2        1
-won       unit     west  2017-06  0        1        1
-win_rate  unit     co    2017-05  50.00 %  66.67 %  16.67 %
-win_rate  unit     co    2017-06  0.00 %   50.00 %  50.00 %
-win_rate  unit     east  2017-05  50.00 %  66.67 %  16.67 %
-win_rate  unit     west  2017-06  0.00 %   50.00 %  50.00 %
+KPI       SUBJECT  ID    PERIOD   BEFORE  AFTER   DELTA
+won       unit     co    2017-05  1       2       1
+won       unit     co    2017-06  0       1       1
+won       unit     east  2017-05  1       2       1
+won       unit     west  2017-06  0       1       1
+win_rate  unit     co    2017-05  50.0 %  66.7 %  16.7 %
+win_rate  unit     co    2017-06  0.0 %   50.0 %  50.0 %
+win_rate  unit     east  2017-05  50.0 %  66.7 %  16.7 %
+win_rate  unit     west  2017-06  0.0 %   50.0 %  50.0 %
 `
 		if got != want {
 			t.Errorf("dry run:\n%s\nwant:\n%s", got, want)

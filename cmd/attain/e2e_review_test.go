@@ -312,7 +312,7 @@ func TestScorecardCLI(t *testing.T) {
 			t.Fatal(err, stderr)
 		}
 		lines := strings.Split(strings.TrimSpace(out), "\n")
-		want := `bob,8,"won: fell below threshold in 2025-06 (10 → 7 (-3, -30.00 %)); won: declined 3 periods in a row to 2025-06; won_value: declined 3 periods in a row to 2025-06"`
+		want := `bob,8,"won: fell below the threshold in 2025-06, after 2025-05 was not (10 → 7 (-3, -30.0 %)); won: declined 3 periods in a row to 2025-06; won_value: declined 3 periods in a row to 2025-06"`
 		if len(lines) != 2 || lines[1] != want {
 			t.Errorf("attention:\n%s\nwant one row:\n%s", out, want)
 		}
