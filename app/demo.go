@@ -53,7 +53,7 @@ type DemoLostDeal struct {
 func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	ws, err := a.svc.Workspaces.FindWorkspaceBySlug(ctx, DemoWorkspace)
 	if kpi.ErrorCode(err) == kpi.ENOTFOUND {
-		ws = &kpi.Workspace{Slug: DemoWorkspace, Name: demo.CompanyName + " (demo)", TimeZone: "Europe/Berlin"}
+		ws = &kpi.Workspace{Slug: DemoWorkspace, Name: demo.CompanyName + " (demo)", TimeZone: "Europe/Berlin", Locale: "en-GB"}
 		err = a.svc.Workspaces.CreateWorkspace(ctx, ws)
 	}
 	if err != nil {

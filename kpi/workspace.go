@@ -3,15 +3,35 @@ package kpi
 import (
 	"context"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // Workspace is one customer's data. Every stored row carries its ID.
 type Workspace struct {
-	ID        int64     `json:"id"`
-	Slug      string    `json:"slug"`
-	Name      string    `json:"name"`
-	TimeZone  string    `json:"time_zone"` // IANA name; periods are cut in it
+	ID       int64  `json:"id"`
+	Slug     string `json:"slug"`
+	Name     string `json:"name"`
+	TimeZone string `json:"time_zone"` // IANA name; periods are cut in it
+	// Locale is how numbers, money and dates are written for its people,
+	// a BCP 47 tag: en, en-GB, de-DE, fr-FR.
+	Locale    string    `json:"locale"`
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// DefaultLocale is the locale of a workspace that names none.
+const DefaultLocale = "en"
+
+// Language returns the workspace's locale as a language tag.
+func (w *Workspace) Language() (language.Tag, error) {
+	if w.Locale == "" {
+		return language.English, nil
+	}
+	t, err := language.Parse(w.Locale)
+	if err != nil {
+		return language.Und, Errorf(EINVALID, "Unknown locale %q: want a tag like en, en-GB or de-DE.", w.Locale)
+	}
+	return t, nil
 }
 
 // Location returns the workspace's time zone, UTC if it has none.

@@ -99,7 +99,7 @@ func TestWorkspaceService(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := (kpi.Workspace{ID: w.ID, Slug: "acme", Name: "Acme", TimeZone: "Europe/Berlin", CreatedAt: db.Now()}); *got != want {
+			if want := (kpi.Workspace{ID: w.ID, Slug: "acme", Name: "Acme", TimeZone: "Europe/Berlin", Locale: "en", CreatedAt: db.Now()}); *got != want {
 				t.Errorf("workspace = %+v, want %+v", *got, want)
 			}
 			byID, err := s.FindWorkspaceByID(ctx, w.ID)

@@ -16,11 +16,11 @@ func NewWorkspaceService(db *DB) *WorkspaceService { return &WorkspaceService{db
 
 var _ kpi.WorkspaceService = (*WorkspaceService)(nil)
 
-const workspaceColumns = `id, slug, name, time_zone, created_at`
+const workspaceColumns = `id, slug, name, time_zone, locale, created_at`
 
 func scanWorkspace(r row) (*kpi.Workspace, error) {
 	var w kpi.Workspace
-	if err := r.Scan(&w.ID, &w.Slug, &w.Name, &w.TimeZone, &w.CreatedAt); err != nil {
+	if err := r.Scan(&w.ID, &w.Slug, &w.Name, &w.TimeZone, &w.Locale, &w.CreatedAt); err != nil {
 		return nil, err
 	}
 	w.CreatedAt = w.CreatedAt.UTC()
@@ -88,10 +88,16 @@ func (s *WorkspaceService) CreateWorkspace(ctx context.Context, w *kpi.Workspace
 	if _, err := w.Location(); err != nil {
 		return err
 	}
+	if w.Locale == "" {
+		w.Locale = kpi.DefaultLocale
+	}
+	if _, err := w.Language(); err != nil {
+		return err
+	}
 	err := s.db.write(ctx, func(tx *Tx) error {
 		var id int64
-		err := tx.queryRow(ctx, `INSERT INTO workspaces (slug, name, time_zone, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-			w.Slug, w.Name, w.TimeZone, tx.now).Scan(&id)
+		err := tx.queryRow(ctx, `INSERT INTO workspaces (slug, name, time_zone, locale, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			w.Slug, w.Name, w.TimeZone, w.Locale, tx.now).Scan(&id)
 		if isUniqueViolation(err) {
 			return kpi.Errorf(kpi.ECONFLICT, "Workspace %q already exists.", w.Slug)
 		} else if err != nil {

@@ -94,6 +94,7 @@ func (m *Main) workspaceCommand() *cobra.Command {
 	}
 	create.Flags().StringVar(&ws.Name, "name", "", "display name")
 	create.Flags().StringVar(&ws.TimeZone, "tz", "UTC", "IANA time zone periods are cut in, e.g. Europe/Berlin")
+	create.Flags().StringVar(&ws.Locale, "locale", "en", "how numbers, money and dates are written on its pages: en, en-GB, de-DE, fr-FR...")
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List workspaces",
@@ -106,9 +107,9 @@ func (m *Main) workspaceCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t := table{header: []string{"slug", "name", "time_zone"}}
+			t := table{header: []string{"slug", "name", "time_zone", "locale"}}
 			for _, w := range all {
-				t.rows = append(t.rows, []string{w.Slug, w.Name, w.TimeZone})
+				t.rows = append(t.rows, []string{w.Slug, w.Name, w.TimeZone, w.Locale})
 			}
 			return t.write(m.Stdout, "table")
 		},
