@@ -1,0 +1,53 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"attain/app/apptest"
+	"attain/kpi"
+)
+
+func TestPersonAndTeam(t *testing.T) {
+	a, admin := apptest.Small(t)
+	ctx := context.Background()
+	v, err := a.Person(ctx, admin, "bob", "2025-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Periods) != 12 || v.Periods[11].Label() != "2025-06" || v.Periods[0].Label() != "2024-07" {
+		t.Errorf("trend periods %v", v.Periods)
+	}
+	won := v.Trends["won"]
+	if won == nil || won.Values[11].Value.String() != "3" || won.Targets[11] == nil || won.Targets[11].String() != "4" || won.TrailingNull || !won.Trailing.IsZero() || !won.VsTrailingNull {
+		t.Errorf("bob's won trend: %+v", won)
+	}
+	if v.Pace != nil {
+		t.Errorf("a closed month has pace curves: %+v", v.Pace)
+	}
+
+	team, err := a.Team(ctx, admin, "sales", "2025-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var units, people []string
+	for _, r := range team.Units {
+		units = append(units, r.Subject.ID)
+	}
+	for _, r := range team.People {
+		people = append(people, r.Subject.ID)
+		if r.Trends["won_value"] == nil {
+			t.Errorf("%s has no won_value trend", r.Subject.ID)
+		}
+	}
+	if len(units) != 2 || units[0] != "t1" || len(people) != 2 || people[0] != "bob" || people[1] != "cy" {
+		t.Errorf("sales shows units %v and people %v, want t1, t2 and bob, cy", units, people)
+	}
+	if len(team.Path) != 2 || team.Path[0].ID != "co" {
+		t.Errorf("path %v", team.Path)
+	}
+	bob := kpi.Actor{WorkspaceID: admin.WorkspaceID, Name: "user:bob", EmployeeID: "bob", Role: kpi.RoleMember}
+	if _, err := a.Team(ctx, bob, "sales", "2025-06"); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+		t.Errorf("bob opens the sales team: %v", err)
+	}
+}
