@@ -34,7 +34,7 @@ type route struct {
 	doc          opDoc
 }
 
-// Handler returns the HTTP handler of the whole API.
+// Handler returns the HTTP handler of the API and the pages.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -43,6 +43,13 @@ func (s *Server) Handler() http.Handler {
 			h = s.authenticate(h)
 		}
 		mux.Handle(rt.method+" "+rt.path, h)
+	}
+	for _, pg := range s.pageRoutes() {
+		h := pg.handler
+		if !pg.public {
+			h = s.signedIn(h)
+		}
+		mux.Handle(pg.method+" "+pg.path, s.pageWrap(h))
 	}
 	return s.logRequests(mux)
 }
@@ -98,14 +105,39 @@ func (s *Server) wrap(h func(http.ResponseWriter, *http.Request) error) http.Han
 // use cases (package app).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return s.wrap(func(w http.ResponseWriter, r *http.Request) error {
-		secret, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		who, err := s.App.Authenticate(r.Context(), secret)
+		r, err := s.actor(r)
 		if err != nil {
 			return err
 		}
-		next.ServeHTTP(w, r.WithContext(withActor(r.Context(), who)))
+		next.ServeHTTP(w, r)
 		return nil
 	})
+}
+
+// signedIn is authenticate for pages: without an actor the page wrapper
+// sends the visitor to the sign-in page.
+func (s *Server) signedIn(next page) page {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		r, err := s.actor(r)
+		if err != nil {
+			return err
+		}
+		return next(w, r)
+	}
+}
+
+// actor returns r with its actor: one already found (a session), or the
+// one its API token stands for.
+func (s *Server) actor(r *http.Request) (*http.Request, error) {
+	if _, ok := r.Context().Value(actorKey{}).(kpi.Actor); ok {
+		return r, nil
+	}
+	secret, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	who, err := s.App.Authenticate(r.Context(), secret)
+	if err != nil {
+		return nil, err
+	}
+	return r.WithContext(withActor(r.Context(), who)), nil
 }
 
 type actorKey struct{}

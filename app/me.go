@@ -1,0 +1,76 @@
+package app
+
+import (
+	"context"
+	"slices"
+
+	"attain/kpi"
+)
+
+// Me is who is signed in and what their pages are: the navigation of the
+// web app follows from it.
+type Me struct {
+	Actor     kpi.Actor      `json:"-"`
+	Name      string         `json:"name"`
+	Workspace *kpi.Workspace `json:"workspace"`
+	Employee  *kpi.Employee  `json:"employee,omitempty"` // nil: no employee (an admin, an auditor)
+	// Heads are the units the person heads; Reports says anyone reports
+	// to them. Either makes them a manager.
+	Heads   []*kpi.OrgUnit `json:"heads,omitempty"`
+	Reports bool           `json:"reports,omitempty"`
+	// Home is the unit their team pages start at: the first unit they
+	// head, their own unit when they only have reports, the top unit for
+	// those who see everything.
+	Home string `json:"home,omitempty"`
+	// May says which kinds of page they may open.
+	MayReadAll, MayWriteTargets, MayReadPayouts, MayAdmin bool
+}
+
+// Manager reports whether the person manages anyone.
+func (m *Me) Manager() bool { return len(m.Heads) > 0 || m.Reports }
+
+// Me returns who acts and what they may open.
+func (a *App) Me(ctx context.Context, who kpi.Actor) (*Me, error) {
+	ctx, err := a.begin(ctx, who, ReadWorkspace, on{})
+	if err != nil {
+		return nil, err
+	}
+	m := &Me{Actor: who, Name: who.Name}
+	if m.Workspace, err = a.svc.Workspaces.FindWorkspaceByID(ctx, who.WorkspaceID); err != nil {
+		return nil, err
+	}
+	org, err := a.org(ctx, who.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range org.Employees {
+		if who.EmployeeID != "" && e.ID == who.EmployeeID {
+			m.Employee, m.Name = e, e.Name
+		}
+		m.Reports = m.Reports || (who.EmployeeID != "" && e.ManagerID == who.EmployeeID)
+	}
+	for _, u := range org.Units {
+		if who.EmployeeID != "" && u.HeadID == who.EmployeeID {
+			m.Heads = append(m.Heads, u)
+		}
+	}
+	can := func(act Action) bool {
+		r := Policy[act]
+		return who.System || r.Everyone || slices.Contains(r.Roles, who.Role)
+	}
+	m.MayReadAll, m.MayWriteTargets, m.MayReadPayouts, m.MayAdmin = can(ReadValues), can(WriteTargets) || m.Manager(), can(ReadPayouts), can(WriteOrg)
+	switch {
+	case len(m.Heads) > 0:
+		m.Home = m.Heads[0].ID
+	case m.MayReadAll:
+		for _, u := range org.Units {
+			if u.ParentID == "" {
+				m.Home = u.ID
+				break
+			}
+		}
+	case m.Reports && m.Employee != nil:
+		m.Home = m.Employee.UnitID
+	}
+	return m, nil
+}

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"attain/app/apptest"
+)
+
+// TestPages renders every page template over the small workspace, as a
+// signed-in admin, and checks what each must show.
+func TestPages(t *testing.T) {
+	a, admin := apptest.Small(t)
+	tok, err := a.CreateToken(context.Background(), admin, "pages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer((&Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	t.Cleanup(srv.Close)
+	get := func(path string, status int) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Secret)
+		res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != status {
+			t.Fatalf("GET %s = %d, want %d:\n%s", path, res.StatusCode, status, b)
+		}
+		return string(b)
+	}
+	rendered := map[string]bool{}
+	tests := []struct {
+		page, path string
+		status     int
+		want       []string
+	}{
+		{"person", "/people/bob?period=2025-06", 200, []string{"<h1>Bob</h1>", "3 <small>of 4</small>", "75.0\u00a0% of target", `class="chart bullet"`, `class="chart spark"`, "€300.00"}},
+		{"team", "/team?unit=sales&period=2025-06", 200, []string{"<h1>Sales</h1>", `href="/team?unit=t1&amp;period=2025-06"`, `href="/people/cy?period=2025-06"`, "table class=\"sortable\""}},
+		{"explain", "/explain?kpi=won&employee=bob&period=2025-06", 200, []string{"d1", "d2", "d3", "count of deals where stage == &#34;Won&#34;"}},
+		{"error", "/me", 404, []string{"not an employee"}},
+		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
+	}
+	for _, tt := range tests {
+		body := get(tt.path, tt.status)
+		rendered[tt.page] = true
+		for _, w := range tt.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("GET %s lacks %q", tt.path, w)
+			}
+		}
+		if strings.Contains(body, "style=") || strings.Contains(body, "<script>") {
+			t.Errorf("GET %s has an inline style or script, which the CSP forbids", tt.path)
+		}
+	}
+	for name := range pages {
+		if !rendered[name] {
+			t.Errorf("template %s is rendered by no test", name)
+		}
+	}
+	if css := get(assets["app.css"].url, 200); !strings.Contains(css, ".tile") {
+		t.Error("the stylesheet is not served at its hashed URL")
+	}
+	get("/static/app.css", 404) // only the hashed URL: a stale page cannot get a new file
+	get("/", http.StatusSeeOther) // to the person's first page
+}
