@@ -41,6 +41,8 @@ type tile struct {
 	Flags                 []flag
 	Explain               string
 	Levels                [3]string
+	// The exact values, for data attributes: what a test or a copy reads.
+	ActualRaw, AchievementRaw, ScoreRaw string
 }
 
 type flag struct{ Text, Class, Title string }
@@ -112,7 +114,14 @@ func cardTile(f *Formatter, k *kpi.KPI, card *app.Card, it score.Item, tr *app.T
 	t := tile{KPI: it.KPI, Title: title, Weight: f.Number(it.Weight, 0) + "\u00a0%",
 		Actual: f.Value(k, it.Actual, it.ActualNull), Target: f.Value(k, it.Target, false),
 		Levels: [3]string{f.Value(k, it.Threshold, false), f.Value(k, it.Target, false), f.Value(k, it.Stretch, false)}}
+	if !it.ActualNull {
+		t.ActualRaw = it.Actual.String()
+	}
+	if !it.ScoreNull {
+		t.ScoreRaw = it.Score.String()
+	}
 	if !it.AchievementNull {
+		t.AchievementRaw = it.Achievement.String()
 		t.Achievement = f.Points(it.Achievement)
 		t.AchievementClass = "down"
 		if it.Achievement.GreaterThanOrEqual(decimal.NewFromInt(100)) {
