@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"attain/calc/bonus"
+	"attain/kpi"
 )
 
 // bonusEval is the body of POST /api/v1/bonus/eval: a plan and one
@@ -31,7 +32,7 @@ func (s *Server) evalBonus(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := map[string]*bonus.Statement{"statement": base}
+	out := map[string]*kpi.Evaluation{"statement": base}
 	if len(body.Changes) > 0 {
 		out["what_if"] = changed
 	}

@@ -8,7 +8,7 @@ import (
 	"attain/kpi"
 )
 
-type stepFunc = func(ctx context.Context, employeeID string, p kpi.Period) (*payroll.Statement, error)
+type stepFunc = func(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error)
 
 // routes lists every endpoint once: the mux and the OpenAPI document are made
 // from this table.

@@ -27,12 +27,12 @@ import (
 //
 // Records with no value or a negative one get nothing, and nothing is
 // clawed back on them.
-func (s *Service) attribute(ctx context.Context, e *env, st *Statement) error {
+func (s *Service) attribute(ctx context.Context, e *env, st *kpi.Statement) error {
 	type key struct{ kpi, rec string }
 	sums := map[key]*kpi.Attribution{}
 	var order []key
 	for _, sec := range st.Sections {
-		plan := sec.Statement
+		plan := sec.Evaluation
 		var comms []*bonus.Component
 		if p := e.plans[sec.Plan]; p != nil {
 			comms = p.Commissions()
@@ -102,7 +102,7 @@ func (s *Service) attribute(ctx context.Context, e *env, st *Statement) error {
 
 // partAmount is the last line of a part: its amount after proration,
 // floor, cap and gate.
-func partAmount(st *bonus.Statement, id string) decimal.Decimal {
+func partAmount(st *kpi.Evaluation, id string) decimal.Decimal {
 	amt := decimal.Zero
 	for _, l := range st.Lines {
 		if strings.HasPrefix(l.ID, id+".") {

@@ -12,7 +12,6 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
-	"attain/calc/bonus"
 	"attain/kpi"
 )
 
@@ -58,7 +57,7 @@ func (s *Service) Payouts(ctx context.Context, p kpi.Period) ([]Payout, error) {
 			out = append(out, row)
 			continue
 		}
-		row.Currency, row.Plan, row.Payout, row.Status, row.Places = st.Currency, st.Plan, st.Payout, st.Status, st.places()
+		row.Currency, row.Plan, row.Payout, row.Status, row.Places = st.Currency, st.Plan, st.Payout, st.Status, st.Places()
 		out = append(out, row)
 	}
 	return out, nil
@@ -151,7 +150,7 @@ var pdfText = strings.NewReplacer("−", "-", "→", "->", "Σ", "sum of", "…"
 // for every line its inputs, the rule applied and the result, then the
 // payout, the balances carried out, the adjustments, the inquiries and the
 // lifecycle.
-func WritePDF(w io.Writer, st *Statement) error {
+func WritePDF(w io.Writer, st *kpi.Statement) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	t := func(s string) string { return tr(pdfText.Replace(s)) }
@@ -175,7 +174,7 @@ func WritePDF(w io.Writer, st *Statement) error {
 	pdf.MultiCell(0, 5, t(fmt.Sprintf("Period %s (%s to %s). Plan %s. Currency %s. Status: %s.", st.Label, st.Period.From, st.Period.To, st.Plan, st.Currency, st.Status)), "", "L", false)
 	pdf.Ln(2)
 	for _, sec := range st.Sections {
-		b := sec.Statement
+		b := sec.Evaluation
 		pdf.SetFont("Helvetica", "B", 12)
 		pdf.MultiCell(0, 6, t(fmt.Sprintf("Plan %s, %s to %s", sec.Plan, sec.From, sec.To)), "", "L", false)
 		pdf.SetFont("Helvetica", "I", 9)
@@ -202,12 +201,12 @@ func WritePDF(w io.Writer, st *Statement) error {
 		}
 	}
 	pdf.SetFont("Helvetica", "B", 12)
-	pdf.MultiCell(0, 7, t(fmt.Sprintf("Payout: %s %s", st.Payout.StringFixed(st.places()), st.Currency)), "T", "L", false)
+	pdf.MultiCell(0, 7, t(fmt.Sprintf("Payout: %s %s", st.Payout.StringFixed(st.Places()), st.Currency)), "T", "L", false)
 	pdf.SetFont("Helvetica", "", 10)
 	pdf.MultiCell(0, 5, t(fmt.Sprintf("Carried out: draw balance %s, clawback balance %s.",
-		st.CarryOut.DrawBalance.StringFixed(st.places()), st.CarryOut.ClawbackBalance.StringFixed(st.places()))), "", "L", false)
+		st.CarryOut.DrawBalance.StringFixed(st.Places()), st.CarryOut.ClawbackBalance.StringFixed(st.Places()))), "", "L", false)
 	for _, a := range st.Adjustments {
-		pdf.MultiCell(0, 5, t(fmt.Sprintf("Adjustment of %s: %s (%s).", a.Of.Label(), a.Amount.StringFixed(st.places()), a.Reason)), "", "L", false)
+		pdf.MultiCell(0, 5, t(fmt.Sprintf("Adjustment of %s: %s (%s).", a.Of.Label(), a.Amount.StringFixed(st.Places()), a.Reason)), "", "L", false)
 	}
 	for _, n := range st.Notes {
 		pdf.MultiCell(0, 5, t("Note: "+n), "", "L", false)
@@ -243,16 +242,16 @@ func WritePDF(w io.Writer, st *Statement) error {
 // show writes a line's value like the text statement does.
 func show(d decimal.Decimal, unit string, places int32) string {
 	switch unit {
-	case bonus.UnitMoney:
+	case kpi.LineMoney:
 		return d.StringFixed(places)
-	case bonus.UnitPercent:
+	case kpi.LinePercent:
 		return d.Round(4).String() + " %"
-	case bonus.UnitPass:
+	case kpi.LinePass:
 		if d.IsZero() {
 			return "failed"
 		}
 		return "passed"
-	case bonus.UnitDays:
+	case kpi.LineDays:
 		return d.String() + " days"
 	}
 	return d.Round(6).String()

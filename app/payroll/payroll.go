@@ -41,70 +41,6 @@ type Service struct {
 // and their records watched (clawbacks): a year before the period.
 const LookBack = 366
 
-// Statement is one employee's bonus statement for one period: one section
-// per plan in effect during the period (one, unless the plan changed
-// mid-period), the payout, balances carried out, the lifecycle and the
-// inquiries raised on its lines.
-type Statement struct {
-	Employee bonus.Employee  `json:"employee"`
-	Period   kpi.Period      `json:"period"`
-	Label    string          `json:"period_label"`
-	Status   string          `json:"status"` // draft, approved, locked, paid
-	Plan     string          `json:"plan"`   // the plan in effect at the end of the period
-	Currency string          `json:"currency"`
-	Payout   decimal.Decimal `json:"payout"`
-	CarryOut bonus.Carry     `json:"carry_out"`
-	Sections []*Section      `json:"sections"`
-	// Explain links every KPI line to the records behind it.
-	Explain []ExplainLink `json:"explain"`
-	// Attributions are the records behind the commissions and what was
-	// paid on each (stored when the statement is locked); Reversals the
-	// records of earlier statements this one claws back; Adjustments its
-	// corrections of earlier locked statements.
-	Attributions []kpi.Attribution    `json:"attributions,omitempty"`
-	Reversals    []kpi.AttributionRef `json:"reversals,omitempty"`
-	Adjustments  []kpi.Adjustment     `json:"adjustments,omitempty"`
-	Inquiries    []*kpi.Inquiry       `json:"inquiries"`
-	Notes        []string             `json:"notes,omitempty"`
-
-	ApprovedBy string     `json:"approved_by,omitempty"`
-	ApprovedAt *time.Time `json:"approved_at,omitempty"`
-	LockedBy   string     `json:"locked_by,omitempty"`
-	LockedAt   *time.Time `json:"locked_at,omitempty"`
-	PaidBy     string     `json:"paid_by,omitempty"`
-	PaidAt     *time.Time `json:"paid_at,omitempty"`
-}
-
-// Section is the part of a period one plan was in effect: the inputs it
-// was evaluated on and the statement bonus made of them.
-type Section struct {
-	Plan      string           `json:"plan"`
-	From      kpi.Date         `json:"from"`
-	To        kpi.Date         `json:"to"`
-	Inputs    *bonus.Inputs    `json:"inputs"`
-	Statement *bonus.Statement `json:"statement"`
-	// card is the scorecard the score in Inputs came from (a draft's,
-	// when the plan pays on it), for a what-if to rescore.
-	card *review.Card
-}
-
-// ExplainLink is a KPI line's query for /api/v1/explain.
-type ExplainLink struct {
-	Line  string           `json:"line"`
-	Query kpi.ExplainQuery `json:"query"`
-	Href  string           `json:"href"`
-}
-
-// Line returns the line with id from the statement's sections, or nil.
-func (st *Statement) Line(id string) *bonus.Line {
-	for _, sec := range st.Sections {
-		if l := sec.Statement.Line(id); l != nil {
-			return l
-		}
-	}
-	return nil
-}
-
 // env is what every statement of one workspace reads first.
 type env struct {
 	defs      *kpi.Definitions
@@ -180,8 +116,8 @@ func (e *env) segments(emp *kpi.Employee, p kpi.Period) []segment {
 // history is what earlier statements hand this one.
 type history struct {
 	ytd          decimal.Decimal
-	carry        bonus.Carry
-	reversed     []bonus.Reversal
+	carry        kpi.Carry
+	reversed     []kpi.Reversal
 	reversalRefs []kpi.AttributionRef
 	adjustments  []kpi.Adjustment
 	notes        []string
@@ -190,7 +126,7 @@ type history struct {
 // Statement returns the statement of an employee for period p: the stored
 // one once it is locked (it never changes), else a draft computed now
 // (marked approved when it was approved), with the inquiries on it.
-func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period) (*Statement, error) {
+func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	e, err := s.env(ctx)
 	if err != nil {
 		return nil, err
@@ -198,24 +134,19 @@ func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period
 	return s.statement(ctx, e, employeeID, p)
 }
 
-func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kpi.Period) (*Statement, error) {
+func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	stored, err := s.Statements.FindStatement(ctx, employeeID, p)
 	if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
 		return nil, err
 	}
-	var st *Statement
-	if stored != nil && stored.Status != kpi.StatusApproved {
-		st = &Statement{}
-		if err := json.Unmarshal(stored.Doc, st); err != nil {
-			return nil, fmt.Errorf("statement %s %s: %w", employeeID, p.Label(), err)
-		}
-	} else {
-		if st, err = s.draft(ctx, e, employeeID, p); err != nil {
+	st := stored
+	if stored == nil || stored.Status == kpi.StatusApproved {
+		if st, _, err = s.draft(ctx, e, employeeID, p); err != nil {
 			return nil, err
 		}
 		if stored != nil && !stored.Payout.Equal(st.Payout) {
 			st.Notes = append(st.Notes, fmt.Sprintf("approved with payout %s; the data changed since and it now comes to %s: approve it again before locking",
-				stored.Payout.StringFixed(st.places()), st.Payout.StringFixed(st.places())))
+				stored.Payout.StringFixed(st.Places()), st.Payout.StringFixed(st.Places())))
 		}
 	}
 	if stored != nil {
@@ -233,63 +164,59 @@ func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kp
 	return st, nil
 }
 
-func (st *Statement) places() int32 {
-	if n := len(st.Sections); n > 0 {
-		return st.Sections[n-1].Statement.Places
-	}
-	return 2
-}
-
 // draft computes the statement now, with its history from the stored
-// statements before p.
-func (s *Service) draft(ctx context.Context, e *env, employeeID string, p kpi.Period) (*Statement, error) {
+// statements before p, and the scorecard of each section (see compute).
+func (s *Service) draft(ctx context.Context, e *env, employeeID string, p kpi.Period) (*kpi.Statement, []*review.Card, error) {
 	emp, err := e.employee(employeeID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h, err := s.history(ctx, e, emp, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return s.compute(ctx, e, emp, p, h)
 }
 
 // compute builds the inputs of every section of p and evaluates them. h
 // goes to the sections: ytd and carry to the first (each later section
-// takes the one before's), reversals and adjustments to the last.
-func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, h *history) (*Statement, error) {
+// takes the one before's), reversals and adjustments to the last. cards
+// are the scorecards the sections' scores came from (nil for a section
+// whose plan does not pay on the scorecard), for a what-if to rescore.
+func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, h *history) (st *kpi.Statement, cards []*review.Card, err error) {
 	segs := e.segments(emp, p)
 	if len(segs) == 0 {
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "No bonus plan is assigned to %s (%s) in %s; assign one under bonus_plans: in attain.yaml.", emp.Name, emp.ID, p.Label())
+		return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "No bonus plan is assigned to %s (%s) in %s; assign one under bonus_plans: in attain.yaml.", emp.Name, emp.ID, p.Label())
 	}
-	st := &Statement{Period: p, Label: p.Label(), Status: kpi.StatusDraft, Adjustments: h.adjustments, Reversals: h.reversalRefs}
+	st = &kpi.Statement{Period: p, Label: p.Label(), Status: kpi.StatusDraft, Adjustments: h.adjustments, Reversals: h.reversalRefs}
 	ytd, carry := h.ytd, h.carry
-	var card *reviewCard
+	var card *review.Card
 	for i, seg := range segs {
 		plan := e.plans[seg.plan]
 		if plan == nil {
-			return nil, kpi.Errorf(kpi.ENOTFOUND, "Bonus plan %q not found.", seg.plan)
+			return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "Bonus plan %q not found.", seg.plan)
 		}
 		in, err := s.inputs(ctx, e, emp, p, seg, need{kpis: plan.KPIs(), score: plan.NeedsScore(), currency: plan.Currency}, &card)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		in.YTDPaid, in.CarryIn = ytd, carry
 		if i == len(segs)-1 {
 			in.Reversed = h.reversed
 			for _, a := range h.adjustments {
-				in.Adjustments = append(in.Adjustments, bonus.Adjustment{ID: a.Of.Label(), Reason: a.Reason, Amount: a.Amount})
+				in.Adjustments = append(in.Adjustments, kpi.Correction{ID: a.Of.Label(), Reason: a.Reason, Amount: a.Amount})
 			}
 		}
 		bst, err := bonus.Eval(plan, in)
 		if err != nil {
-			return nil, fmt.Errorf("statement of %s for %s, plan %s: %w", emp.ID, p.Label(), seg.plan, err)
+			return nil, nil, fmt.Errorf("statement of %s for %s, plan %s: %w", emp.ID, p.Label(), seg.plan, err)
 		}
-		sec := &Section{Plan: seg.plan, From: seg.from, To: seg.to, Inputs: in, Statement: bst}
+		st.Sections = append(st.Sections, &kpi.StatementSection{Plan: seg.plan, From: seg.from, To: seg.to, Inputs: in, Evaluation: bst})
 		if in.Score != nil {
-			sec.card = card
+			cards = append(cards, card)
+		} else {
+			cards = append(cards, nil)
 		}
-		st.Sections = append(st.Sections, sec)
 		ytd, carry = ytd.Add(bst.Payout), bst.CarryOut
 		st.Payout = st.Payout.Add(bst.Payout)
 		st.Employee, st.Currency, st.Plan, st.CarryOut = bst.Employee, bst.Currency, seg.plan, bst.CarryOut
@@ -299,7 +226,7 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 			}
 			q := kpi.ExplainQuery{KPI: l.KPI.KPI, Subject: l.KPI.Subject, Period: l.KPI.Period}
 			v := url.Values{"kpi": {q.KPI}, "employee": {q.Subject.ID}, "period": {q.Period.Label()}}
-			st.Explain = append(st.Explain, ExplainLink{Line: l.ID, Query: q, Href: "/api/v1/explain?" + v.Encode()})
+			st.Explain = append(st.Explain, kpi.ExplainLink{Line: l.ID, Query: q, Href: "/api/v1/explain?" + v.Encode()})
 		}
 	}
 	st.Notes = append(st.Notes, h.notes...)
@@ -307,9 +234,9 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		st.Notes = append(st.Notes, fmt.Sprintf("the plan changed during %s: each plan's section is prorated by its working days", p.Label()))
 	}
 	if err := s.attribute(ctx, e, st); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return st, nil
+	return st, cards, nil
 }
 
 // need is what a plan reads from the inputs.
@@ -319,11 +246,9 @@ type need struct {
 	currency string // the plan's, if it has one
 }
 
-type reviewCard = review.Card
-
 // inputs gathers one section's inputs but its history. card caches the
 // scorecard across the sections of a period.
-func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, seg segment, nd need, card **reviewCard) (*bonus.Inputs, error) {
+func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, seg segment, nd need, card **review.Card) (*kpi.BonusInputs, error) {
 	cur := emp.Currency
 	if cur == "" {
 		cur = nd.currency
@@ -331,7 +256,7 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 	if cur == "" {
 		return nil, kpi.Errorf(kpi.EINVALID, "%s (%s) has no pay currency; set it with: attain org set-employee %s --currency EUR", emp.Name, emp.ID, emp.ID)
 	}
-	in := &bonus.Inputs{Employee: bonus.Employee{ID: emp.ID, Name: emp.Name, Currency: cur}, Period: p.Label()}
+	in := &kpi.BonusInputs{Employee: kpi.Payee{ID: emp.ID, Name: emp.Name, Currency: cur}, Period: p.Label()}
 	if emp.Salary != nil {
 		sal := salaryFor(*emp.Salary, p)
 		in.Salary = &sal
@@ -348,7 +273,7 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 			return nil, err
 		}
 		for _, name := range names {
-			a := bonus.KPIActual{KPI: name, Direction: kpi.HigherIsBetter}
+			a := kpi.KPIActual{KPI: name, Direction: kpi.HigherIsBetter}
 			if k := e.defs.KPI(name); k != nil && k.Direction != "" {
 				a.Direction = k.Direction
 			}
@@ -393,7 +318,7 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 // active is the share of p the employee was employed under the section's
 // plan and not on leave, in working days of the workspace calendar (see
 // score.Active); nil when all of it.
-func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *bonus.Active {
+func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *kpi.ActiveShare {
 	span := kpi.Period{Grain: kpi.Range, From: seg.from, To: seg.to}
 	why := score.Absence(span, emp.HiredOn, emp.LeftOn, emp.Leave)
 	if seg.from != p.From || seg.to != p.To {
@@ -410,7 +335,7 @@ func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *bonus.Active
 	if n == all {
 		return nil
 	}
-	return &bonus.Active{ActiveDays: n, PeriodDays: all, Reason: strings.Join(why, "; ") + "; working days of the workspace calendar"}
+	return &kpi.ActiveShare{ActiveDays: n, PeriodDays: all, Reason: strings.Join(why, "; ") + "; working days of the workspace calendar"}
 }
 
 // salaryFor is the base pay of p from a monthly salary: × 1 a month, × 3 a
@@ -441,7 +366,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		return nil, err
 	}
 	year := kpi.PeriodOf(kpi.Year, p.From)
-	var last *kpi.StoredStatement
+	var last *kpi.Statement
 	for _, l := range locked {
 		if l.Period.To >= p.From {
 			continue
@@ -454,7 +379,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		}
 	}
 	if last != nil {
-		h.carry = bonus.Carry{DrawBalance: last.DrawBalance, ClawbackBalance: last.ClawbackBalance}
+		h.carry = last.CarryOut
 	}
 	adjusted := map[kpi.Period]decimal.Decimal{} // corrections already carried by locked statements
 	for _, l := range locked {
@@ -495,7 +420,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 					key = a.Key + "@" + a.KPI
 				}
 			}
-			h.reversed = append(h.reversed, bonus.Reversal{Key: key, KPI: a.KPI, Paid: a.Paid, Won: &won, ReversedOn: &on,
+			h.reversed = append(h.reversed, kpi.Reversal{Key: key, KPI: a.KPI, Paid: a.Paid, Won: &won, ReversedOn: &on,
 				Reason: fmt.Sprintf("no longer counts for %s in %s", a.KPI, l.Period.Label())})
 			h.reversalRefs = append(h.reversalRefs, kpi.AttributionRef{Period: l.Period, KPI: a.KPI, Key: a.Key})
 			reversedNow[l.Period] = reversedNow[l.Period].Add(a.Paid)
@@ -508,11 +433,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		if l.Period.To >= p.From || l.Period.From < since {
 			continue
 		}
-		var was Statement
-		if err := json.Unmarshal(l.Doc, &was); err != nil {
-			return nil, fmt.Errorf("statement %s %s: %w", emp.ID, l.Period.Label(), err)
-		}
-		now, err := s.recompute(ctx, e, emp, &was)
+		now, err := s.recompute(ctx, e, emp, l)
 		if err != nil {
 			// A statement that cannot be recomputed (its plan is gone, say)
 			// is not corrected; say so rather than fail this one.
@@ -529,12 +450,12 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		if diff.IsZero() {
 			continue
 		}
-		reason := fmt.Sprintf("recomputed now it pays %s, locked at %s", now.Payout.StringFixed(now.places()), l.Payout.StringFixed(now.places()))
+		reason := fmt.Sprintf("recomputed now it pays %s, locked at %s", now.Payout.StringFixed(now.Places()), l.Payout.StringFixed(now.Places()))
 		if !clawed.IsZero() {
-			reason += fmt.Sprintf(", %s of it clawed back on reversed records", clawed.StringFixed(now.places()))
+			reason += fmt.Sprintf(", %s of it clawed back on reversed records", clawed.StringFixed(now.Places()))
 		}
 		if a := adjusted[l.Period]; !a.IsZero() {
-			reason += fmt.Sprintf(", %s adjusted before", a.StringFixed(now.places()))
+			reason += fmt.Sprintf(", %s adjusted before", a.StringFixed(now.Places()))
 		}
 		h.adjustments = append(h.adjustments, kpi.Adjustment{Of: l.Period, Amount: diff, Reason: reason})
 	}
@@ -543,14 +464,15 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 
 // recompute evaluates a locked statement again on today's data, with the
 // history it was locked with.
-func (s *Service) recompute(ctx context.Context, e *env, emp *kpi.Employee, was *Statement) (*Statement, error) {
+func (s *Service) recompute(ctx context.Context, e *env, emp *kpi.Employee, was *kpi.Statement) (*kpi.Statement, error) {
 	h := &history{}
 	if n := len(was.Sections); n > 0 {
 		first, last := was.Sections[0].Inputs, was.Sections[n-1].Inputs
 		h.ytd, h.carry, h.reversed = first.YTDPaid, first.CarryIn, last.Reversed
 	}
 	h.adjustments = was.Adjustments
-	return s.compute(ctx, e, emp, was.Period, h)
+	st, _, err := s.compute(ctx, e, emp, was.Period, h)
+	return st, err
 }
 
 // recordKeys adds the keys of the records of ex and its parts.

@@ -121,7 +121,7 @@ func (f *fixture) deal(key, rep, stage, amount, day string) {
 	}
 }
 
-func (f *fixture) statement(emp, p string) *payroll.Statement {
+func (f *fixture) statement(emp, p string) *kpi.Statement {
 	f.t.Helper()
 	st, err := f.svc.Statement(f.ctx, emp, period(f.t, p))
 	if err != nil {
@@ -156,7 +156,7 @@ func money(tb testing.TB, got decimal.Decimal, want string) {
 	}
 }
 
-func lineResult(tb testing.TB, st *payroll.Statement, id string) decimal.Decimal {
+func lineResult(tb testing.TB, st *kpi.Statement, id string) decimal.Decimal {
 	tb.Helper()
 	l := st.Line(id)
 	if l == nil {

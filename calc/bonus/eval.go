@@ -15,14 +15,14 @@ const divPrecision = 16
 // Eval computes the statement of plan for in. It fails with EINVALID when
 // the plan or the inputs are invalid or do not fit each other (a KPI the plan
 // needs is missing, the currencies differ, a target is 0).
-func Eval(plan *Plan, in *Inputs) (*Statement, error) {
+func Eval(plan *Plan, in *kpi.BonusInputs) (*kpi.Evaluation, error) {
 	if plan == nil || in == nil {
 		return nil, kpi.Errorf(kpi.EINVALID, "Evaluate a bonus plan: plan and inputs are required.")
 	}
 	if err := plan.Validate(); err != nil {
 		return nil, err
 	}
-	if err := in.Validate(); err != nil {
+	if err := ValidateInputs(in); err != nil {
 		return nil, err
 	}
 	period, err := kpi.ParsePeriod(in.Period)
@@ -41,7 +41,7 @@ func Eval(plan *Plan, in *Inputs) (*Statement, error) {
 		line:   plan.Rounding.scope() == PerLine,
 		attain: map[string]decimal.Decimal{},
 	}
-	e.st = &Statement{
+	e.st = &kpi.Evaluation{
 		Plan:     plan.Name,
 		Employee: in.Employee,
 		Period:   period,
@@ -57,11 +57,11 @@ func Eval(plan *Plan, in *Inputs) (*Statement, error) {
 
 type evaluator struct {
 	plan   *Plan
-	in     *Inputs
+	in     *kpi.BonusInputs
 	period kpi.Period
 	places int32
 	line   bool // round per line
-	st     *Statement
+	st     *kpi.Evaluation
 
 	attain   map[string]decimal.Decimal // KPI → attainment in %
 	score    *decimal.Decimal
@@ -70,7 +70,7 @@ type evaluator struct {
 
 func invalidf(format string, args ...any) error { return kpi.Errorf(kpi.EINVALID, format, args...) }
 
-func (e *evaluator) add(l Line) { e.st.Lines = append(e.st.Lines, l) }
+func (e *evaluator) add(l kpi.StatementLine) { e.st.Lines = append(e.st.Lines, l) }
 
 // money rounds a computed amount when the plan rounds per line.
 func (e *evaluator) money(d decimal.Decimal) decimal.Decimal {
@@ -81,16 +81,18 @@ func (e *evaluator) money(d decimal.Decimal) decimal.Decimal {
 }
 
 // m, p and f format money, percent and factors for rule texts.
-func (e *evaluator) m(d decimal.Decimal) string { return format(d, UnitMoney, e.places) }
-func p(d decimal.Decimal) string                { return format(d, UnitPercent, 0) }
-func f(d decimal.Decimal) string                { return format(d, UnitNumber, 0) }
+func (e *evaluator) m(d decimal.Decimal) string { return format(d, kpi.LineMoney, e.places) }
+func p(d decimal.Decimal) string                { return format(d, kpi.LinePercent, 0) }
+func f(d decimal.Decimal) string                { return format(d, kpi.LineNumber, 0) }
 
-func money(name string, v decimal.Decimal) Value { return Value{Name: name, Value: v, Unit: UnitMoney} }
-func percent(name string, v decimal.Decimal) Value {
-	return Value{Name: name, Value: v, Unit: UnitPercent}
+func money(name string, v decimal.Decimal) kpi.LineValue {
+	return kpi.LineValue{Name: name, Value: v, Unit: kpi.LineMoney}
 }
-func number(name string, v decimal.Decimal) Value {
-	return Value{Name: name, Value: v, Unit: UnitNumber}
+func percent(name string, v decimal.Decimal) kpi.LineValue {
+	return kpi.LineValue{Name: name, Value: v, Unit: kpi.LinePercent}
+}
+func number(name string, v decimal.Decimal) kpi.LineValue {
+	return kpi.LineValue{Name: name, Value: v, Unit: kpi.LineNumber}
 }
 
 func (e *evaluator) run() error {
@@ -124,14 +126,14 @@ func (e *evaluator) run() error {
 		}
 		amt = e.bounds(c, amt)
 		if g, ok := blocked[c.ID]; ok {
-			e.add(Line{ID: c.ID + ".gate", Label: label(c) + ": gate " + g, Inputs: []Value{money("amount", amt)},
-				Rule: fmt.Sprintf("gate %s failed: %s is not paid", g, c.ID), Result: decimal.Zero, Unit: UnitMoney})
+			e.add(kpi.StatementLine{ID: c.ID + ".gate", Label: label(c) + ": gate " + g, Inputs: []kpi.LineValue{money("amount", amt)},
+				Rule: fmt.Sprintf("gate %s failed: %s is not paid", g, c.ID), Result: decimal.Zero, Unit: kpi.LineMoney})
 			amt = decimal.Zero
 		}
 		earned = earned.Add(amt)
 		parts = append(parts, fmt.Sprintf("%s %s", c.ID, e.m(amt)))
 	}
-	e.add(Line{ID: "earned", Label: "Earned before limits", Rule: "sum of the parts: " + strings.Join(parts, " + "), Result: earned, Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: "earned", Label: "Earned before limits", Rule: "sum of the parts: " + strings.Join(parts, " + "), Result: earned, Unit: kpi.LineMoney})
 	earned, room := e.limits(earned)
 	e.st.Earned = earned
 	net, err := e.clawbacks(earned)
@@ -152,7 +154,7 @@ func (e *evaluator) run() error {
 	if !e.line {
 		rule += fmt.Sprintf(", rounded %s to %d places", strings.ReplaceAll(e.plan.Rounding.mode(), "_", "-"), e.places)
 	}
-	e.add(Line{ID: "payout", Label: "Payout", Rule: rule, Result: payout, Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: "payout", Label: "Payout", Rule: rule, Result: payout, Unit: kpi.LineMoney})
 	return nil
 }
 
@@ -167,14 +169,14 @@ func label(c *Component) string {
 func (e *evaluator) kpis() error {
 	subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.in.Employee.ID}
 	for _, k := range e.in.KPIs {
-		l := Line{ID: "kpi." + k.KPI, Label: k.KPI, KPI: &KPIRef{KPI: k.KPI, Subject: subj, Period: e.period}}
-		l.Inputs = []Value{number("actual", k.Actual)}
+		l := kpi.StatementLine{ID: "kpi." + k.KPI, Label: k.KPI, KPI: &kpi.KPIRef{KPI: k.KPI, Subject: subj, Period: e.period}}
+		l.Inputs = []kpi.LineValue{number("actual", k.Actual)}
 		if k.Records > 0 {
 			l.Inputs = append(l.Inputs, number("records", decimal.NewFromInt(int64(k.Records))))
 		}
 		if k.Target == nil {
 			l.Rule = "actual, no target"
-			l.Result, l.Unit = k.Actual, UnitNumber
+			l.Result, l.Unit = k.Actual, kpi.LineNumber
 			e.add(l)
 			continue
 		}
@@ -194,7 +196,7 @@ func (e *evaluator) kpis() error {
 			l.Rule = fmt.Sprintf("attainment: actual / target × 100 = %s / %s × 100", f(k.Actual), f(*k.Target))
 		}
 		e.attain[k.KPI] = a
-		l.Result, l.Unit = a, UnitPercent
+		l.Result, l.Unit = a, kpi.LinePercent
 		e.add(l)
 	}
 	return nil
@@ -205,12 +207,12 @@ func (e *evaluator) computeScore() error {
 		if e.in.Score != nil {
 			s := *e.in.Score
 			e.score = &s
-			e.add(Line{ID: "score", Label: "Weighted KPI score", Rule: "from the scorecard (inputs)", Result: s, Unit: UnitPercent})
+			e.add(kpi.StatementLine{ID: "score", Label: "Weighted KPI score", Rule: "from the scorecard (inputs)", Result: s, Unit: kpi.LinePercent})
 		}
 		return nil
 	}
 	total := decimal.Zero
-	var inputs []Value
+	var inputs []kpi.LineValue
 	var terms []string
 	for _, w := range e.plan.Score.KPIs {
 		a, ok := e.attain[w.KPI]
@@ -230,7 +232,7 @@ func (e *evaluator) computeScore() error {
 		e.st.Notes = append(e.st.Notes, fmt.Sprintf("the plan weights KPIs itself; the score %s from the inputs is not used", p(*e.in.Score)))
 	}
 	e.score = &total
-	e.add(Line{ID: "score", Label: "Weighted KPI score", Inputs: inputs, Rule: "Σ weight × attainment: " + strings.Join(terms, " + "), Result: total, Unit: UnitPercent})
+	e.add(kpi.StatementLine{ID: "score", Label: "Weighted KPI score", Inputs: inputs, Rule: "Σ weight × attainment: " + strings.Join(terms, " + "), Result: total, Unit: kpi.LinePercent})
 	return nil
 }
 
@@ -241,7 +243,7 @@ func (e *evaluator) proration() error {
 		return nil
 	}
 	var fr decimal.Decimal
-	l := Line{ID: "proration", Label: "Active share of the period", Unit: UnitFactor}
+	l := kpi.StatementLine{ID: "proration", Label: "Active share of the period", Unit: kpi.LineFactor}
 	switch {
 	case a.Fraction != nil:
 		fr = *a.Fraction
@@ -249,7 +251,7 @@ func (e *evaluator) proration() error {
 	case a.PeriodDays > 0:
 		act, all := decimal.NewFromInt(int64(a.ActiveDays)), decimal.NewFromInt(int64(a.PeriodDays))
 		fr = act.DivRound(all, divPrecision)
-		l.Inputs = []Value{{Name: "active days", Value: act, Unit: UnitDays}, {Name: "period days", Value: all, Unit: UnitDays}}
+		l.Inputs = []kpi.LineValue{{Name: "active days", Value: act, Unit: kpi.LineDays}, {Name: "period days", Value: all, Unit: kpi.LineDays}}
 		l.Rule = fmt.Sprintf("active days / period days = %d / %d", a.ActiveDays, a.PeriodDays)
 	default:
 		from, to := e.period.From, e.period.To
@@ -269,7 +271,7 @@ func (e *evaluator) proration() error {
 			return invalidf("Period %s has no working days: proration needs some.", e.period.Label())
 		}
 		fr = decimal.NewFromInt(int64(act)).DivRound(decimal.NewFromInt(int64(all)), divPrecision)
-		l.Inputs = []Value{{Name: "active working days", Value: decimal.NewFromInt(int64(act)), Unit: UnitDays}, {Name: "period working days", Value: decimal.NewFromInt(int64(all)), Unit: UnitDays}}
+		l.Inputs = []kpi.LineValue{{Name: "active working days", Value: decimal.NewFromInt(int64(act)), Unit: kpi.LineDays}, {Name: "period working days", Value: decimal.NewFromInt(int64(all)), Unit: kpi.LineDays}}
 		active := "none"
 		if to >= from {
 			active = from.String() + ".." + to.String()
@@ -305,7 +307,7 @@ func (e *evaluator) gates() (map[string]string, error) {
 		}
 		var checks []string
 		ok := true
-		var inputs []Value
+		var inputs []kpi.LineValue
 		if c.KPI == "score" {
 			if e.score == nil {
 				return nil, invalidf("Gate %s checks the score: the plan weights no KPIs and the inputs have no score.", c.ID)
@@ -360,8 +362,8 @@ func (e *evaluator) gates() (map[string]string, error) {
 				}
 			}
 		}
-		e.add(Line{ID: c.ID, Label: fmt.Sprintf("%s: gate on %s for %s", label(c), c.KPI, strings.Join(targets, ", ")), Inputs: inputs,
-			Rule: strings.Join(checks, "; "), Result: res, Unit: UnitPass})
+		e.add(kpi.StatementLine{ID: c.ID, Label: fmt.Sprintf("%s: gate on %s for %s", label(c), c.KPI, strings.Join(targets, ", ")), Inputs: inputs,
+			Rule: strings.Join(checks, "; "), Result: res, Unit: kpi.LinePass})
 	}
 	return blocked, nil
 }
@@ -390,8 +392,8 @@ func (e *evaluator) bonus(c *Component) (decimal.Decimal, error) {
 			return decimal.Zero, invalidf("Component %s is %s %% of salary: the inputs have no salary.", c.ID, c.SalaryPercent)
 		}
 		target = e.money(e.in.Salary.Mul(*c.SalaryPercent).Div(hundred))
-		e.add(Line{ID: c.ID + ".target", Label: label(c) + ": target bonus", Inputs: []Value{money("salary", *e.in.Salary), percent("salary percent", *c.SalaryPercent)},
-			Rule: fmt.Sprintf("salary × percent = %s × %s", e.m(*e.in.Salary), p(*c.SalaryPercent)), Result: target, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: c.ID + ".target", Label: label(c) + ": target bonus", Inputs: []kpi.LineValue{money("salary", *e.in.Salary), percent("salary percent", *c.SalaryPercent)},
+			Rule: fmt.Sprintf("salary × percent = %s × %s", e.m(*e.in.Salary), p(*c.SalaryPercent)), Result: target, Unit: kpi.LineMoney})
 	}
 	coef := decimal.NewFromInt(1)
 	if co := c.Coefficient; co != nil {
@@ -402,14 +404,14 @@ func (e *evaluator) bonus(c *Component) (decimal.Decimal, error) {
 	}
 	amt := target.Mul(coef)
 	rule := fmt.Sprintf("target × coefficient = %s × %s", e.m(target), f(coef))
-	inputs := []Value{money("target", target), {Name: "coefficient", Value: coef, Unit: UnitFactor}}
+	inputs := []kpi.LineValue{money("target", target), {Name: "coefficient", Value: coef, Unit: kpi.LineFactor}}
 	if e.fraction != nil && c.prorated() {
 		amt = amt.Mul(*e.fraction)
 		rule = fmt.Sprintf("target × coefficient × active share = %s × %s × %s", e.m(target), f(coef), f(*e.fraction))
-		inputs = append(inputs, Value{Name: "active share", Value: *e.fraction, Unit: UnitFactor})
+		inputs = append(inputs, kpi.LineValue{Name: "active share", Value: *e.fraction, Unit: kpi.LineFactor})
 	}
 	amt = e.money(amt)
-	e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: inputs, Rule: rule, Result: amt, Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: c.ID + ".amount", Label: label(c), Inputs: inputs, Rule: rule, Result: amt, Unit: kpi.LineMoney})
 	return amt, nil
 }
 
@@ -450,7 +452,7 @@ func (e *evaluator) coefficient(c *Component, co *Coefficient) (decimal.Decimal,
 	if co.Max != nil && coef.GreaterThan(*co.Max) {
 		coef, rule = *co.Max, rule+fmt.Sprintf("; capped at the maximum %s", f(*co.Max))
 	}
-	e.add(Line{ID: c.ID + ".coefficient", Label: label(c) + ": coefficient", Inputs: []Value{percent(of, a)}, Rule: rule, Result: coef, Unit: UnitFactor})
+	e.add(kpi.StatementLine{ID: c.ID + ".coefficient", Label: label(c) + ": coefficient", Inputs: []kpi.LineValue{percent(of, a)}, Rule: rule, Result: coef, Unit: kpi.LineFactor})
 	return coef, nil
 }
 
@@ -540,8 +542,8 @@ func (e *evaluator) commission(c *Component) (decimal.Decimal, error) {
 	}
 	if c.Rate != nil {
 		amt := e.money(v.Mul(*c.Rate).Div(hundred))
-		e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v), percent("rate", *c.Rate)},
-			Rule: fmt.Sprintf("flat rate: %s × %s", e.m(v), p(*c.Rate)), Result: amt, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: c.ID + ".amount", Label: label(c), Inputs: []kpi.LineValue{money(c.KPI, v), percent("rate", *c.Rate)},
+			Rule: fmt.Sprintf("flat rate: %s × %s", e.m(v), p(*c.Rate)), Result: amt, Unit: kpi.LineMoney})
 		return e.prorate(c, amt), nil
 	}
 	// Tier bounds, in value.
@@ -573,9 +575,9 @@ func (e *evaluator) commission(c *Component) (decimal.Decimal, error) {
 				continue
 			}
 			amt := e.money(v.Mul(t.Rate).Div(hundred))
-			e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v), percent("rate", t.Rate)},
+			e.add(kpi.StatementLine{ID: c.ID + ".amount", Label: label(c), Inputs: []kpi.LineValue{money(c.KPI, v), percent("rate", t.Rate)},
 				Rule:   fmt.Sprintf("%s reached%s, at %s retroactive on the whole value: %s × %s", tierName(i, t), basis, p(t.Rate), e.m(v), p(t.Rate)),
-				Result: amt, Unit: UnitMoney})
+				Result: amt, Unit: kpi.LineMoney})
 			return e.prorate(c, amt), nil
 		}
 	}
@@ -595,12 +597,12 @@ func (e *evaluator) commission(c *Component) (decimal.Decimal, error) {
 			slice = decimal.Zero
 		}
 		amt := e.money(slice.Mul(t.Rate).Div(hundred))
-		e.add(Line{ID: fmt.Sprintf("%s.tier%d", c.ID, i+1), Label: label(c) + ": " + tierName(i, t), Inputs: []Value{money("slice", slice), percent("rate", t.Rate)},
-			Rule: fmt.Sprintf("%s%s at %s marginal: %s × %s", tierName(i, t), basis, p(t.Rate), e.m(slice), p(t.Rate)), Result: amt, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: fmt.Sprintf("%s.tier%d", c.ID, i+1), Label: label(c) + ": " + tierName(i, t), Inputs: []kpi.LineValue{money("slice", slice), percent("rate", t.Rate)},
+			Rule: fmt.Sprintf("%s%s at %s marginal: %s × %s", tierName(i, t), basis, p(t.Rate), e.m(slice), p(t.Rate)), Result: amt, Unit: kpi.LineMoney})
 		total = total.Add(amt)
 		parts = append(parts, e.m(amt))
 	}
-	e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v)}, Rule: "sum of the tiers: " + strings.Join(parts, " + "), Result: total, Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: c.ID + ".amount", Label: label(c), Inputs: []kpi.LineValue{money(c.KPI, v)}, Rule: "sum of the tiers: " + strings.Join(parts, " + "), Result: total, Unit: kpi.LineMoney})
 	return e.prorate(c, total), nil
 }
 
@@ -609,8 +611,8 @@ func (e *evaluator) prorate(c *Component, amt decimal.Decimal) decimal.Decimal {
 		return amt
 	}
 	out := e.money(amt.Mul(*e.fraction))
-	e.add(Line{ID: c.ID + ".prorated", Label: label(c) + ": prorated", Inputs: []Value{money("amount", amt), {Name: "active share", Value: *e.fraction, Unit: UnitFactor}},
-		Rule: fmt.Sprintf("amount × active share = %s × %s", e.m(amt), f(*e.fraction)), Result: out, Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: c.ID + ".prorated", Label: label(c) + ": prorated", Inputs: []kpi.LineValue{money("amount", amt), {Name: "active share", Value: *e.fraction, Unit: kpi.LineFactor}},
+		Rule: fmt.Sprintf("amount × active share = %s × %s", e.m(amt), f(*e.fraction)), Result: out, Unit: kpi.LineMoney})
 	return out
 }
 
@@ -618,14 +620,14 @@ func (e *evaluator) prorate(c *Component, amt decimal.Decimal) decimal.Decimal {
 func (e *evaluator) bounds(c *Component, amt decimal.Decimal) decimal.Decimal {
 	if c.Floor != nil {
 		out := decimal.Max(amt, *c.Floor)
-		e.add(Line{ID: c.ID + ".floor", Label: label(c) + ": floor", Inputs: []Value{money("amount", amt), money("floor", *c.Floor)},
-			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(amt), e.m(*c.Floor)), Result: out, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: c.ID + ".floor", Label: label(c) + ": floor", Inputs: []kpi.LineValue{money("amount", amt), money("floor", *c.Floor)},
+			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(amt), e.m(*c.Floor)), Result: out, Unit: kpi.LineMoney})
 		amt = out
 	}
 	if c.Cap != nil {
 		out := decimal.Min(amt, *c.Cap)
-		e.add(Line{ID: c.ID + ".cap", Label: label(c) + ": cap", Inputs: []Value{money("amount", amt), money("cap", *c.Cap)},
-			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(amt), e.m(*c.Cap)), Result: out, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: c.ID + ".cap", Label: label(c) + ": cap", Inputs: []kpi.LineValue{money("amount", amt), money("cap", *c.Cap)},
+			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(amt), e.m(*c.Cap)), Result: out, Unit: kpi.LineMoney})
 		amt = out
 	}
 	return amt
@@ -638,14 +640,14 @@ func (e *evaluator) limits(earned decimal.Decimal) (decimal.Decimal, *decimal.De
 	var room *decimal.Decimal
 	if l.Floor != nil {
 		out := decimal.Max(earned, *l.Floor)
-		e.add(Line{ID: "limit.floor", Label: "Floor per period", Inputs: []Value{money("earned", earned), money("floor", *l.Floor)},
-			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(earned), e.m(*l.Floor)), Result: out, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: "limit.floor", Label: "Floor per period", Inputs: []kpi.LineValue{money("earned", earned), money("floor", *l.Floor)},
+			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(earned), e.m(*l.Floor)), Result: out, Unit: kpi.LineMoney})
 		earned = out
 	}
 	if l.PeriodCap != nil {
 		out := decimal.Min(earned, *l.PeriodCap)
-		e.add(Line{ID: "limit.period_cap", Label: "Cap per period", Inputs: []Value{money("earned", earned), money("cap", *l.PeriodCap)},
-			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(earned), e.m(*l.PeriodCap)), Result: out, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: "limit.period_cap", Label: "Cap per period", Inputs: []kpi.LineValue{money("earned", earned), money("cap", *l.PeriodCap)},
+			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(earned), e.m(*l.PeriodCap)), Result: out, Unit: kpi.LineMoney})
 		earned = out
 		c := *l.PeriodCap
 		room = &c
@@ -653,8 +655,8 @@ func (e *evaluator) limits(earned decimal.Decimal) (decimal.Decimal, *decimal.De
 	if l.YearCap != nil {
 		left := decimal.Max(decimal.Zero, l.YearCap.Sub(e.in.YTDPaid))
 		out := decimal.Min(earned, left)
-		e.add(Line{ID: "limit.year_cap", Label: "Cap per year", Inputs: []Value{money("earned", earned), money("year cap", *l.YearCap), money("paid this year", e.in.YTDPaid)},
-			Rule: fmt.Sprintf("at most what the year cap leaves: min(%s, %s − %s)", e.m(earned), e.m(*l.YearCap), e.m(e.in.YTDPaid)), Result: out, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: "limit.year_cap", Label: "Cap per year", Inputs: []kpi.LineValue{money("earned", earned), money("year cap", *l.YearCap), money("paid this year", e.in.YTDPaid)},
+			Rule: fmt.Sprintf("at most what the year cap leaves: min(%s, %s − %s)", e.m(earned), e.m(*l.YearCap), e.m(e.in.YTDPaid)), Result: out, Unit: kpi.LineMoney})
 		earned = out
 		if room == nil || left.LessThan(*room) {
 			room = &left
@@ -669,11 +671,11 @@ func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
 	due := decimal.Zero
 	cb := e.plan.Clawback
 	for _, r := range e.in.Reversed {
-		var ref *KPIRef
+		var ref *kpi.KPIRef
 		if r.KPI != "" {
-			ref = &KPIRef{KPI: r.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.in.Employee.ID}, Period: e.period}
+			ref = &kpi.KPIRef{KPI: r.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.in.Employee.ID}, Period: e.period}
 		}
-		l := Line{ID: "clawback." + r.Key, Label: "Clawback: " + r.Key, KPI: ref, Inputs: []Value{money("paid", r.Paid)}, Unit: UnitMoney}
+		l := kpi.StatementLine{ID: "clawback." + r.Key, Label: "Clawback: " + r.Key, KPI: ref, Inputs: []kpi.LineValue{money("paid", r.Paid)}, Unit: kpi.LineMoney}
 		if r.Reason != "" {
 			l.Label += " (" + r.Reason + ")"
 		}
@@ -684,21 +686,21 @@ func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
 			days = int(*r.ReversedOn - *r.Won)
 		}
 		if days >= 0 {
-			l.Inputs = append(l.Inputs, Value{Name: "days stayed", Value: decimal.NewFromInt(int64(days)), Unit: UnitDays})
+			l.Inputs = append(l.Inputs, kpi.LineValue{Name: "days stayed", Value: decimal.NewFromInt(int64(days)), Unit: kpi.LineDays})
 		}
 		var rec decimal.Decimal
 		switch {
 		case cb == nil:
 			l.Rule = "the plan has no clawback: nothing recovered"
 		case cb.WindowDays > 0 && days >= cb.WindowDays:
-			l.Inputs = append(l.Inputs, Value{Name: "window", Value: decimal.NewFromInt(int64(cb.WindowDays)), Unit: UnitDays})
+			l.Inputs = append(l.Inputs, kpi.LineValue{Name: "window", Value: decimal.NewFromInt(int64(cb.WindowDays)), Unit: kpi.LineDays})
 			l.Rule = fmt.Sprintf("reversed after the %d-day window: nothing recovered", cb.WindowDays)
 		case cb.Method == ClawProrated:
 			if days < 0 {
 				return decimal.Zero, invalidf("Reversed record %s: a prorated clawback needs days_stayed, or won and reversed dates.", r.Key)
 			}
 			w := decimal.NewFromInt(int64(cb.WindowDays))
-			l.Inputs = append(l.Inputs, Value{Name: "window", Value: w, Unit: UnitDays})
+			l.Inputs = append(l.Inputs, kpi.LineValue{Name: "window", Value: w, Unit: kpi.LineDays})
 			rec = e.money(r.Paid.Mul(w.Sub(decimal.NewFromInt(int64(days)))).DivRound(w, divPrecision))
 			l.Rule = fmt.Sprintf("prorated: paid × (window − days stayed) / window = %s × (%d − %d) / %d", e.m(r.Paid), cb.WindowDays, days, cb.WindowDays)
 		default:
@@ -715,12 +717,12 @@ func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
 		due = due.Add(rec)
 	}
 	if b := e.in.CarryIn.ClawbackBalance; b.IsPositive() {
-		e.add(Line{ID: "clawback.carried_in", Label: "Clawbacks not yet recovered", Rule: "carried in from the last statement", Result: b.Neg(), Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: "clawback.carried_in", Label: "Clawbacks not yet recovered", Rule: "carried in from the last statement", Result: b.Neg(), Unit: kpi.LineMoney})
 		due = due.Add(b)
 	}
 	credit := decimal.Zero
 	for _, a := range e.in.Adjustments {
-		l := Line{ID: "adjustment." + a.ID, Label: "Adjustment of " + a.ID, Inputs: []Value{money("amount", a.Amount)}, Result: a.Amount, Unit: UnitMoney}
+		l := kpi.StatementLine{ID: "adjustment." + a.ID, Label: "Adjustment of " + a.ID, Inputs: []kpi.LineValue{money("amount", a.Amount)}, Result: a.Amount, Unit: kpi.LineMoney}
 		if a.Reason != "" {
 			l.Label += " (" + a.Reason + ")"
 		}
@@ -739,8 +741,8 @@ func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
 	rec := decimal.Min(due, decimal.Max(earned, decimal.Zero))
 	e.st.Recovered = rec
 	e.st.CarryOut.ClawbackBalance = due.Sub(rec)
-	e.add(Line{ID: "clawback.recovered", Label: "Clawbacks recovered now", Inputs: []Value{money("due", due), money("earned", earned)},
-		Rule: fmt.Sprintf("at most this period's earnings: min(%s, %s); %s carried out", e.m(due), e.m(earned), e.m(due.Sub(rec))), Result: rec.Neg(), Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: "clawback.recovered", Label: "Clawbacks recovered now", Inputs: []kpi.LineValue{money("due", due), money("earned", earned)},
+		Rule: fmt.Sprintf("at most this period's earnings: min(%s, %s); %s carried out", e.m(due), e.m(earned), e.m(due.Sub(rec))), Result: rec.Neg(), Unit: kpi.LineMoney})
 	return earned.Sub(rec).Add(credit), nil
 }
 
@@ -769,8 +771,8 @@ func (e *evaluator) draw(net decimal.Decimal, room *decimal.Decimal) decimal.Dec
 			kind = "recoverable (added to the balance owed)"
 			e.st.CarryOut.DrawBalance = bal.Add(top)
 		}
-		e.add(Line{ID: "draw.topup", Label: "Draw top-up, " + kind, Inputs: []Value{money("draw", amount), money("earnings", net), money("balance owed", bal)},
-			Rule: rule, Result: top, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: "draw.topup", Label: "Draw top-up, " + kind, Inputs: []kpi.LineValue{money("draw", amount), money("earnings", net), money("balance owed", bal)},
+			Rule: rule, Result: top, Unit: kpi.LineMoney})
 		return net.Add(top)
 	}
 	if !bal.IsPositive() {
@@ -782,7 +784,7 @@ func (e *evaluator) draw(net decimal.Decimal, room *decimal.Decimal) decimal.Dec
 		rule = fmt.Sprintf("repaid from earnings: min(balance %s, %s)", e.m(bal), e.m(net))
 	}
 	e.st.CarryOut.DrawBalance = bal.Sub(repay)
-	e.add(Line{ID: "draw.repaid", Label: "Draw balance repaid", Inputs: []Value{money("draw", amount), money("earnings", net), money("balance owed", bal)},
-		Rule: rule + fmt.Sprintf("; %s still owed", e.m(bal.Sub(repay))), Result: repay.Neg(), Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: "draw.repaid", Label: "Draw balance repaid", Inputs: []kpi.LineValue{money("draw", amount), money("earnings", net), money("balance owed", bal)},
+		Rule: rule + fmt.Sprintf("; %s still owed", e.m(bal.Sub(repay))), Result: repay.Neg(), Unit: kpi.LineMoney})
 	return net.Sub(repay)
 }

@@ -1,9 +1,10 @@
 // Package bonus turns KPI results into money: bonus plans (base, coefficient
 // scales and payout curves, commissions, gates, caps, floors, clawbacks,
-// draws, proration) evaluated as pure functions into statements that explain
-// every number. It reads nothing and stores nothing: the CLI, the API and the
-// engine hand it a Plan and the Inputs of one employee and period. The plan
-// language is described in docs/bonus.md.
+// draws, proration) evaluated as pure functions into a kpi.Evaluation that
+// explains every number: one section of a kpi.Statement. It reads nothing
+// and stores nothing: the CLI, the API and package payroll hand it a Plan
+// and the kpi.BonusInputs of one employee and period. The plan language is
+// described in docs/bonus.md.
 package bonus
 
 import (

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"attain/calc/bonus"
+	"attain/kpi"
 
 	"github.com/shopspring/decimal"
 )
@@ -85,26 +86,26 @@ func randomPlan(r *rand.Rand) *bonus.Plan {
 	return p
 }
 
-func randomInputs(r *rand.Rand) *bonus.Inputs {
-	in := &bonus.Inputs{
-		Employee: bonus.Employee{ID: "e1", Currency: "USD"},
+func randomInputs(r *rand.Rand) *kpi.BonusInputs {
+	in := &kpi.BonusInputs{
+		Employee: kpi.Payee{ID: "e1", Currency: "USD"},
 		Period:   "2026-03",
 		Score:    ptr(decimal.New(r.Int64N(20000), -2)), // 0 to 200 %
-		KPIs:     []bonus.KPIActual{{KPI: "sales", Actual: cents(r, 120000)}},
+		KPIs:     []kpi.KPIActual{{KPI: "sales", Actual: cents(r, 120000)}},
 		YTDPaid:  cents(r, 50000),
-		CarryIn:  bonus.Carry{DrawBalance: cents(r, 2000).Mul(decimal.NewFromInt(int64(r.IntN(2)))), ClawbackBalance: cents(r, 500).Mul(decimal.NewFromInt(int64(r.IntN(2))))},
+		CarryIn:  kpi.Carry{DrawBalance: cents(r, 2000).Mul(decimal.NewFromInt(int64(r.IntN(2)))), ClawbackBalance: cents(r, 500).Mul(decimal.NewFromInt(int64(r.IntN(2))))},
 	}
 	for i := range r.IntN(4) {
 		days := r.IntN(400)
-		in.Reversed = append(in.Reversed, bonus.Reversal{Key: fmt.Sprintf("R-%d", i), Paid: cents(r, 3000), DaysStayed: &days})
+		in.Reversed = append(in.Reversed, kpi.Reversal{Key: fmt.Sprintf("R-%d", i), Paid: cents(r, 3000), DaysStayed: &days})
 	}
 	if r.IntN(4) == 0 {
-		in.Active = &bonus.Active{ActiveDays: r.IntN(23), PeriodDays: 22}
+		in.Active = &kpi.ActiveShare{ActiveDays: r.IntN(23), PeriodDays: 22}
 	}
 	return in
 }
 
-func eval(t *testing.T, p *bonus.Plan, in *bonus.Inputs, seed uint64, i int) *bonus.Statement {
+func eval(t *testing.T, p *bonus.Plan, in *kpi.BonusInputs, seed uint64, i int) *kpi.Evaluation {
 	t.Helper()
 	st, err := bonus.Eval(p, in)
 	if err != nil {
@@ -181,7 +182,7 @@ func TestPropertyMarginalNotAboveRetroactive(t *testing.T) {
 		value := cents(r, 200000)
 		pay := func(method string) decimal.Decimal {
 			p := &bonus.Plan{Name: "t", Components: []*bonus.Component{{ID: "c", Kind: bonus.KindCommission, KPI: "sales", Method: method, Tiers: tiers}}}
-			in := &bonus.Inputs{Employee: bonus.Employee{ID: "e", Currency: "EUR"}, Period: "2026-03", KPIs: []bonus.KPIActual{{KPI: "sales", Actual: value}}}
+			in := &kpi.BonusInputs{Employee: kpi.Payee{ID: "e", Currency: "EUR"}, Period: "2026-03", KPIs: []kpi.KPIActual{{KPI: "sales", Actual: value}}}
 			return eval(t, p, in, seed, i).Payout
 		}
 		if m, rt := pay(bonus.Marginal), pay(bonus.Retroactive); m.GreaterThan(rt) {

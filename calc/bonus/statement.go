@@ -10,73 +10,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Units of line results and named values.
-const (
-	UnitMoney   = "money"
-	UnitPercent = "percent"
-	UnitFactor  = "factor"
-	UnitNumber  = "number"
-	UnitDays    = "days"
-	UnitPass    = "pass" // 1 passed, 0 failed
-)
-
-// Statement is the explained result of a plan for one employee and period:
-// ordered lines from KPI actuals through score, coefficient, tiers, gates,
-// caps, clawbacks and draws to the payout.
-type Statement struct {
-	Plan      string          `json:"plan"`
-	Employee  Employee        `json:"employee"`
-	Period    kpi.Period      `json:"period"`
-	Currency  string          `json:"currency"`
-	Rounding  string          `json:"rounding"`
-	Places    int32           `json:"places"` // the currency's minor unit, or the plan's rounding places
-	Lines     []Line          `json:"lines"`
-	Earned    decimal.Decimal `json:"earned"`    // after gates, floors and caps; before clawbacks and draws
-	Recovered decimal.Decimal `json:"recovered"` // clawbacks recovered in this period
-	Payout    decimal.Decimal `json:"payout"`
-	CarryOut  Carry           `json:"carry_out"`
-	Notes     []string        `json:"notes,omitempty"`
-}
-
-// Line is one step of the calculation: the named inputs, the rule applied
-// (in words and numbers) and its result.
-type Line struct {
-	ID     string          `json:"id"`
-	Label  string          `json:"label"`
-	KPI    *KPIRef         `json:"kpi,omitempty"` // for KPI actual lines: what the engine's explain takes
-	Inputs []Value         `json:"inputs,omitempty"`
-	Rule   string          `json:"rule"`
-	Result decimal.Decimal `json:"result"`
-	Unit   string          `json:"unit"`
-}
-
-// Value is a named input of a line.
-type Value struct {
-	Name  string          `json:"name"`
-	Value decimal.Decimal `json:"value"`
-	Unit  string          `json:"unit"`
-}
-
-// KPIRef names a KPI value so the API can link it to its records
-// (kpi.ExplainQuery{KPI, Subject, Period}).
-type KPIRef struct {
-	KPI     string      `json:"kpi"`
-	Subject kpi.Subject `json:"subject"`
-	Period  kpi.Period  `json:"period"`
-}
-
-// Line returns the line with id, or nil.
-func (s *Statement) Line(id string) *Line {
-	for i := range s.Lines {
-		if s.Lines[i].ID == id {
-			return &s.Lines[i]
-		}
-	}
-	return nil
-}
-
-// WriteText writes the statement for a person to read and redo by hand.
-func (s *Statement) WriteText(w io.Writer) error {
+// WriteText writes an evaluation for a person to read and redo by hand.
+func WriteText(w io.Writer, s *kpi.Evaluation) error {
 	var b strings.Builder
 	name := s.Employee.ID
 	if s.Employee.Name != "" {
@@ -92,16 +27,16 @@ func (s *Statement) WriteText(w io.Writer) error {
 		if len(l.Inputs) > 0 {
 			parts := make([]string, len(l.Inputs))
 			for i, v := range l.Inputs {
-				parts[i] = v.Name + " " + format(v.Value, v.Unit, s.places())
+				parts[i] = v.Name + " " + format(v.Value, v.Unit, s.Places)
 			}
 			fmt.Fprintf(&b, "    inputs:  %s\n", strings.Join(parts, "; "))
 		}
 		fmt.Fprintf(&b, "    rule:    %s\n", l.Rule)
-		fmt.Fprintf(&b, "    result:  %s\n", format(l.Result, l.Unit, s.places()))
+		fmt.Fprintf(&b, "    result:  %s\n", format(l.Result, l.Unit, s.Places))
 	}
-	p := s.places()
-	fmt.Fprintf(&b, "\nEarned %s; recovered %s; payout %s %s\n", format(s.Earned, UnitMoney, p), format(s.Recovered, UnitMoney, p), format(s.Payout, UnitMoney, p), s.Currency)
-	fmt.Fprintf(&b, "Carried out: draw balance %s, clawback balance %s\n", format(s.CarryOut.DrawBalance, UnitMoney, p), format(s.CarryOut.ClawbackBalance, UnitMoney, p))
+	p := s.Places
+	fmt.Fprintf(&b, "\nEarned %s; recovered %s; payout %s %s\n", format(s.Earned, kpi.LineMoney, p), format(s.Recovered, kpi.LineMoney, p), format(s.Payout, kpi.LineMoney, p), s.Currency)
+	fmt.Fprintf(&b, "Carried out: draw balance %s, clawback balance %s\n", format(s.CarryOut.DrawBalance, kpi.LineMoney, p), format(s.CarryOut.ClawbackBalance, kpi.LineMoney, p))
 	for _, n := range s.Notes {
 		fmt.Fprintf(&b, "Note: %s\n", n)
 	}
@@ -112,29 +47,27 @@ func (s *Statement) WriteText(w io.Writer) error {
 	return nil
 }
 
-func (s *Statement) places() int32 { return s.Places }
-
 // format writes d for a person: money with thousands separators and at
 // least the currency's places, percent with " %", others trimmed. Values
 // with more than 6 decimals are shown to 6 (display only; the JSON keeps
 // them exact).
 func format(d decimal.Decimal, unit string, places int32) string {
 	switch unit {
-	case UnitMoney:
+	case kpi.LineMoney:
 		// At least the currency's places; more only when the value has them.
 		s := trim(d, 6)
 		if _, frac, _ := strings.Cut(s, "."); int32(len(frac)) < places {
 			s = d.Round(6).StringFixed(places)
 		}
 		return group(s)
-	case UnitPercent:
+	case kpi.LinePercent:
 		return group(trim(d, 6)) + " %"
-	case UnitPass:
+	case kpi.LinePass:
 		if d.IsZero() {
 			return "failed"
 		}
 		return "passed"
-	case UnitDays:
+	case kpi.LineDays:
 		return trim(d, 6) + " days"
 	}
 	return group(trim(d, 6))

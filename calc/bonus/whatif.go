@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 
+	"attain/kpi"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -38,7 +40,7 @@ func SetActual(name string, v decimal.Decimal) Change { return Change{KPI: name,
 // modified. When the plan takes its score from the inputs (it weights no
 // KPIs) the score is not recomputed; the statement says so. WhatIfRescored
 // takes a recomputed one.
-func WhatIf(plan *Plan, in *Inputs, changes []Change) (base, changed *Statement, err error) {
+func WhatIf(plan *Plan, in *kpi.BonusInputs, changes []Change) (base, changed *kpi.Evaluation, err error) {
 	return WhatIfRescored(plan, in, changes, nil)
 }
 
@@ -53,7 +55,7 @@ type Rescored struct {
 // WhatIfRescored is WhatIf for a plan that takes its score from the inputs,
 // with score as the changed inputs' score (nil: the score is not
 // recomputed, as WhatIf). A plan that weights KPIs itself ignores score.
-func WhatIfRescored(plan *Plan, in *Inputs, changes []Change, score *Rescored) (base, changed *Statement, err error) {
+func WhatIfRescored(plan *Plan, in *kpi.BonusInputs, changes []Change, score *Rescored) (base, changed *kpi.Evaluation, err error) {
 	base, err = Eval(plan, in)
 	if err != nil {
 		return nil, nil, err
@@ -67,7 +69,7 @@ func WhatIfRescored(plan *Plan, in *Inputs, changes []Change, score *Rescored) (
 		}
 		k := mod.KPI(c.KPI)
 		if k == nil {
-			mod.KPIs = append(mod.KPIs, KPIActual{KPI: c.KPI})
+			mod.KPIs = append(mod.KPIs, kpi.KPIActual{KPI: c.KPI})
 			k = &mod.KPIs[len(mod.KPIs)-1]
 		}
 		old := k.Actual
@@ -100,10 +102,10 @@ func WhatIfRescored(plan *Plan, in *Inputs, changes []Change, score *Rescored) (
 // Cost is what a plan pays a team for a period: per person and in total per
 // currency.
 type Cost struct {
-	Plan   string       `json:"plan"`
-	People []CostRow    `json:"people"`
-	Totals []CostSum    `json:"totals"`
-	Stmts  []*Statement `json:"-"`
+	Plan   string            `json:"plan"`
+	People []CostRow         `json:"people"`
+	Totals []CostSum         `json:"totals"`
+	Stmts  []*kpi.Evaluation `json:"-"`
 }
 
 // CostRow is one person's payout under a plan.
@@ -123,7 +125,7 @@ type CostSum struct {
 
 // TeamCost evaluates plan for every member's inputs. One member's bad inputs
 // fail the whole run with the member named: a cost with a hole is wrong.
-func TeamCost(plan *Plan, team []*Inputs) (*Cost, error) {
+func TeamCost(plan *Plan, team []*kpi.BonusInputs) (*Cost, error) {
 	c := &Cost{Plan: plan.Name}
 	sums := map[string]decimal.Decimal{}
 	for _, in := range team {
@@ -169,7 +171,7 @@ type CurrencyDelta struct {
 
 // CompareTeamCost evaluates the current and the draft plan on a team: what
 // the change would cost, per person and in total, before it is made.
-func CompareTeamCost(current, draft *Plan, team []*Inputs) (*CostDelta, error) {
+func CompareTeamCost(current, draft *Plan, team []*kpi.BonusInputs) (*CostDelta, error) {
 	a, err := TeamCost(current, team)
 	if err != nil {
 		return nil, err

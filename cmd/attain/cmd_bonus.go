@@ -56,7 +56,7 @@ with the difference, e.g. "3 more deals worth 10,000":
 				return err
 			}
 			if format == "json" {
-				out := map[string]*bonus.Statement{"statement": base}
+				out := map[string]*kpi.Evaluation{"statement": base}
 				if len(changes) > 0 {
 					out["what_if"] = changed
 				}
@@ -64,14 +64,14 @@ with the difference, e.g. "3 more deals worth 10,000":
 				enc.SetIndent("", "  ")
 				return enc.Encode(out)
 			}
-			if err := base.WriteText(m.Stdout); err != nil {
+			if err := bonus.WriteText(m.Stdout, base); err != nil {
 				return err
 			}
 			if len(changes) == 0 {
 				return nil
 			}
 			fmt.Fprintf(m.Stdout, "\n=== What if: %s %s ===\n\n", strings.Join(adds, " "), strings.Join(sets, " "))
-			if err := changed.WriteText(m.Stdout); err != nil {
+			if err := bonus.WriteText(m.Stdout, changed); err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stdout, "\nPayout %s → %s (%s %s)\n", base.Payout.StringFixed(2), changed.Payout.StringFixed(2),

@@ -72,7 +72,7 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 					return err
 				}
 				fmt.Fprintf(m.Stdout, "\n=== What if: %s %s ===\n\n", strings.Join(adds, " "), strings.Join(sets, " "))
-				if err := w.WhatIf.WriteText(m.Stdout); err != nil {
+				if err := bonus.WriteText(m.Stdout, w.WhatIf); err != nil {
 					return err
 				}
 				fmt.Fprintf(m.Stdout, "\nPayout %s → %s (%s %s)\n", w.Statement.Payout.StringFixed(2), w.Payout.StringFixed(2), signed(w.Delta), w.Statement.Currency)
@@ -103,7 +103,7 @@ func writeJSON(w io.Writer, v any) error {
 
 // writeStatement prints the lifecycle, each section's statement, the
 // adjustments and the inquiries.
-func writeStatement(w io.Writer, st *payroll.Statement) error {
+func writeStatement(w io.Writer, st *kpi.Statement) error {
 	status := st.Status
 	for _, step := range []struct{ what, by string }{{"approved", st.ApprovedBy}, {"locked", st.LockedBy}, {"paid", st.PaidBy}} {
 		if step.by != "" {
@@ -118,7 +118,7 @@ func writeStatement(w io.Writer, st *payroll.Statement) error {
 		if i > 0 || len(st.Sections) > 1 {
 			fmt.Fprintln(w)
 		}
-		if err := sec.Statement.WriteText(w); err != nil {
+		if err := bonus.WriteText(w, sec.Evaluation); err != nil {
 			return err
 		}
 	}
@@ -160,7 +160,7 @@ func (m *Main) statementStepCommand(step string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var st *payroll.Statement
+			var st *kpi.Statement
 			switch step {
 			case "approve":
 				st, err = m.Svc.Payroll.Approve(ctx, args[0], p)
