@@ -87,7 +87,7 @@ bonus_plans:
   - name: broken
     plan:
       components:
-        - {id: c, kind: commission, kpi: won_value, tiers: [{from: 0, to: 10, rate: 1}]}
+        - {id: c, kind: commission, kpi: won_value, tiers: [{from: 0, to: 10, rate: 1}, {from: 20, rate: 2}]}
     assign:
       - {employee: "a b"}
 `))
@@ -99,7 +99,7 @@ bonus_plans:
 			"attain.yaml:17: column bonus_plans[reps].plan value \"win_rate\": the plan reads KPI win_rate, which is not defined",
 			"attain.yaml:23: column bonus_plans[reps].assign[1] value \"position rep\": overlaps the assignment of position rep to plan reps",
 			"bonus_plans[reps].assign[2]: an assignment names a position or an employee, one of them",
-			"attain.yaml:28: column bonus_plans[broken].plan.components[0].tiers[0].to",
+			"attain.yaml:28: column bonus_plans[broken].plan.components[0].tiers[1].from",
 			"bonus_plans[broken].assign[0].employee value \"a b\": not an employee id",
 		} {
 			if !strings.Contains(msg, want) {

@@ -73,8 +73,68 @@ func validateInputs(in *kpi.BonusInputs, file string, pos lines) error {
 				c.addf("active.to", "to is before from")
 			}
 		}
+		if len(a.Spans) > 0 {
+			if n == 0 || a.PeriodDays > 0 && n == 1 {
+				n = 1 // spans alone, or with the working days they hold
+			} else {
+				n++
+			}
+			for i, sp := range a.Spans {
+				if sp.To < sp.From {
+					c.addf(path("active.spans").index(i).field("to"), "to is before from")
+				}
+				if i > 0 && sp.From <= a.Spans[i-1].To {
+					c.addf(path("active.spans").index(i).field("from"), "spans must be in order and not overlap")
+				}
+			}
+		}
 		if n != 1 {
-			c.addf("active", "give one of: fraction; active_days and period_days; from and/or to")
+			c.addf("active", "give one of: fraction; active_days and period_days (with spans, optionally); from and/or to; spans")
+		}
+	}
+	for i, k := range in.KPIs {
+		at := path("kpis").index(i)
+		recs := map[string]bool{}
+		for j, r := range k.Credited {
+			rat := at.field("credited").index(j)
+			if r.Key == "" {
+				c.addf(rat.field("key"), "a credited record needs its key")
+			} else if recs[r.Key] {
+				c.addf(rat.field("key"), "record %s is listed twice", r.Key)
+			}
+			recs[r.Key] = true
+		}
+		cols := map[string]bool{}
+		for j, col := range k.Columns {
+			cat := at.field("columns").index(j)
+			if col.Name == "" || cols[col.Name] {
+				c.addf(cat.field("name"), "a column needs a name of its own")
+			}
+			cols[col.Name] = true
+			switch col.Type {
+			case kpi.String, kpi.Integer, kpi.Decimal, kpi.Money, kpi.DateType, kpi.Timestamp, kpi.Boolean:
+			default:
+				c.addf(cat.field("type"), "unknown type %q: want string, integer, decimal, money, date, timestamp or boolean", col.Type)
+			}
+		}
+	}
+	if t := in.TrueUp; t != nil && t.Before.IsNegative() {
+		c.addf("true_up.before", "what earlier periods recognized must not be negative")
+	}
+	open := map[string]bool{}
+	for i, d := range in.Open {
+		at := path("open").index(i)
+		if d.Key == "" {
+			c.addf(at.field("key"), "an open deal needs its key")
+		} else if open[d.Key] {
+			c.addf(at.field("key"), "deal %s is listed twice", d.Key)
+		}
+		open[d.Key] = true
+		if d.Value.IsNegative() {
+			c.addf(at.field("value"), "value must not be negative")
+		}
+		if pr := d.Probability; pr != nil && (pr.IsNegative() || pr.GreaterThan(decimal.NewFromInt(100))) {
+			c.addf(at.field("probability"), "a probability is 0 to 100 (%%)")
 		}
 	}
 	keys := map[string]bool{}
@@ -94,6 +154,9 @@ func validateInputs(in *kpi.BonusInputs, file string, pos lines) error {
 		}
 		if r.Won != nil && r.ReversedOn != nil && *r.ReversedOn < *r.Won {
 			c.addf(at.field("reversed"), "reversed before it was won")
+		}
+		if r.ContractMonths != nil && *r.ContractMonths <= 0 {
+			c.addf(at.field("contract_months"), "contract_months must be above 0")
 		}
 	}
 	adj := map[string]bool{}

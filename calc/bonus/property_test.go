@@ -28,7 +28,7 @@ func randomTiers(r *rand.Rand) []bonus.Tier {
 	from := decimal.Zero
 	rate := decimal.New(r.Int64N(500), -2) // 0 to 5 %
 	for i := 0; i < n; i++ {
-		t := bonus.Tier{From: from, Rate: rate}
+		t := bonus.Tier{From: from, Rate: ptr(rate)}
 		if i < n-1 {
 			to := from.Add(decimal.NewFromInt(1 + r.Int64N(50000)))
 			t.To = &to

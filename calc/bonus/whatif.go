@@ -79,6 +79,18 @@ func WhatIfRescored(plan *Plan, in *kpi.BonusInputs, changes []Change, score *Re
 			k.Actual = *c.Set
 		}
 		notes = append(notes, fmt.Sprintf("what-if: %s %s → %s", c.KPI, old, k.Actual))
+		// Parts that pay per record see an added amount as one more
+		// record, dated the period's last day, with no fields; a set
+		// value cannot be told apart into records.
+		if k.Credited != nil {
+			switch {
+			case c.Add != nil:
+				k.Credited = append(k.Credited, kpi.Credited{Key: fmt.Sprintf("what-if-%d", i+1), Date: base.Period.To, Value: *c.Add})
+				notes = append(notes, fmt.Sprintf("what-if: %s gains a record what-if-%d of %s for the parts that pay per record", c.KPI, i+1, c.Add))
+			default:
+				notes = append(notes, fmt.Sprintf("what-if: the parts that pay per record of %s keep its records", c.KPI))
+			}
+		}
 	}
 	switch {
 	case usesInputScore && score != nil:
