@@ -1,6 +1,7 @@
 package bonus_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -61,4 +62,14 @@ func equal(tb testing.TB, what string, got decimal.Decimal, want string) {
 	if !got.Equal(dec(want)) {
 		tb.Errorf("%s = %s, want %s", what, got, want)
 	}
+}
+
+// evalPlan reads a plan file.
+func evalPlan(tb testing.TB, file string) *bonus.Plan {
+	tb.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return mustPlan(tb, string(b))
 }
