@@ -24,15 +24,19 @@ const (
 // Evaluation; the payout, the balances carried out, the records behind the
 // commissions, the lifecycle and the inquiries raised on its lines.
 type Statement struct {
-	Employee Payee               `json:"employee"`
-	Period   Period              `json:"period"`
-	Label    string              `json:"period_label"`
-	Status   string              `json:"status"` // draft, approved, locked, paid
-	Plan     string              `json:"plan"`   // the plan in effect at the end of the period
-	Currency string              `json:"currency"`
-	Payout   decimal.Decimal     `json:"payout"`
-	CarryOut Carry               `json:"carry_out"`
-	Sections []*StatementSection `json:"sections"`
+	Employee Payee           `json:"employee"`
+	Period   Period          `json:"period"`
+	Label    string          `json:"period_label"`
+	Status   string          `json:"status"` // draft, approved, locked, paid
+	Plan     string          `json:"plan"`   // the plan in effect at the end of the period
+	Currency string          `json:"currency"`
+	Payout   decimal.Decimal `json:"payout"`
+	CarryOut Carry           `json:"carry_out"`
+	// Projected is what open deals would add to the payout if they closed
+	// (the sections' projections): never part of Payout, never exported
+	// to payroll; nil when the plan projects nothing.
+	Projected *decimal.Decimal    `json:"projected,omitempty"`
+	Sections  []*StatementSection `json:"sections"`
 	// Explain links every KPI line to the records behind it.
 	Explain []ExplainLink `json:"explain"`
 	// Attributions are the records behind the commissions and what was

@@ -34,7 +34,10 @@ func (s *Service) attribute(ctx context.Context, e *env, st *kpi.Statement) erro
 	for _, sec := range st.Sections {
 		plan := sec.Evaluation
 		var comms []*bonus.Component
-		if p := e.plans[sec.Plan]; p != nil {
+		if p := e.plans[sec.Plan]; p != nil && p.TrueUp == nil {
+			// A true-up's records are not attributed: a record that no
+			// longer counts lowers the next entitlement to date, which
+			// recovers what was paid on it.
 			comms = p.Commissions()
 		}
 		if len(comms) == 0 {
@@ -55,13 +58,26 @@ func (s *Service) attribute(ctx context.Context, e *env, st *kpi.Statement) erro
 			}
 			var recs []kpi.ExplainedRecord
 			records(ex, &recs)
+			// Shares are pro rata to the records' values, or, when the part
+			// paid each record on its own line, to what those lines paid.
+			weight := recordValue
+			if c.Per == bonus.PerRecord || c.Method == bonus.Running {
+				paid := map[string]decimal.Decimal{}
+				prefix := c.ID + ".record."
+				for _, l := range plan.Lines {
+					if strings.HasPrefix(l.ID, prefix) {
+						paid[strings.TrimPrefix(l.ID, prefix)] = l.Result
+					}
+				}
+				weight = func(r kpi.ExplainedRecord) decimal.Decimal { return paid[r.Key] }
+			}
 			total := decimal.Zero
 			var kept []kpi.ExplainedRecord
 			for _, r := range recs {
 				if r.Date < sec.From || r.Date > sec.To {
 					continue
 				}
-				if v := recordValue(r); v.IsPositive() {
+				if v := weight(r); v.IsPositive() {
 					kept = append(kept, r)
 					total = total.Add(v)
 				}
@@ -77,7 +93,7 @@ func (s *Service) attribute(ctx context.Context, e *env, st *kpi.Statement) erro
 			})
 			left := amount.Round(plan.Places)
 			for i, r := range kept {
-				paid := amount.Mul(recordValue(r)).DivRound(total, 16).Round(plan.Places)
+				paid := amount.Mul(weight(r)).DivRound(total, 16).Round(plan.Places)
 				if i == len(kept)-1 {
 					paid = left
 				}

@@ -153,7 +153,7 @@ func (s *Service) TeamCost(ctx context.Context, unitID string, p kpi.Period, dra
 		cur := e.plans[name]
 		seg := segment{plan: name, from: p.From, to: p.To}
 		var card *review.Card
-		inputs, err := s.inputs(ctx, e, emp, p, seg, need{kpis: union(cur.KPIs(), draft.KPIs()), score: cur.NeedsScore() || draft.NeedsScore(), currency: cur.Currency}, &card)
+		inputs, err := s.inputs(ctx, e, emp, p, seg, need{kpis: union(cur.KPIs(), draft.KPIs()), score: cur.NeedsScore() || draft.NeedsScore(), currency: cur.Currency, plans: []*bonus.Plan{cur, draft}}, &card)
 		if err != nil {
 			return nil, fmt.Errorf("team cost, employee %s: %w", emp.ID, err)
 		}

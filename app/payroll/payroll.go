@@ -33,8 +33,11 @@ type Service struct {
 	Values      kpi.ValueService
 	Targets     kpi.TargetService
 	Statements  kpi.StatementService
-	Review      *review.Service
-	Now         func() time.Time
+	// Records gives the fields of the records per-record rules read, and
+	// the open deals of a projection.
+	Records kpi.RecordService
+	Review  *review.Service
+	Now     func() time.Time
 }
 
 // LookBack is how far back locked statements are rechecked (adjustments)
@@ -121,6 +124,9 @@ type history struct {
 	reversalRefs []kpi.AttributionRef
 	adjustments  []kpi.Adjustment
 	notes        []string
+	// recognized is, per true-up plan, what the locked statements of the
+	// current window recognized.
+	recognized map[string]decimal.Decimal
 }
 
 // Statement returns the statement of an employee for period p: the stored
@@ -196,11 +202,14 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		if plan == nil {
 			return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "Bonus plan %q not found.", seg.plan)
 		}
-		in, err := s.inputs(ctx, e, emp, p, seg, need{kpis: plan.KPIs(), score: plan.NeedsScore(), currency: plan.Currency}, &card)
+		in, err := s.inputs(ctx, e, emp, p, seg, need{kpis: plan.KPIs(), score: plan.NeedsScore(), currency: plan.Currency, plans: []*bonus.Plan{plan}}, &card)
 		if err != nil {
 			return nil, nil, err
 		}
 		in.YTDPaid, in.CarryIn = ytd, carry
+		if plan.TrueUp != nil {
+			in.TrueUp = &kpi.TrueUpInput{Before: h.recognized[seg.plan]}
+		}
 		if i == len(segs)-1 {
 			in.Reversed = h.reversed
 			for _, a := range h.adjustments {
@@ -212,6 +221,13 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 			return nil, nil, fmt.Errorf("statement of %s for %s, plan %s: %w", emp.ID, p.Label(), seg.plan, err)
 		}
 		st.Sections = append(st.Sections, &kpi.StatementSection{Plan: seg.plan, From: seg.from, To: seg.to, Inputs: in, Evaluation: bst})
+		if pj := bst.Projection; pj != nil {
+			sum := pj.Earnings
+			if st.Projected != nil {
+				sum = sum.Add(*st.Projected)
+			}
+			st.Projected = &sum
+		}
 		if in.Score != nil {
 			cards = append(cards, card)
 		} else {
@@ -244,6 +260,10 @@ type need struct {
 	kpis     []string
 	score    bool   // the scorecard's score
 	currency string // the plan's, if it has one
+	// plans are the plans the inputs are for: the records, the values
+	// before the period and the open deals they read. The first one's
+	// true-up window, if any, is what the KPIs are measured over.
+	plans []*bonus.Plan
 }
 
 // inputs gathers one section's inputs but its history. card caches the
@@ -263,12 +283,18 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 	}
 	names := nd.kpis
 	subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: emp.ID}
+	of := p // what the KPIs are measured over: the period, or a true-up's window to date
+	if len(nd.plans) > 0 {
+		if w := trueUpWindow(nd.plans[0], p); w != nil {
+			of = *w
+		}
+	}
 	if len(names) > 0 {
-		vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: p.From, To: p.To})
+		vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: of.From, To: of.To})
 		if err != nil {
 			return nil, err
 		}
-		targets, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, From: p.From, To: p.To})
+		targets, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, From: of.From, To: of.To})
 		if err != nil {
 			return nil, err
 		}
@@ -279,7 +305,7 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 			}
 			null := true
 			for _, v := range vals {
-				if v.KPI == name && v.Period.From == p.From && v.Period.To == p.To {
+				if v.KPI == name && v.Period.From == of.From && v.Period.To == of.To {
 					a.Actual, a.Records, null = v.Value, v.Records, v.Null
 				}
 			}
@@ -287,15 +313,19 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 			// lower being better, the actual too); otherwise the KPI goes
 			// in without one, and a plan that needs its attainment says so.
 			if !null && (a.Direction != kpi.LowerIsBetter || a.Actual.IsPositive()) {
-				for _, t := range targets {
-					if t.KPI == name && t.Period.From == p.From && t.Period.To == p.To && t.Value.IsPositive() {
-						v := t.Value
-						a.Target = &v
-					}
+				if v, ok := targetOf(targets, name, p, of); ok && v.IsPositive() {
+					a.Target = &v
 				}
 			}
 			in.KPIs = append(in.KPIs, a)
 		}
+		if err := s.records(ctx, e, emp, p, of, seg, nd.plans, in); err != nil {
+			return nil, err
+		}
+	}
+	if emp.HiredOn != nil {
+		h := *emp.HiredOn
+		in.Hired = &h
 	}
 	if nd.score {
 		if *card == nil {
@@ -311,14 +341,20 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 		}
 		in.Score = &sc
 	}
-	in.Active = e.active(emp, p, seg)
+	convention := bonus.WorkingDays
+	if len(nd.plans) > 0 && nd.plans[0].Proration != nil && nd.plans[0].Proration.Convention != "" {
+		convention = nd.plans[0].Proration.Convention
+	}
+	in.Active = e.active(emp, p, seg, convention)
 	return in, nil
 }
 
 // active is the share of p the employee was employed under the section's
-// plan and not on leave, in working days of the workspace calendar (see
-// score.Active); nil when all of it.
-func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *kpi.ActiveShare {
+// plan and not on leave (see score.Active): the working days of the
+// workspace calendar active and in p, and the runs of days active, from
+// which a plan counts calendar days or whole months; nil when all of p
+// counts by the plan's convention.
+func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment, convention string) *kpi.ActiveShare {
 	span := kpi.Period{Grain: kpi.Range, From: seg.from, To: seg.to}
 	why := score.Absence(span, emp.HiredOn, emp.LeftOn, emp.Leave)
 	if seg.from != p.From || seg.to != p.To {
@@ -328,14 +364,27 @@ func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *kpi.ActiveSh
 	if all == 0 || len(why) == 0 {
 		return nil
 	}
-	n := 0
+	n, days := 0, 0
+	var spans []kpi.DateSpan
 	for _, s := range score.Active(span, emp.HiredOn, emp.LeftOn, emp.Leave) {
 		n += e.cal.WorkingDays(s.From, s.To)
+		days += s.Days()
+		spans = append(spans, kpi.DateSpan{From: s.From, To: s.To})
 	}
-	if n == all {
+	if n == all && (convention == bonus.WorkingDays || days == p.Days()) {
 		return nil
 	}
-	return &kpi.ActiveShare{ActiveDays: n, PeriodDays: all, Reason: strings.Join(why, "; ") + "; working days of the workspace calendar"}
+	a := &kpi.ActiveShare{ActiveDays: n, PeriodDays: all, Reason: strings.Join(why, "; ") + "; working days of the workspace calendar"}
+	if convention != bonus.WorkingDays {
+		a.Reason = strings.Join(why, "; ")
+		if len(spans) > 0 {
+			a.Spans = spans
+		} else {
+			zero := decimal.Zero
+			a = &kpi.ActiveShare{Fraction: &zero, Reason: a.Reason}
+		}
+	}
+	return a
 }
 
 // salaryFor is the base pay of p from a monthly salary: × 1 a month, × 3 a
@@ -381,6 +430,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 	if last != nil {
 		h.carry = last.CarryOut
 	}
+	h.recognized = recognized(e, locked, p)
 	adjusted := map[kpi.Period]decimal.Decimal{} // corrections already carried by locked statements
 	for _, l := range locked {
 		for _, a := range l.Adjustments {
@@ -421,7 +471,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 				}
 			}
 			h.reversed = append(h.reversed, kpi.Reversal{Key: key, KPI: a.KPI, Paid: a.Paid, Won: &won, ReversedOn: &on,
-				Reason: fmt.Sprintf("no longer counts for %s in %s", a.KPI, l.Period.Label())})
+				Reason: fmt.Sprintf("no longer counts for %s in %s", a.KPI, l.Period.Label()), ContractMonths: s.contractMonths(ctx, e, e.planAt(emp, p.To), a.KPI, a.Key)})
 			h.reversalRefs = append(h.reversalRefs, kpi.AttributionRef{Period: l.Period, KPI: a.KPI, Key: a.Key})
 			reversedNow[l.Period] = reversedNow[l.Period].Add(a.Paid)
 		}
@@ -430,7 +480,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 	// history, against what it paid. Records clawed back (now or before)
 	// are recovered by the clawback, so what they were paid is added back.
 	for _, l := range locked {
-		if l.Period.To >= p.From || l.Period.From < since {
+		if l.Period.To >= p.From || l.Period.From < since || trueUpCovers(e, l, p) {
 			continue
 		}
 		now, err := s.recompute(ctx, e, emp, l)
@@ -465,10 +515,15 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 // recompute evaluates a locked statement again on today's data, with the
 // history it was locked with.
 func (s *Service) recompute(ctx context.Context, e *env, emp *kpi.Employee, was *kpi.Statement) (*kpi.Statement, error) {
-	h := &history{}
+	h := &history{recognized: map[string]decimal.Decimal{}}
 	if n := len(was.Sections); n > 0 {
 		first, last := was.Sections[0].Inputs, was.Sections[n-1].Inputs
 		h.ytd, h.carry, h.reversed = first.YTDPaid, first.CarryIn, last.Reversed
+	}
+	for _, sec := range was.Sections {
+		if sec.Inputs.TrueUp != nil {
+			h.recognized[sec.Plan] = sec.Inputs.TrueUp.Before
+		}
 	}
 	h.adjustments = was.Adjustments
 	st, _, err := s.compute(ctx, e, emp, was.Period, h)
@@ -486,4 +541,50 @@ func recordKeys(ex *kpi.Explanation, keys map[string]bool) {
 	for _, p := range ex.Parts {
 		recordKeys(p, keys)
 	}
+}
+
+// planAt is the plan in effect for emp on day d, nil if none.
+func (e *env) planAt(emp *kpi.Employee, d kpi.Date) *bonus.Plan {
+	return e.plans[e.defs.PlanOn(emp, d)]
+}
+
+// recognized returns, per true-up plan, what the latest locked statement
+// before p in p's window of that plan recognized (its last section of the
+// plan): where p's true-up starts.
+func recognized(e *env, locked []*kpi.Statement, p kpi.Period) map[string]decimal.Decimal {
+	out := map[string]decimal.Decimal{}
+	at := map[string]kpi.Date{}
+	for _, l := range locked {
+		if l.Period.To >= p.From {
+			continue
+		}
+		for _, sec := range l.Sections {
+			tu := sec.Evaluation.TrueUp
+			w := trueUpWindow(e.plans[sec.Plan], p)
+			if tu == nil || w == nil || tu.From != w.From {
+				continue
+			}
+			if d, ok := at[sec.Plan]; !ok || l.Period.To >= d {
+				out[sec.Plan], at[sec.Plan] = tu.Recognized, l.Period.To
+			}
+		}
+	}
+	return out
+}
+
+// trueUpCovers reports whether every section of a locked statement is a
+// true-up of the same window as p's: p's true-up already corrects what
+// changed in it, so it is not adjusted besides.
+func trueUpCovers(e *env, l *kpi.Statement, p kpi.Period) bool {
+	if len(l.Sections) == 0 {
+		return false
+	}
+	for _, sec := range l.Sections {
+		tu := sec.Evaluation.TrueUp
+		w := trueUpWindow(e.plans[sec.Plan], p)
+		if tu == nil || w == nil || tu.From != w.From {
+			return false
+		}
+	}
+	return true
 }

@@ -65,8 +65,8 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 }
 
 // newFixtureYAML is newFixture with another attain.yaml (it must define
-// won_value).
-func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string) *fixture {
+// won_value) and, when given, other employees than ann and bob.
+func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string, emps ...*kpi.Employee) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	wss := sqldb.NewWorkspaceService(db)
@@ -84,10 +84,13 @@ func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string) *fixture {
 		t.Fatal(err)
 	}
 	salary := decimal.RequireFromString("4000")
-	if _, err := org.ImportOrg(ctx, []*kpi.OrgUnit{{ID: "t1", Name: "Team 1"}}, []*kpi.Employee{
-		{ID: "ann", Name: "Ann", UnitID: "t1", Position: "rep", Currency: "EUR", Salary: &salary},
-		{ID: "bob", Name: "Bob", UnitID: "t1", Position: "rep", Currency: "EUR"},
-	}); err != nil {
+	if emps == nil {
+		emps = []*kpi.Employee{
+			{ID: "ann", Name: "Ann", UnitID: "t1", Position: "rep", Currency: "EUR", Salary: &salary},
+			{ID: "bob", Name: "Bob", UnitID: "t1", Position: "rep", Currency: "EUR"},
+		}
+	}
+	if _, err := org.ImportOrg(ctx, []*kpi.OrgUnit{{ID: "t1", Name: "Team 1"}}, emps); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
@@ -95,9 +98,9 @@ func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string) *fixture {
 	f := &fixture{t: t, ctx: ctx, records: recs, targets: targets, wss: wss}
 	f.svc = &payroll.Service{
 		Workspaces: wss, Org: org, Definitions: defsSvc, Values: values, Targets: targets,
-		Statements: sqldb.NewStatementService(db),
-		Review:     &review.Service{Workspaces: wss, Org: org, Definitions: defsSvc, Values: values, Targets: targets, Now: func() time.Time { return now }},
-		Now:        func() time.Time { return now },
+		Statements: sqldb.NewStatementService(db), Records: recs,
+		Review: &review.Service{Workspaces: wss, Org: org, Definitions: defsSvc, Values: values, Targets: targets, Now: func() time.Time { return now }},
+		Now:    func() time.Time { return now },
 	}
 	for _, p := range []string{"2026-03", "2026-04", "2026-05"} {
 		v := decimal.RequireFromString("10000")

@@ -117,7 +117,7 @@ func (m *Main) open(ctx context.Context) error {
 	m.Svc.Review = &review.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values, Targets: m.Svc.Targets}
 	m.Svc.Statements = sqldb.NewStatementService(db)
 	m.Svc.Payroll = &payroll.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values,
-		Targets: m.Svc.Targets, Statements: m.Svc.Statements, Review: m.Svc.Review}
+		Targets: m.Svc.Targets, Statements: m.Svc.Statements, Records: m.Svc.Records, Review: m.Svc.Review}
 	m.Svc.Preview = &preview.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values}
 	return nil
 }

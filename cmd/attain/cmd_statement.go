@@ -296,8 +296,9 @@ func (m *Main) payoutsCommand() *cobra.Command {
 		Short: "Payouts of a period for payroll: a table, or a CSV or XLSX file",
 		Long: `Payouts lists every employee with a bonus plan in the period: employee id,
 name, currency, plan, payout, status (draft, approved, locked, paid; error
-when the statement cannot be computed) and period. Locked and paid
-statements give their stored payout, others the draft's.`,
+when the statement cannot be computed) and period, then a total per
+currency. Locked and paid statements give their stored payout, others the
+draft's. Projected earnings are never in it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := parsePeriodFlag(period)
@@ -331,10 +332,10 @@ statements give their stored payout, others the draft's.`,
 				}
 			default:
 				t := table{header: []string{"employee", "name", "currency", "plan", "payout", "status", "period"}, json: rows}
-				for _, r := range rows {
+				for _, r := range append(rows, payroll.PayoutTotals(rows)...) {
 					amt := ""
 					if r.Status != "error" {
-						amt = r.Payout.StringFixed(2)
+						amt = r.Payout.StringFixed(r.Places)
 					}
 					t.rows = append(t.rows, []string{r.EmployeeID, r.Name, r.Currency, r.Plan, amt, r.Status, r.Period})
 				}
