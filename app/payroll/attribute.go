@@ -52,12 +52,21 @@ func (s *Service) attribute(ctx context.Context, e *env, st *kpi.Statement) erro
 			if !amount.IsPositive() {
 				continue
 			}
-			ex, err := s.Values.Explain(ctx, kpi.ExplainQuery{KPI: c.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: st.Employee.ID}, Period: st.Period})
-			if err != nil {
-				return fmt.Errorf("records behind %s: %w", c.KPI, err)
-			}
 			var recs []kpi.ExplainedRecord
-			records(ex, &recs)
+			if k := sec.Inputs.KPI(c.KPI); k != nil && k.Credited != nil {
+				// The records the part was paid on, as the inputs have them.
+				recs = make([]kpi.ExplainedRecord, len(k.Credited))
+				for i, r := range k.Credited {
+					v := r.Value
+					recs[i] = kpi.ExplainedRecord{Key: r.Key, Date: r.Date, Value: &v}
+				}
+			} else {
+				ex, err := s.Values.Explain(ctx, kpi.ExplainQuery{KPI: c.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: st.Employee.ID}, Period: st.Period})
+				if err != nil {
+					return fmt.Errorf("records behind %s: %w", c.KPI, err)
+				}
+				records(ex, &recs)
+			}
 			// Shares are pro rata to the records' values, or, when the part
 			// paid each record on its own line, to what those lines paid.
 			weight := recordValue
@@ -92,8 +101,12 @@ func (s *Service) attribute(ctx context.Context, e *env, st *kpi.Statement) erro
 				return strings.Compare(a.Key, b.Key)
 			})
 			left := amount.Round(plan.Places)
+			whole := amount.Equal(total) // each record takes its weight as it is
 			for i, r := range kept {
-				paid := amount.Mul(weight(r)).DivRound(total, 16).Round(plan.Places)
+				paid := weight(r)
+				if !whole {
+					paid = amount.Mul(paid).DivRound(total, 16).Round(plan.Places)
+				}
 				if i == len(kept)-1 {
 					paid = left
 				}

@@ -51,7 +51,7 @@ bonus_plans:
 // 1,000 target bonus × won value attainment, 10 % commission on won value,
 // full clawback) and "today" on 20 May 2026.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	svc     *payroll.Service
 	records *sqldb.RecordService
@@ -66,7 +66,7 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 
 // newFixtureYAML is newFixture with another attain.yaml (it must define
 // won_value) and, when given, other employees than ann and bob.
-func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string, emps ...*kpi.Employee) *fixture {
+func newFixtureYAML(t testing.TB, db *sqldb.DB, yaml string, emps ...*kpi.Employee) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	wss := sqldb.NewWorkspaceService(db)

@@ -121,7 +121,7 @@ func (s *Service) records(ctx context.Context, e *env, emp *kpi.Employee, p, of 
 		if len(fields[name]) == 0 {
 			continue
 		}
-		cells, err := s.cells(ctx, ds, keys, fields[name])
+		cells, err := s.cells(ctx, ds, emp.ID, keys, fields[name])
 		if err != nil {
 			return err
 		}
@@ -175,19 +175,28 @@ func (e *env) datasetOf(name string) (*kpi.Dataset, error) {
 	return ds, nil
 }
 
-// cells reads the named fields of records by key, as text.
-func (s *Service) cells(ctx context.Context, ds *kpi.Dataset, keys, names []string) (map[string]map[string]string, error) {
+// cells reads the named fields of records by key, as text. Many keys are
+// read as the records of their owner (one query, not a list of keys);
+// owner "" reads by key.
+func (s *Service) cells(ctx context.Context, ds *kpi.Dataset, owner string, keys, names []string) (map[string]map[string]string, error) {
 	if s.Records == nil {
 		return nil, kpi.Errorf(kpi.EINTERNAL, "The statement service has no record store to read the fields of %s.", ds.Name)
 	}
 	out := make(map[string]map[string]string, len(keys))
-	const chunk = 1000
-	for i := 0; i < len(keys); i += chunk {
-		recs, err := s.Records.FindRecords(ctx, ds.Name, kpi.RecordFilter{Keys: keys[i:min(i+chunk, len(keys))]})
-		if err != nil {
-			return nil, fmt.Errorf("fields of the records of %s: %w", ds.Name, err)
-		}
-		for _, r := range recs {
+	filter := kpi.RecordFilter{Keys: keys}
+	if owner != "" && len(keys) > 20 {
+		filter = kpi.RecordFilter{Owners: []string{owner}}
+	}
+	recs, err := s.Records.FindRecords(ctx, ds.Name, filter)
+	if err != nil {
+		return nil, fmt.Errorf("fields of the records of %s: %w", ds.Name, err)
+	}
+	want := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		want[k] = true
+	}
+	for _, r := range recs {
+		if want[r.Key] {
 			out[r.Key] = fieldsOf(ds, r, names)
 		}
 	}
@@ -259,7 +268,7 @@ func (s *Service) contractMonths(ctx context.Context, e *env, plan *bonus.Plan, 
 	if err != nil {
 		return nil
 	}
-	cells, err := s.cells(ctx, ds, []string{key}, []string{plan.Clawback.ContractField})
+	cells, err := s.cells(ctx, ds, "", []string{key}, []string{plan.Clawback.ContractField})
 	if err != nil {
 		return nil
 	}

@@ -2,6 +2,7 @@ package bonus
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"attain/kpi"
@@ -199,17 +200,34 @@ func (e *evaluator) perRecord(c *Component) (decimal.Decimal, error) {
 		return decimal.Zero, err
 	}
 	shown := rs.shown(append(rates, mults...))
+	lbl := label(c) + ": "
 	var t *table
 	if len(c.Tiers) > 0 {
 		t = &table{tiers: c.Tiers, scale: decimal.NewFromInt(1), lower: c.Boundary == BoundaryLower, proRata: c.ProRata}
 	}
+	// The rule texts of the rates, written once.
+	rateText, rateP := make([]string, len(c.Rates)), make([]string, len(c.Rates))
+	for j, r := range c.Rates {
+		if r.Rate != nil {
+			rateText[j], rateP[j] = "rate "+p(*r.Rate)+" (when "+r.When+"): ", p(*r.Rate)
+		} else {
+			rateText[j] = "amount " + e.m(*r.Amount) + " per record (when " + r.When + ")"
+		}
+	}
+	baseText, baseP := "", ""
+	if c.Rate != nil {
+		baseText, baseP = "rate "+p(*c.Rate)+": ", p(*c.Rate)
+	}
+	e.st.Lines = slices.Grow(e.st.Lines, len(rs.recs)+1)
+	values := make([]kpi.LineValue, 2*len(rs.recs)) // the lines' inputs, allocated at once
 	total := decimal.Zero
 	var parts []string
 	for i, r := range rs.recs {
 		v := decimal.Max(r.Value, decimal.Zero)
 		var amt decimal.Decimal
 		var rule string
-		inputs := []kpi.LineValue{money("value", v)}
+		inputs := values[2*i : 2*i+1 : 2*i+2]
+		inputs[0] = money("value", v)
 		row := -1
 		for j, rc := range rates {
 			if rc.holds(rs.vals[i]) {
@@ -220,16 +238,16 @@ func (e *evaluator) perRecord(c *Component) (decimal.Decimal, error) {
 		switch {
 		case row >= 0 && c.Rates[row].Rate != nil:
 			rate := *c.Rates[row].Rate
-			amt = v.Mul(rate).Div(hundred)
+			amt = v.Mul(rate).Shift(-2)
 			inputs = append(inputs, percent("rate", rate))
-			rule = fmt.Sprintf("rate %s (when %s): %s × %s", p(rate), c.Rates[row].When, e.m(v), p(rate))
+			rule = rateText[row] + e.m(v) + " × " + rateP[row]
 		case row >= 0:
 			amt = *c.Rates[row].Amount
-			rule = fmt.Sprintf("amount %s per record (when %s)", e.m(amt), c.Rates[row].When)
+			rule = rateText[row]
 		case c.Rate != nil:
-			amt = v.Mul(*c.Rate).Div(hundred)
+			amt = v.Mul(*c.Rate).Shift(-2)
 			inputs = append(inputs, percent("rate", *c.Rate))
-			rule = fmt.Sprintf("rate %s: %s × %s", p(*c.Rate), e.m(v), p(*c.Rate))
+			rule = baseText + e.m(v) + " × " + baseP
 		case t.amounts():
 			amt, rule = t.amountAt(v)
 			rule = "amount table: " + rule
@@ -238,7 +256,7 @@ func (e *evaluator) perRecord(c *Component) (decimal.Decimal, error) {
 		}
 		amt, rule = e.applyRecordMultipliers(c, mults, rs.vals[i], amt, rule)
 		amt = e.money(amt)
-		e.add(kpi.StatementLine{ID: c.ID + ".record." + r.Key, Label: label(c) + ": " + r.Key, Inputs: inputs,
+		e.add(kpi.StatementLine{ID: c.ID + ".record." + r.Key, Label: lbl + r.Key, Inputs: inputs,
 			Rule: rs.describe(i, shown) + ": " + rule, Result: amt, Unit: kpi.LineMoney})
 		total = total.Add(amt)
 		if len(rs.recs) <= maxListed {
@@ -387,7 +405,7 @@ func (e *evaluator) applyRecordMultipliers(c *Component, mults []*cond, vals []k
 		if mc != nil && mc.holds(vals) {
 			m := c.Multipliers[i]
 			amt = amt.Mul(m.Factor)
-			rule += fmt.Sprintf(", × %s (when %s)", f(m.Factor), m.When)
+			rule += ", × " + f(m.Factor) + " (when " + m.When + ")"
 		}
 	}
 	return amt, rule

@@ -94,13 +94,12 @@ func validateInputs(in *kpi.BonusInputs, file string, pos lines) error {
 	}
 	for i, k := range in.KPIs {
 		at := path("kpis").index(i)
-		recs := map[string]bool{}
+		recs := make(map[string]bool, len(k.Credited))
 		for j, r := range k.Credited {
-			rat := at.field("credited").index(j)
 			if r.Key == "" {
-				c.addf(rat.field("key"), "a credited record needs its key")
+				c.addf(at.field("credited").index(j).field("key"), "a credited record needs its key")
 			} else if recs[r.Key] {
-				c.addf(rat.field("key"), "record %s is listed twice", r.Key)
+				c.addf(at.field("credited").index(j).field("key"), "record %s is listed twice", r.Key)
 			}
 			recs[r.Key] = true
 		}

@@ -61,13 +61,24 @@ func (e *evaluator) recordsOf(c *Component) (*recordSet, error) {
 // or, for a field they do not name, from its values (whole numbers,
 // decimals, dates, true/false, else text).
 func newRecordSet(k *kpi.KPIActual) (*recordSet, error) {
-	rs := &recordSet{kpi: k.KPI, recs: slices.Clone(k.Credited), ds: &kpi.Dataset{Name: k.KPI}}
-	slices.SortStableFunc(rs.recs, func(a, b kpi.Credited) int {
+	byDate := func(a, b kpi.Credited) int {
 		if a.Date != b.Date {
 			return int(a.Date - b.Date)
 		}
 		return strings.Compare(a.Key, b.Key)
-	})
+	}
+	rs := &recordSet{kpi: k.KPI, recs: k.Credited, ds: &kpi.Dataset{Name: k.KPI}}
+	if !slices.IsSortedFunc(rs.recs, byDate) {
+		order := make([]int, len(k.Credited))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return byDate(k.Credited[a], k.Credited[b]) })
+		rs.recs = make([]kpi.Credited, len(order))
+		for i, j := range order {
+			rs.recs[i] = k.Credited[j]
+		}
+	}
 	rs.ds.Columns = append(rs.ds.Columns, k.Columns...)
 	var names []string
 	for _, r := range rs.recs {
@@ -167,18 +178,28 @@ func (rs *recordSet) shown(conds []*cond) []int {
 // describe names record i for its line: key, date and the shown fields.
 func (rs *recordSet) describe(i int, shown []int) string {
 	r := rs.recs[i]
-	s := fmt.Sprintf("record %s of %s", r.Key, r.Date)
-	if len(shown) == 0 {
-		return s
-	}
-	parts := make([]string, len(shown))
+	var b strings.Builder
+	b.WriteString("record ")
+	b.WriteString(r.Key)
+	b.WriteString(" of ")
+	b.WriteString(r.Date.String())
 	for j, c := range shown {
 		col := rs.ds.Columns[c]
-		v := kpi.FormatValue(col, rs.vals[i][c])
-		if rs.vals[i][c].Null {
-			v = "(empty)"
+		if j == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString(", ")
 		}
-		parts[j] = col.Name + " " + v
+		b.WriteString(col.Name)
+		b.WriteByte(' ')
+		if rs.vals[i][c].Null {
+			b.WriteString("(empty)")
+		} else {
+			b.WriteString(r.Fields[col.Name])
+		}
 	}
-	return s + " (" + strings.Join(parts, ", ") + ")"
+	if len(shown) > 0 {
+		b.WriteByte(')')
+	}
+	return b.String()
 }

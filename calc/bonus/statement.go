@@ -70,6 +70,9 @@ func format(d decimal.Decimal, unit string, places int32) string {
 	switch unit {
 	case kpi.LineMoney:
 		// At least the currency's places; more only when the value has them.
+		if -d.Exponent() <= places {
+			return group(d.StringFixed(places))
+		}
 		s := trim(d, 6)
 		if _, frac, _ := strings.Cut(s, "."); int32(len(frac)) < places {
 			s = d.Round(6).StringFixed(places)
