@@ -267,8 +267,10 @@ func (in *BonusInputs) KPI(name string) *KPIActual {
 func (in *BonusInputs) Clone() *BonusInputs {
 	out := *in
 	out.KPIs = append([]KPIActual(nil), in.KPIs...)
-	for i := range out.KPIs {
-		out.KPIs[i].Credited = append([]Credited(nil), out.KPIs[i].Credited...)
+	for i, k := range out.KPIs {
+		if k.Credited != nil { // an empty list stays a list: no records, not records not given
+			out.KPIs[i].Credited = append(make([]Credited, 0, len(k.Credited)), k.Credited...)
+		}
 	}
 	out.Reversed = append([]Reversal(nil), in.Reversed...)
 	out.Adjustments = append([]Correction(nil), in.Adjustments...)

@@ -127,6 +127,9 @@ type history struct {
 	// recognized is, per true-up plan, what the locked statements of the
 	// current window recognized.
 	recognized map[string]decimal.Decimal
+	// recomputing: a locked statement computed again for its payout, with
+	// no projection.
+	recomputing bool
 }
 
 // Statement returns the statement of an employee for period p: the stored
@@ -202,7 +205,7 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		if plan == nil {
 			return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "Bonus plan %q not found.", seg.plan)
 		}
-		in, err := s.inputs(ctx, e, emp, p, seg, need{kpis: plan.KPIs(), score: plan.NeedsScore(), currency: plan.Currency, plans: []*bonus.Plan{plan}}, &card)
+		in, err := s.inputs(ctx, e, emp, p, seg, need{kpis: plan.KPIs(), score: plan.NeedsScore(), currency: plan.Currency, plans: []*bonus.Plan{plan}, project: !h.recomputing}, &card)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -264,6 +267,8 @@ type need struct {
 	// before the period and the open deals they read. The first one's
 	// true-up window, if any, is what the KPIs are measured over.
 	plans []*bonus.Plan
+	// project: gather the open deals of a projection.
+	project bool
 }
 
 // inputs gathers one section's inputs but its history. card caches the
@@ -319,7 +324,7 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 			}
 			in.KPIs = append(in.KPIs, a)
 		}
-		if err := s.records(ctx, e, emp, p, of, seg, nd.plans, in); err != nil {
+		if err := s.records(ctx, e, emp, p, of, seg, nd, in); err != nil {
 			return nil, err
 		}
 	}
@@ -515,7 +520,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 // recompute evaluates a locked statement again on today's data, with the
 // history it was locked with.
 func (s *Service) recompute(ctx context.Context, e *env, emp *kpi.Employee, was *kpi.Statement) (*kpi.Statement, error) {
-	h := &history{recognized: map[string]decimal.Decimal{}}
+	h := &history{recognized: map[string]decimal.Decimal{}, recomputing: true}
 	if n := len(was.Sections); n > 0 {
 		first, last := was.Sections[0].Inputs, was.Sections[n-1].Inputs
 		h.ytd, h.carry, h.reversed = first.YTDPaid, first.CarryIn, last.Reversed

@@ -66,7 +66,8 @@ func targetOf(targets []*kpi.Target, name string, p, of kpi.Period) (decimal.Dec
 // per record or on a running total, in the section's days; the KPI's value
 // before the period for a running total over the year; and the open deals
 // of a projection.
-func (s *Service) records(ctx context.Context, e *env, emp *kpi.Employee, p, of kpi.Period, seg segment, plans []*bonus.Plan, in *kpi.BonusInputs) error {
+func (s *Service) records(ctx context.Context, e *env, emp *kpi.Employee, p, of kpi.Period, seg segment, nd need, in *kpi.BonusInputs) error {
+	plans := nd.plans
 	subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: emp.ID}
 	var recordKPIs, yearKPIs []string
 	fields := map[string][]string{} // KPI → the record fields its rules read
@@ -151,7 +152,7 @@ func (s *Service) records(ctx context.Context, e *env, emp *kpi.Employee, p, of 
 		}
 	}
 	for _, plan := range plans {
-		if pj := plan.Projection; pj != nil && pj.Open != "" && pj.Value != "" && in.Open == nil {
+		if pj := plan.Projection; nd.project && pj != nil && pj.Open != "" && pj.Value != "" && in.Open == nil {
 			open, err := s.openDeals(ctx, e, emp, plan, fields[pj.KPI])
 			if err != nil {
 				return err

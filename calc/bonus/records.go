@@ -39,7 +39,7 @@ func (e *evaluator) recordsOf(c *Component) (*recordSet, error) {
 		return rs, nil
 	}
 	k := e.in.KPI(c.KPI)
-	if k.Credited == nil {
+	if k.Credited == nil && !k.Actual.IsZero() {
 		return nil, invalidf("Commission %s pays on the records of KPI %s: the inputs list none (credited).", c.ID, c.KPI)
 	}
 	rs, err := newRecordSet(k)

@@ -384,3 +384,12 @@ func evalFilesWith(t *testing.T, planFile, inputs string) *kpi.Evaluation {
 	}
 	return st
 }
+
+func TestNoRecords(t *testing.T) {
+	plan := "name: n\ncomponents: [{id: c, kind: commission, kpi: v, per: record, rate: 10}]\nprojection: {kpi: v, weighting: all}\n"
+	// An actual of 0 needs no records; an empty list is no records, in a
+	// projection too.
+	equal(t, "no records", mustEval(t, plan, inputsHead+"kpis: [{kpi: v, actual: 0}]\n").Payout, "0")
+	st := mustEval(t, plan, inputsHead+"kpis: [{kpi: v, actual: 0, credited: []}]\nopen: [{key: O, value: 100}]\n")
+	equal(t, "projected", st.Projection.Earnings, "10")
+}
