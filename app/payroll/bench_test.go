@@ -12,23 +12,7 @@ import (
 
 // benchYAML gives ann a plan that pays each of her deals by its own
 // fields and bob the same rate on the month's total.
-const benchYAML = `
-datasets:
-  - name: deals
-    key: id
-    owner: rep
-    time_columns: [closed_on]
-    columns:
-      - {name: id, type: string, required: true}
-      - {name: rep, type: string, required: true}
-      - {name: stage, type: string, values: [Open, Won, Lost]}
-      - {name: amount, type: money, non_negative: true}
-      - {name: closed_on, type: date}
-      - {name: kind, type: string}
-      - {name: term_months, type: integer}
-kpis:
-  - {name: won_value, unit: money, direction: higher, dataset: deals, aggregation: sum, expr: amount, filter: 'stage == "Won"'}
-bonus_plans:
+var benchYAML = dealsYAML("kind", "term_months") + `bonus_plans:
   - name: per-record
     plan:
       currency: EUR

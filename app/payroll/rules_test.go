@@ -15,10 +15,18 @@ import (
 	"attain/sqldb"
 )
 
-// rulesYAML pays reps per deal, by the deal's kind and term, claws back
-// the months of a contract not served, projects open deals and pays USD
-// payees at a stated rate.
-const rulesYAML = `
+// dealsYAML is the deals dataset, with a string column kind and an
+// integer column term_months when named, and the won_value KPI.
+func dealsYAML(extra ...string) string {
+	var cols strings.Builder
+	for _, c := range extra {
+		typ := "string"
+		if c == "term_months" {
+			typ = "integer"
+		}
+		cols.WriteString("      - {name: " + c + ", type: " + typ + "}\n")
+	}
+	return `
 datasets:
   - name: deals
     key: id
@@ -30,11 +38,15 @@ datasets:
       - {name: stage, type: string, values: [Open, Won, Lost]}
       - {name: amount, type: money, non_negative: true}
       - {name: closed_on, type: date}
-      - {name: kind, type: string}
-      - {name: term_months, type: integer}
-kpis:
+` + cols.String() + `kpis:
   - {name: won_value, unit: money, direction: higher, dataset: deals, aggregation: sum, expr: amount, filter: 'stage == "Won"'}
-bonus_plans:
+`
+}
+
+// rulesYAML pays reps per deal, by the deal's kind and term, claws back
+// the months of a contract not served, projects open deals and pays USD
+// payees at a stated rate.
+var rulesYAML = dealsYAML("kind", "term_months") + `bonus_plans:
   - name: reps
     plan:
       currency: EUR
@@ -186,21 +198,7 @@ func TestRulesInAWorkspace(t *testing.T) {
 // trueUpYAML pays 5 % of the won value of the year to date, trued up
 // monthly, and, on a running total over the year, 5 % up to 4,000 and 8 %
 // above; reps are ramped and prorated by calendar days.
-const trueUpYAML = `
-datasets:
-  - name: deals
-    key: id
-    owner: rep
-    time_columns: [closed_on]
-    columns:
-      - {name: id, type: string, required: true}
-      - {name: rep, type: string, required: true}
-      - {name: stage, type: string, values: [Open, Won, Lost]}
-      - {name: amount, type: money, non_negative: true}
-      - {name: closed_on, type: date}
-kpis:
-  - {name: won_value, unit: money, direction: higher, dataset: deals, aggregation: sum, expr: amount, filter: 'stage == "Won"'}
-bonus_plans:
+var trueUpYAML = dealsYAML() + `bonus_plans:
   - name: trued
     plan:
       currency: EUR

@@ -32,12 +32,7 @@ func validateInputs(in *kpi.BonusInputs, file string, pos lines) error {
 	seen := map[string]bool{}
 	for i, k := range in.KPIs {
 		at := path("kpis").index(i)
-		if k.KPI == "" {
-			c.addf(at.field("kpi"), "a KPI actual needs the kpi name")
-		} else if seen[k.KPI] {
-			c.addf(at.field("kpi"), "KPI %s is listed twice", k.KPI)
-		}
-		seen[k.KPI] = true
+		c.unique(at.field("kpi"), k.KPI, seen, "a KPI actual needs the kpi name", "KPI %s is listed twice")
 		switch k.Direction {
 		case "", kpi.HigherIsBetter, kpi.LowerIsBetter:
 		default:
@@ -96,10 +91,8 @@ func validateInputs(in *kpi.BonusInputs, file string, pos lines) error {
 		at := path("kpis").index(i)
 		recs := make(map[string]bool, len(k.Credited))
 		for j, r := range k.Credited {
-			if r.Key == "" {
-				c.addf(at.field("credited").index(j).field("key"), "a credited record needs its key")
-			} else if recs[r.Key] {
-				c.addf(at.field("credited").index(j).field("key"), "record %s is listed twice", r.Key)
+			if r.Key == "" || recs[r.Key] { // the path only when there is a problem: there may be thousands
+				c.unique(at.field("credited").index(j).field("key"), r.Key, recs, "a credited record needs its key", "record %s is listed twice")
 			}
 			recs[r.Key] = true
 		}
@@ -123,12 +116,7 @@ func validateInputs(in *kpi.BonusInputs, file string, pos lines) error {
 	open := map[string]bool{}
 	for i, d := range in.Open {
 		at := path("open").index(i)
-		if d.Key == "" {
-			c.addf(at.field("key"), "an open deal needs its key")
-		} else if open[d.Key] {
-			c.addf(at.field("key"), "deal %s is listed twice", d.Key)
-		}
-		open[d.Key] = true
+		c.unique(at.field("key"), d.Key, open, "an open deal needs its key", "deal %s is listed twice")
 		if d.Value.IsNegative() {
 			c.addf(at.field("value"), "value must not be negative")
 		}
@@ -139,12 +127,7 @@ func validateInputs(in *kpi.BonusInputs, file string, pos lines) error {
 	keys := map[string]bool{}
 	for i, r := range in.Reversed {
 		at := path("reversed").index(i)
-		if r.Key == "" {
-			c.addf(at.field("key"), "a reversed record needs its key")
-		} else if keys[r.Key] {
-			c.addf(at.field("key"), "record %s is listed twice", r.Key)
-		}
-		keys[r.Key] = true
+		c.unique(at.field("key"), r.Key, keys, "a reversed record needs its key", "record %s is listed twice")
 		if r.Paid.IsNegative() {
 			c.addf(at.field("paid"), "paid must not be negative")
 		}
@@ -160,14 +143,18 @@ func validateInputs(in *kpi.BonusInputs, file string, pos lines) error {
 	}
 	adj := map[string]bool{}
 	for i, a := range in.Adjustments {
-		at := path("adjustments").index(i)
-		if a.ID == "" {
-			c.addf(at.field("id"), "an adjustment needs an id (the period it corrects)")
-		} else if adj[a.ID] {
-			c.addf(at.field("id"), "adjustment %s is listed twice", a.ID)
-		}
-		adj[a.ID] = true
+		c.unique(path("adjustments").index(i).field("id"), a.ID, adj, "an adjustment needs an id (the period it corrects)", "adjustment %s is listed twice")
 	}
 	_ = period
 	return c.err("inputs")
+}
+
+// unique reports a key that is missing or seen before, and marks it seen.
+func (c *checker) unique(at path, key string, seen map[string]bool, missing, twice string) {
+	if key == "" {
+		c.addf(at, "%s", missing)
+	} else if seen[key] {
+		c.addf(at, twice, key)
+	}
+	seen[key] = true
 }
