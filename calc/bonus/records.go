@@ -16,10 +16,11 @@ import (
 // their fields typed as the columns of a dataset, which the conditions of
 // per-record rules compile against.
 type recordSet struct {
-	kpi  string
-	ds   *kpi.Dataset
-	recs []kpi.Credited
-	vals [][]kpi.Value // per record, one value per column
+	kpi   string
+	ds    *kpi.Dataset
+	recs  []kpi.Credited
+	vals  [][]kpi.Value       // per record, one value per column
+	dates map[kpi.Date]string // written once each
 }
 
 // cond is a compiled condition on a record's fields.
@@ -178,11 +179,20 @@ func (rs *recordSet) shown(conds []*cond) []int {
 // describe names record i for its line: key, date and the shown fields.
 func (rs *recordSet) describe(i int, shown []int) string {
 	r := rs.recs[i]
+	date, ok := rs.dates[r.Date]
+	if !ok {
+		if rs.dates == nil {
+			rs.dates = map[kpi.Date]string{}
+		}
+		date = r.Date.String()
+		rs.dates[r.Date] = date
+	}
 	var b strings.Builder
+	b.Grow(64)
 	b.WriteString("record ")
 	b.WriteString(r.Key)
 	b.WriteString(" of ")
-	b.WriteString(r.Date.String())
+	b.WriteString(date)
 	for j, c := range shown {
 		col := rs.ds.Columns[c]
 		if j == 0 {
