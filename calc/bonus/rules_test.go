@@ -393,3 +393,31 @@ func TestNoRecords(t *testing.T) {
 	st := mustEval(t, plan, inputsHead+"kpis: [{kpi: v, actual: 0, credited: []}]\nopen: [{key: O, value: 100}]\n")
 	equal(t, "projected", st.Projection.Earnings, "10")
 }
+
+func TestRampDrawAndRunningOnAttainment(t *testing.T) {
+	// Month 2 of the ramp: a recoverable draw of 60 % of the target
+	// bonuses (1,000): 600; earnings 250 → 350 topped up and owed.
+	st := mustEval(t, `name: r
+components:
+  - {id: b, kind: bonus, target: 1000, coefficient: {of: v, scale: [{from: 0, coefficient: 0, slope: 1}]}}
+ramp:
+  months:
+    - {month: 2, draw: 60}
+`, "employee: {id: e1, currency: USD}\nperiod: 2026-03\nhired: 2026-02-27\nkpis: [{kpi: v, actual: 25, target: 100}]\n")
+	equal(t, "top-up", result(t, st, "draw.topup"), "350")
+	equal(t, "owed", st.CarryOut.DrawBalance, "350")
+	equal(t, "payout", st.Payout, "600")
+	// Running tiers in % of a 10,000 target: 5 % to 100 %, 10 % above;
+	// 6,000 then 6,000: 300, then 4,000 × 5 % + 2,000 × 10 % = 400.
+	st = mustEval(t, `name: a
+components:
+  - {id: c, kind: commission, kpi: v, method: running, basis: attainment, tiers: [{from: 0, to: 100, rate: 5}, {from: 100, rate: 10}]}
+`, inputsHead+`kpis:
+  - kpi: v
+    actual: 12000
+    target: 10000
+    credited: [{key: A, date: 2026-03-02, value: 6000}, {key: B, date: 2026-03-09, value: 6000}]
+`)
+	equal(t, "A", result(t, st, "c.record.A"), "300")
+	equal(t, "B", result(t, st, "c.record.B"), "400")
+}
