@@ -64,7 +64,7 @@ func New(s Services, logger *slog.Logger) *App {
 	now := func() time.Time { return a.now() }
 	a.review = &review.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values, Targets: s.Targets, Now: now}
 	a.payroll = &payroll.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values,
-		Targets: s.Targets, Statements: s.Statements, Review: a.review, Now: now}
+		Targets: s.Targets, Statements: s.Statements, Records: s.Records, Review: a.review, Now: now}
 	a.preview = &preview.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values}
 	return a
 }

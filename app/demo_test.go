@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -40,7 +39,7 @@ func TestDemoStatements(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, sec := range st.Sections {
-			for _, l := range sec.Statement.Lines {
+			for _, l := range sec.Evaluation.Lines {
 				if strings.HasPrefix(l.ID, "clawback.D-") && l.Result.IsNegative() {
 					clawback = true
 				}
@@ -63,12 +62,8 @@ func TestDemoStatements(t *testing.T) {
 		case kpi.StatusLocked:
 			locked++
 		}
-		var st app.Statement
-		if err := json.Unmarshal(s.Doc, &st); err != nil {
-			t.Fatal(err)
-		}
-		for _, sec := range st.Sections {
-			if l := sec.Statement.Line("limit.period_cap"); l != nil && l.Inputs[0].Value.GreaterThan(l.Result) {
+		for _, sec := range s.Sections {
+			if l := sec.Evaluation.Line("limit.period_cap"); l != nil && l.Inputs[0].Value.GreaterThan(l.Result) {
 				capped = true
 			}
 		}

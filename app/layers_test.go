@@ -22,7 +22,7 @@ func TestLayers(t *testing.T) {
 		{"../kpi", nil},
 		{"../calc/formula", []string{"attain/kpi"}},
 		{"../calc/score", []string{"attain/kpi"}},
-		{"../calc/bonus", []string{"attain/kpi", "attain/internal/"}},
+		{"../calc/bonus", []string{"attain/kpi", "attain/calc/formula", "attain/internal/"}},
 		{"../engine", []string{"attain/kpi", "attain/calc/"}},
 		{"../sqldb", []string{"attain/kpi"}},
 		{"../ingest", []string{"attain/kpi"}},
@@ -32,7 +32,8 @@ func TestLayers(t *testing.T) {
 		{"../app/preview", []string{"attain/kpi", "attain/calc/"}},
 		{"../app/payroll", []string{"attain/kpi", "attain/calc/", "attain/app/review"}},
 		{".", []string{"attain/kpi", "attain/calc/", "attain/app/", "attain/ingest", "attain/attainyaml", "attain/demo"}},
-		{"../web", []string{"attain/app", "attain/kpi", "attain/calc/"}},
+		{"../web", []string{"attain/app", "attain/kpi", "attain/calc/", "attain/web/svg"}},
+		{"../web/svg", nil},
 		{"../cmd/attain", []string{"attain/app", "attain/kpi", "attain/calc/", "attain/web",
 			"attain/sqldb", "attain/engine"}}, // the last two to wire them
 	}

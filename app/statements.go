@@ -12,14 +12,17 @@ import (
 
 // Statement is one employee's bonus statement for one period, every line
 // explained (see package payroll).
-type Statement = payroll.Statement
+type Statement = kpi.Statement
 
 // StatementWhatIf is a statement as it is and with changed KPI actuals.
 type StatementWhatIf = payroll.WhatIf
 
+// PayoutTotals are the total payouts of rows per currency, as rows.
+func PayoutTotals(rows []Payout) []Payout { return payroll.PayoutTotals(rows) }
+
 // ExplainLink is a KPI line of a statement with the query that explains
 // it down to its records.
-type ExplainLink = payroll.ExplainLink
+type ExplainLink = kpi.ExplainLink
 
 // Payout is one employee's payout of a period, for payroll.
 type Payout = payroll.Payout
@@ -195,8 +198,8 @@ func (a *App) TeamCost(ctx context.Context, who kpi.Actor, planSource string, pl
 // BonusEval is a statement computed from a plan and one employee's inputs
 // alone, and, with changes, what if.
 type BonusEval struct {
-	Statement *bonus.Statement `json:"statement"`
-	WhatIf    *bonus.Statement `json:"what_if,omitempty"`
+	Statement *kpi.Evaluation `json:"statement"`
+	WhatIf    *kpi.Evaluation `json:"what_if,omitempty"`
 }
 
 // EvalBonus computes one employee's statement from a plan and its inputs

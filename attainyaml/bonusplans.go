@@ -157,6 +157,14 @@ func (v *validator) bonusPlans(defs *kpi.Definitions) {
 						v.add(v.pos.lineAt(node, "plan"), path+".plan", name, "the plan reads KPI %s, which is not defined", name)
 					}
 				}
+				planNode := v.pos.lineAtNode(node, "plan")
+				for _, prob := range bonus.CheckData(&p, defs) {
+					line := v.pos.lineAt(planNode, prob.Column)
+					if planNode == nil {
+						line = v.pos.lineAt(node, "plan")
+					}
+					v.add(line, path+".plan."+prob.Column, prob.Value, "%s", prob.Reason)
+				}
 			}
 		} else if v.pos == nil {
 			v.add(0, path+".plan", "", "a bonus plan needs its plan")

@@ -66,7 +66,10 @@ func run(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "start attain: %v\n", err)
 		return 1
 	}
-	defer cmd.Wait()
+	defer func() {
+		cancel() // stops the server; then wait for it
+		cmd.Wait()
+	}()
 	if err := readBanner(out); err != nil {
 		fmt.Fprintf(os.Stderr, "attain serve --demo: %v\n", err)
 		return 1

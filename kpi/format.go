@@ -1,8 +1,12 @@
 package kpi
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 // ColumnScale returns the decimal places a column keeps: its Scale, or 2 for
@@ -59,4 +63,55 @@ func FormatScaled(n int64, scale int) string {
 		s = "-" + s
 	}
 	return s
+}
+
+// ParseValue reads text the way FormatValue writes it, for column c: ""
+// is null; numbers are exact (a decimal may not have more places than the
+// column keeps); dates YYYY-MM-DD; timestamps RFC 3339; booleans
+// true/false.
+func ParseValue(c Column, s string) (Value, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Value{Null: true}, nil
+	}
+	switch c.Type {
+	case Integer:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return Value{}, fmt.Errorf("%s %q is not a whole number", c.Name, s)
+		}
+		return Value{N: n}, nil
+	case Decimal, Money:
+		d, err := decimal.NewFromString(s)
+		if err != nil {
+			return Value{}, fmt.Errorf("%s %q is not a number", c.Name, s)
+		}
+		scaled := d.Shift(int32(ColumnScale(c)))
+		if !scaled.Equal(scaled.Truncate(0)) || !scaled.Abs().LessThan(decimal.New(1, 18)) {
+			return Value{}, fmt.Errorf("%s %q has more than %d decimal places or is out of range", c.Name, s, ColumnScale(c))
+		}
+		return Value{N: scaled.IntPart()}, nil
+	case DateType:
+		d, err := ParseDate(s)
+		if err != nil {
+			return Value{}, fmt.Errorf("%s %q is not a date (YYYY-MM-DD)", c.Name, s)
+		}
+		return Value{N: int64(d)}, nil
+	case Timestamp:
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return Value{}, fmt.Errorf("%s %q is not a timestamp (RFC 3339)", c.Name, s)
+		}
+		return Value{N: t.Unix()}, nil
+	case Boolean:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return Value{}, fmt.Errorf("%s %q is not true or false", c.Name, s)
+		}
+		if b {
+			return Value{N: 1}, nil
+		}
+		return Value{N: 0}, nil
+	}
+	return Value{S: s}, nil
 }

@@ -26,31 +26,58 @@ var _ kpi.StatementService = (*StatementService)(nil)
 const statementColumns = `employee_id, period_from, period_to, grain, status, plan, currency, payout, draw_balance, clawback_balance,
 	adjustments, doc, approved_by, approved_at, locked_by, locked_at, paid_by, paid_at`
 
-func scanStatement(r row) (*kpi.StoredStatement, error) {
-	var s kpi.StoredStatement
+// scanStatement reads a statement row: the document as it was stored, then
+// the row's figures and lifecycle over it (the row is what counts).
+func scanStatement(r row) (*kpi.Statement, error) {
+	var s kpi.Statement
+	var employeeID string
 	var from, to int64
-	var grain, payout, draw, claw, adj, doc string
+	var grain, status, plan, currency, payout, draw, claw, adj, doc string
+	var approvedBy, lockedBy, paidBy string
 	var approved, locked, paid sql.NullTime
-	if err := r.Scan(&s.EmployeeID, &from, &to, &grain, &s.Status, &s.Plan, &s.Currency, &payout, &draw, &claw,
-		&adj, &doc, &s.ApprovedBy, &approved, &s.LockedBy, &locked, &s.PaidBy, &paid); err != nil {
+	if err := r.Scan(&employeeID, &from, &to, &grain, &status, &plan, &currency, &payout, &draw, &claw,
+		&adj, &doc, &approvedBy, &approved, &lockedBy, &locked, &paidBy, &paid); err != nil {
 		return nil, err
 	}
-	s.Period = kpi.Period{Grain: kpi.Grain(grain), From: kpi.Date(from), To: kpi.Date(to)}
+	period := kpi.Period{Grain: kpi.Grain(grain), From: kpi.Date(from), To: kpi.Date(to)}
+	if err := json.Unmarshal([]byte(doc), &s); err != nil {
+		return nil, fmt.Errorf("statement %s %s: document: %w", employeeID, period.Label(), err)
+	}
+	s.Employee.ID, s.Period, s.Label = employeeID, period, period.Label()
+	s.Status, s.Plan, s.Currency = status, plan, currency
 	var err error
 	for _, d := range []struct {
 		src string
 		dst *decimal.Decimal
-	}{{payout, &s.Payout}, {draw, &s.DrawBalance}, {claw, &s.ClawbackBalance}} {
+	}{{payout, &s.Payout}, {draw, &s.CarryOut.DrawBalance}, {claw, &s.CarryOut.ClawbackBalance}} {
 		if *d.dst, err = decimal.NewFromString(d.src); err != nil {
-			return nil, fmt.Errorf("statement %s %s: amount %q: %w", s.EmployeeID, s.Period, d.src, err)
+			return nil, fmt.Errorf("statement %s %s: amount %q: %w", employeeID, period.Label(), d.src, err)
 		}
 	}
+	s.Adjustments = nil
 	if err := json.Unmarshal([]byte(adj), &s.Adjustments); err != nil {
-		return nil, fmt.Errorf("statement %s %s: adjustments: %w", s.EmployeeID, s.Period, err)
+		return nil, fmt.Errorf("statement %s %s: adjustments: %w", employeeID, period.Label(), err)
 	}
-	s.Doc = json.RawMessage(doc)
+	if len(s.Adjustments) == 0 {
+		s.Adjustments = nil
+	}
+	s.Attributions, s.Inquiries = nil, nil
+	s.ApprovedBy, s.LockedBy, s.PaidBy = approvedBy, lockedBy, paidBy
 	s.ApprovedAt, s.LockedAt, s.PaidAt = nullTime(approved), nullTime(locked), nullTime(paid)
 	return &s, nil
+}
+
+// document is what the doc column keeps of a statement: all of it but the
+// inquiries (kept in their own table) and the lifecycle (in the row).
+func document(st *kpi.Statement) ([]byte, error) {
+	d := *st
+	d.Inquiries = nil
+	d.ApprovedBy, d.ApprovedAt, d.LockedBy, d.LockedAt, d.PaidBy, d.PaidAt = "", nil, "", nil, "", nil
+	b, err := json.Marshal(&d)
+	if err != nil {
+		return nil, fmt.Errorf("statement %s %s: document: %w", st.Employee.ID, st.Period.Label(), err)
+	}
+	return b, nil
 }
 
 func nullTime(t sql.NullTime) *time.Time {
@@ -63,7 +90,7 @@ func nullTime(t sql.NullTime) *time.Time {
 
 func statementID(employeeID string, p kpi.Period) string { return employeeID + "/" + p.Label() }
 
-func (tx *Tx) findStatement(ctx context.Context, ws int64, employeeID string, p kpi.Period) (*kpi.StoredStatement, error) {
+func (tx *Tx) findStatement(ctx context.Context, ws int64, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	s, err := scanStatement(tx.queryRow(ctx, `SELECT `+statementColumns+` FROM statements
 		WHERE workspace_id = $1 AND employee_id = $2 AND period_from = $3 AND period_to = $4`, ws, employeeID, int64(p.From), int64(p.To)))
 	if isNoRows(err) {
@@ -112,12 +139,12 @@ func (tx *Tx) findAttributions(ctx context.Context, ws int64, employeeID string,
 
 // FindStatement returns the stored statement of an employee and period with
 // its attributions; ENOTFOUND when it is still a draft.
-func (s *StatementService) FindStatement(ctx context.Context, employeeID string, p kpi.Period) (*kpi.StoredStatement, error) {
+func (s *StatementService) FindStatement(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var st *kpi.StoredStatement
+	var st *kpi.Statement
 	err = s.db.read(ctx, func(tx *Tx) error {
 		st, err = tx.findStatement(ctx, ws, employeeID, p)
 		return err
@@ -127,7 +154,7 @@ func (s *StatementService) FindStatement(ctx context.Context, employeeID string,
 
 // FindStatements returns the stored statements matching f, with their
 // attributions, by employee, then period.
-func (s *StatementService) FindStatements(ctx context.Context, f kpi.StatementFilter) ([]*kpi.StoredStatement, error) {
+func (s *StatementService) FindStatements(ctx context.Context, f kpi.StatementFilter) ([]*kpi.Statement, error) {
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return nil, err
@@ -155,7 +182,7 @@ func (s *StatementService) FindStatements(ctx context.Context, f kpi.StatementFi
 		q += " AND status IN (" + strings.Join(ph, ", ") + ")"
 	}
 	q += " ORDER BY employee_id, period_from, period_to"
-	var out []*kpi.StoredStatement
+	var out []*kpi.Statement
 	err = s.db.read(ctx, func(tx *Tx) error {
 		rows, err := tx.query(ctx, q, args...)
 		if err != nil {
@@ -174,7 +201,7 @@ func (s *StatementService) FindStatements(ctx context.Context, f kpi.StatementFi
 			return err
 		}
 		for _, st := range out {
-			if st.Attributions, err = tx.findAttributions(ctx, ws, st.EmployeeID, st.Period); err != nil {
+			if st.Attributions, err = tx.findAttributions(ctx, ws, st.Employee.ID, st.Period); err != nil {
 				return err
 			}
 		}
@@ -188,19 +215,19 @@ func (s *StatementService) FindStatements(ctx context.Context, f kpi.StatementFi
 
 // auditDoc is what the audit trail keeps of a statement step: the figures,
 // not the whole document (the statement row has it).
-func auditDoc(s *kpi.StoredStatement) map[string]any {
+func auditDoc(s *kpi.Statement) map[string]any {
 	return map[string]any{"status": s.Status, "plan": s.Plan, "currency": s.Currency, "payout": s.Payout,
-		"draw_balance": s.DrawBalance, "clawback_balance": s.ClawbackBalance, "adjustments": s.Adjustments, "reversals": s.Reversals}
+		"draw_balance": s.CarryOut.DrawBalance, "clawback_balance": s.CarryOut.ClawbackBalance, "adjustments": s.Adjustments, "reversals": s.Reversals}
 }
 
-func validStored(s *kpi.StoredStatement) error {
+func validStored(s *kpi.Statement) error {
 	switch {
-	case s == nil || s.EmployeeID == "":
+	case s == nil || s.Employee.ID == "":
 		return kpi.Errorf(kpi.EINVALID, "A statement needs an employee.")
 	case s.Period.To < s.Period.From || s.Period.Grain == "":
 		return kpi.Errorf(kpi.EINVALID, "A statement needs a period.")
-	case len(s.Doc) == 0:
-		return kpi.Errorf(kpi.EINVALID, "A statement needs its document.")
+	case len(s.Sections) == 0:
+		return kpi.Errorf(kpi.EINVALID, "A statement needs a section: what its plan made of its inputs.")
 	}
 	return nil
 }
@@ -208,7 +235,7 @@ func validStored(s *kpi.StoredStatement) error {
 // ApproveStatement stores s as approved by the context's actor. Approving
 // an approved statement again replaces it; a locked or paid one is
 // ECONFLICT.
-func (s *StatementService) ApproveStatement(ctx context.Context, st *kpi.StoredStatement) error {
+func (s *StatementService) ApproveStatement(ctx context.Context, st *kpi.Statement) error {
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return err
@@ -220,12 +247,12 @@ func (s *StatementService) ApproveStatement(ctx context.Context, st *kpi.StoredS
 		if _, err := tx.lockCounters(ctx, ws); err != nil {
 			return err
 		}
-		old, err := tx.findStatement(ctx, ws, st.EmployeeID, st.Period)
+		old, err := tx.findStatement(ctx, ws, st.Employee.ID, st.Period)
 		if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
 			return err
 		}
 		if old != nil && old.Status != kpi.StatusApproved {
-			return kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s is %s already.", st.EmployeeID, st.Period.Label(), old.Status)
+			return kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s is %s already.", st.Employee.ID, st.Period.Label(), old.Status)
 		}
 		adj, err := json.Marshal(orEmpty(st.Adjustments))
 		if err != nil {
@@ -234,26 +261,30 @@ func (s *StatementService) ApproveStatement(ctx context.Context, st *kpi.StoredS
 		now := tx.now
 		st.Status, st.ApprovedBy, st.ApprovedAt = kpi.StatusApproved, kpi.ActorFromContext(ctx), &now
 		st.LockedBy, st.LockedAt, st.PaidBy, st.PaidAt = "", nil, "", nil
+		doc, err := document(st)
+		if err != nil {
+			return err
+		}
 		if old != nil {
 			_, err = tx.exec(ctx, `DELETE FROM statements WHERE workspace_id = $1 AND employee_id = $2 AND period_from = $3 AND period_to = $4`,
-				ws, st.EmployeeID, int64(st.Period.From), int64(st.Period.To))
+				ws, st.Employee.ID, int64(st.Period.From), int64(st.Period.To))
 			if err != nil {
-				return fmt.Errorf("approve statement %s: %w", statementID(st.EmployeeID, st.Period), err)
+				return fmt.Errorf("approve statement %s: %w", statementID(st.Employee.ID, st.Period), err)
 			}
 		}
 		_, err = tx.exec(ctx, `INSERT INTO statements (workspace_id, employee_id, period_from, period_to, grain, status, plan, currency, payout,
 			draw_balance, clawback_balance, adjustments, doc, approved_by, approved_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-			ws, st.EmployeeID, int64(st.Period.From), int64(st.Period.To), string(st.Period.Grain), st.Status, st.Plan, st.Currency,
-			st.Payout.String(), st.DrawBalance.String(), st.ClawbackBalance.String(), string(adj), string(st.Doc), st.ApprovedBy, now)
+			ws, st.Employee.ID, int64(st.Period.From), int64(st.Period.To), string(st.Period.Grain), st.Status, st.Plan, st.Currency,
+			st.Payout.String(), st.CarryOut.DrawBalance.String(), st.CarryOut.ClawbackBalance.String(), string(adj), string(doc), st.ApprovedBy, now)
 		if err != nil {
-			return fmt.Errorf("approve statement %s: %w", statementID(st.EmployeeID, st.Period), err)
+			return fmt.Errorf("approve statement %s: %w", statementID(st.Employee.ID, st.Period), err)
 		}
 		var before any
 		if old != nil {
 			before = auditDoc(old)
 		}
-		return tx.audit(ctx, ws, "approve", "statement", statementID(st.EmployeeID, st.Period), before, auditDoc(st))
+		return tx.audit(ctx, ws, "approve", "statement", statementID(st.Employee.ID, st.Period), before, auditDoc(st))
 	})
 }
 
@@ -269,7 +300,7 @@ func orEmpty(a []kpi.Adjustment) []kpi.Adjustment {
 // statement must be approved and not locked yet (ECONFLICT). Each reversal
 // marks an attribution of an earlier locked statement as clawed back by
 // st; one already clawed back is ECONFLICT.
-func (s *StatementService) LockStatement(ctx context.Context, st *kpi.StoredStatement) error {
+func (s *StatementService) LockStatement(ctx context.Context, st *kpi.Statement) error {
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return err
@@ -281,14 +312,14 @@ func (s *StatementService) LockStatement(ctx context.Context, st *kpi.StoredStat
 		if _, err := tx.lockCounters(ctx, ws); err != nil {
 			return err
 		}
-		old, err := tx.findStatement(ctx, ws, st.EmployeeID, st.Period)
+		old, err := tx.findStatement(ctx, ws, st.Employee.ID, st.Period)
 		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
-			return kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s is a draft: approve it before locking it.", st.EmployeeID, st.Period.Label())
+			return kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s is a draft: approve it before locking it.", st.Employee.ID, st.Period.Label())
 		} else if err != nil {
 			return err
 		}
 		if old.Status != kpi.StatusApproved {
-			return kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s is %s already.", st.EmployeeID, st.Period.Label(), old.Status)
+			return kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s is %s already.", st.Employee.ID, st.Period.Label(), old.Status)
 		}
 		adj, err := json.Marshal(orEmpty(st.Adjustments))
 		if err != nil {
@@ -297,46 +328,50 @@ func (s *StatementService) LockStatement(ctx context.Context, st *kpi.StoredStat
 		now := tx.now
 		st.Status, st.ApprovedBy, st.ApprovedAt = kpi.StatusLocked, old.ApprovedBy, old.ApprovedAt
 		st.LockedBy, st.LockedAt = kpi.ActorFromContext(ctx), &now
+		doc, err := document(st)
+		if err != nil {
+			return err
+		}
 		_, err = tx.exec(ctx, `UPDATE statements SET status = $5, plan = $6, currency = $7, payout = $8, draw_balance = $9, clawback_balance = $10,
 			adjustments = $11, doc = $12, locked_by = $13, locked_at = $14
 			WHERE workspace_id = $1 AND employee_id = $2 AND period_from = $3 AND period_to = $4`,
-			ws, st.EmployeeID, int64(st.Period.From), int64(st.Period.To), st.Status, st.Plan, st.Currency, st.Payout.String(),
-			st.DrawBalance.String(), st.ClawbackBalance.String(), string(adj), string(st.Doc), st.LockedBy, now)
+			ws, st.Employee.ID, int64(st.Period.From), int64(st.Period.To), st.Status, st.Plan, st.Currency, st.Payout.String(),
+			st.CarryOut.DrawBalance.String(), st.CarryOut.ClawbackBalance.String(), string(adj), string(doc), st.LockedBy, now)
 		if err != nil {
-			return fmt.Errorf("lock statement %s: %w", statementID(st.EmployeeID, st.Period), err)
+			return fmt.Errorf("lock statement %s: %w", statementID(st.Employee.ID, st.Period), err)
 		}
 		for _, a := range st.Attributions {
 			_, err := tx.exec(ctx, `INSERT INTO statement_records (workspace_id, employee_id, period_from, period_to, kpi, record_key, record_date, value, paid)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-				ws, st.EmployeeID, int64(st.Period.From), int64(st.Period.To), a.KPI, a.Key, int64(a.Date), a.Value.String(), a.Paid.String())
+				ws, st.Employee.ID, int64(st.Period.From), int64(st.Period.To), a.KPI, a.Key, int64(a.Date), a.Value.String(), a.Paid.String())
 			if isUniqueViolation(err) {
 				return kpi.Errorf(kpi.EINVALID, "Record %s of %s is attributed twice.", a.Key, a.KPI)
 			} else if err != nil {
-				return fmt.Errorf("lock statement %s: record %s: %w", statementID(st.EmployeeID, st.Period), a.Key, err)
+				return fmt.Errorf("lock statement %s: record %s: %w", statementID(st.Employee.ID, st.Period), a.Key, err)
 			}
 		}
 		for _, r := range st.Reversals {
 			n, err := tx.exec(ctx, `UPDATE statement_records SET reversed_from = $7, reversed_to = $8, reversed_grain = $9
 				WHERE workspace_id = $1 AND employee_id = $2 AND period_from = $3 AND period_to = $4 AND kpi = $5 AND record_key = $6 AND reversed_from IS NULL`,
-				ws, st.EmployeeID, int64(r.Period.From), int64(r.Period.To), r.KPI, r.Key, int64(st.Period.From), int64(st.Period.To), string(st.Period.Grain))
+				ws, st.Employee.ID, int64(r.Period.From), int64(r.Period.To), r.KPI, r.Key, int64(st.Period.From), int64(st.Period.To), string(st.Period.Grain))
 			if err != nil {
-				return fmt.Errorf("lock statement %s: reversal of %s: %w", statementID(st.EmployeeID, st.Period), r.Key, err)
+				return fmt.Errorf("lock statement %s: reversal of %s: %w", statementID(st.Employee.ID, st.Period), r.Key, err)
 			}
 			if n == 0 {
 				return kpi.Errorf(kpi.ECONFLICT, "Record %s of the %s statement is not there or was clawed back already; recompute the statement.", r.Key, r.Period.Label())
 			}
 		}
-		return tx.audit(ctx, ws, "lock", "statement", statementID(st.EmployeeID, st.Period), auditDoc(old), auditDoc(st))
+		return tx.audit(ctx, ws, "lock", "statement", statementID(st.Employee.ID, st.Period), auditDoc(old), auditDoc(st))
 	})
 }
 
 // PayStatement marks a locked statement paid.
-func (s *StatementService) PayStatement(ctx context.Context, employeeID string, p kpi.Period) (*kpi.StoredStatement, error) {
+func (s *StatementService) PayStatement(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var st *kpi.StoredStatement
+	var st *kpi.Statement
 	err = s.db.write(ctx, func(tx *Tx) error {
 		if _, err := tx.lockCounters(ctx, ws); err != nil {
 			return err

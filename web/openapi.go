@@ -236,11 +236,12 @@ var schemas = map[string]any{
 		"changes": map[string]any{"type": "array", "items": obj([]string{"kpi"}, map[string]any{"kpi": str, "add": exact, "set": exact})},
 	}),
 	"BonusResult": obj([]string{"statement"}, map[string]any{"statement": schemaRef("Statement"), "what_if": schemaRef("Statement")}),
-	"Statement":   map[string]any{"type": "object", "description": "every line of the calculation: inputs, the rule applied and the result (see docs/bonus.md)"},
+	"Statement":   map[string]any{"type": "object", "description": "every line of the calculation: inputs, the rule applied and the result; fx, true_up and projection (not paid) when the plan has them (see docs/bonus.md)"},
 	"PayrollStatement": obj(nil, map[string]any{
 		"employee": obj(nil, map[string]any{"id": str, "name": str, "currency": str}), "period": schemaRef("Period"), "period_label": str,
 		"status": map[string]any{"type": "string", "enum": []string{"draft", "approved", "locked", "paid"}}, "plan": str, "currency": str, "payout": exact,
 		"carry_out": obj(nil, map[string]any{"draw_balance": exact, "clawback_balance": exact}),
+		"projected": map[string]any{"type": "string", "description": "what open deals would add if they closed: never part of payout, never exported to payroll"},
 		"sections": map[string]any{"type": "array", "items": obj(nil, map[string]any{"plan": str, "from": date, "to": date,
 			"inputs": map[string]any{"type": "object", "description": "the bonus inputs it was evaluated on (see docs/bonus.md)"}, "statement": schemaRef("Statement")})},
 		"explain":      map[string]any{"type": "array", "items": obj(nil, map[string]any{"line": str, "query": map[string]any{"type": "object"}, "href": str})},

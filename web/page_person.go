@@ -28,19 +28,19 @@ type personPage struct {
 
 // tile is one KPI of a scorecard, ready to show.
 type tile struct {
-	KPI, Title, Weight    string
-	Actual, Target        string
-	Achievement           string
-	AchievementClass      string
-	Score                 string
-	Status, StatusClass   string
-	Bullet, Spark         template.HTML
+	KPI, Title, Weight     string
+	Actual, Target         string
+	Achievement            string
+	AchievementClass       string
+	Score                  string
+	Status, StatusClass    string
+	Bullet, Spark          template.HTML
 	VsLastYear, VsTrailing delta
-	Trailing              string
-	Pace, PaceClass       string
-	Flags                 []flag
-	Explain               string
-	Levels                [3]string
+	Trailing               string
+	Pace, PaceClass        string
+	Flags                  []flag
+	Explain                string
+	Levels                 [3]string
 	// The exact values, for data attributes: what a test or a copy reads.
 	ActualRaw, AchievementRaw, ScoreRaw string
 }
@@ -242,4 +242,3 @@ func paceOf(f *Formatter, k *kpi.KPI, c app.PaceCurve) paceChart {
 }
 
 func itoa(n int) string { return decimal.NewFromInt(int64(n)).String() }
-

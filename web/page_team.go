@@ -29,9 +29,9 @@ type teamRow struct {
 }
 
 type teamCell struct {
-	Empty       bool
-	Tile        tile
-	SortValue   string
+	Empty     bool
+	Tile      tile
+	SortValue string
 }
 
 type concern struct {
@@ -117,4 +117,3 @@ func (s *Server) pageTeam(w http.ResponseWriter, r *http.Request) error {
 	v.Data = pg
 	return s.render(w, r, "team", v)
 }
-

@@ -164,7 +164,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 
 // delta is a change shown with an arrow, coloured by whether it is better.
 type delta struct {
-	Null                     bool
+	Null                      bool
 	Text, Arrow, Class, Title string
 }
 

@@ -69,6 +69,6 @@ func TestPages(t *testing.T) {
 	if css := get(assets["app.css"].url, 200); !strings.Contains(css, ".tile") {
 		t.Error("the stylesheet is not served at its hashed URL")
 	}
-	get("/static/app.css", 404) // only the hashed URL: a stale page cannot get a new file
+	get("/static/app.css", 404)   // only the hashed URL: a stale page cannot get a new file
 	get("/", http.StatusSeeOther) // to the person's first page
 }

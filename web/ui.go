@@ -164,7 +164,7 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"bars":  svg.Bars,
+	"bars": svg.Bars,
 	"title": func(s string) string {
 		s = strings.ReplaceAll(s, "_", " ")
 		if s == "" {

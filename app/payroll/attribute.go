@@ -27,14 +27,17 @@ import (
 //
 // Records with no value or a negative one get nothing, and nothing is
 // clawed back on them.
-func (s *Service) attribute(ctx context.Context, e *env, st *Statement) error {
+func (s *Service) attribute(ctx context.Context, e *env, st *kpi.Statement) error {
 	type key struct{ kpi, rec string }
 	sums := map[key]*kpi.Attribution{}
 	var order []key
 	for _, sec := range st.Sections {
-		plan := sec.Statement
+		plan := sec.Evaluation
 		var comms []*bonus.Component
-		if p := e.plans[sec.Plan]; p != nil {
+		if p := e.plans[sec.Plan]; p != nil && p.TrueUp == nil {
+			// A true-up's records are not attributed: a record that no
+			// longer counts lowers the next entitlement to date, which
+			// recovers what was paid on it.
 			comms = p.Commissions()
 		}
 		if len(comms) == 0 {
@@ -49,19 +52,41 @@ func (s *Service) attribute(ctx context.Context, e *env, st *Statement) error {
 			if !amount.IsPositive() {
 				continue
 			}
-			ex, err := s.Values.Explain(ctx, kpi.ExplainQuery{KPI: c.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: st.Employee.ID}, Period: st.Period})
-			if err != nil {
-				return fmt.Errorf("records behind %s: %w", c.KPI, err)
-			}
 			var recs []kpi.ExplainedRecord
-			records(ex, &recs)
+			if k := sec.Inputs.KPI(c.KPI); k != nil && k.Credited != nil {
+				// The records the part was paid on, as the inputs have them.
+				recs = make([]kpi.ExplainedRecord, len(k.Credited))
+				for i, r := range k.Credited {
+					v := r.Value
+					recs[i] = kpi.ExplainedRecord{Key: r.Key, Date: r.Date, Value: &v}
+				}
+			} else {
+				ex, err := s.Values.Explain(ctx, kpi.ExplainQuery{KPI: c.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: st.Employee.ID}, Period: st.Period})
+				if err != nil {
+					return fmt.Errorf("records behind %s: %w", c.KPI, err)
+				}
+				records(ex, &recs)
+			}
+			// Shares are pro rata to the records' values, or, when the part
+			// paid each record on its own line, to what those lines paid.
+			weight := recordValue
+			if c.Per == bonus.PerRecord || c.Method == bonus.Running {
+				paid := map[string]decimal.Decimal{}
+				prefix := c.ID + ".record."
+				for _, l := range plan.Lines {
+					if strings.HasPrefix(l.ID, prefix) {
+						paid[strings.TrimPrefix(l.ID, prefix)] = l.Result
+					}
+				}
+				weight = func(r kpi.ExplainedRecord) decimal.Decimal { return paid[r.Key] }
+			}
 			total := decimal.Zero
 			var kept []kpi.ExplainedRecord
 			for _, r := range recs {
 				if r.Date < sec.From || r.Date > sec.To {
 					continue
 				}
-				if v := recordValue(r); v.IsPositive() {
+				if v := weight(r); v.IsPositive() {
 					kept = append(kept, r)
 					total = total.Add(v)
 				}
@@ -76,8 +101,12 @@ func (s *Service) attribute(ctx context.Context, e *env, st *Statement) error {
 				return strings.Compare(a.Key, b.Key)
 			})
 			left := amount.Round(plan.Places)
+			whole := amount.Equal(total) // each record takes its weight as it is
 			for i, r := range kept {
-				paid := amount.Mul(recordValue(r)).DivRound(total, 16).Round(plan.Places)
+				paid := weight(r)
+				if !whole {
+					paid = amount.Mul(paid).DivRound(total, 16).Round(plan.Places)
+				}
 				if i == len(kept)-1 {
 					paid = left
 				}
@@ -102,7 +131,7 @@ func (s *Service) attribute(ctx context.Context, e *env, st *Statement) error {
 
 // partAmount is the last line of a part: its amount after proration,
 // floor, cap and gate.
-func partAmount(st *bonus.Statement, id string) decimal.Decimal {
+func partAmount(st *kpi.Evaluation, id string) decimal.Decimal {
 	amt := decimal.Zero
 	for _, l := range st.Lines {
 		if strings.HasPrefix(l.ID, id+".") {

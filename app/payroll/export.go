@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
-	"attain/calc/bonus"
 	"attain/kpi"
 )
 
@@ -58,13 +58,44 @@ func (s *Service) Payouts(ctx context.Context, p kpi.Period) ([]Payout, error) {
 			out = append(out, row)
 			continue
 		}
-		row.Currency, row.Plan, row.Payout, row.Status, row.Places = st.Currency, st.Plan, st.Payout, st.Status, st.places()
+		row.Currency, row.Plan, row.Payout, row.Status, row.Places = st.Currency, st.Plan, st.Payout, st.Status, st.Places()
 		out = append(out, row)
 	}
 	return out, nil
 }
 
 var payoutHeader = []string{"employee_id", "name", "currency", "plan", "payout", "status", "period"}
+
+// StatusTotal marks the rows of a payouts export that total a currency.
+const StatusTotal = "total"
+
+// PayoutTotals sums the payouts of a period per currency, by currency:
+// one row each, status "total", name "total", no employee (rows that
+// could not be computed are left out). Only payouts: projected earnings
+// are never in them.
+func PayoutTotals(rows []Payout) []Payout {
+	byCur := map[string]*Payout{}
+	var curs []string
+	for _, r := range rows {
+		if r.Status == "error" || r.Status == StatusTotal {
+			continue
+		}
+		t := byCur[r.Currency]
+		if t == nil {
+			t = &Payout{Name: "total", Currency: r.Currency, Status: StatusTotal, Period: r.Period, Places: r.Places}
+			byCur[r.Currency] = t
+			curs = append(curs, r.Currency)
+		}
+		t.Payout = t.Payout.Add(r.Payout)
+		t.Places = max(t.Places, r.Places)
+	}
+	sort.Strings(curs)
+	out := make([]Payout, 0, len(curs))
+	for _, c := range curs {
+		out = append(out, *byCur[c])
+	}
+	return out
+}
 
 func (r Payout) amount() string {
 	if r.Status == "error" {
@@ -74,13 +105,14 @@ func (r Payout) amount() string {
 }
 
 // WritePayoutsCSV writes payouts for payroll: one row per employee, the
-// payout as an exact decimal in the currency's minor unit.
+// payout as an exact decimal in the currency's minor unit, then a total
+// row per currency (status "total").
 func WritePayoutsCSV(w io.Writer, rows []Payout) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(payoutHeader); err != nil {
 		return fmt.Errorf("write payouts: %w", err)
 	}
-	for _, r := range rows {
+	for _, r := range append(slices.Clip(rows), PayoutTotals(rows)...) {
 		if err := cw.Write([]string{r.EmployeeID, r.Name, r.Currency, r.Plan, r.amount(), r.Status, r.Period}); err != nil {
 			return fmt.Errorf("write payouts: %w", err)
 		}
@@ -92,9 +124,10 @@ func WritePayoutsCSV(w io.Writer, rows []Payout) error {
 	return nil
 }
 
-// WritePayoutsXLSX writes the payouts as a workbook with one sheet. The
-// payout cells hold the exact decimal digits as numbers (never a float
-// conversion), formatted with two places.
+// WritePayoutsXLSX writes the payouts as a workbook with one sheet, a
+// bold total row per currency at the end. The payout cells hold the exact
+// decimal digits as numbers (never a float conversion), formatted with two
+// places.
 func WritePayoutsXLSX(w io.Writer, rows []Payout) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -120,9 +153,14 @@ func WritePayoutsXLSX(w io.Writer, rows []Payout) error {
 	if err := f.SetCellStyle(sheet, "A1", "G1", bold); err != nil {
 		return fmt.Errorf("write payouts: %w", err)
 	}
-	for i, r := range rows {
+	for i, r := range append(slices.Clip(rows), PayoutTotals(rows)...) {
 		n := i + 2
 		row := []any{r.EmployeeID, r.Name, r.Currency, r.Plan, nil, r.Status, r.Period}
+		if r.Status == StatusTotal {
+			if err := f.SetCellStyle(sheet, fmt.Sprintf("A%d", n), fmt.Sprintf("G%d", n), bold); err != nil {
+				return fmt.Errorf("write payouts row %d: %w", n, err)
+			}
+		}
 		if err := f.SetSheetRow(sheet, fmt.Sprintf("A%d", n), &row); err != nil {
 			return fmt.Errorf("write payouts row %d: %w", n, err)
 		}
@@ -151,7 +189,7 @@ var pdfText = strings.NewReplacer("−", "-", "→", "->", "Σ", "sum of", "…"
 // for every line its inputs, the rule applied and the result, then the
 // payout, the balances carried out, the adjustments, the inquiries and the
 // lifecycle.
-func WritePDF(w io.Writer, st *Statement) error {
+func WritePDF(w io.Writer, st *kpi.Statement) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	t := func(s string) string { return tr(pdfText.Replace(s)) }
@@ -174,14 +212,8 @@ func WritePDF(w io.Writer, st *Statement) error {
 	pdf.SetFont("Helvetica", "", 10)
 	pdf.MultiCell(0, 5, t(fmt.Sprintf("Period %s (%s to %s). Plan %s. Currency %s. Status: %s.", st.Label, st.Period.From, st.Period.To, st.Plan, st.Currency, st.Status)), "", "L", false)
 	pdf.Ln(2)
-	for _, sec := range st.Sections {
-		b := sec.Statement
-		pdf.SetFont("Helvetica", "B", 12)
-		pdf.MultiCell(0, 6, t(fmt.Sprintf("Plan %s, %s to %s", sec.Plan, sec.From, sec.To)), "", "L", false)
-		pdf.SetFont("Helvetica", "I", 9)
-		pdf.MultiCell(0, 4.5, t("Rounding: "+b.Rounding), "", "L", false)
-		pdf.Ln(1)
-		for _, l := range b.Lines {
+	lines := func(ls []kpi.StatementLine, places int32) {
+		for _, l := range ls {
 			pdf.SetFont("Helvetica", "B", 10)
 			pdf.MultiCell(0, 5, t(l.ID+"   "+l.Label), "T", "L", false)
 			pdf.SetFont("Helvetica", "", 9)
@@ -191,23 +223,43 @@ func WritePDF(w io.Writer, st *Statement) error {
 			if len(l.Inputs) > 0 {
 				parts := make([]string, len(l.Inputs))
 				for i, v := range l.Inputs {
-					parts[i] = v.Name + " " + show(v.Value, v.Unit, b.Places)
+					parts[i] = v.Name + " " + show(v.Value, v.Unit, places)
 				}
 				pdf.MultiCell(0, 4.5, t("inputs: "+strings.Join(parts, "; ")), "", "L", false)
 			}
 			pdf.MultiCell(0, 4.5, t("rule: "+l.Rule), "", "L", false)
 			pdf.SetFont("Helvetica", "B", 9)
-			pdf.MultiCell(0, 4.5, t("result: "+show(l.Result, l.Unit, b.Places)), "", "L", false)
+			pdf.MultiCell(0, 4.5, t("result: "+show(l.Result, l.Unit, places)), "", "L", false)
 			pdf.Ln(1)
 		}
 	}
+	for _, sec := range st.Sections {
+		b := sec.Evaluation
+		pdf.SetFont("Helvetica", "B", 12)
+		pdf.MultiCell(0, 6, t(fmt.Sprintf("Plan %s, %s to %s", sec.Plan, sec.From, sec.To)), "", "L", false)
+		pdf.SetFont("Helvetica", "I", 9)
+		if x := b.FX; x != nil {
+			pdf.MultiCell(0, 4.5, t(fmt.Sprintf("Plan amounts in %s, paid in %s at %s %s per %s (rate of %s)", x.From, x.To, x.Rate, x.To, x.From, x.Date)), "", "L", false)
+		}
+		pdf.MultiCell(0, 4.5, t("Rounding: "+b.Rounding), "", "L", false)
+		pdf.Ln(1)
+		lines(b.Lines, b.Places)
+		if pj := b.Projection; pj != nil {
+			pdf.SetFont("Helvetica", "B", 11)
+			pdf.MultiCell(0, 6, t("Projected, not paid: what open deals would add if they closed"), "", "L", false)
+			lines(pj.Lines, b.Places)
+		}
+	}
 	pdf.SetFont("Helvetica", "B", 12)
-	pdf.MultiCell(0, 7, t(fmt.Sprintf("Payout: %s %s", st.Payout.StringFixed(st.places()), st.Currency)), "T", "L", false)
+	pdf.MultiCell(0, 7, t(fmt.Sprintf("Payout: %s %s", st.Payout.StringFixed(st.Places()), st.Currency)), "T", "L", false)
 	pdf.SetFont("Helvetica", "", 10)
 	pdf.MultiCell(0, 5, t(fmt.Sprintf("Carried out: draw balance %s, clawback balance %s.",
-		st.CarryOut.DrawBalance.StringFixed(st.places()), st.CarryOut.ClawbackBalance.StringFixed(st.places()))), "", "L", false)
+		st.CarryOut.DrawBalance.StringFixed(st.Places()), st.CarryOut.ClawbackBalance.StringFixed(st.Places()))), "", "L", false)
+	if st.Projected != nil {
+		pdf.MultiCell(0, 5, t(fmt.Sprintf("Projected earnings, not paid and not in the payout: %s %s.", st.Projected.StringFixed(st.Places()), st.Currency)), "", "L", false)
+	}
 	for _, a := range st.Adjustments {
-		pdf.MultiCell(0, 5, t(fmt.Sprintf("Adjustment of %s: %s (%s).", a.Of.Label(), a.Amount.StringFixed(st.places()), a.Reason)), "", "L", false)
+		pdf.MultiCell(0, 5, t(fmt.Sprintf("Adjustment of %s: %s (%s).", a.Of.Label(), a.Amount.StringFixed(st.Places()), a.Reason)), "", "L", false)
 	}
 	for _, n := range st.Notes {
 		pdf.MultiCell(0, 5, t("Note: "+n), "", "L", false)
@@ -243,16 +295,16 @@ func WritePDF(w io.Writer, st *Statement) error {
 // show writes a line's value like the text statement does.
 func show(d decimal.Decimal, unit string, places int32) string {
 	switch unit {
-	case bonus.UnitMoney:
+	case kpi.LineMoney:
 		return d.StringFixed(places)
-	case bonus.UnitPercent:
+	case kpi.LinePercent:
 		return d.Round(4).String() + " %"
-	case bonus.UnitPass:
+	case kpi.LinePass:
 		if d.IsZero() {
 			return "failed"
 		}
 		return "passed"
-	case bonus.UnitDays:
+	case kpi.LineDays:
 		return d.String() + " days"
 	}
 	return d.Round(6).String()

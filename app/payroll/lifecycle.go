@@ -2,35 +2,19 @@ package payroll
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
 
+	"attain/app/review"
 	"attain/calc/bonus"
 	"attain/kpi"
 )
 
-// stored turns a statement into what the store keeps.
-func stored(st *Statement) (*kpi.StoredStatement, error) {
-	inq := st.Inquiries
-	st.Inquiries = nil // kept in their own table
-	doc, err := json.Marshal(st)
-	st.Inquiries = inq
-	if err != nil {
-		return nil, fmt.Errorf("statement %s %s: %w", st.Employee.ID, st.Label, err)
-	}
-	return &kpi.StoredStatement{
-		EmployeeID: st.Employee.ID, Period: st.Period, Plan: st.Plan, Currency: st.Currency, Payout: st.Payout,
-		DrawBalance: st.CarryOut.DrawBalance, ClawbackBalance: st.CarryOut.ClawbackBalance, Doc: doc,
-		Attributions: st.Attributions, Reversals: st.Reversals, Adjustments: st.Adjustments,
-	}, nil
-}
-
 // Approve computes the statement now and stores it as approved by the
 // context's actor (a manager). A locked statement is ECONFLICT.
-func (s *Service) Approve(ctx context.Context, employeeID string, p kpi.Period) (*Statement, error) {
+func (s *Service) Approve(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	e, err := s.env(ctx)
 	if err != nil {
 		return nil, err
@@ -40,16 +24,11 @@ func (s *Service) Approve(ctx context.Context, employeeID string, p kpi.Period) 
 	} else if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
 		return nil, err
 	}
-	st, err := s.draft(ctx, e, employeeID, p)
+	st, _, err := s.draft(ctx, e, employeeID, p)
 	if err != nil {
 		return nil, err
 	}
-	st.Status = kpi.StatusApproved
-	row, err := stored(st)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Statements.ApproveStatement(ctx, row); err != nil {
+	if err := s.Statements.ApproveStatement(ctx, st); err != nil {
 		return nil, err
 	}
 	return s.statement(ctx, e, employeeID, p)
@@ -60,7 +39,7 @@ func (s *Service) Approve(ctx context.Context, employeeID string, p kpi.Period) 
 // the payout that was approved (ECONFLICT otherwise: approve it again).
 // After the lock, data changes never alter it; they show as adjustments
 // in the next statement.
-func (s *Service) Lock(ctx context.Context, employeeID string, p kpi.Period) (*Statement, error) {
+func (s *Service) Lock(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	e, err := s.env(ctx)
 	if err != nil {
 		return nil, err
@@ -74,27 +53,22 @@ func (s *Service) Lock(ctx context.Context, employeeID string, p kpi.Period) (*S
 	if old.Status != kpi.StatusApproved {
 		return nil, kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s is %s already.", employeeID, p.Label(), old.Status)
 	}
-	st, err := s.draft(ctx, e, employeeID, p)
+	st, _, err := s.draft(ctx, e, employeeID, p)
 	if err != nil {
 		return nil, err
 	}
 	if !st.Payout.Equal(old.Payout) {
 		return nil, kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s was approved at %s and now comes to %s: the data changed; approve it again.",
-			employeeID, p.Label(), old.Payout.StringFixed(st.places()), st.Payout.StringFixed(st.places()))
+			employeeID, p.Label(), old.Payout.StringFixed(st.Places()), st.Payout.StringFixed(st.Places()))
 	}
-	st.Status = kpi.StatusLocked
-	row, err := stored(st)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.Statements.LockStatement(ctx, row); err != nil {
+	if err := s.Statements.LockStatement(ctx, st); err != nil {
 		return nil, err
 	}
 	return s.statement(ctx, e, employeeID, p)
 }
 
 // Pay marks a locked statement paid.
-func (s *Service) Pay(ctx context.Context, employeeID string, p kpi.Period) (*Statement, error) {
+func (s *Service) Pay(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	if _, err := s.Statements.PayStatement(ctx, employeeID, p); err != nil {
 		return nil, err
 	}
@@ -110,7 +84,7 @@ func (s *Service) Inquire(ctx context.Context, employeeID string, p kpi.Period, 
 	if st.Line(line) == nil {
 		var ids []string
 		for _, sec := range st.Sections {
-			for _, l := range sec.Statement.Lines {
+			for _, l := range sec.Evaluation.Lines {
 				ids = append(ids, l.ID)
 			}
 		}
@@ -163,7 +137,7 @@ func (s *Service) TeamCost(ctx context.Context, unitID string, p kpi.Period, dra
 		}
 		return false
 	}
-	groups := map[string][]*bonus.Inputs{}
+	groups := map[string][]*kpi.BonusInputs{}
 	var names []string
 	var ids []string
 	for id := range e.employees {
@@ -178,8 +152,8 @@ func (s *Service) TeamCost(ctx context.Context, unitID string, p kpi.Period, dra
 		}
 		cur := e.plans[name]
 		seg := segment{plan: name, from: p.From, to: p.To}
-		var card *reviewCard
-		inputs, err := s.inputs(ctx, e, emp, p, seg, need{kpis: union(cur.KPIs(), draft.KPIs()), score: cur.NeedsScore() || draft.NeedsScore(), currency: cur.Currency}, &card)
+		var card *review.Card
+		inputs, err := s.inputs(ctx, e, emp, p, seg, need{kpis: union(cur.KPIs(), draft.KPIs()), score: cur.NeedsScore() || draft.NeedsScore(), currency: cur.Currency, plans: []*bonus.Plan{cur, draft}}, &card)
 		if err != nil {
 			return nil, fmt.Errorf("team cost, employee %s: %w", emp.ID, err)
 		}

@@ -32,76 +32,16 @@ type Service struct {
 	Values      kpi.ValueService
 	Targets     kpi.TargetService
 	Statements  kpi.StatementService
-	Review      *review.Service
-	Now         func() time.Time
+	// Records gives the fields of the records per-record rules read, and
+	// the open deals of a projection.
+	Records kpi.RecordService
+	Review  *review.Service
+	Now     func() time.Time
 }
 
 // LookBack is how far back locked statements are rechecked (adjustments)
 // and their records watched (clawbacks): a year before the period.
 const LookBack = 366
-
-// Statement is one employee's bonus statement for one period: one section
-// per plan in effect during the period (one, unless the plan changed
-// mid-period), the payout, balances carried out, the lifecycle and the
-// inquiries raised on its lines.
-type Statement struct {
-	Employee bonus.Employee  `json:"employee"`
-	Period   kpi.Period      `json:"period"`
-	Label    string          `json:"period_label"`
-	Status   string          `json:"status"` // draft, approved, locked, paid
-	Plan     string          `json:"plan"`   // the plan in effect at the end of the period
-	Currency string          `json:"currency"`
-	Payout   decimal.Decimal `json:"payout"`
-	CarryOut bonus.Carry     `json:"carry_out"`
-	Sections []*Section      `json:"sections"`
-	// Explain links every KPI line to the records behind it.
-	Explain []ExplainLink `json:"explain"`
-	// Attributions are the records behind the commissions and what was
-	// paid on each (stored when the statement is locked); Reversals the
-	// records of earlier statements this one claws back; Adjustments its
-	// corrections of earlier locked statements.
-	Attributions []kpi.Attribution    `json:"attributions,omitempty"`
-	Reversals    []kpi.AttributionRef `json:"reversals,omitempty"`
-	Adjustments  []kpi.Adjustment     `json:"adjustments,omitempty"`
-	Inquiries    []*kpi.Inquiry       `json:"inquiries"`
-	Notes        []string             `json:"notes,omitempty"`
-
-	ApprovedBy string     `json:"approved_by,omitempty"`
-	ApprovedAt *time.Time `json:"approved_at,omitempty"`
-	LockedBy   string     `json:"locked_by,omitempty"`
-	LockedAt   *time.Time `json:"locked_at,omitempty"`
-	PaidBy     string     `json:"paid_by,omitempty"`
-	PaidAt     *time.Time `json:"paid_at,omitempty"`
-}
-
-// Section is the part of a period one plan was in effect: the inputs it
-// was evaluated on and the statement bonus made of them.
-type Section struct {
-	Plan      string           `json:"plan"`
-	From      kpi.Date         `json:"from"`
-	To        kpi.Date         `json:"to"`
-	Inputs    *bonus.Inputs    `json:"inputs"`
-	Statement *bonus.Statement `json:"statement"`
-	// card is the scorecard the score in Inputs came from (a draft's,
-	// when the plan pays on it), for a what-if to rescore.
-	card *review.Card
-}
-
-// ExplainLink is a KPI line's explain query: the records behind it.
-type ExplainLink struct {
-	Line  string           `json:"line"`
-	Query kpi.ExplainQuery `json:"query"`
-}
-
-// Line returns the line with id from the statement's sections, or nil.
-func (st *Statement) Line(id string) *bonus.Line {
-	for _, sec := range st.Sections {
-		if l := sec.Statement.Line(id); l != nil {
-			return l
-		}
-	}
-	return nil
-}
 
 // env is what every statement of one workspace reads first.
 type env struct {
@@ -178,17 +118,23 @@ func (e *env) segments(emp *kpi.Employee, p kpi.Period) []segment {
 // history is what earlier statements hand this one.
 type history struct {
 	ytd          decimal.Decimal
-	carry        bonus.Carry
-	reversed     []bonus.Reversal
+	carry        kpi.Carry
+	reversed     []kpi.Reversal
 	reversalRefs []kpi.AttributionRef
 	adjustments  []kpi.Adjustment
 	notes        []string
+	// recognized is, per true-up plan, what the locked statements of the
+	// current window recognized.
+	recognized map[string]decimal.Decimal
+	// recomputing: a locked statement computed again for its payout, with
+	// no projection.
+	recomputing bool
 }
 
 // Statement returns the statement of an employee for period p: the stored
 // one once it is locked (it never changes), else a draft computed now
 // (marked approved when it was approved), with the inquiries on it.
-func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period) (*Statement, error) {
+func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	e, err := s.env(ctx)
 	if err != nil {
 		return nil, err
@@ -196,24 +142,19 @@ func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period
 	return s.statement(ctx, e, employeeID, p)
 }
 
-func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kpi.Period) (*Statement, error) {
+func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	stored, err := s.Statements.FindStatement(ctx, employeeID, p)
 	if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
 		return nil, err
 	}
-	var st *Statement
-	if stored != nil && stored.Status != kpi.StatusApproved {
-		st = &Statement{}
-		if err := json.Unmarshal(stored.Doc, st); err != nil {
-			return nil, fmt.Errorf("statement %s %s: %w", employeeID, p.Label(), err)
-		}
-	} else {
-		if st, err = s.draft(ctx, e, employeeID, p); err != nil {
+	st := stored
+	if stored == nil || stored.Status == kpi.StatusApproved {
+		if st, _, err = s.draft(ctx, e, employeeID, p); err != nil {
 			return nil, err
 		}
 		if stored != nil && !stored.Payout.Equal(st.Payout) {
 			st.Notes = append(st.Notes, fmt.Sprintf("approved with payout %s; the data changed since and it now comes to %s: approve it again before locking",
-				stored.Payout.StringFixed(st.places()), st.Payout.StringFixed(st.places())))
+				stored.Payout.StringFixed(st.Places()), st.Payout.StringFixed(st.Places())))
 		}
 	}
 	if stored != nil {
@@ -231,63 +172,69 @@ func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kp
 	return st, nil
 }
 
-func (st *Statement) places() int32 {
-	if n := len(st.Sections); n > 0 {
-		return st.Sections[n-1].Statement.Places
-	}
-	return 2
-}
-
 // draft computes the statement now, with its history from the stored
-// statements before p.
-func (s *Service) draft(ctx context.Context, e *env, employeeID string, p kpi.Period) (*Statement, error) {
+// statements before p, and the scorecard of each section (see compute).
+func (s *Service) draft(ctx context.Context, e *env, employeeID string, p kpi.Period) (*kpi.Statement, []*review.Card, error) {
 	emp, err := e.employee(employeeID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	h, err := s.history(ctx, e, emp, p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return s.compute(ctx, e, emp, p, h)
 }
 
 // compute builds the inputs of every section of p and evaluates them. h
 // goes to the sections: ytd and carry to the first (each later section
-// takes the one before's), reversals and adjustments to the last.
-func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, h *history) (*Statement, error) {
+// takes the one before's), reversals and adjustments to the last. cards
+// are the scorecards the sections' scores came from (nil for a section
+// whose plan does not pay on the scorecard), for a what-if to rescore.
+func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, h *history) (st *kpi.Statement, cards []*review.Card, err error) {
 	segs := e.segments(emp, p)
 	if len(segs) == 0 {
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "No bonus plan is assigned to %s (%s) in %s; assign one under bonus_plans: in attain.yaml.", emp.Name, emp.ID, p.Label())
+		return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "No bonus plan is assigned to %s (%s) in %s; assign one under bonus_plans: in attain.yaml.", emp.Name, emp.ID, p.Label())
 	}
-	st := &Statement{Period: p, Label: p.Label(), Status: kpi.StatusDraft, Adjustments: h.adjustments, Reversals: h.reversalRefs}
+	st = &kpi.Statement{Period: p, Label: p.Label(), Status: kpi.StatusDraft, Adjustments: h.adjustments, Reversals: h.reversalRefs}
 	ytd, carry := h.ytd, h.carry
-	var card *reviewCard
+	var card *review.Card
 	for i, seg := range segs {
 		plan := e.plans[seg.plan]
 		if plan == nil {
-			return nil, kpi.Errorf(kpi.ENOTFOUND, "Bonus plan %q not found.", seg.plan)
+			return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "Bonus plan %q not found.", seg.plan)
 		}
-		in, err := s.inputs(ctx, e, emp, p, seg, need{kpis: plan.KPIs(), score: plan.NeedsScore(), currency: plan.Currency}, &card)
+		in, err := s.inputs(ctx, e, emp, p, seg, need{kpis: plan.KPIs(), score: plan.NeedsScore(), currency: plan.Currency, plans: []*bonus.Plan{plan}, project: !h.recomputing}, &card)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		in.YTDPaid, in.CarryIn = ytd, carry
+		if plan.TrueUp != nil {
+			in.TrueUp = &kpi.TrueUpInput{Before: h.recognized[seg.plan]}
+		}
 		if i == len(segs)-1 {
 			in.Reversed = h.reversed
 			for _, a := range h.adjustments {
-				in.Adjustments = append(in.Adjustments, bonus.Adjustment{ID: a.Of.Label(), Reason: a.Reason, Amount: a.Amount})
+				in.Adjustments = append(in.Adjustments, kpi.Correction{ID: a.Of.Label(), Reason: a.Reason, Amount: a.Amount})
 			}
 		}
 		bst, err := bonus.Eval(plan, in)
 		if err != nil {
-			return nil, fmt.Errorf("statement of %s for %s, plan %s: %w", emp.ID, p.Label(), seg.plan, err)
+			return nil, nil, fmt.Errorf("statement of %s for %s, plan %s: %w", emp.ID, p.Label(), seg.plan, err)
 		}
-		sec := &Section{Plan: seg.plan, From: seg.from, To: seg.to, Inputs: in, Statement: bst}
+		st.Sections = append(st.Sections, &kpi.StatementSection{Plan: seg.plan, From: seg.from, To: seg.to, Inputs: in, Evaluation: bst})
+		if pj := bst.Projection; pj != nil {
+			sum := pj.Earnings
+			if st.Projected != nil {
+				sum = sum.Add(*st.Projected)
+			}
+			st.Projected = &sum
+		}
 		if in.Score != nil {
-			sec.card = card
+			cards = append(cards, card)
+		} else {
+			cards = append(cards, nil)
 		}
-		st.Sections = append(st.Sections, sec)
 		ytd, carry = ytd.Add(bst.Payout), bst.CarryOut
 		st.Payout = st.Payout.Add(bst.Payout)
 		st.Employee, st.Currency, st.Plan, st.CarryOut = bst.Employee, bst.Currency, seg.plan, bst.CarryOut
@@ -296,7 +243,7 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 				continue
 			}
 			q := kpi.ExplainQuery{KPI: l.KPI.KPI, Subject: l.KPI.Subject, Period: l.KPI.Period}
-			st.Explain = append(st.Explain, ExplainLink{Line: l.ID, Query: q})
+			st.Explain = append(st.Explain, kpi.ExplainLink{Line: l.ID, Query: q})
 		}
 	}
 	st.Notes = append(st.Notes, h.notes...)
@@ -304,9 +251,9 @@ func (s *Service) compute(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		st.Notes = append(st.Notes, fmt.Sprintf("the plan changed during %s: each plan's section is prorated by its working days", p.Label()))
 	}
 	if err := s.attribute(ctx, e, st); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return st, nil
+	return st, cards, nil
 }
 
 // need is what a plan reads from the inputs.
@@ -314,13 +261,17 @@ type need struct {
 	kpis     []string
 	score    bool   // the scorecard's score
 	currency string // the plan's, if it has one
+	// plans are the plans the inputs are for: the records, the values
+	// before the period and the open deals they read. The first one's
+	// true-up window, if any, is what the KPIs are measured over.
+	plans []*bonus.Plan
+	// project: gather the open deals of a projection.
+	project bool
 }
-
-type reviewCard = review.Card
 
 // inputs gathers one section's inputs but its history. card caches the
 // scorecard across the sections of a period.
-func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, seg segment, nd need, card **reviewCard) (*bonus.Inputs, error) {
+func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.Period, seg segment, nd need, card **review.Card) (*kpi.BonusInputs, error) {
 	cur := emp.Currency
 	if cur == "" {
 		cur = nd.currency
@@ -328,30 +279,36 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 	if cur == "" {
 		return nil, kpi.Errorf(kpi.EINVALID, "%s (%s) has no pay currency; set it with: attain org set-employee %s --currency EUR", emp.Name, emp.ID, emp.ID)
 	}
-	in := &bonus.Inputs{Employee: bonus.Employee{ID: emp.ID, Name: emp.Name, Currency: cur}, Period: p.Label()}
+	in := &kpi.BonusInputs{Employee: kpi.Payee{ID: emp.ID, Name: emp.Name, Currency: cur}, Period: p.Label()}
 	if emp.Salary != nil {
 		sal := salaryFor(*emp.Salary, p)
 		in.Salary = &sal
 	}
 	names := nd.kpis
 	subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: emp.ID}
+	of := p // what the KPIs are measured over: the period, or a true-up's window to date
+	if len(nd.plans) > 0 {
+		if w := trueUpWindow(nd.plans[0], p); w != nil {
+			of = *w
+		}
+	}
 	if len(names) > 0 {
-		vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: p.From, To: p.To})
+		vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: of.From, To: of.To})
 		if err != nil {
 			return nil, err
 		}
-		targets, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, From: p.From, To: p.To})
+		targets, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, From: of.From, To: of.To})
 		if err != nil {
 			return nil, err
 		}
 		for _, name := range names {
-			a := bonus.KPIActual{KPI: name, Direction: kpi.HigherIsBetter}
+			a := kpi.KPIActual{KPI: name, Direction: kpi.HigherIsBetter}
 			if k := e.defs.KPI(name); k != nil && k.Direction != "" {
 				a.Direction = k.Direction
 			}
 			null := true
 			for _, v := range vals {
-				if v.KPI == name && v.Period.From == p.From && v.Period.To == p.To {
+				if v.KPI == name && v.Period.From == of.From && v.Period.To == of.To {
 					a.Actual, a.Records, null = v.Value, v.Records, v.Null
 				}
 			}
@@ -359,15 +316,19 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 			// lower being better, the actual too); otherwise the KPI goes
 			// in without one, and a plan that needs its attainment says so.
 			if !null && (a.Direction != kpi.LowerIsBetter || a.Actual.IsPositive()) {
-				for _, t := range targets {
-					if t.KPI == name && t.Period.From == p.From && t.Period.To == p.To && t.Value.IsPositive() {
-						v := t.Value
-						a.Target = &v
-					}
+				if v, ok := targetOf(targets, name, p, of); ok && v.IsPositive() {
+					a.Target = &v
 				}
 			}
 			in.KPIs = append(in.KPIs, a)
 		}
+		if err := s.records(ctx, e, emp, p, of, seg, nd, in); err != nil {
+			return nil, err
+		}
+	}
+	if emp.HiredOn != nil {
+		h := *emp.HiredOn
+		in.Hired = &h
 	}
 	if nd.score {
 		if *card == nil {
@@ -386,14 +347,20 @@ func (s *Service) inputs(ctx context.Context, e *env, emp *kpi.Employee, p kpi.P
 		}
 		in.Score = &sc
 	}
-	in.Active = e.active(emp, p, seg)
+	convention := bonus.WorkingDays
+	if len(nd.plans) > 0 && nd.plans[0].Proration != nil && nd.plans[0].Proration.Convention != "" {
+		convention = nd.plans[0].Proration.Convention
+	}
+	in.Active = e.active(emp, p, seg, convention)
 	return in, nil
 }
 
 // active is the share of p the employee was employed under the section's
-// plan and not on leave, in working days of the workspace calendar (see
-// score.Active); nil when all of it.
-func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *bonus.Active {
+// plan and not on leave (see score.Active): the working days of the
+// workspace calendar active and in p, and the runs of days active, from
+// which a plan counts calendar days or whole months; nil when all of p
+// counts by the plan's convention.
+func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment, convention string) *kpi.ActiveShare {
 	span := kpi.Period{Grain: kpi.Range, From: seg.from, To: seg.to}
 	why := score.Absence(span, emp.HiredOn, emp.LeftOn, emp.Leave)
 	if seg.from != p.From || seg.to != p.To {
@@ -403,14 +370,27 @@ func (e *env) active(emp *kpi.Employee, p kpi.Period, seg segment) *bonus.Active
 	if all == 0 || len(why) == 0 {
 		return nil
 	}
-	n := 0
+	n, days := 0, 0
+	var spans []kpi.DateSpan
 	for _, s := range score.Active(span, emp.HiredOn, emp.LeftOn, emp.Leave) {
 		n += e.cal.WorkingDays(s.From, s.To)
+		days += s.Days()
+		spans = append(spans, kpi.DateSpan{From: s.From, To: s.To})
 	}
-	if n == all {
+	if n == all && (convention == bonus.WorkingDays || days == p.Days()) {
 		return nil
 	}
-	return &bonus.Active{ActiveDays: n, PeriodDays: all, Reason: strings.Join(why, "; ") + "; working days of the workspace calendar"}
+	a := &kpi.ActiveShare{ActiveDays: n, PeriodDays: all, Reason: strings.Join(why, "; ") + "; working days of the workspace calendar"}
+	if convention != bonus.WorkingDays {
+		a.Reason = strings.Join(why, "; ")
+		if len(spans) > 0 {
+			a.Spans = spans
+		} else {
+			zero := decimal.Zero
+			a = &kpi.ActiveShare{Fraction: &zero, Reason: a.Reason}
+		}
+	}
+	return a
 }
 
 // salaryFor is the base pay of p from a monthly salary: × 1 a month, × 3 a
@@ -441,7 +421,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		return nil, err
 	}
 	year := kpi.PeriodOf(kpi.Year, p.From)
-	var last *kpi.StoredStatement
+	var last *kpi.Statement
 	for _, l := range locked {
 		if l.Period.To >= p.From {
 			continue
@@ -454,8 +434,9 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		}
 	}
 	if last != nil {
-		h.carry = bonus.Carry{DrawBalance: last.DrawBalance, ClawbackBalance: last.ClawbackBalance}
+		h.carry = last.CarryOut
 	}
+	h.recognized = recognized(e, locked, p)
 	adjusted := map[kpi.Period]decimal.Decimal{} // corrections already carried by locked statements
 	for _, l := range locked {
 		for _, a := range l.Adjustments {
@@ -495,8 +476,8 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 					key = a.Key + "@" + a.KPI
 				}
 			}
-			h.reversed = append(h.reversed, bonus.Reversal{Key: key, KPI: a.KPI, Paid: a.Paid, Won: &won, ReversedOn: &on,
-				Reason: fmt.Sprintf("no longer counts for %s in %s", a.KPI, l.Period.Label())})
+			h.reversed = append(h.reversed, kpi.Reversal{Key: key, KPI: a.KPI, Paid: a.Paid, Won: &won, ReversedOn: &on,
+				Reason: fmt.Sprintf("no longer counts for %s in %s", a.KPI, l.Period.Label()), ContractMonths: s.contractMonths(ctx, e, e.planAt(emp, p.To), a.KPI, a.Key)})
 			h.reversalRefs = append(h.reversalRefs, kpi.AttributionRef{Period: l.Period, KPI: a.KPI, Key: a.Key})
 			reversedNow[l.Period] = reversedNow[l.Period].Add(a.Paid)
 		}
@@ -505,14 +486,10 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 	// history, against what it paid. Records clawed back (now or before)
 	// are recovered by the clawback, so what they were paid is added back.
 	for _, l := range locked {
-		if l.Period.To >= p.From || l.Period.From < since {
+		if l.Period.To >= p.From || l.Period.From < since || trueUpCovers(e, l, p) {
 			continue
 		}
-		var was Statement
-		if err := json.Unmarshal(l.Doc, &was); err != nil {
-			return nil, fmt.Errorf("statement %s %s: %w", emp.ID, l.Period.Label(), err)
-		}
-		now, err := s.recompute(ctx, e, emp, &was)
+		now, err := s.recompute(ctx, e, emp, l)
 		if err != nil {
 			// A statement that cannot be recomputed (its plan is gone, say)
 			// is not corrected; say so rather than fail this one.
@@ -529,12 +506,12 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		if diff.IsZero() {
 			continue
 		}
-		reason := fmt.Sprintf("recomputed now it pays %s, locked at %s", now.Payout.StringFixed(now.places()), l.Payout.StringFixed(now.places()))
+		reason := fmt.Sprintf("recomputed now it pays %s, locked at %s", now.Payout.StringFixed(now.Places()), l.Payout.StringFixed(now.Places()))
 		if !clawed.IsZero() {
-			reason += fmt.Sprintf(", %s of it clawed back on reversed records", clawed.StringFixed(now.places()))
+			reason += fmt.Sprintf(", %s of it clawed back on reversed records", clawed.StringFixed(now.Places()))
 		}
 		if a := adjusted[l.Period]; !a.IsZero() {
-			reason += fmt.Sprintf(", %s adjusted before", a.StringFixed(now.places()))
+			reason += fmt.Sprintf(", %s adjusted before", a.StringFixed(now.Places()))
 		}
 		h.adjustments = append(h.adjustments, kpi.Adjustment{Of: l.Period, Amount: diff, Reason: reason})
 	}
@@ -543,14 +520,20 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 
 // recompute evaluates a locked statement again on today's data, with the
 // history it was locked with.
-func (s *Service) recompute(ctx context.Context, e *env, emp *kpi.Employee, was *Statement) (*Statement, error) {
-	h := &history{}
+func (s *Service) recompute(ctx context.Context, e *env, emp *kpi.Employee, was *kpi.Statement) (*kpi.Statement, error) {
+	h := &history{recognized: map[string]decimal.Decimal{}, recomputing: true}
 	if n := len(was.Sections); n > 0 {
 		first, last := was.Sections[0].Inputs, was.Sections[n-1].Inputs
 		h.ytd, h.carry, h.reversed = first.YTDPaid, first.CarryIn, last.Reversed
 	}
+	for _, sec := range was.Sections {
+		if sec.Inputs.TrueUp != nil {
+			h.recognized[sec.Plan] = sec.Inputs.TrueUp.Before
+		}
+	}
 	h.adjustments = was.Adjustments
-	return s.compute(ctx, e, emp, was.Period, h)
+	st, _, err := s.compute(ctx, e, emp, was.Period, h)
+	return st, err
 }
 
 // recordKeys adds the keys of the records of ex and its parts.
@@ -564,4 +547,50 @@ func recordKeys(ex *kpi.Explanation, keys map[string]bool) {
 	for _, p := range ex.Parts {
 		recordKeys(p, keys)
 	}
+}
+
+// planAt is the plan in effect for emp on day d, nil if none.
+func (e *env) planAt(emp *kpi.Employee, d kpi.Date) *bonus.Plan {
+	return e.plans[e.defs.PlanOn(emp, d)]
+}
+
+// recognized returns, per true-up plan, what the latest locked statement
+// before p in p's window of that plan recognized (its last section of the
+// plan): where p's true-up starts.
+func recognized(e *env, locked []*kpi.Statement, p kpi.Period) map[string]decimal.Decimal {
+	out := map[string]decimal.Decimal{}
+	at := map[string]kpi.Date{}
+	for _, l := range locked {
+		if l.Period.To >= p.From {
+			continue
+		}
+		for _, sec := range l.Sections {
+			tu := sec.Evaluation.TrueUp
+			w := trueUpWindow(e.plans[sec.Plan], p)
+			if tu == nil || w == nil || tu.From != w.From {
+				continue
+			}
+			if d, ok := at[sec.Plan]; !ok || l.Period.To >= d {
+				out[sec.Plan], at[sec.Plan] = tu.Recognized, l.Period.To
+			}
+		}
+	}
+	return out
+}
+
+// trueUpCovers reports whether every section of a locked statement is a
+// true-up of the same window as p's: p's true-up already corrects what
+// changed in it, so it is not adjusted besides.
+func trueUpCovers(e *env, l *kpi.Statement, p kpi.Period) bool {
+	if len(l.Sections) == 0 {
+		return false
+	}
+	for _, sec := range l.Sections {
+		tu := sec.Evaluation.TrueUp
+		w := trueUpWindow(e.plans[sec.Plan], p)
+		if tu == nil || w == nil || tu.From != w.From {
+			return false
+		}
+	}
+	return true
 }

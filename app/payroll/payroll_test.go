@@ -50,7 +50,7 @@ bonus_plans:
 // 1,000 target bonus × won value attainment, 10 % commission on won value,
 // full clawback) and "today" on 20 May 2026.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	svc     *payroll.Service
 	records *sqldb.RecordService
@@ -64,8 +64,8 @@ func newFixture(t *testing.T, db *sqldb.DB) *fixture {
 }
 
 // newFixtureYAML is newFixture with another attain.yaml (it must define
-// won_value).
-func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string) *fixture {
+// won_value) and, when given, other employees than ann and bob.
+func newFixtureYAML(t testing.TB, db *sqldb.DB, yaml string, emps ...*kpi.Employee) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	wss := sqldb.NewWorkspaceService(db)
@@ -83,10 +83,13 @@ func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string) *fixture {
 		t.Fatal(err)
 	}
 	salary := decimal.RequireFromString("4000")
-	if _, err := org.ImportOrg(ctx, []*kpi.OrgUnit{{ID: "t1", Name: "Team 1"}}, []*kpi.Employee{
-		{ID: "ann", Name: "Ann", UnitID: "t1", Position: "rep", Currency: "EUR", Salary: &salary},
-		{ID: "bob", Name: "Bob", UnitID: "t1", Position: "rep", Currency: "EUR"},
-	}); err != nil {
+	if emps == nil {
+		emps = []*kpi.Employee{
+			{ID: "ann", Name: "Ann", UnitID: "t1", Position: "rep", Currency: "EUR", Salary: &salary},
+			{ID: "bob", Name: "Bob", UnitID: "t1", Position: "rep", Currency: "EUR"},
+		}
+	}
+	if _, err := org.ImportOrg(ctx, []*kpi.OrgUnit{{ID: "t1", Name: "Team 1"}}, emps); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 5, 20, 12, 0, 0, 0, time.UTC)
@@ -94,9 +97,9 @@ func newFixtureYAML(t *testing.T, db *sqldb.DB, yaml string) *fixture {
 	f := &fixture{t: t, ctx: ctx, records: recs, targets: targets, wss: wss}
 	f.svc = &payroll.Service{
 		Workspaces: wss, Org: org, Definitions: defsSvc, Values: values, Targets: targets,
-		Statements: sqldb.NewStatementService(db),
-		Review:     &review.Service{Workspaces: wss, Org: org, Definitions: defsSvc, Values: values, Targets: targets, Now: func() time.Time { return now }},
-		Now:        func() time.Time { return now },
+		Statements: sqldb.NewStatementService(db), Records: recs,
+		Review: &review.Service{Workspaces: wss, Org: org, Definitions: defsSvc, Values: values, Targets: targets, Now: func() time.Time { return now }},
+		Now:    func() time.Time { return now },
 	}
 	for _, p := range []string{"2026-03", "2026-04", "2026-05"} {
 		v := decimal.RequireFromString("10000")
@@ -120,7 +123,7 @@ func (f *fixture) deal(key, rep, stage, amount, day string) {
 	}
 }
 
-func (f *fixture) statement(emp, p string) *payroll.Statement {
+func (f *fixture) statement(emp, p string) *kpi.Statement {
 	f.t.Helper()
 	st, err := f.svc.Statement(f.ctx, emp, period(f.t, p))
 	if err != nil {
@@ -155,7 +158,7 @@ func money(tb testing.TB, got decimal.Decimal, want string) {
 	}
 }
 
-func lineResult(tb testing.TB, st *payroll.Statement, id string) decimal.Decimal {
+func lineResult(tb testing.TB, st *kpi.Statement, id string) decimal.Decimal {
 	tb.Helper()
 	l := st.Line(id)
 	if l == nil {

@@ -15,11 +15,11 @@ import (
 
 // WhatIf is an employee's statement as it is and with changed KPI actuals.
 type WhatIf struct {
-	Statement *Statement       `json:"statement"`
-	Changes   []bonus.Change   `json:"changes"`
-	WhatIf    *bonus.Statement `json:"what_if"` // the last section, changed
-	Payout    decimal.Decimal  `json:"payout"`  // the whole statement's, changed
-	Delta     decimal.Decimal  `json:"delta"`
+	Statement *kpi.Statement  `json:"statement"`
+	Changes   []bonus.Change  `json:"changes"`
+	WhatIf    *kpi.Evaluation `json:"what_if"` // the last section, changed
+	Payout    decimal.Decimal `json:"payout"`  // the whole statement's, changed
+	Delta     decimal.Decimal `json:"delta"`
 	// Score is the score the changed section used when its plan pays on
 	// the scorecard's score.
 	Score *WhatIfScore `json:"score,omitempty"`
@@ -50,17 +50,17 @@ func (s *Service) WhatIf(ctx context.Context, employeeID string, p kpi.Period, c
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.draft(ctx, e, employeeID, p)
+	st, cards, err := s.draft(ctx, e, employeeID, p)
 	if err != nil {
 		return nil, err
 	}
-	sec := st.Sections[len(st.Sections)-1]
+	sec, card := st.Sections[len(st.Sections)-1], cards[len(cards)-1]
 	plan := e.plans[sec.Plan]
 	in := sec.Inputs
 	var ws *WhatIfScore
 	var rs *bonus.Rescored
-	if plan.NeedsScore() && sec.card != nil {
-		if in, ws, err = s.rescore(ctx, sec, changes); err != nil {
+	if plan.NeedsScore() && card != nil {
+		if in, ws, err = s.rescore(ctx, sec.Inputs, card, changes); err != nil {
 			return nil, err
 		}
 		rs = &bonus.Rescored{Score: ws.Score, Rule: ws.Rule}
@@ -69,20 +69,19 @@ func (s *Service) WhatIf(ctx context.Context, employeeID string, p kpi.Period, c
 	if err != nil {
 		return nil, err
 	}
-	payout := st.Payout.Sub(sec.Statement.Payout).Add(changed.Payout)
+	payout := st.Payout.Sub(sec.Evaluation.Payout).Add(changed.Payout)
 	st.Inquiries = []*kpi.Inquiry{}
 	return &WhatIf{Statement: st, Changes: changes, WhatIf: changed, Payout: payout, Delta: payout.Sub(st.Payout), Score: ws}, nil
 }
 
-// rescore applies changes to the actuals of the section's scorecard (an
+// rescore applies changes to the actuals of a section's scorecard (an
 // add to the card's actual, a null one counting 0) and scores the card
 // again. It returns the section's inputs, copied, with each changed KPI of
 // the card that the plan does not read added at the card's actual (so the
 // changed statement lists it and notes the change from its real value), and
 // the score to use.
-func (s *Service) rescore(ctx context.Context, sec *Section, changes []bonus.Change) (*bonus.Inputs, *WhatIfScore, error) {
-	card := sec.card
-	in := sec.Inputs.Clone()
+func (s *Service) rescore(ctx context.Context, secIn *kpi.BonusInputs, card *review.Card, changes []bonus.Change) (*kpi.BonusInputs, *WhatIfScore, error) {
+	in := secIn.Clone()
 	actuals := map[string]decimal.Decimal{}
 	for _, c := range changes {
 		i := slices.IndexFunc(card.Items, func(it score.Item) bool { return it.KPI == c.KPI })
@@ -108,10 +107,10 @@ func (s *Service) rescore(ctx context.Context, sec *Section, changes []bonus.Cha
 		}
 		actuals[c.KPI] = v
 		if in.KPI(c.KPI) == nil {
-			in.KPIs = append(in.KPIs, bonus.KPIActual{KPI: c.KPI, Actual: was, Direction: it.Direction})
+			in.KPIs = append(in.KPIs, kpi.KPIActual{KPI: c.KPI, Actual: was, Direction: it.Direction})
 		}
 	}
-	ws := &WhatIfScore{Was: *sec.Inputs.Score, Score: *sec.Inputs.Score, Scorecard: card,
+	ws := &WhatIfScore{Was: *secIn.Score, Score: *secIn.Score, Scorecard: card,
 		Rule: fmt.Sprintf("from the scorecard %s, unchanged: none of the changed KPIs is on it", card.Template)}
 	if len(actuals) == 0 {
 		return in, ws, nil

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"attain/calc/bonus"
+	"attain/kpi"
 
 	"github.com/shopspring/decimal"
 )
@@ -153,7 +154,7 @@ kpis:
 func TestTeamCost(t *testing.T) {
 	current := mustPlan(t, "name: current\ncomponents:\n  - {id: c, kind: commission, kpi: sales, rate: 5}\n")
 	draft := mustPlan(t, "name: draft\ncomponents:\n  - {id: c, kind: commission, kpi: sales, tiers: [{from: 0, to: 10000, rate: 4}, {from: 10000, rate: 8}]}\n")
-	team := []*bonus.Inputs{
+	team := []*kpi.BonusInputs{
 		mustInputs(t, "employee: {id: a, currency: EUR}\nperiod: 2026-03\nkpis: [{kpi: sales, actual: 8000}]\n"),
 		mustInputs(t, "employee: {id: b, currency: EUR}\nperiod: 2026-03\nkpis: [{kpi: sales, actual: 30000}]\n"),
 	}

@@ -12,42 +12,61 @@ import (
 // divPrecision is the places kept by divisions (fractions, interpolation).
 const divPrecision = 16
 
-// Eval computes the statement of plan for in. It fails with EINVALID when
-// the plan or the inputs are invalid or do not fit each other (a KPI the plan
-// needs is missing, the currencies differ, a target is 0).
-func Eval(plan *Plan, in *Inputs) (*Statement, error) {
+// Eval evaluates plan on in: every line of the calculation, the payout
+// and what is carried out. It fails with EINVALID when the plan or the
+// inputs are invalid or do not fit each other (a KPI the plan needs is
+// missing, the currencies differ and the plan states no rate, a target is
+// 0).
+func Eval(plan *Plan, in *kpi.BonusInputs) (*kpi.Evaluation, error) {
 	if plan == nil || in == nil {
 		return nil, kpi.Errorf(kpi.EINVALID, "Evaluate a bonus plan: plan and inputs are required.")
 	}
 	if err := plan.Validate(); err != nil {
 		return nil, err
 	}
-	if err := in.Validate(); err != nil {
+	if err := ValidateInputs(in); err != nil {
 		return nil, err
 	}
+	ev, err := eval(plan, in)
+	if err != nil {
+		return nil, err
+	}
+	if plan.Projection != nil && len(in.Open) > 0 {
+		if ev.Projection, err = project(plan, in, ev); err != nil {
+			return nil, err
+		}
+	}
+	return ev, nil
+}
+
+// eval evaluates a valid plan on valid inputs, without the projection.
+func eval(plan *Plan, in *kpi.BonusInputs) (*kpi.Evaluation, error) {
 	period, err := kpi.ParsePeriod(in.Period)
 	if err != nil {
 		return nil, fmt.Errorf("inputs period: %w", err)
 	}
-	if plan.Currency != "" && !strings.EqualFold(plan.Currency, in.Employee.Currency) {
-		return nil, kpi.Errorf(kpi.EINVALID, "Plan %q has amounts in %s; employee %s is paid in %s.", plan.Name, plan.Currency, in.Employee.ID, in.Employee.Currency)
-	}
 	cur := strings.ToUpper(in.Employee.Currency)
 	e := &evaluator{
-		plan:   plan,
-		in:     in,
-		period: period,
-		places: plan.Rounding.places(cur),
-		line:   plan.Rounding.scope() == PerLine,
-		attain: map[string]decimal.Decimal{},
+		plan:    plan,
+		in:      in,
+		period:  period,
+		line:    plan.Rounding.scope() == PerLine,
+		attain:  map[string]decimal.Decimal{},
+		targets: map[string]decimal.Decimal{},
+		records: map[string]*recordSet{},
 	}
-	e.st = &Statement{
+	if err := e.exchange(cur); err != nil {
+		return nil, err
+	}
+	e.places = plan.Rounding.places(e.partCurrency())
+	e.st = &kpi.Evaluation{
 		Plan:     plan.Name,
 		Employee: in.Employee,
 		Period:   period,
 		Currency: cur,
 		Rounding: plan.Rounding.describe(plan.Rounding.places(cur)),
-		Places:   e.places,
+		Places:   plan.Rounding.places(cur),
+		FX:       e.fx,
 	}
 	if err := e.run(); err != nil {
 		return nil, err
@@ -57,20 +76,29 @@ func Eval(plan *Plan, in *Inputs) (*Statement, error) {
 
 type evaluator struct {
 	plan   *Plan
-	in     *Inputs
+	in     *kpi.BonusInputs
 	period kpi.Period
-	places int32
-	line   bool // round per line
-	st     *Statement
+	places int32 // of the amounts being computed: the plan's currency's, then (after an exchange) the payee's
+	line   bool  // round per line
+	st     *kpi.Evaluation
 
 	attain   map[string]decimal.Decimal // KPI → attainment in %
+	targets  map[string]decimal.Decimal // KPI → the target attainment is of (after ramp and proration)
 	score    *decimal.Decimal
 	fraction *decimal.Decimal // active share of the period, when partial
+	share    *activeShare     // how fraction was counted
+	ramp     *RampMonth       // this period's month of the ramp, if any
+	tenure   int              // months since hire (1: the month of the hire date); 0 unknown
+	fx       *kpi.FXRate      // the plan's currency into the payee's
+	window   *kpi.Period      // a true-up's window to date
+	records  map[string]*recordSet
+
+	bonusTargets []decimal.Decimal // the period's target bonuses, a ramp's base
 }
 
 func invalidf(format string, args ...any) error { return kpi.Errorf(kpi.EINVALID, format, args...) }
 
-func (e *evaluator) add(l Line) { e.st.Lines = append(e.st.Lines, l) }
+func (e *evaluator) add(l kpi.StatementLine) { e.st.Lines = append(e.st.Lines, l) }
 
 // money rounds a computed amount when the plan rounds per line.
 func (e *evaluator) money(d decimal.Decimal) decimal.Decimal {
@@ -81,28 +109,35 @@ func (e *evaluator) money(d decimal.Decimal) decimal.Decimal {
 }
 
 // m, p and f format money, percent and factors for rule texts.
-func (e *evaluator) m(d decimal.Decimal) string { return format(d, UnitMoney, e.places) }
-func p(d decimal.Decimal) string                { return format(d, UnitPercent, 0) }
-func f(d decimal.Decimal) string                { return format(d, UnitNumber, 0) }
+func (e *evaluator) m(d decimal.Decimal) string { return format(d, kpi.LineMoney, e.places) }
+func p(d decimal.Decimal) string                { return format(d, kpi.LinePercent, 0) }
+func f(d decimal.Decimal) string                { return format(d, kpi.LineNumber, 0) }
 
-func money(name string, v decimal.Decimal) Value { return Value{Name: name, Value: v, Unit: UnitMoney} }
-func percent(name string, v decimal.Decimal) Value {
-	return Value{Name: name, Value: v, Unit: UnitPercent}
+func money(name string, v decimal.Decimal) kpi.LineValue {
+	return kpi.LineValue{Name: name, Value: v, Unit: kpi.LineMoney}
 }
-func number(name string, v decimal.Decimal) Value {
-	return Value{Name: name, Value: v, Unit: UnitNumber}
+func percent(name string, v decimal.Decimal) kpi.LineValue {
+	return kpi.LineValue{Name: name, Value: v, Unit: kpi.LinePercent}
+}
+func number(name string, v decimal.Decimal) kpi.LineValue {
+	return kpi.LineValue{Name: name, Value: v, Unit: kpi.LineNumber}
+}
+func factor(name string, v decimal.Decimal) kpi.LineValue {
+	return kpi.LineValue{Name: name, Value: v, Unit: kpi.LineFactor}
 }
 
 func (e *evaluator) run() error {
+	if err := e.setup(); err != nil {
+		return err
+	}
 	if err := e.kpis(); err != nil {
 		return err
 	}
 	if err := e.computeScore(); err != nil {
 		return err
 	}
-	if err := e.proration(); err != nil {
-		return err
-	}
+	e.prorationLine()
+	e.rampLine()
 	blocked, err := e.gates()
 	if err != nil {
 		return err
@@ -122,22 +157,37 @@ func (e *evaluator) run() error {
 		if err != nil {
 			return err
 		}
+		if amt, err = e.multiply(c, amt); err != nil {
+			return err
+		}
 		amt = e.bounds(c, amt)
 		if g, ok := blocked[c.ID]; ok {
-			e.add(Line{ID: c.ID + ".gate", Label: label(c) + ": gate " + g, Inputs: []Value{money("amount", amt)},
-				Rule: fmt.Sprintf("gate %s failed: %s is not paid", g, c.ID), Result: decimal.Zero, Unit: UnitMoney})
+			e.add(kpi.StatementLine{ID: c.ID + ".gate", Label: label(c) + ": gate " + g, Inputs: []kpi.LineValue{money("amount", amt)},
+				Rule: fmt.Sprintf("gate %s failed: %s is not paid", g, c.ID), Result: decimal.Zero, Unit: kpi.LineMoney})
 			amt = decimal.Zero
 		}
 		earned = earned.Add(amt)
 		parts = append(parts, fmt.Sprintf("%s %s", c.ID, e.m(amt)))
 	}
-	e.add(Line{ID: "earned", Label: "Earned before limits", Rule: "sum of the parts: " + strings.Join(parts, " + "), Result: earned, Unit: UnitMoney})
+	what := "Earned before limits"
+	if e.window != nil {
+		what = "Entitlement to date before limits"
+	}
+	e.add(kpi.StatementLine{ID: "earned", Label: what, Rule: "sum of the parts: " + strings.Join(parts, " + "), Result: earned, Unit: kpi.LineMoney})
+	var owed decimal.Decimal // a negative true-up recovered like a clawback
+	if e.window != nil {
+		earned, owed = e.trueUp(earned)
+	}
+	if e.fx != nil {
+		earned = e.convert(earned)
+	}
 	earned, room := e.limits(earned)
 	e.st.Earned = earned
-	net, err := e.clawbacks(earned)
+	net, err := e.clawbacks(earned, owed)
 	if err != nil {
 		return err
 	}
+	net = e.guarantee(net, room)
 	payout := e.draw(net, room)
 	if !e.line {
 		payout = e.plan.Rounding.round(payout, e.places)
@@ -149,10 +199,13 @@ func (e *evaluator) run() error {
 	e.st.Payout = e.plan.Rounding.round(payout, e.places)
 	payout = e.st.Payout
 	rule := "earned − recovered clawbacks + draw top-up − draw repaid"
+	if e.ramp != nil && e.ramp.Guarantee != nil {
+		rule = "earned − recovered clawbacks + guarantee top-up + draw top-up − draw repaid"
+	}
 	if !e.line {
 		rule += fmt.Sprintf(", rounded %s to %d places", strings.ReplaceAll(e.plan.Rounding.mode(), "_", "-"), e.places)
 	}
-	e.add(Line{ID: "payout", Label: "Payout", Rule: rule, Result: payout, Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: "payout", Label: "Payout", Rule: rule, Result: payout, Unit: kpi.LineMoney})
 	return nil
 }
 
@@ -163,41 +216,79 @@ func label(c *Component) string {
 	return c.ID
 }
 
-// kpis writes a line per KPI actual and computes attainments.
+// kpis writes a line per KPI actual and computes attainments, of the
+// targets as the ramp and the proration make them (a line each when they
+// change one).
 func (e *evaluator) kpis() error {
 	subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.in.Employee.ID}
+	of := e.period
+	if e.window != nil {
+		of = *e.window
+	}
 	for _, k := range e.in.KPIs {
-		l := Line{ID: "kpi." + k.KPI, Label: k.KPI, KPI: &KPIRef{KPI: k.KPI, Subject: subj, Period: e.period}}
-		l.Inputs = []Value{number("actual", k.Actual)}
+		l := kpi.StatementLine{ID: "kpi." + k.KPI, Label: k.KPI, KPI: &kpi.KPIRef{KPI: k.KPI, Subject: subj, Period: of}}
+		if e.window != nil {
+			l.Label += ", to date"
+		}
+		l.Inputs = []kpi.LineValue{number("actual", k.Actual)}
 		if k.Records > 0 {
 			l.Inputs = append(l.Inputs, number("records", decimal.NewFromInt(int64(k.Records))))
 		}
 		if k.Target == nil {
 			l.Rule = "actual, no target"
-			l.Result, l.Unit = k.Actual, UnitNumber
+			l.Result, l.Unit = k.Actual, kpi.LineNumber
 			e.add(l)
 			continue
 		}
-		l.Inputs = append(l.Inputs, number("target", *k.Target))
+		target := e.target(k)
+		l.Inputs = append(l.Inputs, number("target", target))
 		var a decimal.Decimal
 		if k.Direction == kpi.LowerIsBetter {
 			if !k.Actual.IsPositive() {
 				return invalidf("KPI %s is lower-is-better and its actual is %s: its attainment (target / actual) is unbounded.", k.KPI, k.Actual)
 			}
-			a = k.Target.Mul(hundred).DivRound(k.Actual, divPrecision)
-			l.Rule = fmt.Sprintf("attainment, lower is better: target / actual × 100 = %s / %s × 100", f(*k.Target), f(k.Actual))
+			a = target.Mul(hundred).DivRound(k.Actual, divPrecision)
+			l.Rule = fmt.Sprintf("attainment, lower is better: target / actual × 100 = %s / %s × 100", f(target), f(k.Actual))
 		} else {
-			if !k.Target.IsPositive() {
-				return invalidf("KPI %s has target %s: attainment needs a target above 0.", k.KPI, k.Target)
+			if !target.IsPositive() {
+				return invalidf("KPI %s has target %s: attainment needs a target above 0.", k.KPI, target)
 			}
-			a = k.Actual.Mul(hundred).DivRound(*k.Target, divPrecision)
-			l.Rule = fmt.Sprintf("attainment: actual / target × 100 = %s / %s × 100", f(k.Actual), f(*k.Target))
+			a = k.Actual.Mul(hundred).DivRound(target, divPrecision)
+			l.Rule = fmt.Sprintf("attainment: actual / target × 100 = %s / %s × 100", f(k.Actual), f(target))
 		}
 		e.attain[k.KPI] = a
-		l.Result, l.Unit = a, UnitPercent
+		e.targets[k.KPI] = target
+		l.Result, l.Unit = a, kpi.LinePercent
 		e.add(l)
 	}
 	return nil
+}
+
+// target is k's target as the ramp month and the proration of targets
+// make it, with a line when they change it.
+func (e *evaluator) target(k kpi.KPIActual) decimal.Decimal {
+	t := *k.Target
+	var steps []string
+	inputs := []kpi.LineValue{number("target", t)}
+	if e.ramp != nil && e.ramp.Target != nil {
+		t = t.Mul(*e.ramp.Target).Div(hundred)
+		steps = append(steps, fmt.Sprintf("× %s (ramp month %d)", p(*e.ramp.Target), e.ramp.Month))
+		inputs = append(inputs, percent("ramp", *e.ramp.Target))
+	}
+	if pr := e.plan.Proration; pr != nil && pr.Targets && e.fraction != nil {
+		t = e.share.of(t, *e.fraction)
+		steps = append(steps, fmt.Sprintf("× %s (active share)", e.share.text(*e.fraction)))
+		inputs = append(inputs, factor("active share", *e.fraction))
+	}
+	if len(steps) == 0 {
+		return t
+	}
+	if -t.Exponent() > divPrecision {
+		t = t.Round(divPrecision)
+	}
+	e.add(kpi.StatementLine{ID: "target." + k.KPI, Label: k.KPI + ": target", Inputs: inputs,
+		Rule: fmt.Sprintf("the full target %s %s", f(*k.Target), strings.Join(steps, " ")), Result: t, Unit: kpi.LineNumber})
+	return t
 }
 
 func (e *evaluator) computeScore() error {
@@ -205,12 +296,12 @@ func (e *evaluator) computeScore() error {
 		if e.in.Score != nil {
 			s := *e.in.Score
 			e.score = &s
-			e.add(Line{ID: "score", Label: "Weighted KPI score", Rule: "from the scorecard (inputs)", Result: s, Unit: UnitPercent})
+			e.add(kpi.StatementLine{ID: "score", Label: "Weighted KPI score", Rule: "from the scorecard (inputs)", Result: s, Unit: kpi.LinePercent})
 		}
 		return nil
 	}
 	total := decimal.Zero
-	var inputs []Value
+	var inputs []kpi.LineValue
 	var terms []string
 	for _, w := range e.plan.Score.KPIs {
 		a, ok := e.attain[w.KPI]
@@ -230,70 +321,8 @@ func (e *evaluator) computeScore() error {
 		e.st.Notes = append(e.st.Notes, fmt.Sprintf("the plan weights KPIs itself; the score %s from the inputs is not used", p(*e.in.Score)))
 	}
 	e.score = &total
-	e.add(Line{ID: "score", Label: "Weighted KPI score", Inputs: inputs, Rule: "Σ weight × attainment: " + strings.Join(terms, " + "), Result: total, Unit: UnitPercent})
+	e.add(kpi.StatementLine{ID: "score", Label: "Weighted KPI score", Inputs: inputs, Rule: "Σ weight × attainment: " + strings.Join(terms, " + "), Result: total, Unit: kpi.LinePercent})
 	return nil
-}
-
-// proration computes the active share of the period, when partial.
-func (e *evaluator) proration() error {
-	a := e.in.Active
-	if a == nil {
-		return nil
-	}
-	var fr decimal.Decimal
-	l := Line{ID: "proration", Label: "Active share of the period", Unit: UnitFactor}
-	switch {
-	case a.Fraction != nil:
-		fr = *a.Fraction
-		l.Rule = "given"
-	case a.PeriodDays > 0:
-		act, all := decimal.NewFromInt(int64(a.ActiveDays)), decimal.NewFromInt(int64(a.PeriodDays))
-		fr = act.DivRound(all, divPrecision)
-		l.Inputs = []Value{{Name: "active days", Value: act, Unit: UnitDays}, {Name: "period days", Value: all, Unit: UnitDays}}
-		l.Rule = fmt.Sprintf("active days / period days = %d / %d", a.ActiveDays, a.PeriodDays)
-	default:
-		from, to := e.period.From, e.period.To
-		if a.From != nil && *a.From > from {
-			from = *a.From
-		}
-		if a.To != nil && *a.To < to {
-			to = *a.To
-		}
-		off := map[kpi.Date]bool{}
-		for _, d := range a.NonWorking {
-			off[d] = true
-		}
-		act := workingDays(from, to, off)
-		all := workingDays(e.period.From, e.period.To, off)
-		if all == 0 {
-			return invalidf("Period %s has no working days: proration needs some.", e.period.Label())
-		}
-		fr = decimal.NewFromInt(int64(act)).DivRound(decimal.NewFromInt(int64(all)), divPrecision)
-		l.Inputs = []Value{{Name: "active working days", Value: decimal.NewFromInt(int64(act)), Unit: UnitDays}, {Name: "period working days", Value: decimal.NewFromInt(int64(all)), Unit: UnitDays}}
-		active := "none"
-		if to >= from {
-			active = from.String() + ".." + to.String()
-		}
-		l.Rule = fmt.Sprintf("working days (Monday to Friday, less non-working days: %d listed) active %s / in %s = %d / %d", len(off), active, e.period.Label(), act, all)
-	}
-	if a.Reason != "" {
-		l.Rule += " (" + a.Reason + ")"
-	}
-	l.Result = fr
-	e.fraction = &fr
-	e.add(l)
-	return nil
-}
-
-// workingDays counts Monday to Friday in [from, to], less off.
-func workingDays(from, to kpi.Date, off map[kpi.Date]bool) int {
-	n := 0
-	for d := from; d <= to; d++ {
-		if wd := d.Weekday(); wd >= 1 && wd <= 5 && !off[d] {
-			n++
-		}
-	}
-	return n
 }
 
 // gates evaluates every gate and returns the components they block.
@@ -303,45 +332,9 @@ func (e *evaluator) gates() (map[string]string, error) {
 		if c.Kind != KindGate {
 			continue
 		}
-		var checks []string
-		ok := true
-		var inputs []Value
-		if c.KPI == "score" {
-			if e.score == nil {
-				return nil, invalidf("Gate %s checks the score: the plan weights no KPIs and the inputs have no score.", c.ID)
-			}
-			inputs = append(inputs, percent("score", *e.score))
-			if c.MinAttainment != nil {
-				pass := e.score.GreaterThanOrEqual(*c.MinAttainment)
-				ok = ok && pass
-				checks = append(checks, fmt.Sprintf("score %s ≥ %s: %s", p(*e.score), p(*c.MinAttainment), yes(pass)))
-			}
-		} else {
-			k := e.in.KPI(c.KPI)
-			if k == nil {
-				return nil, invalidf("Gate %s checks KPI %s: the inputs have no actual for it.", c.ID, c.KPI)
-			}
-			inputs = append(inputs, number(c.KPI+" actual", k.Actual))
-			if c.MinAttainment != nil {
-				a, has := e.attain[c.KPI]
-				if !has {
-					return nil, invalidf("Gate %s checks the attainment of KPI %s: the inputs give it no target.", c.ID, c.KPI)
-				}
-				inputs = append(inputs, percent(c.KPI+" attainment", a))
-				pass := a.GreaterThanOrEqual(*c.MinAttainment)
-				ok = ok && pass
-				checks = append(checks, fmt.Sprintf("attainment %s ≥ %s: %s", p(a), p(*c.MinAttainment), yes(pass)))
-			}
-			if c.MinActual != nil {
-				pass := k.Actual.GreaterThanOrEqual(*c.MinActual)
-				ok = ok && pass
-				checks = append(checks, fmt.Sprintf("actual %s ≥ %s: %s", f(k.Actual), f(*c.MinActual), yes(pass)))
-			}
-			if c.MaxActual != nil {
-				pass := k.Actual.LessThanOrEqual(*c.MaxActual)
-				ok = ok && pass
-				checks = append(checks, fmt.Sprintf("actual %s ≤ %s: %s", f(k.Actual), f(*c.MaxActual), yes(pass)))
-			}
+		ok, checks, inputs, err := e.check("Gate "+c.ID, threshold{c.KPI, c.MinAttainment, c.MinActual, c.MaxActual, c.Strict})
+		if err != nil {
+			return nil, err
 		}
 		targets := c.AppliesTo
 		if len(targets) == 0 {
@@ -360,8 +353,8 @@ func (e *evaluator) gates() (map[string]string, error) {
 				}
 			}
 		}
-		e.add(Line{ID: c.ID, Label: fmt.Sprintf("%s: gate on %s for %s", label(c), c.KPI, strings.Join(targets, ", ")), Inputs: inputs,
-			Rule: strings.Join(checks, "; "), Result: res, Unit: UnitPass})
+		e.add(kpi.StatementLine{ID: c.ID, Label: fmt.Sprintf("%s: gate on %s for %s", label(c), c.KPI, strings.Join(targets, ", ")), Inputs: inputs,
+			Rule: strings.Join(checks, "; "), Result: res, Unit: kpi.LinePass})
 	}
 	return blocked, nil
 }
@@ -383,16 +376,26 @@ func (c *Component) prorated() bool {
 // bonus computes target × coefficient (× active share).
 func (e *evaluator) bonus(c *Component) (decimal.Decimal, error) {
 	var target decimal.Decimal
-	if c.Target != nil {
+	switch {
+	case c.Target != nil:
 		target = *c.Target
-	} else {
+	case c.AnnualTarget != nil:
+		share, how, err := e.yearShare(c)
+		if err != nil {
+			return decimal.Zero, err
+		}
+		target = e.money(c.AnnualTarget.Mul(share))
+		e.add(kpi.StatementLine{ID: c.ID + ".target", Label: label(c) + ": target bonus of the period", Inputs: []kpi.LineValue{money("annual target", *c.AnnualTarget), factor("share of the year", share)},
+			Rule: fmt.Sprintf("annual target × share of the year (%s) = %s × %s", how, e.m(*c.AnnualTarget), f(share)), Result: target, Unit: kpi.LineMoney})
+	default:
 		if e.in.Salary == nil {
 			return decimal.Zero, invalidf("Component %s is %s %% of salary: the inputs have no salary.", c.ID, c.SalaryPercent)
 		}
 		target = e.money(e.in.Salary.Mul(*c.SalaryPercent).Div(hundred))
-		e.add(Line{ID: c.ID + ".target", Label: label(c) + ": target bonus", Inputs: []Value{money("salary", *e.in.Salary), percent("salary percent", *c.SalaryPercent)},
-			Rule: fmt.Sprintf("salary × percent = %s × %s", e.m(*e.in.Salary), p(*c.SalaryPercent)), Result: target, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: c.ID + ".target", Label: label(c) + ": target bonus", Inputs: []kpi.LineValue{money("salary", *e.in.Salary), percent("salary percent", *c.SalaryPercent)},
+			Rule: fmt.Sprintf("salary × percent = %s × %s", e.m(*e.in.Salary), p(*c.SalaryPercent)), Result: target, Unit: kpi.LineMoney})
 	}
+	e.bonusTargets = append(e.bonusTargets, target)
 	coef := decimal.NewFromInt(1)
 	if co := c.Coefficient; co != nil {
 		var err error
@@ -402,14 +405,14 @@ func (e *evaluator) bonus(c *Component) (decimal.Decimal, error) {
 	}
 	amt := target.Mul(coef)
 	rule := fmt.Sprintf("target × coefficient = %s × %s", e.m(target), f(coef))
-	inputs := []Value{money("target", target), {Name: "coefficient", Value: coef, Unit: UnitFactor}}
+	inputs := []kpi.LineValue{money("target", target), {Name: "coefficient", Value: coef, Unit: kpi.LineFactor}}
 	if e.fraction != nil && c.prorated() {
 		amt = amt.Mul(*e.fraction)
 		rule = fmt.Sprintf("target × coefficient × active share = %s × %s × %s", e.m(target), f(coef), f(*e.fraction))
-		inputs = append(inputs, Value{Name: "active share", Value: *e.fraction, Unit: UnitFactor})
+		inputs = append(inputs, kpi.LineValue{Name: "active share", Value: *e.fraction, Unit: kpi.LineFactor})
 	}
 	amt = e.money(amt)
-	e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: inputs, Rule: rule, Result: amt, Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: c.ID + ".amount", Label: label(c), Inputs: inputs, Rule: rule, Result: amt, Unit: kpi.LineMoney})
 	return amt, nil
 }
 
@@ -440,7 +443,7 @@ func (e *evaluator) coefficient(c *Component, co *Coefficient) (decimal.Decimal,
 	var coef decimal.Decimal
 	var rule string
 	if len(co.Scale) > 0 {
-		coef, rule = scaleAt(co.Scale, a)
+		coef, rule = scaleAt(co.Scale, a, co.Boundary == BoundaryLower)
 	} else {
 		coef, rule = curveAt(co.Curve, a)
 	}
@@ -450,31 +453,36 @@ func (e *evaluator) coefficient(c *Component, co *Coefficient) (decimal.Decimal,
 	if co.Max != nil && coef.GreaterThan(*co.Max) {
 		coef, rule = *co.Max, rule+fmt.Sprintf("; capped at the maximum %s", f(*co.Max))
 	}
-	e.add(Line{ID: c.ID + ".coefficient", Label: label(c) + ": coefficient", Inputs: []Value{percent(of, a)}, Rule: rule, Result: coef, Unit: UnitFactor})
+	e.add(kpi.StatementLine{ID: c.ID + ".coefficient", Label: label(c) + ": coefficient", Inputs: []kpi.LineValue{percent(of, a)}, Rule: rule, Result: coef, Unit: kpi.LineFactor})
 	return coef, nil
 }
 
-// scaleAt reads a scale table at attainment a; rows are [from, to).
-func scaleAt(rows []ScaleRow, a decimal.Decimal) (decimal.Decimal, string) {
-	if first := rows[0]; first.From != nil && a.LessThan(*first.From) {
+// scaleAt reads a scale table at attainment a; rows are [from, to), or
+// (from, to] when a value on a boundary belongs to the lower row.
+func scaleAt(rows []ScaleRow, a decimal.Decimal, lower bool) (decimal.Decimal, string) {
+	if first := rows[0]; first.From != nil && (a.LessThan(*first.From) || lower && a.Equal(*first.From)) {
+		if lower && a.Equal(*first.From) {
+			return decimal.Zero, fmt.Sprintf("%s is on the first row's start %s, which belongs below it (boundary: lower): 0", p(a), p(*first.From))
+		}
 		return decimal.Zero, fmt.Sprintf("%s is below the first row (from %s): 0", p(a), p(*first.From))
 	}
 	for i, r := range rows {
-		if r.To != nil && a.GreaterThanOrEqual(*r.To) && i < len(rows)-1 {
+		past := r.To != nil && (a.GreaterThan(*r.To) || !lower && a.Equal(*r.To))
+		if past && i < len(rows)-1 {
 			continue
 		}
 		x := a
 		over := ""
-		if r.To != nil && a.GreaterThanOrEqual(*r.To) {
+		if r.To != nil && a.GreaterThanOrEqual(*r.To) && i == len(rows)-1 {
 			x = *r.To // above a closed last row: its value at To
 			over = fmt.Sprintf("%s is at or above the last row's end %s: value at %s; ", p(a), p(*r.To), p(*r.To))
 		}
-		return rowAt(i, r, x, over)
+		return rowAt(i, r, x, over, lower)
 	}
 	return decimal.Zero, "no row" // unreachable for a valid scale
 }
 
-func rowName(i int, r ScaleRow) string {
+func rowName(i int, r ScaleRow, lower bool) string {
 	from, to := "−∞", "∞"
 	if r.From != nil {
 		from = p(*r.From)
@@ -482,11 +490,14 @@ func rowName(i int, r ScaleRow) string {
 	if r.To != nil {
 		to = p(*r.To)
 	}
+	if lower {
+		return fmt.Sprintf("row %d (%s, %s]", i+1, from, to)
+	}
 	return fmt.Sprintf("row %d [%s, %s)", i+1, from, to)
 }
 
-func rowAt(i int, r ScaleRow, x decimal.Decimal, prefix string) (decimal.Decimal, string) {
-	name := prefix + rowName(i, r)
+func rowAt(i int, r ScaleRow, x decimal.Decimal, prefix string, lower bool) (decimal.Decimal, string) {
+	name := prefix + rowName(i, r, lower)
 	switch {
 	case r.ToCoefficient != nil:
 		span := r.To.Sub(*r.From)
@@ -528,89 +539,13 @@ func curveAt(cv *Curve, a decimal.Decimal) (decimal.Decimal, string) {
 		f(last[1]), f(cv.AboveSlope), f(a), f(last[0]))
 }
 
-// commission pays a rate on a KPI's value, flat or by tiers.
-func (e *evaluator) commission(c *Component) (decimal.Decimal, error) {
-	k := e.in.KPI(c.KPI)
-	if k == nil {
-		return decimal.Zero, invalidf("Commission %s pays on KPI %s: the inputs have no actual for it.", c.ID, c.KPI)
-	}
-	v := k.Actual
-	if v.IsNegative() {
-		v = decimal.Zero
-	}
-	if c.Rate != nil {
-		amt := e.money(v.Mul(*c.Rate).Div(hundred))
-		e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v), percent("rate", *c.Rate)},
-			Rule: fmt.Sprintf("flat rate: %s × %s", e.m(v), p(*c.Rate)), Result: amt, Unit: UnitMoney})
-		return e.prorate(c, amt), nil
-	}
-	// Tier bounds, in value.
-	scale := decimal.NewFromInt(1)
-	basis := ""
-	if c.Basis == "attainment" {
-		if k.Target == nil || !k.Target.IsPositive() {
-			return decimal.Zero, invalidf("Commission %s has tiers in %% of target: KPI %s has no target above 0.", c.ID, c.KPI)
-		}
-		scale = k.Target.Div(hundred)
-		basis = fmt.Sprintf(" (tiers in %% of target %s)", f(*k.Target))
-	}
-	bound := func(d decimal.Decimal) decimal.Decimal { return d.Mul(scale) }
-	tierName := func(i int, t Tier) string {
-		if c.Basis == "attainment" {
-			if t.To == nil {
-				return fmt.Sprintf("tier %d (%s and above = %s and above)", i+1, p(t.From), f(bound(t.From)))
-			}
-			return fmt.Sprintf("tier %d (%s–%s = %s–%s)", i+1, p(t.From), p(*t.To), f(bound(t.From)), f(bound(*t.To)))
-		}
-		if t.To == nil {
-			return fmt.Sprintf("tier %d (%s and above)", i+1, f(t.From))
-		}
-		return fmt.Sprintf("tier %d (%s–%s)", i+1, f(t.From), f(*t.To))
-	}
-	if c.Method == Retroactive {
-		for i, t := range c.Tiers {
-			if t.To != nil && v.GreaterThanOrEqual(bound(*t.To)) {
-				continue
-			}
-			amt := e.money(v.Mul(t.Rate).Div(hundred))
-			e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v), percent("rate", t.Rate)},
-				Rule:   fmt.Sprintf("%s reached%s, at %s retroactive on the whole value: %s × %s", tierName(i, t), basis, p(t.Rate), e.m(v), p(t.Rate)),
-				Result: amt, Unit: UnitMoney})
-			return e.prorate(c, amt), nil
-		}
-	}
-	total := decimal.Zero
-	var parts []string
-	for i, t := range c.Tiers {
-		lo := bound(t.From)
-		if v.LessThanOrEqual(lo) && i > 0 {
-			break
-		}
-		hi := v
-		if t.To != nil && bound(*t.To).LessThan(v) {
-			hi = bound(*t.To)
-		}
-		slice := hi.Sub(lo)
-		if slice.IsNegative() {
-			slice = decimal.Zero
-		}
-		amt := e.money(slice.Mul(t.Rate).Div(hundred))
-		e.add(Line{ID: fmt.Sprintf("%s.tier%d", c.ID, i+1), Label: label(c) + ": " + tierName(i, t), Inputs: []Value{money("slice", slice), percent("rate", t.Rate)},
-			Rule: fmt.Sprintf("%s%s at %s marginal: %s × %s", tierName(i, t), basis, p(t.Rate), e.m(slice), p(t.Rate)), Result: amt, Unit: UnitMoney})
-		total = total.Add(amt)
-		parts = append(parts, e.m(amt))
-	}
-	e.add(Line{ID: c.ID + ".amount", Label: label(c), Inputs: []Value{money(c.KPI, v)}, Rule: "sum of the tiers: " + strings.Join(parts, " + "), Result: total, Unit: UnitMoney})
-	return e.prorate(c, total), nil
-}
-
 func (e *evaluator) prorate(c *Component, amt decimal.Decimal) decimal.Decimal {
 	if e.fraction == nil || !c.prorated() {
 		return amt
 	}
 	out := e.money(amt.Mul(*e.fraction))
-	e.add(Line{ID: c.ID + ".prorated", Label: label(c) + ": prorated", Inputs: []Value{money("amount", amt), {Name: "active share", Value: *e.fraction, Unit: UnitFactor}},
-		Rule: fmt.Sprintf("amount × active share = %s × %s", e.m(amt), f(*e.fraction)), Result: out, Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: c.ID + ".prorated", Label: label(c) + ": prorated", Inputs: []kpi.LineValue{money("amount", amt), {Name: "active share", Value: *e.fraction, Unit: kpi.LineFactor}},
+		Rule: fmt.Sprintf("amount × active share = %s × %s", e.m(amt), f(*e.fraction)), Result: out, Unit: kpi.LineMoney})
 	return out
 }
 
@@ -618,14 +553,14 @@ func (e *evaluator) prorate(c *Component, amt decimal.Decimal) decimal.Decimal {
 func (e *evaluator) bounds(c *Component, amt decimal.Decimal) decimal.Decimal {
 	if c.Floor != nil {
 		out := decimal.Max(amt, *c.Floor)
-		e.add(Line{ID: c.ID + ".floor", Label: label(c) + ": floor", Inputs: []Value{money("amount", amt), money("floor", *c.Floor)},
-			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(amt), e.m(*c.Floor)), Result: out, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: c.ID + ".floor", Label: label(c) + ": floor", Inputs: []kpi.LineValue{money("amount", amt), money("floor", *c.Floor)},
+			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(amt), e.m(*c.Floor)), Result: out, Unit: kpi.LineMoney})
 		amt = out
 	}
 	if c.Cap != nil {
 		out := decimal.Min(amt, *c.Cap)
-		e.add(Line{ID: c.ID + ".cap", Label: label(c) + ": cap", Inputs: []Value{money("amount", amt), money("cap", *c.Cap)},
-			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(amt), e.m(*c.Cap)), Result: out, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: c.ID + ".cap", Label: label(c) + ": cap", Inputs: []kpi.LineValue{money("amount", amt), money("cap", *c.Cap)},
+			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(amt), e.m(*c.Cap)), Result: out, Unit: kpi.LineMoney})
 		amt = out
 	}
 	return amt
@@ -637,24 +572,26 @@ func (e *evaluator) limits(earned decimal.Decimal) (decimal.Decimal, *decimal.De
 	l := e.plan.Limits
 	var room *decimal.Decimal
 	if l.Floor != nil {
-		out := decimal.Max(earned, *l.Floor)
-		e.add(Line{ID: "limit.floor", Label: "Floor per period", Inputs: []Value{money("earned", earned), money("floor", *l.Floor)},
-			Rule: fmt.Sprintf("at least the floor: max(%s, %s)", e.m(earned), e.m(*l.Floor)), Result: out, Unit: UnitMoney})
+		floor, conv := e.planMoney(*l.Floor)
+		out := decimal.Max(earned, floor)
+		e.add(kpi.StatementLine{ID: "limit.floor", Label: "Floor per period", Inputs: []kpi.LineValue{money("earned", earned), money("floor", floor)},
+			Rule: fmt.Sprintf("at least the floor%s: max(%s, %s)", conv, e.m(earned), e.m(floor)), Result: out, Unit: kpi.LineMoney})
 		earned = out
 	}
 	if l.PeriodCap != nil {
-		out := decimal.Min(earned, *l.PeriodCap)
-		e.add(Line{ID: "limit.period_cap", Label: "Cap per period", Inputs: []Value{money("earned", earned), money("cap", *l.PeriodCap)},
-			Rule: fmt.Sprintf("at most the cap: min(%s, %s)", e.m(earned), e.m(*l.PeriodCap)), Result: out, Unit: UnitMoney})
+		cp, conv := e.planMoney(*l.PeriodCap)
+		out := decimal.Min(earned, cp)
+		e.add(kpi.StatementLine{ID: "limit.period_cap", Label: "Cap per period", Inputs: []kpi.LineValue{money("earned", earned), money("cap", cp)},
+			Rule: fmt.Sprintf("at most the cap%s: min(%s, %s)", conv, e.m(earned), e.m(cp)), Result: out, Unit: kpi.LineMoney})
 		earned = out
-		c := *l.PeriodCap
-		room = &c
+		room = &cp
 	}
 	if l.YearCap != nil {
-		left := decimal.Max(decimal.Zero, l.YearCap.Sub(e.in.YTDPaid))
+		yc, conv := e.planMoney(*l.YearCap)
+		left := decimal.Max(decimal.Zero, yc.Sub(e.in.YTDPaid))
 		out := decimal.Min(earned, left)
-		e.add(Line{ID: "limit.year_cap", Label: "Cap per year", Inputs: []Value{money("earned", earned), money("year cap", *l.YearCap), money("paid this year", e.in.YTDPaid)},
-			Rule: fmt.Sprintf("at most what the year cap leaves: min(%s, %s − %s)", e.m(earned), e.m(*l.YearCap), e.m(e.in.YTDPaid)), Result: out, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: "limit.year_cap", Label: "Cap per year", Inputs: []kpi.LineValue{money("earned", earned), money("year cap", yc), money("paid this year", e.in.YTDPaid)},
+			Rule: fmt.Sprintf("at most what the year cap%s leaves: min(%s, %s − %s)", conv, e.m(earned), e.m(yc), e.m(e.in.YTDPaid)), Result: out, Unit: kpi.LineMoney})
 		earned = out
 		if room == nil || left.LessThan(*room) {
 			room = &left
@@ -663,17 +600,17 @@ func (e *evaluator) limits(earned decimal.Decimal) (decimal.Decimal, *decimal.De
 	return earned, room
 }
 
-// clawbacks recovers pay on reversed records from this period's earnings;
-// what earnings cannot cover is carried out.
-func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
+// clawbacks recovers pay on reversed records (and a negative true-up owed)
+// from this period's earnings; what earnings cannot cover is carried out.
+func (e *evaluator) clawbacks(earned, owed decimal.Decimal) (decimal.Decimal, error) {
 	due := decimal.Zero
 	cb := e.plan.Clawback
 	for _, r := range e.in.Reversed {
-		var ref *KPIRef
+		var ref *kpi.KPIRef
 		if r.KPI != "" {
-			ref = &KPIRef{KPI: r.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.in.Employee.ID}, Period: e.period}
+			ref = &kpi.KPIRef{KPI: r.KPI, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.in.Employee.ID}, Period: e.period}
 		}
-		l := Line{ID: "clawback." + r.Key, Label: "Clawback: " + r.Key, KPI: ref, Inputs: []Value{money("paid", r.Paid)}, Unit: UnitMoney}
+		l := kpi.StatementLine{ID: "clawback." + r.Key, Label: "Clawback: " + r.Key, KPI: ref, Inputs: []kpi.LineValue{money("paid", r.Paid)}, Unit: kpi.LineMoney}
 		if r.Reason != "" {
 			l.Label += " (" + r.Reason + ")"
 		}
@@ -684,21 +621,42 @@ func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
 			days = int(*r.ReversedOn - *r.Won)
 		}
 		if days >= 0 {
-			l.Inputs = append(l.Inputs, Value{Name: "days stayed", Value: decimal.NewFromInt(int64(days)), Unit: UnitDays})
+			l.Inputs = append(l.Inputs, kpi.LineValue{Name: "days stayed", Value: decimal.NewFromInt(int64(days)), Unit: kpi.LineDays})
 		}
 		var rec decimal.Decimal
 		switch {
 		case cb == nil:
 			l.Rule = "the plan has no clawback: nothing recovered"
 		case cb.WindowDays > 0 && days >= cb.WindowDays:
-			l.Inputs = append(l.Inputs, Value{Name: "window", Value: decimal.NewFromInt(int64(cb.WindowDays)), Unit: UnitDays})
+			l.Inputs = append(l.Inputs, kpi.LineValue{Name: "window", Value: decimal.NewFromInt(int64(cb.WindowDays)), Unit: kpi.LineDays})
 			l.Rule = fmt.Sprintf("reversed after the %d-day window: nothing recovered", cb.WindowDays)
+		case cb.Method == ClawShare:
+			rec = e.money(r.Paid.Mul(*cb.Percent).Div(hundred))
+			l.Inputs = append(l.Inputs, percent("share", *cb.Percent))
+			l.Rule = fmt.Sprintf("share: paid × %s = %s × %s", p(*cb.Percent), e.m(r.Paid), p(*cb.Percent))
+		case cb.Method == ClawUnserved:
+			months := cb.ContractMonths
+			if r.ContractMonths != nil {
+				months = *r.ContractMonths
+			}
+			if months <= 0 {
+				return decimal.Zero, invalidf("Reversed record %s: an unserved_months clawback needs the contract's months (contract_months on the record or the plan's clawback).", r.Key)
+			}
+			if r.Won == nil || r.ReversedOn == nil {
+				return decimal.Zero, invalidf("Reversed record %s: an unserved_months clawback needs the won and reversed dates.", r.Key)
+			}
+			served := min(wholeMonths(*r.Won, *r.ReversedOn), months)
+			cm := decimal.NewFromInt(int64(months))
+			l.Inputs = append(l.Inputs, number("contract months", cm), number("months served", decimal.NewFromInt(int64(served))))
+			rec = e.money(r.Paid.Mul(decimal.NewFromInt(int64(months-served))).DivRound(cm, divPrecision))
+			l.Rule = fmt.Sprintf("months not served: paid × (contract months − whole months served %s..%s) / contract months = %s × (%d − %d) / %d",
+				r.Won, r.ReversedOn, e.m(r.Paid), months, served, months)
 		case cb.Method == ClawProrated:
 			if days < 0 {
 				return decimal.Zero, invalidf("Reversed record %s: a prorated clawback needs days_stayed, or won and reversed dates.", r.Key)
 			}
 			w := decimal.NewFromInt(int64(cb.WindowDays))
-			l.Inputs = append(l.Inputs, Value{Name: "window", Value: w, Unit: UnitDays})
+			l.Inputs = append(l.Inputs, kpi.LineValue{Name: "window", Value: w, Unit: kpi.LineDays})
 			rec = e.money(r.Paid.Mul(w.Sub(decimal.NewFromInt(int64(days)))).DivRound(w, divPrecision))
 			l.Rule = fmt.Sprintf("prorated: paid × (window − days stayed) / window = %s × (%d − %d) / %d", e.m(r.Paid), cb.WindowDays, days, cb.WindowDays)
 		default:
@@ -714,13 +672,18 @@ func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
 		e.add(l)
 		due = due.Add(rec)
 	}
+	if owed.IsPositive() {
+		e.add(kpi.StatementLine{ID: "true_up.recovered", Label: "Negative true-up, recovered like a clawback", Inputs: []kpi.LineValue{money("true-up", owed.Neg())},
+			Rule: "the plan recovers a negative true-up like a clawback (true_up.negative: clawback)", Result: owed.Neg(), Unit: kpi.LineMoney})
+		due = due.Add(owed)
+	}
 	if b := e.in.CarryIn.ClawbackBalance; b.IsPositive() {
-		e.add(Line{ID: "clawback.carried_in", Label: "Clawbacks not yet recovered", Rule: "carried in from the last statement", Result: b.Neg(), Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: "clawback.carried_in", Label: "Clawbacks not yet recovered", Rule: "carried in from the last statement", Result: b.Neg(), Unit: kpi.LineMoney})
 		due = due.Add(b)
 	}
 	credit := decimal.Zero
 	for _, a := range e.in.Adjustments {
-		l := Line{ID: "adjustment." + a.ID, Label: "Adjustment of " + a.ID, Inputs: []Value{money("amount", a.Amount)}, Result: a.Amount, Unit: UnitMoney}
+		l := kpi.StatementLine{ID: "adjustment." + a.ID, Label: "Adjustment of " + a.ID, Inputs: []kpi.LineValue{money("amount", a.Amount)}, Result: a.Amount, Unit: kpi.LineMoney}
 		if a.Reason != "" {
 			l.Label += " (" + a.Reason + ")"
 		}
@@ -739,8 +702,8 @@ func (e *evaluator) clawbacks(earned decimal.Decimal) (decimal.Decimal, error) {
 	rec := decimal.Min(due, decimal.Max(earned, decimal.Zero))
 	e.st.Recovered = rec
 	e.st.CarryOut.ClawbackBalance = due.Sub(rec)
-	e.add(Line{ID: "clawback.recovered", Label: "Clawbacks recovered now", Inputs: []Value{money("due", due), money("earned", earned)},
-		Rule: fmt.Sprintf("at most this period's earnings: min(%s, %s); %s carried out", e.m(due), e.m(earned), e.m(due.Sub(rec))), Result: rec.Neg(), Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: "clawback.recovered", Label: "Clawbacks recovered now", Inputs: []kpi.LineValue{money("due", due), money("earned", earned)},
+		Rule: fmt.Sprintf("at most this period's earnings: min(%s, %s); %s carried out", e.m(due), e.m(earned), e.m(due.Sub(rec))), Result: rec.Neg(), Unit: kpi.LineMoney})
 	return earned.Sub(rec).Add(credit), nil
 }
 
@@ -750,16 +713,23 @@ func (e *evaluator) draw(net decimal.Decimal, room *decimal.Decimal) decimal.Dec
 	d := e.plan.Draw
 	bal := e.in.CarryIn.DrawBalance
 	e.st.CarryOut.DrawBalance = bal
-	if d == nil && bal.IsZero() {
+	rampDraw := e.ramp != nil && e.ramp.Draw != nil
+	if d == nil && !rampDraw && bal.IsZero() {
 		return net
 	}
-	amount := decimal.Zero
+	amount, conv := decimal.Zero, ""
 	if d != nil {
-		amount = d.Amount
+		amount, conv = e.planMoney(d.Amount)
+	}
+	if rampDraw {
+		base, of := e.rampBase()
+		amount = e.money(base.Mul(*e.ramp.Draw).Div(hundred))
+		conv = fmt.Sprintf(" (ramp month %d: %s × %s)", e.ramp.Month, p(*e.ramp.Draw), of)
+		d = &Draw{Amount: amount, Recoverable: true}
 	}
 	if net.LessThan(amount) {
 		top := amount.Sub(net)
-		rule := fmt.Sprintf("earnings below the draw: %s − %s", e.m(amount), e.m(net))
+		rule := fmt.Sprintf("earnings below the draw%s: %s − %s", conv, e.m(amount), e.m(net))
 		if room != nil && net.Add(top).GreaterThan(*room) {
 			top = decimal.Max(decimal.Zero, room.Sub(net))
 			rule += fmt.Sprintf(", limited by the cap to %s", e.m(top))
@@ -769,20 +739,31 @@ func (e *evaluator) draw(net decimal.Decimal, room *decimal.Decimal) decimal.Dec
 			kind = "recoverable (added to the balance owed)"
 			e.st.CarryOut.DrawBalance = bal.Add(top)
 		}
-		e.add(Line{ID: "draw.topup", Label: "Draw top-up, " + kind, Inputs: []Value{money("draw", amount), money("earnings", net), money("balance owed", bal)},
-			Rule: rule, Result: top, Unit: UnitMoney})
+		e.add(kpi.StatementLine{ID: "draw.topup", Label: "Draw top-up, " + kind, Inputs: []kpi.LineValue{money("draw", amount), money("earnings", net), money("balance owed", bal)},
+			Rule: rule, Result: top, Unit: kpi.LineMoney})
 		return net.Add(top)
 	}
 	if !bal.IsPositive() {
 		return net
 	}
 	repay := decimal.Min(bal, net.Sub(amount))
-	rule := fmt.Sprintf("repaid from earnings above the draw: min(balance %s, %s − %s)", e.m(bal), e.m(net), e.m(amount))
+	rule := fmt.Sprintf("repaid from earnings above the draw%s: min(balance %s, %s − %s)", conv, e.m(bal), e.m(net), e.m(amount))
 	if d == nil {
 		rule = fmt.Sprintf("repaid from earnings: min(balance %s, %s)", e.m(bal), e.m(net))
 	}
 	e.st.CarryOut.DrawBalance = bal.Sub(repay)
-	e.add(Line{ID: "draw.repaid", Label: "Draw balance repaid", Inputs: []Value{money("draw", amount), money("earnings", net), money("balance owed", bal)},
-		Rule: rule + fmt.Sprintf("; %s still owed", e.m(bal.Sub(repay))), Result: repay.Neg(), Unit: UnitMoney})
+	e.add(kpi.StatementLine{ID: "draw.repaid", Label: "Draw balance repaid", Inputs: []kpi.LineValue{money("draw", amount), money("earnings", net), money("balance owed", bal)},
+		Rule: rule + fmt.Sprintf("; %s still owed", e.m(bal.Sub(repay))), Result: repay.Neg(), Unit: kpi.LineMoney})
 	return net.Sub(repay)
+}
+
+// wholeMonths counts the whole months from a to b: to the same day of a
+// later month (Jan 15 to May 10 is 3).
+func wholeMonths(a, b kpi.Date) int {
+	ta, tb := a.Time(), b.Time()
+	n := (tb.Year()-ta.Year())*12 + int(tb.Month()) - int(ta.Month())
+	if tb.Day() < ta.Day() {
+		n--
+	}
+	return max(n, 0)
 }

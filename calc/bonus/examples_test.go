@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"attain/calc/bonus"
+	"attain/kpi"
 )
 
 // The tests in this file reproduce public worked examples of commission and
@@ -289,7 +290,7 @@ draw: {amount: %s, recoverable: %t}
 func runMonths(t *testing.T, plan string, earned []string) (payouts, balances []string) {
 	t.Helper()
 	p := mustPlan(t, plan)
-	carry := bonus.Carry{}
+	carry := kpi.Carry{}
 	for i, e := range earned {
 		in := mustInputs(t, fmt.Sprintf("employee: {id: e1, currency: USD}\nperiod: 2026-%02d\nkpis: [{kpi: earned, actual: %s}]\n", i+1, e))
 		in.CarryIn = carry

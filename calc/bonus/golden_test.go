@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"attain/calc/bonus"
+	"attain/kpi"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden statements in testdata/")
@@ -26,7 +27,7 @@ func TestGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			st := evalFiles(t, pf, filepath.Join("testdata", name+".inputs.yaml"))
 			var buf bytes.Buffer
-			if err := st.WriteText(&buf); err != nil {
+			if err := bonus.WriteText(&buf, st); err != nil {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", name+".golden.txt")
@@ -47,7 +48,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var back bonus.Statement
+			var back kpi.Evaluation
 			if err := json.Unmarshal(b, &back); err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +59,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func evalFiles(t *testing.T, planFile, inputsFile string) *bonus.Statement {
+func evalFiles(t *testing.T, planFile, inputsFile string) *kpi.Evaluation {
 	t.Helper()
 	pb, err := os.ReadFile(planFile)
 	if err != nil {

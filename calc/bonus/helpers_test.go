@@ -1,10 +1,12 @@
 package bonus_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
 	"attain/calc/bonus"
+	"attain/kpi"
 
 	"github.com/shopspring/decimal"
 )
@@ -21,7 +23,7 @@ func mustPlan(tb testing.TB, src string) *bonus.Plan {
 	return p
 }
 
-func mustInputs(tb testing.TB, src string) *bonus.Inputs {
+func mustInputs(tb testing.TB, src string) *kpi.BonusInputs {
 	tb.Helper()
 	in, err := bonus.ParseInputs("inputs.yaml", []byte(src))
 	if err != nil {
@@ -30,7 +32,7 @@ func mustInputs(tb testing.TB, src string) *bonus.Inputs {
 	return in
 }
 
-func mustEval(tb testing.TB, plan, inputs string) *bonus.Statement {
+func mustEval(tb testing.TB, plan, inputs string) *kpi.Evaluation {
 	tb.Helper()
 	st, err := bonus.Eval(mustPlan(tb, plan), mustInputs(tb, inputs))
 	if err != nil {
@@ -40,7 +42,7 @@ func mustEval(tb testing.TB, plan, inputs string) *bonus.Statement {
 }
 
 // result returns the result of line id, failing when there is none.
-func result(tb testing.TB, st *bonus.Statement, id string) decimal.Decimal {
+func result(tb testing.TB, st *kpi.Evaluation, id string) decimal.Decimal {
 	tb.Helper()
 	l := st.Line(id)
 	if l == nil {
@@ -60,4 +62,14 @@ func equal(tb testing.TB, what string, got decimal.Decimal, want string) {
 	if !got.Equal(dec(want)) {
 		tb.Errorf("%s = %s, want %s", what, got, want)
 	}
+}
+
+// evalPlan reads a plan file.
+func evalPlan(tb testing.TB, file string) *bonus.Plan {
+	tb.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return mustPlan(tb, string(b))
 }

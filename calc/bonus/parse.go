@@ -32,8 +32,8 @@ func ParsePlan(file string, data []byte) (*Plan, error) {
 
 // ParseInputs reads and validates an INPUTS.yaml, reporting problems like
 // ParsePlan.
-func ParseInputs(file string, data []byte) (*Inputs, error) {
-	var in Inputs
+func ParseInputs(file string, data []byte) (*kpi.BonusInputs, error) {
+	var in kpi.BonusInputs
 	pos, err := decodeStrict(file, data, &in)
 	if err != nil {
 		return nil, err

@@ -78,7 +78,7 @@ func TestParsePlanErrors(t *testing.T) {
 			"10 components[0].rate: rate is not used by a bonus component",
 		}},
 		{"UnknownMethod", "    kpi: revenue\n    tiers:", "    kpi: revenue\n    method: stepped\n    tiers:", []string{
-			`17 components[1].method: unknown method "stepped": want marginal or retroactive`,
+			`17 components[1].method: unknown method "stepped": want marginal, retroactive or running`,
 		}},
 		{"ScaleNotAscending", "{from: 100, coefficient: 1, slope: 1.5}", "{from: 90, coefficient: 1, slope: 1.5}", []string{
 			"13 components[0].coefficient.scale[1].from: rows must be ascending and contiguous: from 90, want 100 (the previous row's to)",
@@ -87,7 +87,7 @@ func TestParsePlanErrors(t *testing.T) {
 			`21 components[2].applies_to[0]: no bonus or commission component "bonuss"`,
 		}},
 		{"ClawbackMethod", "method: prorated", "method: partial", []string{
-			`23 clawback.method: unknown clawback method "partial": want full or prorated`,
+			`23 clawback.method: unknown clawback method "partial": want full, prorated, share or unserved_months`,
 		}},
 		{"DuplicateID", "  - {id: gate,", "  - {id: bonus,", []string{
 			`21 components[2].id: duplicate component id "bonus"`,
@@ -183,7 +183,7 @@ func TestParseInputsErrors(t *testing.T) {
 func TestEvalMismatch(t *testing.T) {
 	plan := mustPlan(t, "name: eur\ncurrency: EUR\ncomponents:\n  - {id: c, kind: commission, kpi: sales, rate: 5}\n")
 	for _, tt := range []struct{ name, inputs, want string }{
-		{"Currency", "employee: {id: e1, currency: USD}\nperiod: 2026-03\nkpis: [{kpi: sales, actual: 1}]\n", `Plan "eur" has amounts in EUR; employee e1 is paid in USD.`},
+		{"Currency", "employee: {id: e1, currency: USD}\nperiod: 2026-03\nkpis: [{kpi: sales, actual: 1}]\n", `Plan "eur" has amounts in EUR; employee e1 is paid in USD and the plan states no exchange rate (fx.rates).`},
 		{"MissingKPI", "employee: {id: e1, currency: EUR}\nperiod: 2026-03\n", "Commission c pays on KPI sales: the inputs have no actual for it."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

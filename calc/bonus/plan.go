@@ -1,14 +1,14 @@
 // Package bonus turns KPI results into money: bonus plans (base, coefficient
 // scales and payout curves, commissions, gates, caps, floors, clawbacks,
-// draws, proration) evaluated as pure functions into statements that explain
-// every number. It reads nothing and stores nothing: the CLI, the API and the
-// engine hand it a Plan and the Inputs of one employee and period. The plan
-// language is described in docs/bonus.md.
+// draws, proration) evaluated as pure functions into a kpi.Evaluation that
+// explains every number: one section of a kpi.Statement. It reads nothing
+// and stores nothing: the CLI, the API and package payroll hand it a Plan
+// and the kpi.BonusInputs of one employee and period. The plan language is
+// described in docs/bonus.md.
 package bonus
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"attain/kpi"
@@ -27,6 +27,41 @@ const (
 const (
 	Marginal    = "marginal"    // each slice of the value at its own tier's rate
 	Retroactive = "retroactive" // the reached tier's rate on the whole value
+	Running     = "running"     // records in date order, each at the tier the running total reaches with it
+)
+
+// What a commission pays on.
+const (
+	PerPeriod = "period" // the KPI's actual for the period
+	PerRecord = "record" // each credited record on its own value
+)
+
+// Where a value on a tier boundary belongs.
+const (
+	BoundaryUpper = "upper" // [from, to): a value equal to to is in the next tier (the default)
+	BoundaryLower = "lower" // (from, to]: a value equal to to is in this tier
+)
+
+// Proration conventions: how the active share of a period is counted.
+const (
+	WorkingDays  = "working_days"  // active working days / working days of the period
+	CalendarDays = "calendar_days" // active calendar days / calendar days of the period
+	Days365      = "days_365"      // active calendar days / 365, of an amount per year
+	WholeMonths  = "months"        // whole calendar months active / months of the period
+)
+
+// True-up windows and what a negative true-up does.
+const (
+	ToDateYear      = "year"
+	ToDateQuarter   = "quarter"
+	NegativeCarry   = "carry"    // nothing paid; the next periods' entitlement makes it up
+	NegativeRecover = "clawback" // recovered like a clawback, the rest carried out
+)
+
+// Projection weightings.
+const (
+	WeightByStage = "stage" // each open deal at its value × its stage's probability
+	WeightAll     = "all"   // every open deal at its full value
 )
 
 // Rounding scopes and modes.
@@ -39,8 +74,10 @@ const (
 
 // Clawback methods.
 const (
-	ClawFull     = "full"     // recover what was paid on the record
-	ClawProrated = "prorated" // recover the share of the window the customer did not stay
+	ClawFull     = "full"            // recover what was paid on the record
+	ClawProrated = "prorated"        // recover the share of the window the customer did not stay
+	ClawShare    = "share"           // recover a fixed share (percent) of what was paid
+	ClawUnserved = "unserved_months" // recover the share of the contract's months not served
 )
 
 // Plan is a bonus plan: how one employee's KPI results for one period become
@@ -54,6 +91,80 @@ type Plan struct {
 	Limits     Limits       `yaml:"limits,omitempty" json:"limits"`
 	Clawback   *Clawback    `yaml:"clawback,omitempty" json:"clawback,omitempty"`
 	Draw       *Draw        `yaml:"draw,omitempty" json:"draw,omitempty"`
+
+	Proration  *Proration      `yaml:"proration,omitempty" json:"proration,omitempty"`
+	TrueUp     *TrueUpRule     `yaml:"true_up,omitempty" json:"true_up,omitempty"`
+	Ramp       *Ramp           `yaml:"ramp,omitempty" json:"ramp,omitempty"`
+	FX         *FXTable        `yaml:"fx,omitempty" json:"fx,omitempty"`
+	Projection *ProjectionRule `yaml:"projection,omitempty" json:"projection,omitempty"`
+}
+
+// Proration chooses how the active share of a partial period is counted
+// (Convention, default working days) and whether KPI targets are cut to
+// the active share too (Targets).
+type Proration struct {
+	Convention string `yaml:"convention,omitempty" json:"convention,omitempty"`
+	Targets    bool   `yaml:"targets,omitempty" json:"targets,omitempty"`
+}
+
+// TrueUpRule makes the plan pay cumulatively: the entitlement of the
+// window to date (ToDate: year or quarter) less what the window's earlier
+// periods recognized. Negative says what a negative true-up does: carry
+// (default) or clawback.
+type TrueUpRule struct {
+	ToDate   string `yaml:"to_date" json:"to_date"`
+	Negative string `yaml:"negative,omitempty" json:"negative,omitempty"`
+}
+
+// Ramp is a schedule by months since hire. Base is what 100 % of a
+// guarantee or a draw is (left out: the period's target bonuses).
+type Ramp struct {
+	Base   *decimal.Decimal `yaml:"base,omitempty" json:"base,omitempty"`
+	Months []RampMonth      `yaml:"months" json:"months"`
+}
+
+// RampMonth is one month of tenure (1: the month of the hire date).
+// Guarantee: the payout is at least that % of the base, never recovered.
+// Draw: a recoverable draw of that % of the base (instead of the plan's).
+// Rate: commissions are paid at that % of their rates. Target: KPI targets
+// are that % of the full ones.
+type RampMonth struct {
+	Month     int              `yaml:"month" json:"month"`
+	Guarantee *decimal.Decimal `yaml:"guarantee,omitempty" json:"guarantee,omitempty"`
+	Draw      *decimal.Decimal `yaml:"draw,omitempty" json:"draw,omitempty"`
+	Rate      *decimal.Decimal `yaml:"rate,omitempty" json:"rate,omitempty"`
+	Target    *decimal.Decimal `yaml:"target,omitempty" json:"target,omitempty"`
+}
+
+// FXTable holds the rates a plan in one currency pays payees in others:
+// each Rate units of Currency for one unit of the plan's currency, as of
+// Date. A period takes the latest rate dated on or before its end (AsOf
+// "end", the default) or its start (AsOf "start").
+type FXTable struct {
+	AsOf  string       `yaml:"as_of,omitempty" json:"as_of,omitempty"`
+	Rates []StatedRate `yaml:"rates" json:"rates"`
+}
+
+// StatedRate is one stated exchange rate.
+type StatedRate struct {
+	Currency string          `yaml:"currency" json:"currency"`
+	Date     kpi.Date        `yaml:"date" json:"date"`
+	Rate     decimal.Decimal `yaml:"rate" json:"rate"`
+}
+
+// ProjectionRule says how open deals become projected earnings: they add to
+// KPI (and to per-record commissions on it), each at its value × its
+// stage's probability (Stages, in %; a deal's own probability comes
+// first) or all at full value (Weighting "all"). Open, Value and Stage
+// tell a workspace which records of the KPI's dataset are open deals: a
+// filter, a value expression and the stage column.
+type ProjectionRule struct {
+	KPI       string                     `yaml:"kpi" json:"kpi"`
+	Weighting string                     `yaml:"weighting,omitempty" json:"weighting,omitempty"`
+	Stages    map[string]decimal.Decimal `yaml:"stages,omitempty" json:"stages,omitempty"`
+	Open      string                     `yaml:"open,omitempty" json:"open,omitempty"`
+	Value     string                     `yaml:"value,omitempty" json:"value,omitempty"`
+	Stage     string                     `yaml:"stage,omitempty" json:"stage,omitempty"`
 }
 
 // Rounding is the plan's rounding rule. Defaults: per line, half up, at the
@@ -84,18 +195,39 @@ type Component struct {
 	Kind  string `yaml:"kind" json:"kind"`
 	Label string `yaml:"label,omitempty" json:"label,omitempty"`
 
-	// bonus: Target or SalaryPercent (of Inputs.Salary), times Coefficient.
-	Target        *decimal.Decimal `yaml:"target,omitempty" json:"target,omitempty"`
-	SalaryPercent *decimal.Decimal `yaml:"salary_percent,omitempty" json:"salary_percent,omitempty"`
-	Coefficient   *Coefficient     `yaml:"coefficient,omitempty" json:"coefficient,omitempty"`
+	// bonus: Target, SalaryPercent (of Inputs.Salary) or AnnualTarget
+	// (split over the year by Split weights, or by the proration
+	// convention), times Coefficient.
+	Target        *decimal.Decimal  `yaml:"target,omitempty" json:"target,omitempty"`
+	SalaryPercent *decimal.Decimal  `yaml:"salary_percent,omitempty" json:"salary_percent,omitempty"`
+	AnnualTarget  *decimal.Decimal  `yaml:"annual_target,omitempty" json:"annual_target,omitempty"`
+	Split         []decimal.Decimal `yaml:"split,omitempty" json:"split,omitempty"`
+	Coefficient   *Coefficient      `yaml:"coefficient,omitempty" json:"coefficient,omitempty"`
 
 	// commission: a rate (in %) on KPI's actual, flat (Rate) or tiered.
 	// gate: the KPI checked (or "score").
 	KPI    string           `yaml:"kpi,omitempty" json:"kpi,omitempty"`
-	Method string           `yaml:"method,omitempty" json:"method,omitempty"` // marginal (default) or retroactive
+	Method string           `yaml:"method,omitempty" json:"method,omitempty"` // marginal (default), retroactive or running
 	Basis  string           `yaml:"basis,omitempty" json:"basis,omitempty"`   // value (default) or attainment: tier bounds in % of the KPI's target
 	Rate   *decimal.Decimal `yaml:"rate,omitempty" json:"rate,omitempty"`
 	Tiers  []Tier           `yaml:"tiers,omitempty" json:"tiers,omitempty"`
+	// commission: Per "record" pays each credited record on its own value;
+	// Rates pick a record's rate (or amount) by its fields, first match.
+	// Cumulative "year" starts a running total at the KPI's value earlier
+	// in the year. Boundary: where a value on a tier boundary belongs.
+	// ProRata: amount tiers rise linearly to the next tier's amount.
+	Per        string       `yaml:"per,omitempty" json:"per,omitempty"`
+	Rates      []RecordRate `yaml:"rates,omitempty" json:"rates,omitempty"`
+	Cumulative string       `yaml:"cumulative,omitempty" json:"cumulative,omitempty"`
+	Boundary   string       `yaml:"boundary,omitempty" json:"boundary,omitempty"`
+	ProRata    bool         `yaml:"pro_rata,omitempty" json:"pro_rata,omitempty"`
+	// bonus and commission: factors on the amount, each when its
+	// condition holds (a KPI's or the score's threshold, or, per record,
+	// a record's fields).
+	Multipliers []Multiplier `yaml:"multipliers,omitempty" json:"multipliers,omitempty"`
+	// gate and multiplier thresholds: strict compares with > and < instead
+	// of ≥ and ≤.
+	Strict bool `yaml:"strict,omitempty" json:"strict,omitempty"`
 
 	// gate: thresholds; AppliesTo lists the component ids it blocks (all when empty).
 	MinAttainment *decimal.Decimal `yaml:"min_attainment,omitempty" json:"min_attainment,omitempty"`
@@ -113,10 +245,33 @@ type Component struct {
 // Coefficient maps an attainment in % (the score, or one KPI's attainment)
 // to a factor on the target bonus, by a Scale table or a Curve of points.
 type Coefficient struct {
-	Of    string           `yaml:"of,omitempty" json:"of,omitempty"` // "score" (default) or a KPI name
-	Scale []ScaleRow       `yaml:"scale,omitempty" json:"scale,omitempty"`
-	Curve *Curve           `yaml:"curve,omitempty" json:"curve,omitempty"`
-	Max   *decimal.Decimal `yaml:"max,omitempty" json:"max,omitempty"`
+	Of       string           `yaml:"of,omitempty" json:"of,omitempty"` // "score" (default) or a KPI name
+	Scale    []ScaleRow       `yaml:"scale,omitempty" json:"scale,omitempty"`
+	Curve    *Curve           `yaml:"curve,omitempty" json:"curve,omitempty"`
+	Max      *decimal.Decimal `yaml:"max,omitempty" json:"max,omitempty"`
+	Boundary string           `yaml:"boundary,omitempty" json:"boundary,omitempty"` // of the scale's rows: upper (default) or lower
+}
+
+// RecordRate picks the rate (in %) or the fixed amount a per-record
+// commission pays on a record whose fields make When true.
+type RecordRate struct {
+	When   string           `yaml:"when" json:"when"`
+	Rate   *decimal.Decimal `yaml:"rate,omitempty" json:"rate,omitempty"`
+	Amount *decimal.Decimal `yaml:"amount,omitempty" json:"amount,omitempty"`
+}
+
+// Multiplier multiplies a part's amount by Factor when its condition
+// holds: a KPI's (or the score's) attainment or actual reaches a threshold
+// (like a gate), or, on a per-record commission, When is true of a
+// record's fields (then that record's amount is multiplied).
+type Multiplier struct {
+	Factor        decimal.Decimal  `yaml:"factor" json:"factor"`
+	When          string           `yaml:"when,omitempty" json:"when,omitempty"`
+	KPI           string           `yaml:"kpi,omitempty" json:"kpi,omitempty"`
+	MinAttainment *decimal.Decimal `yaml:"min_attainment,omitempty" json:"min_attainment,omitempty"`
+	MinActual     *decimal.Decimal `yaml:"min_actual,omitempty" json:"min_actual,omitempty"`
+	MaxActual     *decimal.Decimal `yaml:"max_actual,omitempty" json:"max_actual,omitempty"`
+	Strict        bool             `yaml:"strict,omitempty" json:"strict,omitempty"`
 }
 
 // ScaleRow is one row [From, To) of a scale table. Its coefficient at an
@@ -142,12 +297,15 @@ type Curve struct {
 	AboveSlope decimal.Decimal     `yaml:"above_slope,omitempty" json:"above_slope"`
 }
 
-// Tier is one commission tier [From, To) with its Rate in %. A value equal
-// to To belongs to the next tier. The last tier has no To.
+// Tier is one commission tier [From, To) with its Rate in %, or worth a
+// fixed Amount. A value equal to To belongs to the next tier (unless the
+// component's boundary is lower). A last tier with a To is closed: nothing
+// more is paid above it.
 type Tier struct {
-	From decimal.Decimal  `yaml:"from" json:"from"`
-	To   *decimal.Decimal `yaml:"to,omitempty" json:"to,omitempty"`
-	Rate decimal.Decimal  `yaml:"rate" json:"rate"`
+	From   decimal.Decimal  `yaml:"from" json:"from"`
+	To     *decimal.Decimal `yaml:"to,omitempty" json:"to,omitempty"`
+	Rate   *decimal.Decimal `yaml:"rate,omitempty" json:"rate,omitempty"`
+	Amount *decimal.Decimal `yaml:"amount,omitempty" json:"amount,omitempty"`
 }
 
 // Limits bound the earnings of a period: Floor first, then PeriodCap, then
@@ -161,9 +319,15 @@ type Limits struct {
 // Clawback says how much of the pay on a reversed record is recovered.
 // WindowDays: a reversal after the customer stayed that many days recovers
 // nothing; prorated recovers Paid × (WindowDays − days stayed) / WindowDays.
+// Share recovers Percent of what was paid; UnservedMonths recovers Paid ×
+// months not served / ContractMonths (a reversal's own contract length
+// first; ContractField names the record field that has it in a workspace).
 type Clawback struct {
-	Method     string `yaml:"method" json:"method"`
-	WindowDays int    `yaml:"window_days,omitempty" json:"window_days,omitempty"`
+	Method         string           `yaml:"method" json:"method"`
+	WindowDays     int              `yaml:"window_days,omitempty" json:"window_days,omitempty"`
+	Percent        *decimal.Decimal `yaml:"percent,omitempty" json:"percent,omitempty"`
+	ContractMonths int              `yaml:"contract_months,omitempty" json:"contract_months,omitempty"`
+	ContractField  string           `yaml:"contract_field,omitempty" json:"contract_field,omitempty"`
 }
 
 // Draw is an advance paid when earnings fall short of Amount. A recoverable
@@ -271,283 +435,4 @@ func (c *checker) err(what string) error {
 		n = fmt.Sprintf("%d problems", len(c.probs))
 	}
 	return &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Invalid %s: %s.", name, n), Details: c.probs}
-}
-
-var hundred = decimal.NewFromInt(100)
-
-// Validate checks a plan however it came (file or API); every problem is
-// reported at once. file and pos, when known, locate them.
-func (p *Plan) Validate() error { return validatePlan(p, "", nil) }
-
-func validatePlan(p *Plan, file string, pos lines) error {
-	c := &checker{file: file, pos: pos}
-	if strings.TrimSpace(p.Name) == "" {
-		c.addf("name", "a plan needs a name")
-	}
-	switch p.Rounding.scope() {
-	case PerLine, PerStatement:
-	default:
-		c.addf("rounding.scope", "unknown rounding scope %q: want line or statement", p.Rounding.Scope)
-	}
-	switch p.Rounding.mode() {
-	case HalfUp, HalfEven:
-	default:
-		c.addf("rounding.mode", "unknown rounding mode %q: want half_up or half_even", p.Rounding.Mode)
-	}
-	if pl := p.Rounding.Places; pl != nil && (*pl < 0 || *pl > 6) {
-		c.addf("rounding.places", "places must be 0 to 6")
-	}
-	if p.Score != nil {
-		at := path("score.kpis")
-		if len(p.Score.KPIs) == 0 {
-			c.addf(at, "a score needs at least one KPI with a weight")
-		}
-		sum := decimal.Zero
-		seen := map[string]bool{}
-		for i, w := range p.Score.KPIs {
-			wat := at.index(i)
-			if w.KPI == "" {
-				c.addf(wat.field("kpi"), "a weight needs a kpi")
-			} else if seen[w.KPI] {
-				c.addf(wat.field("kpi"), "KPI %s is weighted twice", w.KPI)
-			}
-			seen[w.KPI] = true
-			if !w.Weight.IsPositive() {
-				c.addf(wat.field("weight"), "a weight must be above 0")
-			}
-			if w.Cap != nil && !w.Cap.IsPositive() {
-				c.addf(wat.field("cap"), "an attainment cap must be above 0")
-			}
-			sum = sum.Add(w.Weight)
-		}
-		if len(p.Score.KPIs) > 0 && !sum.Equal(hundred) {
-			c.addf(at, "weights sum to %s, want 100", sum)
-		}
-	}
-	ids := map[string]bool{}
-	for i, comp := range p.Components {
-		at := path("components").index(i)
-		if comp == nil {
-			c.addf(at, "empty component")
-			continue
-		}
-		if comp.ID == "" {
-			c.addf(at.field("id"), "a component needs an id")
-		} else if !identifier(comp.ID) {
-			c.addf(at.field("id"), "id must be lower case letters, digits and _, starting with a letter")
-		} else if ids[comp.ID] {
-			c.addf(at.field("id"), "duplicate component id %q", comp.ID)
-		}
-		ids[comp.ID] = true
-		validateComponent(c, at, comp)
-	}
-	for i, comp := range p.Components {
-		if comp == nil || comp.Kind != KindGate {
-			continue
-		}
-		for j, id := range comp.AppliesTo {
-			if o := p.Component(id); o == nil || o.Kind == KindGate {
-				c.addf(path("components").index(i).field("applies_to").index(j), "no bonus or commission component %q", id)
-			}
-		}
-	}
-	if len(p.Components) == 0 {
-		c.addf("components", "a plan needs at least one component")
-	}
-	l := p.Limits
-	for _, b := range []struct {
-		name string
-		v    *decimal.Decimal
-	}{{"period_cap", l.PeriodCap}, {"year_cap", l.YearCap}, {"floor", l.Floor}} {
-		if b.v != nil && b.v.IsNegative() {
-			c.addf(path("limits").field(b.name), "%s must not be negative", b.name)
-		}
-	}
-	if l.Floor != nil && l.PeriodCap != nil && l.Floor.GreaterThan(*l.PeriodCap) {
-		c.addf("limits.floor", "floor %s is above the period cap %s", l.Floor, l.PeriodCap)
-	}
-	if cb := p.Clawback; cb != nil {
-		switch cb.Method {
-		case ClawFull:
-		case ClawProrated:
-			if cb.WindowDays <= 0 {
-				c.addf("clawback.window_days", "a prorated clawback needs window_days above 0")
-			}
-		default:
-			c.addf("clawback.method", "unknown clawback method %q: want full or prorated", cb.Method)
-		}
-		if cb.WindowDays < 0 {
-			c.addf("clawback.window_days", "window_days must not be negative")
-		}
-	}
-	if d := p.Draw; d != nil && !d.Amount.IsPositive() {
-		c.addf("draw.amount", "a draw amount must be above 0")
-	}
-	return c.err("plan")
-}
-
-func identifier(s string) bool {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// notFor reports fields set on a component of a kind that does not use them.
-func notFor(c *checker, at path, comp *Component, allowed ...string) {
-	set := map[string]bool{
-		"target": comp.Target != nil, "salary_percent": comp.SalaryPercent != nil, "coefficient": comp.Coefficient != nil,
-		"kpi": comp.KPI != "", "method": comp.Method != "", "basis": comp.Basis != "", "rate": comp.Rate != nil, "tiers": comp.Tiers != nil,
-		"min_attainment": comp.MinAttainment != nil, "min_actual": comp.MinActual != nil, "max_actual": comp.MaxActual != nil, "applies_to": comp.AppliesTo != nil,
-		"cap": comp.Cap != nil, "floor": comp.Floor != nil, "prorate": comp.Prorate != nil,
-	}
-	names := make([]string, 0, len(set))
-	for n := range set {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		if set[n] && !slices.Contains(allowed, n) {
-			c.addf(at.field(n), "%s is not used by a %s component", n, comp.Kind)
-		}
-	}
-}
-
-func validateComponent(c *checker, at path, comp *Component) {
-	switch comp.Kind {
-	case KindBonus:
-		notFor(c, at, comp, "target", "salary_percent", "coefficient", "cap", "floor", "prorate")
-		if (comp.Target == nil) == (comp.SalaryPercent == nil) {
-			c.addf(at, "a bonus needs target or salary_percent, not both")
-		}
-		if comp.Target != nil && comp.Target.IsNegative() {
-			c.addf(at.field("target"), "target must not be negative")
-		}
-		if comp.SalaryPercent != nil && comp.SalaryPercent.IsNegative() {
-			c.addf(at.field("salary_percent"), "salary_percent must not be negative")
-		}
-		if co := comp.Coefficient; co != nil {
-			validateCoefficient(c, at.field("coefficient"), co)
-		}
-	case KindCommission:
-		notFor(c, at, comp, "kpi", "method", "basis", "rate", "tiers", "cap", "floor", "prorate")
-		if comp.KPI == "" {
-			c.addf(at.field("kpi"), "a commission needs the kpi whose value it pays on")
-		}
-		switch comp.Method {
-		case "", Marginal, Retroactive:
-		default:
-			c.addf(at.field("method"), "unknown method %q: want marginal or retroactive", comp.Method)
-		}
-		switch comp.Basis {
-		case "", "value", "attainment":
-		default:
-			c.addf(at.field("basis"), "unknown basis %q: want value or attainment", comp.Basis)
-		}
-		if (comp.Rate == nil) == (len(comp.Tiers) == 0) {
-			c.addf(at, "a commission needs a rate or tiers, not both")
-		}
-		if comp.Rate != nil && comp.Rate.IsNegative() {
-			c.addf(at.field("rate"), "rate must not be negative")
-		}
-		validateTiers(c, at.field("tiers"), comp.Tiers)
-	case KindGate:
-		notFor(c, at, comp, "kpi", "min_attainment", "min_actual", "max_actual", "applies_to")
-		if comp.KPI == "" {
-			c.addf(at.field("kpi"), "a gate needs the kpi it checks (or score)")
-		}
-		if comp.MinAttainment == nil && comp.MinActual == nil && comp.MaxActual == nil {
-			c.addf(at, "a gate needs min_attainment, min_actual or max_actual")
-		}
-	case "":
-		c.addf(at.field("kind"), "a component needs a kind: bonus, commission or gate")
-	default:
-		c.addf(at.field("kind"), "unknown component kind %q: want bonus, commission or gate", comp.Kind)
-	}
-	if comp.Cap != nil && comp.Floor != nil && comp.Floor.GreaterThan(*comp.Cap) {
-		c.addf(at.field("floor"), "floor %s is above the cap %s", comp.Floor, comp.Cap)
-	}
-}
-
-func validateTiers(c *checker, at path, tiers []Tier) {
-	for i, t := range tiers {
-		tat := at.index(i)
-		if i == 0 && !t.From.IsZero() {
-			c.addf(tat.field("from"), "the first tier must start at 0")
-		}
-		if i > 0 {
-			prev := tiers[i-1]
-			if prev.To != nil && !t.From.Equal(*prev.To) {
-				c.addf(tat.field("from"), "tiers must be ascending and contiguous: from %s, want %s (the previous tier's to)", t.From, prev.To)
-			}
-		}
-		if t.To != nil && !t.To.GreaterThan(t.From) {
-			c.addf(tat.field("to"), "tiers must be ascending: to %s is not above from %s", t.To, t.From)
-		}
-		if t.To == nil && i < len(tiers)-1 {
-			c.addf(tat.field("to"), "only the last tier may be open (no to)")
-		}
-		if t.To != nil && i == len(tiers)-1 {
-			c.addf(tat.field("to"), "the last tier must be open (no to): values above it would not be paid; use a cap")
-		}
-		if t.Rate.IsNegative() {
-			c.addf(tat.field("rate"), "rate must not be negative")
-		}
-	}
-}
-
-func validateCoefficient(c *checker, at path, co *Coefficient) {
-	if (len(co.Scale) == 0) == (co.Curve == nil) {
-		c.addf(at, "a coefficient needs a scale or a curve, not both")
-	}
-	for i, r := range co.Scale {
-		rat := at.field("scale").index(i)
-		if r.From == nil && i > 0 {
-			c.addf(rat.field("from"), "only the first row may leave out from")
-		}
-		if r.To == nil && i < len(co.Scale)-1 {
-			c.addf(rat.field("to"), "only the last row may leave out to")
-		}
-		if r.From != nil && r.To != nil && !r.To.GreaterThan(*r.From) {
-			c.addf(rat.field("to"), "rows must be ascending: to %s is not above from %s", r.To, r.From)
-		}
-		if i > 0 {
-			prev := co.Scale[i-1]
-			if prev.To != nil && r.From != nil && !r.From.Equal(*prev.To) {
-				c.addf(rat.field("from"), "rows must be ascending and contiguous: from %s, want %s (the previous row's to)", r.From, prev.To)
-			}
-		}
-		if r.ToCoefficient != nil && r.Slope != nil {
-			c.addf(rat, "a row has to_coefficient or slope, not both")
-		}
-		if r.ToCoefficient != nil && (r.From == nil || r.To == nil) {
-			c.addf(rat.field("to_coefficient"), "to_coefficient needs both from and to")
-		}
-		if r.Slope != nil && r.From == nil {
-			c.addf(rat.field("slope"), "slope needs from")
-		}
-	}
-	if cv := co.Curve; cv != nil {
-		if len(cv.Points) < 2 {
-			c.addf(at.field("curve.points"), "a curve needs at least 2 points")
-		}
-		for i, pt := range cv.Points {
-			pat := at.field("curve.points").index(i)
-			if len(pt) != 2 {
-				c.addf(pat, "a point is [attainment, coefficient]")
-				continue
-			}
-			if i > 0 && len(cv.Points[i-1]) == 2 && !pt[0].GreaterThan(cv.Points[i-1][0]) {
-				c.addf(pat, "points must be ascending: %s is not above %s", pt[0], cv.Points[i-1][0])
-			}
-		}
-	}
-	if co.Max != nil && co.Max.IsNegative() {
-		c.addf(at.field("max"), "max must not be negative")
-	}
 }

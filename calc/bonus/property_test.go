@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"attain/calc/bonus"
+	"attain/kpi"
 
 	"github.com/shopspring/decimal"
 )
@@ -27,7 +28,7 @@ func randomTiers(r *rand.Rand) []bonus.Tier {
 	from := decimal.Zero
 	rate := decimal.New(r.Int64N(500), -2) // 0 to 5 %
 	for i := 0; i < n; i++ {
-		t := bonus.Tier{From: from, Rate: rate}
+		t := bonus.Tier{From: from, Rate: ptr(rate)}
 		if i < n-1 {
 			to := from.Add(decimal.NewFromInt(1 + r.Int64N(50000)))
 			t.To = &to
@@ -85,26 +86,26 @@ func randomPlan(r *rand.Rand) *bonus.Plan {
 	return p
 }
 
-func randomInputs(r *rand.Rand) *bonus.Inputs {
-	in := &bonus.Inputs{
-		Employee: bonus.Employee{ID: "e1", Currency: "USD"},
+func randomInputs(r *rand.Rand) *kpi.BonusInputs {
+	in := &kpi.BonusInputs{
+		Employee: kpi.Payee{ID: "e1", Currency: "USD"},
 		Period:   "2026-03",
 		Score:    ptr(decimal.New(r.Int64N(20000), -2)), // 0 to 200 %
-		KPIs:     []bonus.KPIActual{{KPI: "sales", Actual: cents(r, 120000)}},
+		KPIs:     []kpi.KPIActual{{KPI: "sales", Actual: cents(r, 120000)}},
 		YTDPaid:  cents(r, 50000),
-		CarryIn:  bonus.Carry{DrawBalance: cents(r, 2000).Mul(decimal.NewFromInt(int64(r.IntN(2)))), ClawbackBalance: cents(r, 500).Mul(decimal.NewFromInt(int64(r.IntN(2))))},
+		CarryIn:  kpi.Carry{DrawBalance: cents(r, 2000).Mul(decimal.NewFromInt(int64(r.IntN(2)))), ClawbackBalance: cents(r, 500).Mul(decimal.NewFromInt(int64(r.IntN(2))))},
 	}
 	for i := range r.IntN(4) {
 		days := r.IntN(400)
-		in.Reversed = append(in.Reversed, bonus.Reversal{Key: fmt.Sprintf("R-%d", i), Paid: cents(r, 3000), DaysStayed: &days})
+		in.Reversed = append(in.Reversed, kpi.Reversal{Key: fmt.Sprintf("R-%d", i), Paid: cents(r, 3000), DaysStayed: &days})
 	}
 	if r.IntN(4) == 0 {
-		in.Active = &bonus.Active{ActiveDays: r.IntN(23), PeriodDays: 22}
+		in.Active = &kpi.ActiveShare{ActiveDays: r.IntN(23), PeriodDays: 22}
 	}
 	return in
 }
 
-func eval(t *testing.T, p *bonus.Plan, in *bonus.Inputs, seed uint64, i int) *bonus.Statement {
+func eval(t *testing.T, p *bonus.Plan, in *kpi.BonusInputs, seed uint64, i int) *kpi.Evaluation {
 	t.Helper()
 	st, err := bonus.Eval(p, in)
 	if err != nil {
@@ -181,7 +182,7 @@ func TestPropertyMarginalNotAboveRetroactive(t *testing.T) {
 		value := cents(r, 200000)
 		pay := func(method string) decimal.Decimal {
 			p := &bonus.Plan{Name: "t", Components: []*bonus.Component{{ID: "c", Kind: bonus.KindCommission, KPI: "sales", Method: method, Tiers: tiers}}}
-			in := &bonus.Inputs{Employee: bonus.Employee{ID: "e", Currency: "EUR"}, Period: "2026-03", KPIs: []bonus.KPIActual{{KPI: "sales", Actual: value}}}
+			in := &kpi.BonusInputs{Employee: kpi.Payee{ID: "e", Currency: "EUR"}, Period: "2026-03", KPIs: []kpi.KPIActual{{KPI: "sales", Actual: value}}}
 			return eval(t, p, in, seed, i).Payout
 		}
 		if m, rt := pay(bonus.Marginal), pay(bonus.Retroactive); m.GreaterThan(rt) {
@@ -206,6 +207,186 @@ func TestPropertyRoundingScopes(t *testing.T) {
 		}
 		if -line.Payout.Exponent() > 2 || -stmt.Payout.Exponent() > 2 {
 			t.Fatalf("run %d: payout not rounded to cents: %s, %s", i, line.Payout, stmt.Payout)
+		}
+	}
+}
+
+// credits splits value into n credited records of whole cents, dated in
+// March 2026 in random order.
+func credits(r *rand.Rand, value decimal.Decimal, n int) []kpi.Credited {
+	out := make([]kpi.Credited, n)
+	left := value
+	for i := range out {
+		v := left
+		if i < n-1 {
+			v = decimal.New(r.Int64N(left.Shift(2).IntPart()+1), -2)
+		}
+		left = left.Sub(v)
+		out[i] = kpi.Credited{Key: fmt.Sprintf("R-%03d", i), Date: kpi.NewDate(2026, 3, 1+r.IntN(31)), Value: v}
+	}
+	return out
+}
+
+func commissionPlan(c *bonus.Component) *bonus.Plan {
+	c.ID, c.Kind, c.KPI = "c", bonus.KindCommission, "sales"
+	return &bonus.Plan{Name: "p", Rounding: bonus.Rounding{Scope: bonus.PerStatement}, Components: []*bonus.Component{c}}
+}
+
+func salesOn(value decimal.Decimal, recs []kpi.Credited) *kpi.BonusInputs {
+	return &kpi.BonusInputs{Employee: kpi.Payee{ID: "e", Currency: "EUR"}, Period: "2026-03",
+		KPIs: []kpi.KPIActual{{KPI: "sales", Actual: value, Credited: recs}}}
+}
+
+// With one record, paying per record and paying on the period's total are
+// the same thing: a flat rate, tiers (marginal or retroactive) or an
+// amount table, and a running total from zero.
+func TestPropertyOneRecordAgrees(t *testing.T) {
+	const seed = 11
+	r := rand.New(rand.NewPCG(seed, 12))
+	for i := range propertyRuns {
+		value := cents(r, 200000)
+		recs := credits(r, value, 1)
+		tiers := randomTiers(r)
+		method := []string{bonus.Marginal, bonus.Retroactive}[r.IntN(2)]
+		period := commissionPlan(&bonus.Component{Method: method, Tiers: tiers})
+		record := commissionPlan(&bonus.Component{Method: method, Tiers: tiers, Per: bonus.PerRecord})
+		in := salesOn(value, recs)
+		if a, b := eval(t, period, in, seed, i).Payout, eval(t, record, in, seed, i).Payout; !a.Equal(b) {
+			t.Fatalf("run %d: value %s, %s tiers: per period %s, per record %s", i, value, method, a, b)
+		}
+		if method == bonus.Marginal {
+			running := commissionPlan(&bonus.Component{Method: bonus.Running, Tiers: tiers})
+			if a, b := eval(t, period, in, seed, i).Payout, eval(t, running, in, seed, i).Payout; !a.Equal(b) {
+				t.Fatalf("run %d: value %s: marginal %s, running %s", i, value, a, b)
+			}
+		}
+		rate := ptr(decimal.New(r.Int64N(1500), -2))
+		flat := commissionPlan(&bonus.Component{Rate: rate})
+		flatRec := commissionPlan(&bonus.Component{Rate: rate, Per: bonus.PerRecord})
+		if a, b := eval(t, flat, in, seed, i).Payout, eval(t, flatRec, in, seed, i).Payout; !a.Equal(b) {
+			t.Fatalf("run %d: value %s at %s %%: per period %s, per record %s", i, value, rate, a, b)
+		}
+	}
+}
+
+// Running-total tiers never pay more than retroactive tiers on the same
+// total (rates rising with the tiers), and, starting from zero, pay
+// exactly what marginal tiers pay on the total: the record that crosses a
+// boundary is split at it.
+func TestPropertyRunningNotAboveRetroactive(t *testing.T) {
+	const seed = 13
+	r := rand.New(rand.NewPCG(seed, 14))
+	for i := range propertyRuns {
+		value := cents(r, 200000)
+		tiers := randomTiers(r)
+		in := salesOn(value, credits(r, value, 1+r.IntN(20)))
+		running := eval(t, commissionPlan(&bonus.Component{Method: bonus.Running, Tiers: tiers}), in, seed, i).Payout
+		retro := eval(t, commissionPlan(&bonus.Component{Method: bonus.Retroactive, Tiers: tiers}), in, seed, i).Payout
+		marginal := eval(t, commissionPlan(&bonus.Component{Method: bonus.Marginal, Tiers: tiers}), in, seed, i).Payout
+		if running.GreaterThan(retro) {
+			t.Fatalf("run %d: value %s in %d records: running %s > retroactive %s", i, value, len(in.KPIs[0].Credited), running, retro)
+		}
+		if !running.Equal(marginal) {
+			t.Fatalf("run %d: value %s: running %s, marginal %s", i, value, running, marginal)
+		}
+	}
+}
+
+// Over a plan year of monthly true-ups, what was paid less what the
+// employee still owes at the year's end is the year's entitlement less the
+// clawbacks of reversed records (negative true-ups recovered like
+// clawbacks); carried
+// forward instead, what was paid is the highest entitlement to date, the
+// year's own when it never fell.
+func TestPropertyTrueUpsAddUpToTheYear(t *testing.T) {
+	const seed = 15
+	r := rand.New(rand.NewPCG(seed, 16))
+	for i := range propertyRuns / 10 {
+		negative := []string{bonus.NegativeCarry, bonus.NegativeRecover}[r.IntN(2)]
+		tiers := randomTiers(r)
+		p := &bonus.Plan{Name: "true-up", TrueUp: &bonus.TrueUpRule{ToDate: bonus.ToDateYear, Negative: negative},
+			Components: []*bonus.Component{{ID: "c", Kind: bonus.KindCommission, KPI: "sales", Tiers: tiers}}}
+		rising := r.IntN(2) == 0
+		if negative == bonus.NegativeRecover {
+			p.Clawback = &bonus.Clawback{Method: bonus.ClawFull}
+		}
+		ytd, before := decimal.Zero, decimal.Zero
+		var carry kpi.Carry
+		paid, clawed, highest, entitled := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+		for m := 1; m <= 12; m++ {
+			step := cents(r, 40000)
+			if !rising && r.IntN(3) == 0 {
+				step = step.Neg()
+			}
+			ytd = decimal.Max(decimal.Zero, ytd.Add(step))
+			in := &kpi.BonusInputs{Employee: kpi.Payee{ID: "e", Currency: "EUR"}, Period: fmt.Sprintf("2026-%02d", m),
+				KPIs: []kpi.KPIActual{{KPI: "sales", Actual: ytd}}, TrueUp: &kpi.TrueUpInput{Before: before}, CarryIn: carry}
+			if negative == bonus.NegativeRecover && r.IntN(4) == 0 {
+				rv := cents(r, 300)
+				in.Reversed = []kpi.Reversal{{Key: fmt.Sprintf("R-%d", m), Paid: rv}}
+				clawed = clawed.Add(rv)
+			}
+			st := eval(t, p, in, seed, i)
+			paid = paid.Add(st.Payout)
+			before, carry = st.TrueUp.Recognized, st.CarryOut
+			entitled = st.TrueUp.Entitlement
+			highest = decimal.Max(highest, entitled)
+		}
+		switch negative {
+		case bonus.NegativeRecover:
+			if got, want := paid.Sub(carry.ClawbackBalance), entitled.Sub(clawed); !got.Equal(want) {
+				t.Fatalf("run %d: paid %s − still owed %s = %s; the year's entitlement %s − clawbacks %s = %s", i, paid, carry.ClawbackBalance, got, entitled, clawed, want)
+			}
+		default:
+			if !paid.Equal(highest) {
+				t.Fatalf("run %d: paid %s over the year, the highest entitlement to date was %s", i, paid, highest)
+			}
+			if rising && !paid.Equal(entitled) {
+				t.Fatalf("run %d: entitlement never fell, paid %s, the year's entitlement %s", i, paid, entitled)
+			}
+		}
+	}
+}
+
+// Proration by any convention pays more (or the same) the more days were
+// worked, and the whole amount for the whole period.
+func TestPropertyProrationMonotone(t *testing.T) {
+	const seed = 17
+	r := rand.New(rand.NewPCG(seed, 18))
+	conventions := []string{bonus.WorkingDays, bonus.CalendarDays, bonus.Days365, bonus.WholeMonths}
+	periods := []string{"2026-03", "2026-02", "2026-Q2", "2026-Q4", "2027-01"}
+	for i := range propertyRuns {
+		conv := conventions[r.IntN(len(conventions))]
+		period, err := kpi.ParsePeriod(periods[r.IntN(len(periods))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := cents(r, 20000)
+		p := &bonus.Plan{Name: "p", Proration: &bonus.Proration{Convention: conv},
+			Components: []*bonus.Component{{ID: "b", Kind: bonus.KindBonus, Target: &target}}}
+		if r.IntN(2) == 0 {
+			p.Components[0].Target, p.Components[0].AnnualTarget = nil, &target
+		}
+		pay := func(from kpi.Date) decimal.Decimal {
+			in := &kpi.BonusInputs{Employee: kpi.Payee{ID: "e", Currency: "EUR"}, Period: period.Label()}
+			if from != period.From {
+				in.Active = &kpi.ActiveShare{From: &from}
+			}
+			return eval(t, p, in, seed, i).Payout
+		}
+		full := pay(period.From)
+		hired := period.From + kpi.Date(r.IntN(period.Days()))
+		earlier := period.From + kpi.Date(r.IntN(int(hired-period.From)+1))
+		a, b := pay(hired), pay(earlier)
+		if b.LessThan(a) {
+			t.Fatalf("run %d: %s in %s: hired %s pays %s, hired earlier %s pays %s", i, conv, period.Label(), hired, a, earlier, b)
+		}
+		if b.GreaterThan(full) {
+			t.Fatalf("run %d: %s in %s: part of the period pays %s, more than the whole %s", i, conv, period.Label(), b, full)
+		}
+		whole := &kpi.BonusInputs{Employee: kpi.Payee{ID: "e", Currency: "EUR"}, Period: period.Label(), Active: &kpi.ActiveShare{From: &period.From, To: &period.To}}
+		if got := eval(t, p, whole, seed, i).Payout; !got.Equal(full) {
+			t.Fatalf("run %d: %s in %s: active all of it pays %s, not the whole amount %s", i, conv, period.Label(), got, full)
 		}
 	}
 }

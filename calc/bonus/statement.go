@@ -10,100 +10,32 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Units of line results and named values.
-const (
-	UnitMoney   = "money"
-	UnitPercent = "percent"
-	UnitFactor  = "factor"
-	UnitNumber  = "number"
-	UnitDays    = "days"
-	UnitPass    = "pass" // 1 passed, 0 failed
-)
-
-// Statement is the explained result of a plan for one employee and period:
-// ordered lines from KPI actuals through score, coefficient, tiers, gates,
-// caps, clawbacks and draws to the payout.
-type Statement struct {
-	Plan      string          `json:"plan"`
-	Employee  Employee        `json:"employee"`
-	Period    kpi.Period      `json:"period"`
-	Currency  string          `json:"currency"`
-	Rounding  string          `json:"rounding"`
-	Places    int32           `json:"places"` // the currency's minor unit, or the plan's rounding places
-	Lines     []Line          `json:"lines"`
-	Earned    decimal.Decimal `json:"earned"`    // after gates, floors and caps; before clawbacks and draws
-	Recovered decimal.Decimal `json:"recovered"` // clawbacks recovered in this period
-	Payout    decimal.Decimal `json:"payout"`
-	CarryOut  Carry           `json:"carry_out"`
-	Notes     []string        `json:"notes,omitempty"`
-}
-
-// Line is one step of the calculation: the named inputs, the rule applied
-// (in words and numbers) and its result.
-type Line struct {
-	ID     string          `json:"id"`
-	Label  string          `json:"label"`
-	KPI    *KPIRef         `json:"kpi,omitempty"` // for KPI actual lines: what the engine's explain takes
-	Inputs []Value         `json:"inputs,omitempty"`
-	Rule   string          `json:"rule"`
-	Result decimal.Decimal `json:"result"`
-	Unit   string          `json:"unit"`
-}
-
-// Value is a named input of a line.
-type Value struct {
-	Name  string          `json:"name"`
-	Value decimal.Decimal `json:"value"`
-	Unit  string          `json:"unit"`
-}
-
-// KPIRef names a KPI value so the API can link it to its records
-// (kpi.ExplainQuery{KPI, Subject, Period}).
-type KPIRef struct {
-	KPI     string      `json:"kpi"`
-	Subject kpi.Subject `json:"subject"`
-	Period  kpi.Period  `json:"period"`
-}
-
-// Line returns the line with id, or nil.
-func (s *Statement) Line(id string) *Line {
-	for i := range s.Lines {
-		if s.Lines[i].ID == id {
-			return &s.Lines[i]
-		}
-	}
-	return nil
-}
-
-// WriteText writes the statement for a person to read and redo by hand.
-func (s *Statement) WriteText(w io.Writer) error {
+// WriteText writes an evaluation for a person to read and redo by hand.
+func WriteText(w io.Writer, s *kpi.Evaluation) error {
 	var b strings.Builder
 	name := s.Employee.ID
 	if s.Employee.Name != "" {
 		name = s.Employee.Name + " (" + s.Employee.ID + ")"
 	}
 	fmt.Fprintf(&b, "Bonus statement: %s, %s, plan %q, %s\n", name, s.Period.Label(), s.Plan, s.Currency)
-	fmt.Fprintf(&b, "Rounding: %s\n", s.Rounding)
-	for _, l := range s.Lines {
-		fmt.Fprintf(&b, "\n%s  %s\n", l.ID, l.Label)
-		if l.KPI != nil {
-			fmt.Fprintf(&b, "    records: %s of %s in %s\n", l.KPI.KPI, l.KPI.Subject, l.KPI.Period.Label())
-		}
-		if len(l.Inputs) > 0 {
-			parts := make([]string, len(l.Inputs))
-			for i, v := range l.Inputs {
-				parts[i] = v.Name + " " + format(v.Value, v.Unit, s.places())
-			}
-			fmt.Fprintf(&b, "    inputs:  %s\n", strings.Join(parts, "; "))
-		}
-		fmt.Fprintf(&b, "    rule:    %s\n", l.Rule)
-		fmt.Fprintf(&b, "    result:  %s\n", format(l.Result, l.Unit, s.places()))
+	if x := s.FX; x != nil {
+		fmt.Fprintf(&b, "Plan amounts in %s, paid in %s at %s %s per %s (rate of %s)\n", x.From, x.To, format(x.Rate, kpi.LineNumber, 0), x.To, x.From, x.Date)
 	}
-	p := s.places()
-	fmt.Fprintf(&b, "\nEarned %s; recovered %s; payout %s %s\n", format(s.Earned, UnitMoney, p), format(s.Recovered, UnitMoney, p), format(s.Payout, UnitMoney, p), s.Currency)
-	fmt.Fprintf(&b, "Carried out: draw balance %s, clawback balance %s\n", format(s.CarryOut.DrawBalance, UnitMoney, p), format(s.CarryOut.ClawbackBalance, UnitMoney, p))
+	fmt.Fprintf(&b, "Rounding: %s\n", s.Rounding)
+	writeLines(&b, s.Lines, s.Places)
+	p := s.Places
+	fmt.Fprintf(&b, "\nEarned %s; recovered %s; payout %s %s\n", format(s.Earned, kpi.LineMoney, p), format(s.Recovered, kpi.LineMoney, p), format(s.Payout, kpi.LineMoney, p), s.Currency)
+	fmt.Fprintf(&b, "Carried out: draw balance %s, clawback balance %s\n", format(s.CarryOut.DrawBalance, kpi.LineMoney, p), format(s.CarryOut.ClawbackBalance, kpi.LineMoney, p))
+	if t := s.TrueUp; t != nil {
+		fmt.Fprintf(&b, "True-up: recognized to date %s (what the next period of the window takes as before)\n", format(t.Recognized, kpi.LineMoney, p))
+	}
 	for _, n := range s.Notes {
 		fmt.Fprintf(&b, "Note: %s\n", n)
+	}
+	if pj := s.Projection; pj != nil {
+		fmt.Fprintf(&b, "\nProjected, not paid: what open deals would add if they closed (never part of the payout or a payroll export)\n")
+		writeLines(&b, pj.Lines, p)
+		fmt.Fprintf(&b, "\nProjected earnings %s %s (payout if they close %s)\n", format(pj.Earnings, kpi.LineMoney, p), s.Currency, format(pj.Payout, kpi.LineMoney, p))
 	}
 	_, err := io.WriteString(w, b.String())
 	if err != nil {
@@ -112,7 +44,23 @@ func (s *Statement) WriteText(w io.Writer) error {
 	return nil
 }
 
-func (s *Statement) places() int32 { return s.Places }
+func writeLines(b *strings.Builder, lines []kpi.StatementLine, places int32) {
+	for _, l := range lines {
+		fmt.Fprintf(b, "\n%s  %s\n", l.ID, l.Label)
+		if l.KPI != nil {
+			fmt.Fprintf(b, "    records: %s of %s in %s\n", l.KPI.KPI, l.KPI.Subject, l.KPI.Period.Label())
+		}
+		if len(l.Inputs) > 0 {
+			parts := make([]string, len(l.Inputs))
+			for i, v := range l.Inputs {
+				parts[i] = v.Name + " " + format(v.Value, v.Unit, places)
+			}
+			fmt.Fprintf(b, "    inputs:  %s\n", strings.Join(parts, "; "))
+		}
+		fmt.Fprintf(b, "    rule:    %s\n", l.Rule)
+		fmt.Fprintf(b, "    result:  %s\n", format(l.Result, l.Unit, places))
+	}
+}
 
 // format writes d for a person: money with thousands separators and at
 // least the currency's places, percent with " %", others trimmed. Values
@@ -120,21 +68,24 @@ func (s *Statement) places() int32 { return s.Places }
 // them exact).
 func format(d decimal.Decimal, unit string, places int32) string {
 	switch unit {
-	case UnitMoney:
+	case kpi.LineMoney:
 		// At least the currency's places; more only when the value has them.
+		if -d.Exponent() <= places {
+			return group(d.StringFixed(places))
+		}
 		s := trim(d, 6)
 		if _, frac, _ := strings.Cut(s, "."); int32(len(frac)) < places {
 			s = d.Round(6).StringFixed(places)
 		}
 		return group(s)
-	case UnitPercent:
+	case kpi.LinePercent:
 		return group(trim(d, 6)) + " %"
-	case UnitPass:
+	case kpi.LinePass:
 		if d.IsZero() {
 			return "failed"
 		}
 		return "passed"
-	case UnitDays:
+	case kpi.LineDays:
 		return trim(d, 6) + " days"
 	}
 	return group(trim(d, 6))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 
+	"attain/kpi"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -38,7 +40,7 @@ func SetActual(name string, v decimal.Decimal) Change { return Change{KPI: name,
 // modified. When the plan takes its score from the inputs (it weights no
 // KPIs) the score is not recomputed; the statement says so. WhatIfRescored
 // takes a recomputed one.
-func WhatIf(plan *Plan, in *Inputs, changes []Change) (base, changed *Statement, err error) {
+func WhatIf(plan *Plan, in *kpi.BonusInputs, changes []Change) (base, changed *kpi.Evaluation, err error) {
 	return WhatIfRescored(plan, in, changes, nil)
 }
 
@@ -53,7 +55,7 @@ type Rescored struct {
 // WhatIfRescored is WhatIf for a plan that takes its score from the inputs,
 // with score as the changed inputs' score (nil: the score is not
 // recomputed, as WhatIf). A plan that weights KPIs itself ignores score.
-func WhatIfRescored(plan *Plan, in *Inputs, changes []Change, score *Rescored) (base, changed *Statement, err error) {
+func WhatIfRescored(plan *Plan, in *kpi.BonusInputs, changes []Change, score *Rescored) (base, changed *kpi.Evaluation, err error) {
 	base, err = Eval(plan, in)
 	if err != nil {
 		return nil, nil, err
@@ -67,7 +69,7 @@ func WhatIfRescored(plan *Plan, in *Inputs, changes []Change, score *Rescored) (
 		}
 		k := mod.KPI(c.KPI)
 		if k == nil {
-			mod.KPIs = append(mod.KPIs, KPIActual{KPI: c.KPI})
+			mod.KPIs = append(mod.KPIs, kpi.KPIActual{KPI: c.KPI})
 			k = &mod.KPIs[len(mod.KPIs)-1]
 		}
 		old := k.Actual
@@ -77,6 +79,18 @@ func WhatIfRescored(plan *Plan, in *Inputs, changes []Change, score *Rescored) (
 			k.Actual = *c.Set
 		}
 		notes = append(notes, fmt.Sprintf("what-if: %s %s → %s", c.KPI, old, k.Actual))
+		// Parts that pay per record see an added amount as one more
+		// record, dated the period's last day, with no fields; a set
+		// value cannot be told apart into records.
+		if k.Credited != nil {
+			switch {
+			case c.Add != nil:
+				k.Credited = append(k.Credited, kpi.Credited{Key: fmt.Sprintf("what-if-%d", i+1), Date: base.Period.To, Value: *c.Add})
+				notes = append(notes, fmt.Sprintf("what-if: %s gains a record what-if-%d of %s for the parts that pay per record", c.KPI, i+1, c.Add))
+			default:
+				notes = append(notes, fmt.Sprintf("what-if: the parts that pay per record of %s keep its records", c.KPI))
+			}
+		}
 	}
 	switch {
 	case usesInputScore && score != nil:
@@ -100,10 +114,10 @@ func WhatIfRescored(plan *Plan, in *Inputs, changes []Change, score *Rescored) (
 // Cost is what a plan pays a team for a period: per person and in total per
 // currency.
 type Cost struct {
-	Plan   string       `json:"plan"`
-	People []CostRow    `json:"people"`
-	Totals []CostSum    `json:"totals"`
-	Stmts  []*Statement `json:"-"`
+	Plan   string            `json:"plan"`
+	People []CostRow         `json:"people"`
+	Totals []CostSum         `json:"totals"`
+	Stmts  []*kpi.Evaluation `json:"-"`
 }
 
 // CostRow is one person's payout under a plan.
@@ -123,7 +137,7 @@ type CostSum struct {
 
 // TeamCost evaluates plan for every member's inputs. One member's bad inputs
 // fail the whole run with the member named: a cost with a hole is wrong.
-func TeamCost(plan *Plan, team []*Inputs) (*Cost, error) {
+func TeamCost(plan *Plan, team []*kpi.BonusInputs) (*Cost, error) {
 	c := &Cost{Plan: plan.Name}
 	sums := map[string]decimal.Decimal{}
 	for _, in := range team {
@@ -169,7 +183,7 @@ type CurrencyDelta struct {
 
 // CompareTeamCost evaluates the current and the draft plan on a team: what
 // the change would cost, per person and in total, before it is made.
-func CompareTeamCost(current, draft *Plan, team []*Inputs) (*CostDelta, error) {
+func CompareTeamCost(current, draft *Plan, team []*kpi.BonusInputs) (*CostDelta, error) {
 	a, err := TeamCost(current, team)
 	if err != nil {
 		return nil, err

@@ -58,14 +58,14 @@ with the difference, e.g. "3 more deals worth 10,000":
 				return writeJSON(m.Stdout, res)
 			}
 			base, changed := res.Statement, res.WhatIf
-			if err := base.WriteText(m.Stdout); err != nil {
+			if err := bonus.WriteText(m.Stdout, base); err != nil {
 				return err
 			}
 			if changed == nil {
 				return nil
 			}
 			fmt.Fprintf(m.Stdout, "\n=== What if: %s %s ===\n\n", strings.Join(adds, " "), strings.Join(sets, " "))
-			if err := changed.WriteText(m.Stdout); err != nil {
+			if err := bonus.WriteText(m.Stdout, changed); err != nil {
 				return err
 			}
 			fmt.Fprintf(m.Stdout, "\nPayout %s → %s (%s %s)\n", base.Payout.StringFixed(2), changed.Payout.StringFixed(2),

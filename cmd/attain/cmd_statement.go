@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"attain/app"
+	"attain/calc/bonus"
 	"attain/kpi"
 )
 
@@ -67,7 +68,7 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 					return err
 				}
 				fmt.Fprintf(m.Stdout, "\n=== What if: %s %s ===\n\n", strings.Join(adds, " "), strings.Join(sets, " "))
-				if err := w.WhatIf.WriteText(m.Stdout); err != nil {
+				if err := bonus.WriteText(m.Stdout, w.WhatIf); err != nil {
 					return err
 				}
 				fmt.Fprintf(m.Stdout, "\nPayout %s → %s (%s %s)\n", w.Statement.Payout.StringFixed(2), w.Payout.StringFixed(2), signed(w.Delta), w.Statement.Currency)
@@ -107,7 +108,7 @@ func writeStatement(w io.Writer, st *app.Statement) error {
 		if i > 0 || len(st.Sections) > 1 {
 			fmt.Fprintln(w)
 		}
-		if err := sec.Statement.WriteText(w); err != nil {
+		if err := bonus.WriteText(w, sec.Evaluation); err != nil {
 			return err
 		}
 	}
@@ -261,8 +262,9 @@ func (m *Main) payoutsCommand() *cobra.Command {
 		Short: "Payouts of a period for payroll: a table, or a CSV or XLSX file",
 		Long: `Payouts lists every employee with a bonus plan in the period: employee id,
 name, currency, plan, payout, status (draft, approved, locked, paid; error
-when the statement cannot be computed) and period. Locked and paid
-statements give their stored payout, others the draft's.`,
+when the statement cannot be computed) and period, then a total per
+currency. Locked and paid statements give their stored payout, others the
+draft's. Projected earnings are never in it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
@@ -297,10 +299,10 @@ statements give their stored payout, others the draft's.`,
 				}
 			}
 			t := table{header: []string{"employee", "name", "currency", "plan", "payout", "status", "period"}, json: rows}
-			for _, r := range rows {
+			for _, r := range append(rows, app.PayoutTotals(rows)...) {
 				amt := ""
 				if r.Status != "error" {
-					amt = r.Payout.StringFixed(2)
+					amt = r.Payout.StringFixed(r.Places)
 				}
 				t.rows = append(t.rows, []string{r.EmployeeID, r.Name, r.Currency, r.Plan, amt, r.Status, r.Period})
 			}

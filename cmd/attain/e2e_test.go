@@ -267,7 +267,12 @@ func mustJSON(t *testing.T, s string, v any) {
 // TestBonusEvalCLI runs `attain bonus eval` on the bonus package's worked
 // cases: the binary must print exactly their golden statements.
 func TestBonusEvalCLI(t *testing.T) {
-	for _, name := range []string{"ae_monthly", "capped", "clawback"} {
+	plans, err := filepath.Glob("../../calc/bonus/testdata/*.plan.yaml")
+	if err != nil || len(plans) < 3 {
+		t.Fatalf("plans: %v %v", plans, err)
+	}
+	for _, pf := range plans {
+		name := strings.TrimSuffix(filepath.Base(pf), ".plan.yaml")
 		dir := "../../calc/bonus/testdata/"
 		got := attain(t, t.TempDir(), "bonus", "eval", "--plan", dir+name+".plan.yaml", "--inputs", dir+name+".inputs.yaml")
 		want, err := os.ReadFile(dir + name + ".golden.txt")

@@ -89,7 +89,7 @@ bonus_plans:
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "employee_id,name,currency,plan,payout,status,period|ann,Ann,EUR,reps,300.00,locked,2026-03"
+	want := "employee_id,name,currency,plan,payout,status,period|ann,Ann,EUR,reps,300.00,locked,2026-03|,total,EUR,,300.00,total,2026-03"
 	var got []string
 	for _, r := range rows {
 		got = append(got, strings.Join(r, ","))
