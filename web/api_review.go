@@ -31,6 +31,9 @@ func (s *Server) listTargets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.Review.CheckNames(r.Context(), f.KPIs, f.Subjects); err != nil {
+		return err
+	}
 	ts, err := s.Targets.FindTargets(r.Context(), f)
 	if err != nil {
 		return err

@@ -323,6 +323,15 @@ total 121.43`
 			t.Errorf("code = %q, want %q (%v)", got, want, err)
 		}
 	})
+	t.Run("ErrUnknownTemplate", func(t *testing.T) {
+		f := newFixture(t, "2025-07-10")
+		for _, who := range []string{"ann", "unit:t1"} {
+			_, err := f.svc.Scorecard(f.ctx, subject(who), period(t, "2025-06"), "repp")
+			if kpi.ErrorCode(err) != kpi.ENOTFOUND || kpi.ErrorMessage(err) != `No scorecard template "repp" in effect on 2025-06-01.` {
+				t.Errorf("%s with template repp: %v", who, err)
+			}
+		}
+	})
 	t.Run("ErrNoEmployee", func(t *testing.T) {
 		f := newFixture(t, "2025-07-10")
 		_, err := f.svc.Scorecard(f.ctx, subject("zed"), period(t, "2025-06"), "")
@@ -709,6 +718,19 @@ func TestCheckTargets(t *testing.T) {
 	}
 	if kpi.ErrorCode(err) != kpi.EINVALID || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("err = %v\n%s\nwant EINVALID with\n%s", err, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestCheckNames: a filter naming what the workspace does not have is an
+// error that names all of it, not an empty answer.
+func TestCheckNames(t *testing.T) {
+	f := newFixture(t, "2025-07-10")
+	if err := f.svc.CheckNames(f.ctx, []string{"won"}, []kpi.Subject{subject("ann"), subject("unit:t1")}); err != nil {
+		t.Errorf("known names: %v", err)
+	}
+	err := f.svc.CheckNames(f.ctx, []string{"won", "wonn"}, []kpi.Subject{subject("zed"), subject("unit:t9")})
+	if want := `No KPI "wonn", no employee "zed", no org unit "t9" in the workspace.`; kpi.ErrorCode(err) != kpi.ENOTFOUND || kpi.ErrorMessage(err) != want {
+		t.Errorf("err = %v, want not found: %s", err, want)
 	}
 }
 

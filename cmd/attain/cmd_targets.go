@@ -180,6 +180,9 @@ func (m *Main) targetListCommand() *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
+		if err := m.Svc.Review.CheckNames(ctx, f.KPIs, f.Subjects); err != nil {
+			return nil, err
+		}
 		ts, err := m.Svc.Targets.FindTargets(ctx, f)
 		if err != nil {
 			return nil, err
