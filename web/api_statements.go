@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -121,13 +122,14 @@ func (s *Server) statementPDF(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.Payroll.Statement(r.Context(), emp, p)
-	if err != nil {
+	var pdf bytes.Buffer
+	if err := s.Payroll.PDF(r.Context(), &pdf, emp, p); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "statement-"+emp+"-"+p.Label()+".pdf"))
-	return payroll.WritePDF(w, st)
+	_, err = w.Write(pdf.Bytes())
+	return err
 }
 
 func (s *Server) listPayouts(w http.ResponseWriter, r *http.Request) error {

@@ -758,15 +758,38 @@ func TestWriteXLSX(t *testing.T) {
 	}
 	var got []string
 	for _, r := range rows[2:] {
-		got = append(got, strings.Join(r[:5], " "))
+		got = append(got, strings.Join(append(r[:4:4], r[5]), " "))
 	}
 	// ann: won 9/10 75 (40), won_value 900/1000 = 90 % capped 90 (30),
 	// days 1.5: 125 (30): (3000 + 2700 + 3750) / 100 = 94.50. bob has no
 	// target and no records: won and won_value no_target, days no data:
 	// no total. t1 has no targets: only days, 125.
-	want := []string{"t1 Team 1 2025-06 rep 125", "ann Ann 2025-06 rep 94.5", "bob Bob 2025-06 rep -"}
+	want := []string{"t1 Team 1 2025-06 rep 125.00", "ann Ann 2025-06 rep 94.50", "bob Bob 2025-06 rep -"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("summary:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The detail shows each number in its KPI's unit; the cell holds the
+	// number.
+	rows, err = x.GetRows("Scorecards")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, r := range rows[1:] {
+		if r[0] == "ann" {
+			got = append(got, strings.Join(r[3:12], " "))
+		}
+	}
+	want = []string{
+		"won 40 9 8 10 12 90.00 75.00 30.00",
+		"won_value 30 900.00 800.00 1,000.00 1,200.00 90.00 90.00 27.00",
+		"days 30 1.5 days 3.0 days 2.0 days 1.0 days 133.33 125.00 37.50",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("ann's detail:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if v, err := x.GetCellValue("Scorecards", "H6", excelize.Options{RawCellValue: true}); err != nil || v != "1000" {
+		t.Errorf("ann's won_value target cell = %q (%v), want the number 1000", v, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -260,11 +261,11 @@ func (m *Main) statementPDFCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := m.Svc.Payroll.Statement(ctx, args[0], p)
-			if err != nil {
+			var pdf bytes.Buffer
+			if err := m.Svc.Payroll.PDF(ctx, &pdf, args[0], p); err != nil {
 				return err
 			}
-			return writeFile(out, func(w io.Writer) error { return payroll.WritePDF(w, st) })
+			return writeFile(out, func(w io.Writer) error { _, err := w.Write(pdf.Bytes()); return err })
 		},
 	}
 	cmd.Flags().StringVar(&period, "period", "", "period, e.g. 2026-03 (required)")
