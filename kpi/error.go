@@ -16,6 +16,7 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
+	EBUSY         = "busy" // too many requests at once: try again shortly
 )
 
 // Error is an error a person can act on: a code and a message safe to show.

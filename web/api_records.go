@@ -87,12 +87,11 @@ func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
 	}
 	opt.File = "request body"
 	opt.SkipInvalid = r.URL.Query().Get("skip_invalid") == "true"
-	body := http.MaxBytesReader(w, r.Body, s.maxBody())
 	var rd *ingest.Reader
 	if strings.Contains(r.Header.Get("Content-Type"), "csv") {
-		rd, err = ingest.NewCSVReader(body, ds, opt)
+		rd, err = ingest.NewCSVReader(r.Body, ds, opt)
 	} else {
-		rd, err = ingest.NewJSONReader(body, ds, opt)
+		rd, err = ingest.NewJSONReader(r.Body, ds, opt)
 	}
 	if err != nil {
 		return err
@@ -121,7 +120,7 @@ func (s *Server) importOptions(ctx context.Context) (ingest.Options, error) {
 	if err != nil {
 		return ingest.Options{}, err
 	}
-	return ingest.Options{Location: loc, KnownOwner: known}, nil
+	return ingest.Options{Location: loc, KnownOwner: known, MaxFieldBytes: s.Limits.field()}, nil
 }
 
 type keyList struct {
@@ -146,11 +145,4 @@ func (s *Server) deleteRecords(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
-}
-
-func (s *Server) maxBody() int64 {
-	if s.MaxBodyBytes > 0 {
-		return s.MaxBodyBytes
-	}
-	return 256 << 20
 }

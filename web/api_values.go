@@ -15,11 +15,15 @@ func (s *Server) getValues(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	defs, err := s.Definitions.FindDefinitions(r.Context())
+	if err != nil {
+		return err
+	}
 	vals, err := s.Values.Values(r.Context(), q)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nonNil(vals))
+	writeJSONArray(w, vals, func(v *kpi.KPIValue) { v.Display = kpi.DisplayValue(defs.KPI(v.KPI), *v) })
 	return nil
 }
 
@@ -56,6 +60,11 @@ func ParseValueQuery(v url.Values) (kpi.ValueQuery, error) {
 	}
 	if q.To < q.From {
 		return q, kpi.Errorf(kpi.EINVALID, "to (%s) is before from (%s).", q.To, q.From)
+	}
+	for _, d := range []kpi.Date{q.From, q.To} {
+		if err := kpi.CheckDate(d); err != nil {
+			return q, err
+		}
 	}
 	return q, nil
 }

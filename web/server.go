@@ -33,8 +33,11 @@ type Server struct {
 	Preview     *preview.Service
 	Logger      *slog.Logger
 
-	// MaxBodyBytes limits a request body (imports); default 256 MiB.
-	MaxBodyBytes int64
+	// Limits guard the server against requests and clients that would
+	// sink it (limits.go).
+	Limits Limits
+
+	slots tokenSlots // requests in flight per API token
 }
 
 // route is one API endpoint. The mux and the OpenAPI document are both made
@@ -54,7 +57,7 @@ func (s *Server) Handler() http.Handler {
 		if !rt.public {
 			h = s.authenticate(h)
 		}
-		mux.Handle(rt.method+" "+rt.path, h)
+		mux.Handle(rt.method+" "+rt.path, limitBody(h, s.Limits.bodyLimit(rt)))
 	}
 	return s.logRequests(mux)
 }
@@ -66,6 +69,7 @@ var codes = map[string]int{
 	kpi.ENOTFOUND:     http.StatusNotFound,
 	kpi.EUNAUTHORIZED: http.StatusUnauthorized,
 	kpi.EFORBIDDEN:    http.StatusForbidden,
+	kpi.EBUSY:         http.StatusTooManyRequests,
 	kpi.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -119,7 +123,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		ctx := kpi.NewContextWithWorkspace(r.Context(), tok.WorkspaceID)
 		ctx = kpi.NewContextWithActor(ctx, "token:"+tok.Name)
-		next.ServeHTTP(w, r.WithContext(ctx))
+		s.perToken(w, tok.ID, func() { next.ServeHTTP(w, r.WithContext(ctx)) })
 		return nil
 	})
 }

@@ -34,9 +34,9 @@ func WriteXLSX(w io.Writer, title string, cards []*Card, names map[kpi.Subject]s
 		return err
 	}
 	st := &styles{f: f, ids: map[string]int{}}
-	rows := [][]any{{title}, {"Subject", "Name", "Period", "Template", "Status", "Total score", "Rule"}}
+	rows := [][]any{{title}, {"Subject", "Name", "Period", "Template", "Total score", "Rule", "Period"}}
 	for _, c := range cards {
-		rows = append(rows, []any{c.Subject.ID, names[c.Subject], c.Period.Label(), c.Template, c.Standing, st.cell(c.Total, c.TotalNull, fmtScore), c.Rule})
+		rows = append(rows, []any{c.Subject.ID, names[c.Subject], c.Period.Label(), c.Template, st.cell(c.Total, c.TotalNull, fmtScore), c.Rule, c.Standing})
 	}
 	if err := st.writeRows(summary, rows, bold, 2); err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"attain/engine"
 	"attain/kpi"
 	"attain/sqldb"
+	"attain/web"
 )
 
 // Config is everything the flags and the environment set.
@@ -22,6 +23,12 @@ type Config struct {
 	DB        string // PostgreSQL URL, SQLite file, or data directory
 	Workspace string // workspace slug the CLI works in
 	LogLevel  string // "" means info for serve, warn for the other commands
+	// Limits guard the API (serve's flags, limits.go); MaxFieldBytes
+	// applies to every import.
+	Limits web.Limits
+	// MaxCells caps the values one query may compute; 0 is the engine's
+	// default.
+	MaxCells int64
 }
 
 // DefaultConfig: SQLite in ./attain-data, the "default" workspace.
@@ -76,9 +83,9 @@ func (m *Main) dsn() (string, error) {
 	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"), strings.HasPrefix(db, "sqlite:"), db == ":memory:":
 		return db, nil
 	case strings.HasSuffix(db, ".db"), strings.HasSuffix(db, ".sqlite"), strings.HasSuffix(db, ".sqlite3"):
-		return db, os.MkdirAll(filepath.Dir(db), 0o755)
+		return db, os.MkdirAll(filepath.Dir(db), 0o700)
 	}
-	return filepath.Join(db, "attain.db"), os.MkdirAll(db, 0o755)
+	return filepath.Join(db, "attain.db"), os.MkdirAll(db, 0o700)
 }
 
 // open connects to the database (applying migrations) and builds the services.
@@ -114,6 +121,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.Svc.Targets = sqldb.NewTargetService(db)
 	m.Svc.Values = engine.New(engine.Services{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Records: recs}, m.Logger)
+	m.Svc.Values.MaxCells = m.Config.MaxCells
 	m.Svc.Review = &review.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values, Targets: m.Svc.Targets}
 	m.Svc.Statements = sqldb.NewStatementService(db)
 	m.Svc.Payroll = &payroll.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values,

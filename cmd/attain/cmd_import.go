@@ -63,7 +63,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 			start := time.Now()
 			opt := ingest.Options{
 				File: filepath.Base(args[1]), Location: loc, KnownOwner: known, SkipInvalid: skipInvalid,
-				Progress: progressPrinter(m.Stderr, start, size),
+				Progress: progressPrinter(m.Stderr, start, size), MaxFieldBytes: m.Config.Limits.MaxFieldBytes,
 			}
 			if format == "" {
 				format = formatOf(args[1])
@@ -113,6 +113,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "import the good records; write rejected ones to --rejected")
 	cmd.Flags().StringVar(&rejectedFile, "rejected", "", "where --skip-invalid writes rejected records (default FILE.rejected.csv)")
 	cmd.Flags().StringVar(&format, "format", "", "csv, json or xlsx (default: from the file's extension)")
+	cmd.Flags().IntVar(&m.Config.Limits.MaxFieldBytes, "max-field-bytes", ingest.DefaultMaxFieldBytes, "longest cell a record may have")
 	return cmd
 }
 

@@ -66,6 +66,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "load (or refresh) the demo workspace and print an API token for it")
+	m.limitFlags(cmd.Flags())
 	return cmd
 }
 
@@ -74,7 +75,7 @@ func (m *Main) webServer() *web.Server {
 	return &web.Server{
 		Workspaces: m.Svc.Workspaces, Tokens: m.Svc.Tokens, Org: m.Svc.Org, Definitions: m.Svc.Definitions,
 		Records: m.Svc.Records, Values: m.Svc.Values, Audit: m.Svc.Audit, Targets: m.Svc.Targets, Review: m.Svc.Review,
-		Payroll: m.Svc.Payroll, Preview: m.Svc.Preview, Logger: m.Logger,
+		Payroll: m.Svc.Payroll, Preview: m.Svc.Preview, Logger: m.Logger, Limits: m.Config.Limits,
 	}
 }
 
