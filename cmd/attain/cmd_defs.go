@@ -144,12 +144,14 @@ func printPreview(ctx context.Context, m *Main, next *kpi.Definitions, changes [
 	}
 	for _, r := range rows {
 		cells := []string{r.KPI, r.Subject.Kind, r.Subject.ID, r.Period.Label()}
-		for _, d := range []*decimal.Decimal{r.Before, r.After, r.Delta} {
+		for i, d := range []*decimal.Decimal{r.Before, r.After, r.Delta} {
 			switch {
 			case d == nil && format == "table":
 				cells = append(cells, "-")
 			case d == nil:
 				cells = append(cells, "")
+			case format == "table" && i == 2:
+				cells = append(cells, kpi.DisplayDelta(def(r.KPI), *d))
 			case format == "table":
 				cells = append(cells, kpi.Display(def(r.KPI), *d))
 			default:
