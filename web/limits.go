@@ -56,7 +56,7 @@ func (l Limits) field() int {
 	return ingest.DefaultMaxFieldBytes
 }
 
-func (l Limits) inFlight() int {
+func (l Limits) maxInFlight() int {
 	if l.MaxInFlight > 0 {
 		return l.MaxInFlight
 	}
@@ -89,36 +89,34 @@ func tooLarge(max int64) string {
 	return "The request body is larger than " + itoa(max) + " bytes."
 }
 
-// tokenSlots counts the requests each API token has in flight.
-type tokenSlots struct {
+// inFlight counts the requests each client (an API token) has in flight.
+type inFlight struct {
 	mu   sync.Mutex
-	busy map[int64]int
+	busy map[string]int
 }
 
-// perToken runs serve unless the token already has max requests in
-// flight; then it answers 429 Too Many Requests with Retry-After at once.
-func (s *Server) perToken(w http.ResponseWriter, token int64, serve func()) {
-	max := s.Limits.inFlight()
-	t := &s.slots
-	t.mu.Lock()
-	if t.busy == nil {
-		t.busy = map[int64]int{}
+// serve runs serve unless client already has max requests in flight; then
+// it answers 429 Too Many Requests with Retry-After at once.
+func (f *inFlight) serve(w http.ResponseWriter, client string, max int, serve func()) {
+	f.mu.Lock()
+	if f.busy == nil {
+		f.busy = map[string]int{}
 	}
-	if t.busy[token] >= max {
-		t.mu.Unlock()
+	if f.busy[client] >= max {
+		f.mu.Unlock()
 		w.Header().Set("Retry-After", "1")
 		writeError(w, http.StatusTooManyRequests, kpi.EBUSY,
 			"This API token already has "+itoa(int64(max))+" requests in flight; wait for one to finish.")
 		return
 	}
-	t.busy[token]++
-	t.mu.Unlock()
+	f.busy[client]++
+	f.mu.Unlock()
 	defer func() {
-		t.mu.Lock()
-		if t.busy[token]--; t.busy[token] == 0 {
-			delete(t.busy, token)
+		f.mu.Lock()
+		if f.busy[client]--; f.busy[client] == 0 {
+			delete(f.busy, client)
 		}
-		t.mu.Unlock()
+		f.mu.Unlock()
 	}()
 	serve()
 }

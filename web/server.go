@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ type Server struct {
 	// sink it (limits.go).
 	Limits Limits
 
-	slots tokenSlots // requests in flight per API token
+	inFlight inFlight // requests in flight per API token
 }
 
 // route is one API endpoint. The mux and the OpenAPI document are both made
@@ -123,7 +124,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		ctx := kpi.NewContextWithWorkspace(r.Context(), tok.WorkspaceID)
 		ctx = kpi.NewContextWithActor(ctx, "token:"+tok.Name)
-		s.perToken(w, tok.ID, func() { next.ServeHTTP(w, r.WithContext(ctx)) })
+		s.inFlight.serve(w, strconv.FormatInt(tok.ID, 10), s.Limits.maxInFlight(), func() { next.ServeHTTP(w, r.WithContext(ctx)) })
 		return nil
 	})
 }
