@@ -300,7 +300,9 @@ func TestTokenInFlight(t *testing.T) {
 			status, _, _, _ := s.do(s.tokenA, "POST", "/api/v1/bonus/eval", "application/json", r)
 			h.done <- status
 		}()
-		if _, err := w.Write([]byte("{")); err != nil {
+		// Enough of the body (JSON white space) that the client sends it
+		// on, and the handler sits reading the rest.
+		if _, err := w.Write([]byte("{" + strings.Repeat(" ", 64<<10))); err != nil {
 			t.Fatal(err)
 		}
 		hold = append(hold, h)
