@@ -297,7 +297,10 @@ func TestTokenInFlight(t *testing.T) {
 		t.Cleanup(func() { w.Close() })
 		h := held{w: w, done: make(chan int, 1)}
 		go func() {
-			status, _, _, _ := s.do(s.tokenA, "POST", "/api/v1/bonus/eval", "application/json", r)
+			status, _, out, err := s.do(s.tokenA, "POST", "/api/v1/bonus/eval", "application/json", r)
+			if err != nil || status != 400 {
+				t.Logf("held request: %d %v %.200s", status, err, out)
+			}
 			h.done <- status
 		}()
 		// Enough of the body (JSON white space) that the client sends it
@@ -312,7 +315,7 @@ func TestTokenInFlight(t *testing.T) {
 	var status int
 	var header http.Header
 	var body string
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		var err error
 		if status, header, body, err = s.do(s.tokenA, "GET", "/api/v1/kpis", "", nil); err != nil {
 			t.Fatal(err)
@@ -322,7 +325,15 @@ func TestTokenInFlight(t *testing.T) {
 		}
 	}
 	if status != http.StatusTooManyRequests || header.Get("Retry-After") != "1" {
-		t.Fatalf("third request of A: %d %s, Retry-After %q", status, body, header.Get("Retry-After"))
+		var ended []int
+		for _, h := range hold {
+			select {
+			case st := <-h.done:
+				ended = append(ended, st)
+			default:
+			}
+		}
+		t.Fatalf("third request of A: %d, Retry-After %q; held requests ended: %v", status, header.Get("Retry-After"), ended)
 	}
 	if code, msg, _ := errorOf(t, body); code != kpi.EBUSY || msg != "This API token already has 2 requests in flight; wait for one to finish." {
 		t.Errorf("429 body: %s", body)
