@@ -66,7 +66,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "load (or refresh) the demo workspace and print an API token for it")
-	m.limitFlags(cmd.Flags())
+	m.limitFlags(cmd)
 	return cmd
 }
 

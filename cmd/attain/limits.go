@@ -1,7 +1,7 @@
 package main
 
 import (
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"attain/engine"
 	"attain/ingest"
@@ -10,8 +10,8 @@ import (
 
 // limitFlags registers the flags of the guards that keep one request or
 // one client from sinking the server (web.Limits, engine.Engine.MaxCells).
-func (m *Main) limitFlags(fs *pflag.FlagSet) {
-	l := &m.Config.Limits
+func (m *Main) limitFlags(cmd *cobra.Command) {
+	fs, l := cmd.Flags(), &m.Config.Limits
 	fs.Int64Var(&l.MaxBodyBytes, "max-body-bytes", web.DefaultMaxBodyBytes, "largest request body the API takes, but a record import's")
 	fs.Int64Var(&l.MaxImportBytes, "max-import-bytes", web.DefaultMaxImportBytes, "largest body of a record import")
 	fs.IntVar(&l.MaxFieldBytes, "max-field-bytes", ingest.DefaultMaxFieldBytes, "longest cell of an imported record")
