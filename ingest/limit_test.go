@@ -8,33 +8,8 @@ import (
 	"testing"
 
 	"attain/kpi"
+	"attain/kpitest"
 )
-
-// bigCell is a reader of head, then n bytes of 'x', then tail, made as it
-// is read: a 200 MB cell that is never in memory whole.
-type bigCell struct {
-	head, tail io.Reader
-	n          int64
-}
-
-func newBigCell(head string, n int64, tail string) *bigCell {
-	return &bigCell{head: strings.NewReader(head), tail: strings.NewReader(tail), n: n}
-}
-
-func (b *bigCell) Read(p []byte) (int, error) {
-	if n, err := b.head.Read(p); n > 0 || err != io.EOF {
-		return n, err
-	}
-	if b.n > 0 {
-		k := min(int64(len(p)), b.n)
-		for i := range k {
-			p[i] = 'x'
-		}
-		b.n -= k
-		return int(k), nil
-	}
-	return b.tail.Read(p)
-}
 
 const header = "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n"
 
@@ -50,16 +25,16 @@ func TestHugeCell(t *testing.T) {
 		line int
 	}{
 		{"CSVQuoted", func() io.Reader {
-			return newBigCell(header+"1,a,p,acc,Won,2017-01-01,2017-02-01,10\n2,a,p,\"", huge, "\",Won,2017-01-01,2017-02-01,10\n")
+			return kpitest.Filler(header+"1,a,p,acc,Won,2017-01-01,2017-02-01,10\n2,a,p,\"", huge, 'x', "\",Won,2017-01-01,2017-02-01,10\n")
 		}, false, 3},
 		{"CSVBare", func() io.Reader {
-			return newBigCell(header+"2,a,p,", huge, ",Won,2017-01-01,2017-02-01,10\n")
+			return kpitest.Filler(header+"2,a,p,", huge, 'x', ",Won,2017-01-01,2017-02-01,10\n")
 		}, false, 2},
 		{"JSONArray", func() io.Reader {
-			return newBigCell("[\n{\"opportunity_id\": \"1\"},\n{\"opportunity_id\": \"2\", \"account\": \"", huge, "\"}]")
+			return kpitest.Filler("[\n{\"opportunity_id\": \"1\"},\n{\"opportunity_id\": \"2\", \"account\": \"", huge, 'x', "\"}]")
 		}, true, 3},
 		{"NDJSON", func() io.Reader {
-			return newBigCell("{\"opportunity_id\": \"1\"}\n{\"opportunity_id\": \"2\", \"account\": \"", huge, "\"}\n")
+			return kpitest.Filler("{\"opportunity_id\": \"1\"}\n{\"opportunity_id\": \"2\", \"account\": \"", huge, 'x', "\"}\n")
 		}, true, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

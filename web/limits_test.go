@@ -18,6 +18,7 @@ import (
 	"attain/app/review"
 	"attain/engine"
 	"attain/kpi"
+	"attain/kpitest"
 	"attain/sqldb"
 	"attain/web"
 )
@@ -134,30 +135,6 @@ func measure(f func()) (uint64, time.Duration) {
 	return after.TotalAlloc - before.TotalAlloc, d
 }
 
-// endless is a reader of head and then n bytes of filler, made as it is
-// read: a 200 MB cell, or a 20 MB body, never in memory whole.
-type endless struct {
-	head   io.Reader
-	n      int64
-	filler byte
-	tail   io.Reader
-}
-
-func (e *endless) Read(p []byte) (int, error) {
-	if n, err := e.head.Read(p); n > 0 || err != io.EOF {
-		return n, err
-	}
-	if e.n > 0 {
-		k := min(int64(len(p)), e.n)
-		for i := range k {
-			p[i] = e.filler
-		}
-		e.n -= k
-		return int(k), nil
-	}
-	return e.tail.Read(p)
-}
-
 func errorOf(t *testing.T, body string) (code, message string, details []kpi.Problem) {
 	t.Helper()
 	var e struct {
@@ -244,13 +221,13 @@ func TestOversizedUpload(t *testing.T) {
 		want                    string
 	}{
 		{"HugeCell", "/api/v1/datasets/deals/records", "text/csv",
-			&endless{head: strings.NewReader(head), n: 200 << 20, filler: 'x', tail: strings.NewReader("\",1,2026-06-04\n")},
+			kpitest.Filler(head, 200<<20, 'x', "\",1,2026-06-04\n"),
 			"request body: a record runs on for more than 90112 bytes; nothing was imported"},
 		{"HugeBody", "/api/v1/datasets/deals/records", "text/csv",
-			&endless{head: strings.NewReader("id,rep,stage,note,amount,closed_on\n"), n: 20 << 20, filler: '\n', tail: strings.NewReader("")},
+			kpitest.Filler("id,rep,stage,note,amount,closed_on\n", 20<<20, '\n', ""),
 			"The request body is larger than 8388608 bytes."},
 		{"HugeJSON", "/api/v1/org/import", "application/json",
-			&endless{head: strings.NewReader(`{"units": [], "employees": [{"id": "x", "name": "`), n: 200 << 20, filler: 'x', tail: strings.NewReader(`"}]}`)},
+			kpitest.Filler(`{"units": [], "employees": [{"id": "x", "name": "`, 200<<20, 'x', `"}]}`),
 			"The request body is larger than 1048576 bytes."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
