@@ -29,6 +29,9 @@ func FormatOf(name string) string {
 	return FormatCSV
 }
 
+// DefaultMaxFieldBytes is the longest cell an import takes unless told.
+const DefaultMaxFieldBytes = ingest.DefaultMaxFieldBytes
+
 // ImportRequest upserts records into a dataset from one file.
 type ImportRequest struct {
 	Dataset string
@@ -40,6 +43,8 @@ type ImportRequest struct {
 	SkipInvalid bool
 	// Progress, if set, is told how many bytes were read, once a batch.
 	Progress func(read int64)
+	// MaxFieldBytes caps one cell (0: ingest's default).
+	MaxFieldBytes int
 }
 
 // ImportReport is what an import did.
@@ -84,7 +89,7 @@ func (a *App) ImportRecords(ctx context.Context, who kpi.Actor, r ImportRequest)
 	if err != nil {
 		return nil, err
 	}
-	opt := ingest.Options{File: r.File, Location: loc, KnownOwner: known, SkipInvalid: r.SkipInvalid, Progress: r.Progress}
+	opt := ingest.Options{File: r.File, Location: loc, KnownOwner: known, SkipInvalid: r.SkipInvalid, Progress: r.Progress, MaxFieldBytes: r.MaxFieldBytes}
 	if opt.File == "" {
 		opt.File = "request body"
 	}

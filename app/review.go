@@ -119,7 +119,10 @@ func (a *App) targetFilter(ctx context.Context, who kpi.Actor, q TargetQuery) (c
 		}
 	}
 	ctx, err := a.begin(ctx, who, ReadTargets, on{subjects: f.Subjects, period: p})
-	return ctx, f, err
+	if err != nil {
+		return nil, f, err
+	}
+	return ctx, f, a.review.CheckNames(ctx, f.KPIs, subjects(q.Employees, q.Units))
 }
 
 // Targets lists targets.

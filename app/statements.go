@@ -59,8 +59,12 @@ func (a *App) StatementPDF(ctx context.Context, who kpi.Actor, r StatementRef) (
 	if err != nil {
 		return nil, err
 	}
+	defs, err := a.Definitions(ctx, who)
+	if err != nil {
+		return nil, err
+	}
 	return &File{Name: fmt.Sprintf("statement-%s-%s.pdf", r.Employee, st.Period.Label()), ContentType: ContentPDF, Count: 1,
-		write: func(w io.Writer) error { return payroll.WritePDF(w, st) }}, nil
+		write: func(w io.Writer) error { return payroll.WritePDF(w, st, defs.KPI) }}, nil
 }
 
 // WhatIf recomputes the draft statement with changed KPI actuals ("3

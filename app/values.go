@@ -49,6 +49,11 @@ func (r ValuesRequest) Query() (kpi.ValueQuery, error) {
 	if q.To < q.From {
 		return q, kpi.Errorf(kpi.EINVALID, "to (%s) is before from (%s).", q.To, q.From)
 	}
+	for _, d := range []kpi.Date{q.From, q.To} {
+		if err := kpi.CheckDate(d); err != nil {
+			return q, err
+		}
+	}
 	return q, nil
 }
 
@@ -75,7 +80,17 @@ func (a *App) Values(ctx context.Context, who kpi.Actor, r ValuesRequest) ([]kpi
 		return nil, err
 	}
 	vals, err := a.svc.Values.Values(ctx, q)
-	return nonNil(vals), err
+	if err != nil {
+		return nil, err
+	}
+	defs, err := a.svc.Definitions.FindDefinitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range vals {
+		vals[i].Display = kpi.DisplayValue(defs.KPI(vals[i].KPI), vals[i])
+	}
+	return nonNil(vals), nil
 }
 
 // ExplainRequest asks why one KPI has its value for one employee or unit

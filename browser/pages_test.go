@@ -26,7 +26,7 @@ func TestScorecardMatchesAPI(t *testing.T) {
 	screenshot(t, ctx, "scorecard")
 	var card struct {
 		Items []struct {
-			KPI, Actual, Achievement, Score string
+			KPI, Actual, Achievement, Score        string
 			ActualNull, AchievementNull, ScoreNull bool `json:"-"`
 		}
 	}

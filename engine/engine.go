@@ -34,6 +34,10 @@ type Store interface {
 // The time zone is read when the state is (re)built: a change of the
 // workspace's zone shows after the next change of definitions.
 type Engine struct {
+	// MaxCells caps the values one query may compute (see State.Values);
+	// 0 means DefaultMaxCells. Set it before the first query.
+	MaxCells int64
+
 	store  Store
 	logger *slog.Logger
 
@@ -65,7 +69,11 @@ func (e *Engine) Values(ctx context.Context, q kpi.ValueQuery) ([]kpi.KPIValue, 
 		return nil, err
 	}
 	defer ws.mu.RUnlock()
-	return ws.state.Values(q)
+	max := e.MaxCells
+	if max <= 0 {
+		max = DefaultMaxCells
+	}
+	return ws.state.valuesMax(q, max)
 }
 
 // Explain takes a value of the context's workspace apart; see State.Explain.

@@ -36,7 +36,7 @@ func (s *State) Explain(q kpi.ExplainQuery) (*kpi.Explanation, error) {
 }
 
 func (s *State) explain(ks *kpiState, q kpi.ExplainQuery) (*kpi.Explanation, error) {
-	vs, err := s.values([]*kpiState{ks}, []kpi.Subject{q.Subject}, []kpi.Period{q.Period})
+	vs, err := s.values([]*kpiState{ks}, []kpi.Subject{q.Subject}, []kpi.Period{q.Period}, DefaultMaxCells)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -250,6 +251,27 @@ func TestValuesErrors(t *testing.T) {
 				t.Errorf("error = %v, want code %s", err, tt.code)
 			}
 		})
+	}
+}
+
+// TestValuesTooMany: a day grain from year 1 to 9999 asks for 3,652,059
+// values of one KPI for one person; the query fails at once, saying how to
+// narrow it, before it allocates the grid (measured: under 1 MiB).
+func TestValuesTooMany(t *testing.T) {
+	s := mustBuild(t, rollupKPIs, time.UTC, rollupRows...)
+	q := kpi.ValueQuery{KPIs: []string{rollupKPIs[0].Name}, Subjects: []kpi.Subject{emp("a")}, Grain: kpi.Day,
+		From: kpi.NewDate(1, 1, 1), To: kpi.NewDate(9999, 12, 31)}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := s.Values(q)
+	runtime.ReadMemStats(&after)
+	want := "The query asks for 3652059 values (1 KPIs × 1 subjects × 3652059 periods of a day), more than the 1000000 one query may compute: ask for a coarser grain (week, month, quarter, year) or a shorter range, or fewer KPIs or subjects."
+	if kpi.ErrorCode(err) != kpi.EINVALID || kpi.ErrorMessage(err) != want {
+		t.Errorf("error = %v, want %s", err, want)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("the refused query allocated %d bytes", n)
 	}
 }
 

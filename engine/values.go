@@ -12,9 +12,11 @@ import (
 	"attain/kpi"
 )
 
-// MaxValues caps the size of one query's grid (KPIs, including the parts of
-// formulas, × subjects × periods).
-const MaxValues = 20_000_000
+// DefaultMaxCells caps the size of one query's grid (KPIs, including the
+// parts of formulas, × subjects × periods) unless the Engine sets its own:
+// a year of days of 15 KPIs for 180 people is about as much. Each cell
+// costs some 200 bytes while the query runs.
+const DefaultMaxCells = 1_000_000
 
 // parallelMin is the number of records below which a query runs its
 // measures on one goroutine.
@@ -79,8 +81,15 @@ type scan struct {
 // least 90 % of the values are ≤ v.
 //
 // Asking for a broken KPI by name fails with EINVALID; when all KPIs are
-// asked for, broken ones are left out (see Health).
+// asked for, broken ones are left out (see Health). A query of more than
+// DefaultMaxCells values fails with EINVALID, before anything is computed,
+// saying how to narrow it.
 func (s *State) Values(q kpi.ValueQuery) ([]kpi.KPIValue, error) {
+	return s.valuesMax(q, DefaultMaxCells)
+}
+
+// valuesMax is Values with a cap of maxCells values.
+func (s *State) valuesMax(q kpi.ValueQuery, maxCells int64) ([]kpi.KPIValue, error) {
 	if q.Grain == "" {
 		return nil, kpi.Errorf(kpi.EINVALID, "No period grain given.")
 	}
@@ -99,7 +108,25 @@ func (s *State) Values(q kpi.ValueQuery) ([]kpi.KPIValue, error) {
 	if len(subjects) == 0 {
 		subjects = s.allSubjects()
 	}
-	return s.values(kss, subjects, kpi.Periods(g, q.From, q.To))
+	np := kpi.CountPeriods(g, q.From, q.To)
+	if err := tooMany(int64(len(kss))*int64(len(subjects))*np, maxCells, len(kss), len(subjects), np, g); err != nil {
+		return nil, err
+	}
+	return s.values(kss, subjects, kpi.Periods(g, q.From, q.To), maxCells)
+}
+
+// tooMany is the error of a query of n values, more than max: what it asks
+// for and how to ask for less.
+func tooMany(n, max int64, kpis, subjects int, periods int64, g kpi.Grain) error {
+	if n <= max {
+		return nil
+	}
+	narrow := "a shorter range"
+	if g != kpi.Range && g != kpi.Year {
+		narrow = "a coarser grain (week, month, quarter, year) or a shorter range"
+	}
+	return kpi.Errorf(kpi.EINVALID, "The query asks for %d values (%d KPIs × %d subjects × %d periods of a %s), more than the %d one query may compute: ask for %s, or fewer KPIs or subjects.",
+		n, kpis, subjects, periods, g, max, narrow)
 }
 
 func (s *State) resolveKPIs(names []string) ([]*kpiState, error) {
@@ -136,8 +163,9 @@ func (s *State) allSubjects() []kpi.Subject {
 	return subjects
 }
 
-// values computes the grid of kss × subjects × periods.
-func (s *State) values(kss []*kpiState, subjects []kpi.Subject, periods []kpi.Period) ([]kpi.KPIValue, error) {
+// values computes the grid of kss × subjects × periods, of at most maxCells
+// values with the parts of formulas.
+func (s *State) values(kss []*kpiState, subjects []kpi.Subject, periods []kpi.Period, maxCells int64) ([]kpi.KPIValue, error) {
 	q, err := s.newQuery(subjects, periods)
 	if err != nil {
 		return nil, err
@@ -165,8 +193,8 @@ func (s *State) values(kss []*kpiState, subjects []kpi.Subject, periods []kpi.Pe
 	for _, ks := range kss {
 		need(ks)
 	}
-	if n := len(all) * len(subjects) * len(periods); n > MaxValues {
-		return nil, kpi.Errorf(kpi.EINVALID, "The query asks for %d values, more than %d: ask for fewer KPIs, subjects or periods.", n, MaxValues)
+	if err := tooMany(int64(len(all))*int64(len(subjects))*int64(len(periods)), maxCells, len(all), len(subjects), int64(len(periods)), periods[0].Grain); err != nil {
+		return nil, err
 	}
 	cells := make(map[*kpiState][]cell, len(all))
 	var measures []*kpiState

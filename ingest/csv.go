@@ -23,7 +23,7 @@ func NewCSVReader(r io.Reader, ds *kpi.Dataset, opt Options) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	rd.count = &countingReader{r: r}
+	rd.count = &countingReader{r: newRecordLimit(r, opt, len(ds.Columns), false)}
 	f, err := openCSV(rd.count, opt.File, len(ds.Columns))
 	if err != nil {
 		return nil, err

@@ -30,6 +30,10 @@ type Options struct {
 	BatchSize   int                   // records per Next; default 10000
 	MaxProblems int                   // problems collected before giving up, in either mode; default 100
 	Progress    func(bytesRead int64) // called once per batch and at the end
+	// MaxFieldBytes is how long a cell may be (DefaultMaxFieldBytes if 0);
+	// a record may be as long as all its cells at that length, and the
+	// file is refused as soon as one runs on for longer.
+	MaxFieldBytes int
 }
 
 // Rejected is a row left out with Options.SkipInvalid.
@@ -283,6 +287,10 @@ func (r *Reader) parseRow(vals []kpi.Value) (kpi.Record, bool) {
 				k = rw.kinds[j]
 			}
 		}
+		if reason := tooLong(s, r.opt.MaxFieldBytes); reason != "" {
+			r.problem(c.header, shorten(s), reason)
+			continue
+		}
 		v, reason := r.parseCell(c, s, k)
 		if reason != "" {
 			r.problem(c.header, s, reason)
@@ -394,11 +402,17 @@ func (r *Reader) parseCell(c *column, s string, k kind) (kpi.Value, string) {
 		if !ok {
 			return kpi.Value{}, dateReason(s)
 		}
+		if kpi.CheckDate(d) != nil {
+			return kpi.Value{}, outsideReason()
+		}
 		return kpi.Value{N: int64(d)}, ""
 	case kpi.Timestamp:
 		n, reason := parseTimestamp(s, r.opt.Location)
 		if reason != "" {
 			return kpi.Value{}, reason
+		}
+		if kpi.CheckDate(kpi.Date(n/86400)) != nil {
+			return kpi.Value{}, outsideReason()
 		}
 		return kpi.Value{N: n}, ""
 	case kpi.Boolean:
@@ -409,6 +423,10 @@ func (r *Reader) parseCell(c *column, s string, k kind) (kpi.Value, string) {
 		return kpi.Value{N: n}, ""
 	}
 	return kpi.Value{}, fmt.Sprintf("column type %q is unknown", c.Type)
+}
+
+func outsideReason() string {
+	return fmt.Sprintf("is outside the dates Attain accepts, %s to %s", kpi.MinDate, kpi.MaxDate)
 }
 
 func typeName(c *column) string {

@@ -26,7 +26,7 @@ func NewJSONReader(r io.Reader, ds *kpi.Dataset, opt Options) (*Reader, error) {
 		return nil, err
 	}
 	name := fileName(opt.File)
-	rd.count = &countingReader{r: r}
+	rd.count = &countingReader{r: newRecordLimit(r, opt, len(ds.Columns), true)}
 	br := bufio.NewReaderSize(rd.count, 64<<10)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)

@@ -10,6 +10,22 @@ type Date int32
 
 const dateLayout = "2006-01-02"
 
+// The dates Attain accepts in records and queries: a date outside them is
+// a typo (0001-01-01, 9999-12-31 as "no date") more likely than a fact, and
+// a query over millennia of days would ask for millions of values.
+var (
+	MinDate = NewDate(1900, time.January, 1)
+	MaxDate = NewDate(2199, time.December, 31)
+)
+
+// CheckDate returns an error (EINVALID) when d is outside MinDate..MaxDate.
+func CheckDate(d Date) error {
+	if d < MinDate || d > MaxDate {
+		return Errorf(EINVALID, "%s is outside the dates Attain accepts, %s to %s.", d, MinDate, MaxDate)
+	}
+	return nil
+}
+
 // NewDate returns the Date of year, month and day (normalised like time.Date).
 func NewDate(year int, month time.Month, day int) Date {
 	t := time.Date(year, month, day, 0, 0, 0, 0, time.UTC)

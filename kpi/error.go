@@ -17,11 +17,12 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	EUNAVAILABLE  = "unavailable" // the database or another service cannot be reached
+	EBUSY         = "busy"        // too many requests at once: try again shortly
 )
 
 // Codes lists every error code, for the tables that map them (HTTP
 // statuses, exit codes) and the API's documentation.
-var Codes = []string{EINVALID, ENOTFOUND, ECONFLICT, EUNAUTHORIZED, EFORBIDDEN, EUNAVAILABLE, EINTERNAL}
+var Codes = []string{EINVALID, ENOTFOUND, ECONFLICT, EUNAUTHORIZED, EFORBIDDEN, EBUSY, EUNAVAILABLE, EINTERNAL}
 
 // Error is an error a person can act on: a code and a message safe to show.
 // Details carries per-item problems (one per bad line of a file, say).

@@ -95,6 +95,34 @@ func PeriodOf(g Grain, d Date) Period {
 	return Period{Grain: Day, From: d, To: d}
 }
 
+// CountPeriods returns how many periods Periods(g, from, to) would cut,
+// without cutting them: what a query is about to ask for.
+func CountPeriods(g Grain, from, to Date) int64 {
+	if to < from {
+		return 0
+	}
+	first, last := PeriodOf(g, from), PeriodOf(g, to)
+	months := func(d Date) int64 {
+		y, m, _ := d.Time().Date()
+		return int64(y)*12 + int64(m) - 1
+	}
+	switch g {
+	case Range:
+		return 1
+	case Day:
+		return int64(to-from) + 1
+	case Week:
+		return int64(last.From-first.From)/7 + 1
+	case Month:
+		return months(last.From) - months(first.From) + 1
+	case Quarter:
+		return (months(last.From)-months(first.From))/3 + 1
+	case Year:
+		return (months(last.From)-months(first.From))/12 + 1
+	}
+	return int64(len(Periods(g, from, to)))
+}
+
 // Periods cuts [from, to] into the periods of grain g that touch it. For
 // Range it returns the one range.
 func Periods(g Grain, from, to Date) []Period {

@@ -92,3 +92,28 @@ func TestPeriodJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestCountPeriods: the count agrees with the periods cut, and takes no
+// time or memory over millennia.
+func TestCountPeriods(t *testing.T) {
+	from, to := kpi.NewDate(2015, 12, 31), kpi.NewDate(2017, 3, 2)
+	for _, g := range append(kpi.Grains, kpi.Range) {
+		if got, want := kpi.CountPeriods(g, from, to), int64(len(kpi.Periods(g, from, to))); got != want {
+			t.Errorf("CountPeriods(%s) = %d, want %d", g, got, want)
+		}
+	}
+	if got := kpi.CountPeriods(kpi.Day, kpi.NewDate(1, 1, 1), kpi.NewDate(9999, 12, 31)); got != 3652059 {
+		t.Errorf("days 0001..9999 = %d, want 3652059", got)
+	}
+	if got := kpi.CountPeriods(kpi.Month, to, from); got != 0 {
+		t.Errorf("backwards = %d, want 0", got)
+	}
+	for _, d := range []kpi.Date{kpi.NewDate(1, 1, 1), kpi.NewDate(9999, 12, 31), kpi.MinDate - 1, kpi.MaxDate + 1} {
+		if kpi.ErrorCode(kpi.CheckDate(d)) != kpi.EINVALID {
+			t.Errorf("CheckDate(%s) = nil, want invalid", d)
+		}
+	}
+	if err := kpi.CheckDate(kpi.NewDate(2026, 12, 4)); err != nil {
+		t.Error(err)
+	}
+}

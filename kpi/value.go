@@ -40,6 +40,9 @@ type KPIValue struct {
 	Value   decimal.Decimal `json:"value"`
 	Null    bool            `json:"null,omitempty"`
 	Records int             `json:"records"`
+	// Display is Value written in the KPI's unit for reading (see
+	// Display); set by the API, empty elsewhere.
+	Display string `json:"display,omitempty"`
 }
 
 // ExplainQuery asks why a KPI has the value it has.

@@ -8,8 +8,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -100,6 +102,9 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 		w.SetConnMaxIdleTime(0)
 		db.wdb, db.rdb = w, w
 	} else {
+		if err := createPrivate(path); err != nil {
+			return fmt.Errorf("open sqlite %s: %w", path, err)
+		}
 		name := "file:" + (&url.URL{Path: path}).EscapedPath()
 		w, err := sql.Open("sqlite", name+"?"+params+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)")
 		if err != nil {
@@ -122,6 +127,20 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 		return fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return nil
+}
+
+// createPrivate creates the database file, if it is not there, readable
+// and writable by its owner only (0600): SQLite gives the WAL and the
+// shared-memory file it makes beside it the same permissions. An existing
+// file keeps its own.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // pgMaxConns caps the PostgreSQL pool unless the DSN sets pool_max_conns.

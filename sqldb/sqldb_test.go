@@ -2,7 +2,9 @@ package sqldb_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -25,6 +27,30 @@ func wantCode(t testing.TB, err error, code string) {
 	t.Helper()
 	if got := kpi.ErrorCode(err); got != code {
 		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+// TestOpen_Private: the SQLite database, its WAL and its shared-memory
+// file are created readable and writable by their owner only, whatever
+// the umask lets through.
+func TestOpen_Private(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	path := filepath.Join(t.TempDir(), "attain.db")
+	db, err := sqldb.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	mustWorkspace(t, db, "acme") // a write: the WAL and SHM files are there
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := fi.Mode().Perm(); mode != 0o600 {
+			t.Errorf("%s: mode %v, want -rw-------", filepath.Base(name), mode)
+		}
 	}
 }
 

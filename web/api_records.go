@@ -78,7 +78,7 @@ func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
 	}
 	rep, err := s.App.ImportRecords(r.Context(), who(r), app.ImportRequest{
 		Dataset: r.PathValue("name"), File: "request body", Format: format,
-		Body: http.MaxBytesReader(w, r.Body, s.maxBody()), SkipInvalid: r.URL.Query().Get("skip_invalid") == "true",
+		Body: r.Body, SkipInvalid: r.URL.Query().Get("skip_invalid") == "true", MaxFieldBytes: s.Limits.field(),
 	})
 	if err != nil {
 		return err
@@ -106,11 +106,4 @@ func (s *Server) deleteRecords(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
-}
-
-func (s *Server) maxBody() int64 {
-	if s.MaxBodyBytes > 0 {
-		return s.MaxBodyBytes
-	}
-	return 256 << 20
 }

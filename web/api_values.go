@@ -19,7 +19,7 @@ func (s *Server) getValues(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, vals)
+	writeJSONArray(w, vals, nil)
 	return nil
 }
 

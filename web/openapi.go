@@ -61,6 +61,7 @@ func (s *Server) openAPI() map[string]any {
 		if !rt.public {
 			op["security"] = []map[string][]string{{"token": {}}}
 			responses["401"] = errorResponse("No or wrong API token")
+			responses["429"] = errorResponse("This API token has too many requests in flight (Limits.MaxInFlight); retry after the Retry-After seconds")
 		}
 		responses["400"] = errorResponse("Invalid request; details name each problem")
 		responses["404"] = errorResponse("Not found")
@@ -207,6 +208,7 @@ var schemas = map[string]any{
 	"Period":      obj(nil, map[string]any{"grain": str, "from": date, "to": date}),
 	"KPIValue": obj(nil, map[string]any{
 		"kpi": str, "subject": schemaRef("Subject"), "period": schemaRef("Period"), "value": exact, "null": boolean, "records": integer,
+		"display": map[string]any{"type": "string", "description": "the value in the KPI's unit, for reading (12,345.60 EUR, 33.3 %); /api/v1/values only"},
 	}),
 	"Explanation": obj(nil, map[string]any{
 		"value": schemaRef("KPIValue"), "aggregation": str, "dataset": str, "filter": str, "expr": str, "time_column": str, "formula": str,

@@ -190,7 +190,7 @@ func cardTile(f *Formatter, k *kpi.KPI, card *app.Card, it score.Item, tr *app.T
 
 // spark draws a trend's sparkline with its targets.
 func spark(f *Formatter, k *kpi.KPI, title string, tr *app.Trend, periods []kpi.Period) template.HTML {
-	g := svg.Spark{Label: title + ", the last " + itoa(len(periods)) + " periods"}
+	g := svg.Spark{Label: title + ", the last " + itoa(int64(len(periods))) + " periods"}
 	hasTarget := false
 	for i, v := range tr.Values {
 		val := svg.Missing
@@ -232,7 +232,7 @@ func paceOf(f *Formatter, k *kpi.KPI, c app.PaceCurve) paceChart {
 	pc := paceChart{Title: title, Chart: g.SVG()}
 	switch {
 	case !c.NeededNull:
-		pc.Needed = f.Value(k, c.Needed, false) + " a working day for the " + itoa(c.Remaining) + " working days left, to reach " + f.Value(k, c.Target, false)
+		pc.Needed = f.Value(k, c.Needed, false) + " a working day for the " + itoa(int64(c.Remaining)) + " working days left, to reach " + f.Value(k, c.Target, false)
 	case c.Remaining == 0:
 		pc.Needed = "no working day left"
 	default:
@@ -240,5 +240,3 @@ func paceOf(f *Formatter, k *kpi.KPI, c app.PaceCurve) paceChart {
 	}
 	return pc
 }
-
-func itoa(n int) string { return decimal.NewFromInt(int64(n)).String() }

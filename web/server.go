@@ -21,8 +21,11 @@ type Server struct {
 	App    *app.App
 	Logger *slog.Logger
 
-	// MaxBodyBytes limits a request body (imports); default 256 MiB.
-	MaxBodyBytes int64
+	// Limits guard the server against requests and clients that would
+	// sink it (limits.go).
+	Limits Limits
+
+	inFlight inFlight // requests in flight per API token
 }
 
 // route is one API endpoint. The mux and the OpenAPI document are both made
@@ -42,7 +45,7 @@ func (s *Server) Handler() http.Handler {
 		if !rt.public {
 			h = s.authenticate(h)
 		}
-		mux.Handle(rt.method+" "+rt.path, h)
+		mux.Handle(rt.method+" "+rt.path, limitBody(h, s.Limits.bodyLimit(rt)))
 	}
 	for _, pg := range s.pageRoutes() {
 		h := pg.handler
@@ -62,6 +65,7 @@ var codes = map[string]int{
 	kpi.EUNAUTHORIZED: http.StatusUnauthorized,
 	kpi.EFORBIDDEN:    http.StatusForbidden,
 	kpi.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	kpi.EBUSY:         http.StatusTooManyRequests,
 	kpi.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -109,7 +113,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if err != nil {
 			return err
 		}
-		next.ServeHTTP(w, r)
+		s.inFlight.serve(w, who(r).Name, s.Limits.maxInFlight(), func() { next.ServeHTTP(w, r) })
 		return nil
 	})
 }

@@ -16,8 +16,8 @@ import (
 	"attain/sqldb"
 )
 
-// New returns the use cases over db.
-func New(db *sqldb.DB) *app.App {
+// New returns the use cases over db; opts set up the engine (its limits).
+func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 	s := app.Services{
 		Workspaces:  sqldb.NewWorkspaceService(db),
 		Tokens:      sqldb.NewTokenService(db),
@@ -28,7 +28,11 @@ func New(db *sqldb.DB) *app.App {
 		Targets:     sqldb.NewTargetService(db),
 		Statements:  sqldb.NewStatementService(db),
 	}
-	s.Values = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, nil)
+	e := engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, nil)
+	for _, o := range opts {
+		o(e)
+	}
+	s.Values = e
 	return app.New(s, nil)
 }
 

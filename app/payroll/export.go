@@ -185,11 +185,29 @@ func WritePayoutsXLSX(w io.Writer, rows []Payout) error {
 // few signs the statements use that it lacks are spelled out.
 var pdfText = strings.NewReplacer("−", "-", "→", "->", "Σ", "sum of", "…", "...", "≤", "<=", "≥", ">=", "–", "-", "’", "'")
 
+// PDF writes the statement of employeeID for p (see Statement) as WritePDF
+// does, its KPI lines in their KPIs' units. Nothing is written when the
+// statement cannot be made.
+func (s *Service) PDF(ctx context.Context, w io.Writer, employeeID string, p kpi.Period) error {
+	e, err := s.env(ctx)
+	if err != nil {
+		return err
+	}
+	st, err := s.statement(ctx, e, employeeID, p)
+	if err != nil {
+		return err
+	}
+	return WritePDF(w, st, e.defs.KPI)
+}
+
 // WritePDF writes the statement for the employee to read and redo by hand:
 // for every line its inputs, the rule applied and the result, then the
 // payout, the balances carried out, the adjustments, the inquiries and the
-// lifecycle.
-func WritePDF(w io.Writer, st *kpi.Statement) error {
+// lifecycle. Amounts are written to the currency's places with thousands
+// separated, percentages with one decimal, and a KPI's actual in the KPI's
+// unit (kpi.Display) when kpiOf, which may be nil, knows it; the rules keep
+// their exact numbers.
+func WritePDF(w io.Writer, st *kpi.Statement, kpiOf func(name string) *kpi.KPI) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	t := func(s string) string { return tr(pdfText.Replace(s)) }
@@ -229,7 +247,13 @@ func WritePDF(w io.Writer, st *kpi.Statement) error {
 			}
 			pdf.MultiCell(0, 4.5, t("rule: "+l.Rule), "", "L", false)
 			pdf.SetFont("Helvetica", "B", 9)
-			pdf.MultiCell(0, 4.5, t("result: "+show(l.Result, l.Unit, places)), "", "L", false)
+			result := show(l.Result, l.Unit, places)
+			if l.KPI != nil && l.Unit == kpi.LineNumber && kpiOf != nil {
+				if k := kpiOf(l.KPI.KPI); k != nil {
+					result = kpi.Display(k, l.Result)
+				}
+			}
+			pdf.MultiCell(0, 4.5, t("result: "+result), "", "L", false)
 			pdf.Ln(1)
 		}
 	}
@@ -251,15 +275,15 @@ func WritePDF(w io.Writer, st *kpi.Statement) error {
 		}
 	}
 	pdf.SetFont("Helvetica", "B", 12)
-	pdf.MultiCell(0, 7, t(fmt.Sprintf("Payout: %s %s", st.Payout.StringFixed(st.Places()), st.Currency)), "T", "L", false)
+	pdf.MultiCell(0, 7, t(fmt.Sprintf("Payout: %s %s", kpi.Grouped(st.Payout, st.Places()), st.Currency)), "T", "L", false)
 	pdf.SetFont("Helvetica", "", 10)
 	pdf.MultiCell(0, 5, t(fmt.Sprintf("Carried out: draw balance %s, clawback balance %s.",
-		st.CarryOut.DrawBalance.StringFixed(st.Places()), st.CarryOut.ClawbackBalance.StringFixed(st.Places()))), "", "L", false)
+		kpi.Grouped(st.CarryOut.DrawBalance, st.Places()), kpi.Grouped(st.CarryOut.ClawbackBalance, st.Places()))), "", "L", false)
 	if st.Projected != nil {
-		pdf.MultiCell(0, 5, t(fmt.Sprintf("Projected earnings, not paid and not in the payout: %s %s.", st.Projected.StringFixed(st.Places()), st.Currency)), "", "L", false)
+		pdf.MultiCell(0, 5, t(fmt.Sprintf("Projected earnings, not paid and not in the payout: %s %s.", kpi.Grouped(*st.Projected, st.Places()), st.Currency)), "", "L", false)
 	}
 	for _, a := range st.Adjustments {
-		pdf.MultiCell(0, 5, t(fmt.Sprintf("Adjustment of %s: %s (%s).", a.Of.Label(), a.Amount.StringFixed(st.Places()), a.Reason)), "", "L", false)
+		pdf.MultiCell(0, 5, t(fmt.Sprintf("Adjustment of %s: %s (%s).", a.Of.Label(), kpi.Grouped(a.Amount, st.Places()), a.Reason)), "", "L", false)
 	}
 	for _, n := range st.Notes {
 		pdf.MultiCell(0, 5, t("Note: "+n), "", "L", false)
@@ -292,13 +316,14 @@ func WritePDF(w io.Writer, st *kpi.Statement) error {
 	return nil
 }
 
-// show writes a line's value like the text statement does.
+// show writes a line's value for reading: amounts to places with
+// thousands separated, percentages with one decimal (kpi's formats).
 func show(d decimal.Decimal, unit string, places int32) string {
 	switch unit {
 	case kpi.LineMoney:
-		return d.StringFixed(places)
+		return kpi.Grouped(d, places)
 	case kpi.LinePercent:
-		return d.Round(4).String() + " %"
+		return kpi.Grouped(d, kpi.PercentPlaces) + " %"
 	case kpi.LinePass:
 		if d.IsZero() {
 			return "failed"

@@ -156,7 +156,7 @@ func TestRulesInAWorkspace(t *testing.T) {
 			t.Errorf("xlsx: %v", err)
 		}
 		buf.Reset()
-		if err := payroll.WritePDF(&buf, st); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF")) {
+		if err := payroll.WritePDF(&buf, st, nil); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF")) {
 			t.Errorf("pdf: %v", err)
 		}
 

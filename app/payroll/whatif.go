@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -56,6 +57,9 @@ func (s *Service) WhatIf(ctx context.Context, employeeID string, p kpi.Period, c
 	}
 	sec, card := st.Sections[len(st.Sections)-1], cards[len(cards)-1]
 	plan := e.plans[sec.Plan]
+	if err := checkChanges(e.defs, plan, sec, card, changes); err != nil {
+		return nil, err
+	}
 	in := sec.Inputs
 	var ws *WhatIfScore
 	var rs *bonus.Rescored
@@ -74,7 +78,32 @@ func (s *Service) WhatIf(ctx context.Context, employeeID string, p kpi.Period, c
 	return &WhatIf{Statement: st, Changes: changes, WhatIf: changed, Payout: payout, Delta: payout.Sub(st.Payout), Score: ws}, nil
 }
 
-// rescore applies changes to the actuals of a section's scorecard (an
+// checkChanges refuses a what-if on a KPI the workspace does not have
+// (ENOTFOUND) or that neither the plan nor, when the plan pays on it, the
+// scorecard reads (EINVALID): it would change nothing.
+func checkChanges(defs *kpi.Definitions, plan *bonus.Plan, sec *kpi.StatementSection, card *review.Card, changes []bonus.Change) error {
+	read := plan.KPIs()
+	if plan.NeedsScore() && card != nil {
+		for _, it := range card.Items {
+			if !slices.Contains(read, it.KPI) {
+				read = append(read, it.KPI)
+			}
+		}
+	}
+	for _, c := range changes {
+		switch {
+		case c.KPI == "":
+			continue // bonus.WhatIfRescored says what is wrong
+		case defs.KPI(c.KPI) == nil:
+			return kpi.Errorf(kpi.ENOTFOUND, "What-if on %s: the workspace has no KPI %q.", c.KPI, c.KPI)
+		case !slices.Contains(read, c.KPI):
+			return kpi.Errorf(kpi.EINVALID, "What-if on %s changes nothing: the plan %s and its scorecard read %s.", c.KPI, sec.Plan, strings.Join(read, ", "))
+		}
+	}
+	return nil
+}
+
+// rescore applies changes to the actuals of the section's scorecard (an
 // add to the card's actual, a null one counting 0) and scores the card
 // again. It returns the section's inputs, copied, with each changed KPI of
 // the card that the plan does not read added at the card's actual (so the

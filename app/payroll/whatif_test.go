@@ -38,6 +38,7 @@ kpis:
   - {name: won, unit: count, direction: higher, dataset: deals, aggregation: count, filter: 'stage == "Won"'}
   - {name: won_value, unit: money, direction: higher, dataset: deals, aggregation: sum, expr: amount, filter: 'stage == "Won"'}
   - {name: processing_days, unit: duration, time_unit: days, direction: lower, dataset: deals, aggregation: median, expr: days, filter: 'stage == "Won"'}
+  - {name: lost, unit: count, direction: lower, dataset: deals, aggregation: count, filter: 'stage == "Lost"'}
 scorecards:
   - name: rep
     position: rep
@@ -198,6 +199,19 @@ func TestWhatIfRescoresScorecard(t *testing.T) {
 			money(t, w.Delta, "1000")
 			if got := w.WhatIf.Line("score").Rule; got != "from the scorecard rep, unchanged: none of the changed KPIs is on it" {
 				t.Errorf("score rule: %s", got)
+			}
+		})
+
+		// A what-if on a KPI the workspace lacks, or that nothing reads, is
+		// an error, not a change that changes nothing.
+		t.Run("ErrUnknownKPI", func(t *testing.T) {
+			_, err := f.svc.WhatIf(f.ctx, "ann", period(t, "2026-03"), []bonus.Change{{KPI: "wonn", Add: dec("1")}})
+			if kpi.ErrorCode(err) != kpi.ENOTFOUND || kpi.ErrorMessage(err) != `What-if on wonn: the workspace has no KPI "wonn".` {
+				t.Errorf("unknown KPI: %v", err)
+			}
+			_, err = f.svc.WhatIf(f.ctx, "ann", period(t, "2026-03"), []bonus.Change{{KPI: "lost", Add: dec("1")}})
+			if kpi.ErrorCode(err) != kpi.EINVALID || !strings.Contains(kpi.ErrorMessage(err), "What-if on lost changes nothing") {
+				t.Errorf("a KPI nothing reads: %v", err)
 			}
 		})
 

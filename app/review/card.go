@@ -58,7 +58,7 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 		return nil, err
 	}
 
-	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed}
+	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed, defs: e.defs}
 	switch {
 	case p.From > e.today:
 		card.State = StateNotStarted

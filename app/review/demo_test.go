@@ -31,7 +31,7 @@ type demoStore struct {
 	records *sqldb.RecordService
 }
 
-func loadDemo(t *testing.T, today kpi.Date) *demoStore {
+func loadDemo(t testing.TB, today kpi.Date) *demoStore {
 	t.Helper()
 	db := kpitest.MustOpenDB(t)
 	ctx := context.Background()
@@ -258,7 +258,7 @@ func TestDemoOpenPeriod(t *testing.T) {
 
 // removeDecember deletes owner's records of dataset dated in December 2026
 // by the time column col.
-func removeDecember(t *testing.T, d *demoStore, owner, dataset, col string) {
+func removeDecember(t testing.TB, d *demoStore, owner, dataset, col string) {
 	t.Helper()
 	ds := d.defs.Dataset(dataset)
 	i := ds.ColumnIndex(col)
@@ -301,4 +301,25 @@ func itemOf(c *review.Card, name string) *score.Item {
 		}
 	}
 	return nil
+}
+
+// BenchmarkCard compares a card of the open December 2026 (levels to
+// date, the earlier periods at the same point: two more value queries)
+// with the closed November's, for one person and for the sales
+// department, on the demo's store as of 15 December.
+func BenchmarkCard(b *testing.B) {
+	d := loadDemo(b, kpi.NewDate(2026, 12, 15))
+	for _, subj := range []string{"anna.berger", "unit:" + demo.UnitSales} {
+		for _, month := range []string{"2026-11", "2026-12"} {
+			name := strings.TrimPrefix(subj, "unit:") + "/" + map[string]string{"2026-11": "closed", "2026-12": "open"}[month]
+			b.Run(name, func(b *testing.B) {
+				p := period(b, month)
+				for b.Loop() {
+					if _, err := d.svc.Scorecard(d.ctx, subject(subj), p, ""); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }

@@ -58,6 +58,8 @@ type Card struct {
 	Prorations []ItemProration  `json:"prorations,omitempty"`
 	Pace       []ItemPace       `json:"pace,omitempty"`
 	Progress   []score.Progress `json:"progress,omitempty"`
+
+	defs *kpi.Definitions // the KPIs' units, for exports
 }
 
 // States of a Card's period.

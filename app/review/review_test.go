@@ -323,6 +323,15 @@ total 121.43`
 			t.Errorf("code = %q, want %q (%v)", got, want, err)
 		}
 	})
+	t.Run("ErrUnknownTemplate", func(t *testing.T) {
+		f := newFixture(t, "2025-07-10")
+		for _, who := range []string{"ann", "unit:t1"} {
+			_, err := f.svc.Scorecard(f.ctx, subject(who), period(t, "2025-06"), "repp")
+			if kpi.ErrorCode(err) != kpi.ENOTFOUND || kpi.ErrorMessage(err) != `No scorecard template "repp" in effect on 2025-06-01.` {
+				t.Errorf("%s with template repp: %v", who, err)
+			}
+		}
+	})
 	t.Run("ErrNoEmployee", func(t *testing.T) {
 		f := newFixture(t, "2025-07-10")
 		_, err := f.svc.Scorecard(f.ctx, subject("zed"), period(t, "2025-06"), "")
@@ -712,6 +721,19 @@ func TestCheckTargets(t *testing.T) {
 	}
 }
 
+// TestCheckNames: a filter naming what the workspace does not have is an
+// error that names all of it, not an empty answer.
+func TestCheckNames(t *testing.T) {
+	f := newFixture(t, "2025-07-10")
+	if err := f.svc.CheckNames(f.ctx, []string{"won"}, []kpi.Subject{subject("ann"), subject("unit:t1")}); err != nil {
+		t.Errorf("known names: %v", err)
+	}
+	err := f.svc.CheckNames(f.ctx, []string{"won", "wonn"}, []kpi.Subject{subject("zed"), subject("unit:t9")})
+	if want := `No KPI "wonn", no employee "zed", no org unit "t9" in the workspace.`; kpi.ErrorCode(err) != kpi.ENOTFOUND || kpi.ErrorMessage(err) != want {
+		t.Errorf("err = %v, want not found: %s", err, want)
+	}
+}
+
 // TestWriteXLSX writes t1's cards and reads the total scores back.
 func TestWriteXLSX(t *testing.T) {
 	f := newFixture(t, "2025-07-10")
@@ -742,9 +764,32 @@ func TestWriteXLSX(t *testing.T) {
 	// days 1.5: 125 (30): (3000 + 2700 + 3750) / 100 = 94.50. bob has no
 	// target and no records: won and won_value no_target, days no data:
 	// no total. t1 has no targets: only days, 125.
-	want := []string{"t1 Team 1 2025-06 rep 125", "ann Ann 2025-06 rep 94.5", "bob Bob 2025-06 rep -"}
+	want := []string{"t1 Team 1 2025-06 rep 125.00", "ann Ann 2025-06 rep 94.50", "bob Bob 2025-06 rep -"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("summary:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The detail shows each number in its KPI's unit; the cell holds the
+	// number.
+	rows, err = x.GetRows("Scorecards")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, r := range rows[1:] {
+		if r[0] == "ann" {
+			got = append(got, strings.Join(r[3:12], " "))
+		}
+	}
+	want = []string{
+		"won 40 9 8 10 12 90.00 75.00 30.00",
+		"won_value 30 900.00 800.00 1,000.00 1,200.00 90.00 90.00 27.00",
+		"days 30 1.5 days 3.0 days 2.0 days 1.0 days 133.33 125.00 37.50",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("ann's detail:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if v, err := x.GetCellValue("Scorecards", "H6", excelize.Options{RawCellValue: true}); err != nil || v != "1000" {
+		t.Errorf("ann's won_value target cell = %q (%v), want the number 1000", v, err)
 	}
 }
 

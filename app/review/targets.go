@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -318,6 +319,37 @@ func (s *Service) Cascade(ctx context.Context, name string, p kpi.Period) ([]sco
 		return t != nil && slices.ContainsFunc(t.Items, func(it kpi.ScorecardItem) bool { return it.KPI == name && it.Basis == kpi.LevelsPlan })
 	}
 	return score.Cascade(score.Tree(&e.org), bySubject, carries), nil
+}
+
+// CheckNames reports, all at once, KPIs, employees and units a filter names
+// that the workspace does not have (ENOTFOUND): a list of targets of a
+// misspelt KPI is an error, not an empty list.
+func (s *Service) CheckNames(ctx context.Context, kpis []string, subjects []kpi.Subject) error {
+	if len(kpis) == 0 && len(subjects) == 0 {
+		return nil
+	}
+	e, err := s.env(ctx)
+	if err != nil {
+		return err
+	}
+	var unknown []string
+	for _, name := range kpis {
+		if e.defs.KPI(name) == nil {
+			unknown = append(unknown, fmt.Sprintf("KPI %q", name))
+		}
+	}
+	for _, subj := range subjects {
+		switch {
+		case subj.Kind == kpi.SubjectEmployee && e.employee(subj.ID) == nil:
+			unknown = append(unknown, fmt.Sprintf("employee %q", subj.ID))
+		case subj.Kind == kpi.SubjectUnit && !slices.ContainsFunc(e.org.Units, func(u *kpi.OrgUnit) bool { return u.ID == subj.ID }):
+			unknown = append(unknown, fmt.Sprintf("org unit %q", subj.ID))
+		}
+	}
+	if len(unknown) > 0 {
+		return kpi.Errorf(kpi.ENOTFOUND, "No %s in the workspace.", strings.Join(unknown, ", no "))
+	}
+	return nil
 }
 
 // CheckTargets reports, all at once, targets naming a KPI, an employee or a

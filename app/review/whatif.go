@@ -104,7 +104,7 @@ func Rescored(defs *kpi.Definitions, card *Card, changes map[string]decimal.Deci
 		return nil, err
 	}
 	out := &Card{Scorecard: sc, AsOf: card.AsOf, Open: card.Open, State: card.State, Elapsed: card.Elapsed,
-		WorkingDays: card.WorkingDays, Standing: card.Standing, PaceMethod: card.PaceMethod, Prorations: card.Prorations}
+		WorkingDays: card.WorkingDays, Standing: card.Standing, PaceMethod: card.PaceMethod, Prorations: card.Prorations, defs: defs}
 	for i := range sc.Items {
 		it := &sc.Items[i]
 		v, ok := changes[it.KPI]

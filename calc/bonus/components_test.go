@@ -113,6 +113,13 @@ components:
 	equal(t, "changed", changed.Payout, "3000.00") // 1,000 × 1.5 + 30,000 × 5 %
 	equal(t, "deals", result(t, changed, "kpi.won_deals"), "7")
 	equal(t, "inputs untouched", in.KPI("won_value").Actual, "20000")
+
+	// A KPI neither in the inputs nor read by the plan would change
+	// nothing: an error, not ignored.
+	_, _, err = bonus.WhatIf(plan, in, []bonus.Change{bonus.SetActual("lost_deals", decimal.NewFromInt(2))})
+	if kpi.ErrorCode(err) != kpi.EINVALID || kpi.ErrorMessage(err) != "What-if change 1: lost_deals is neither in the inputs nor read by the plan (it reads processing_days and won_value)." {
+		t.Errorf("unknown KPI: %v", err)
+	}
 }
 
 // A plan paying on the inputs' score: WhatIf keeps the score and says so;

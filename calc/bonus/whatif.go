@@ -2,7 +2,9 @@ package bonus
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"attain/kpi"
 
@@ -10,8 +12,9 @@ import (
 )
 
 // Change is one what-if change to the inputs: add to a KPI's actual (records
-// added: a count, or a value) or set it. A KPI not in the inputs is added
-// with no target.
+// added: a count, or a value) or set it. A KPI the plan reads that is not
+// in the inputs is added with no target; one that neither the inputs have
+// nor the plan reads is an error: the change would change nothing.
 type Change struct {
 	KPI string           `json:"kpi" yaml:"kpi"`
 	Add *decimal.Decimal `json:"add,omitempty" yaml:"add,omitempty"`
@@ -68,6 +71,9 @@ func WhatIfRescored(plan *Plan, in *kpi.BonusInputs, changes []Change, score *Re
 			return nil, nil, invalidf("What-if change %d: name a kpi and give add or set.", i+1)
 		}
 		k := mod.KPI(c.KPI)
+		if k == nil && !slices.Contains(plan.KPIs(), c.KPI) {
+			return nil, nil, invalidf("What-if change %d: %s is neither in the inputs nor read by the plan (it reads %s).", i+1, c.KPI, list(plan.KPIs()))
+		}
 		if k == nil {
 			mod.KPIs = append(mod.KPIs, kpi.KPIActual{KPI: c.KPI})
 			k = &mod.KPIs[len(mod.KPIs)-1]
@@ -212,4 +218,15 @@ func CompareTeamCost(current, draft *Plan, team []*kpi.BonusInputs) (*CostDelta,
 		d.Totals = append(d.Totals, *tot[c])
 	}
 	return d, nil
+}
+
+// list writes names as "a, b and c", or "no KPI".
+func list(names []string) string {
+	switch len(names) {
+	case 0:
+		return "no KPI"
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

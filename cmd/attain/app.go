@@ -14,6 +14,7 @@ import (
 	"attain/engine"
 	"attain/kpi"
 	"attain/sqldb"
+	"attain/web"
 )
 
 // Config is everything the flags and the environment set.
@@ -21,6 +22,12 @@ type Config struct {
 	DB        string // PostgreSQL URL, SQLite file, or data directory
 	Workspace string // workspace slug the CLI works in
 	LogLevel  string // "" means info for serve, warn for the other commands
+	// Limits guard the API (serve's flags, limits.go); MaxFieldBytes
+	// applies to every import.
+	Limits web.Limits
+	// MaxCells caps the values one query may compute; 0 is the engine's
+	// default.
+	MaxCells int64
 }
 
 // DefaultConfig: SQLite in ./attain-data, the "default" workspace.
@@ -60,9 +67,9 @@ func (m *Main) dsn() (string, error) {
 	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"), strings.HasPrefix(db, "sqlite:"), db == ":memory:":
 		return db, nil
 	case strings.HasSuffix(db, ".db"), strings.HasSuffix(db, ".sqlite"), strings.HasSuffix(db, ".sqlite3"):
-		return db, os.MkdirAll(filepath.Dir(db), 0o755)
+		return db, os.MkdirAll(filepath.Dir(db), 0o700)
 	}
-	return filepath.Join(db, "attain.db"), os.MkdirAll(db, 0o755)
+	return filepath.Join(db, "attain.db"), os.MkdirAll(db, 0o700)
 }
 
 // open connects to the database (applying migrations) and wires the
@@ -98,6 +105,7 @@ func (m *Main) open(ctx context.Context) error {
 		Statements:  sqldb.NewStatementService(db),
 	}
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
+	m.Engine.MaxCells = m.Config.MaxCells
 	s.Values = m.Engine
 	m.App = app.New(s, m.Logger)
 	return nil

@@ -88,12 +88,14 @@ func printPreview(m *Main, res *app.ApplyResult, format string) error {
 	t := table{header: []string{"kpi", "subject", "id", "period", "before", "after", "delta"}, json: res}
 	for _, r := range res.Preview {
 		cells := []string{r.KPI, r.Subject.Kind, r.Subject.ID, r.Period.Label()}
-		for _, d := range []*decimal.Decimal{r.Before, r.After, r.Delta} {
+		for i, d := range []*decimal.Decimal{r.Before, r.After, r.Delta} {
 			switch {
 			case d == nil && format == "table":
 				cells = append(cells, "-")
 			case d == nil:
 				cells = append(cells, "")
+			case format == "table" && i == 2:
+				cells = append(cells, kpi.DisplayDelta(res.KPI(r.KPI), *d))
 			case format == "table":
 				cells = append(cells, kpi.Display(res.KPI(r.KPI), *d))
 			default:

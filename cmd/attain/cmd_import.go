@@ -47,7 +47,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 			start := time.Now()
 			rep, err := m.App.ImportRecords(cmd.Context(), who, app.ImportRequest{
 				Dataset: args[0], File: filepath.Base(args[1]), Format: format, Body: bufio.NewReaderSize(in, 1<<20),
-				SkipInvalid: skipInvalid, Progress: progressPrinter(m.Stderr, start, size),
+				SkipInvalid: skipInvalid, Progress: progressPrinter(m.Stderr, start, size), MaxFieldBytes: m.Config.Limits.MaxFieldBytes,
 			})
 			if err != nil {
 				return err
@@ -74,6 +74,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "import the good records; write rejected ones to --rejected")
 	cmd.Flags().StringVar(&rejectedFile, "rejected", "", "where --skip-invalid writes rejected records (default FILE.rejected.csv)")
 	cmd.Flags().StringVar(&format, "format", "", "csv, json or xlsx (default: from the file's extension)")
+	cmd.Flags().IntVar(&m.Config.Limits.MaxFieldBytes, "max-field-bytes", app.DefaultMaxFieldBytes, "longest cell a record may have")
 	return cmd
 }
 

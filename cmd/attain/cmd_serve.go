@@ -60,12 +60,13 @@ func (m *Main) serveCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "load (or refresh) the demo workspace and print an API token for it")
+	m.limitFlags(cmd)
 	return cmd
 }
 
 // webServer is the API over the use cases.
 func (m *Main) webServer() *web.Server {
-	return &web.Server{App: m.App, Logger: m.Logger}
+	return &web.Server{App: m.App, Logger: m.Logger, Limits: m.Config.Limits}
 }
 
 // serve runs the HTTP server until ctx ends, then shuts it down gracefully.

@@ -55,14 +55,14 @@ func TestApplyDryRunPreview(t *testing.T) {
 
 Values that would change (8):
 KPI       SUBJECT  ID    PERIOD   BEFORE  AFTER   DELTA
-won       unit     co    2017-05  1       2       1
-won       unit     co    2017-06  0       1       1
-won       unit     east  2017-05  1       2       1
-won       unit     west  2017-06  0       1       1
-win_rate  unit     co    2017-05  50.0 %  66.7 %  16.7 %
-win_rate  unit     co    2017-06  0.0 %   50.0 %  50.0 %
-win_rate  unit     east  2017-05  50.0 %  66.7 %  16.7 %
-win_rate  unit     west  2017-06  0.0 %   50.0 %  50.0 %
+won       unit     co    2017-05  1       2       +1
+won       unit     co    2017-06  0       1       +1
+won       unit     east  2017-05  1       2       +1
+won       unit     west  2017-06  0       1       +1
+win_rate  unit     co    2017-05  50.0 %  66.7 %  +16.7 points
+win_rate  unit     co    2017-06  0.0 %   50.0 %  +50.0 points
+win_rate  unit     east  2017-05  50.0 %  66.7 %  +16.7 points
+win_rate  unit     west  2017-06  0.0 %   50.0 %  +50.0 points
 `
 		if got != want {
 			t.Errorf("dry run:\n%s\nwant:\n%s", got, want)

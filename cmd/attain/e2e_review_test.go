@@ -298,7 +298,7 @@ func TestScorecardCLI(t *testing.T) {
 				total = r[4]
 			}
 		}
-		if got, want := total, "100.5"; got != want {
+		if got, want := total, "100.50"; got != want {
 			t.Errorf("ann's total in the workbook = %q, want %q", got, want)
 		}
 	})

@@ -23,6 +23,7 @@ var exitCodes = map[string]int{
 	kpi.EUNAUTHORIZED: 5,
 	kpi.EFORBIDDEN:    6,
 	kpi.EUNAVAILABLE:  7,
+	kpi.EBUSY:         8,
 }
 
 func main() {
