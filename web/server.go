@@ -9,7 +9,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"attain/app"
@@ -23,6 +22,10 @@ type Server struct {
 
 	// MaxBodyBytes limits a request body (imports); default 256 MiB.
 	MaxBodyBytes int64
+
+	// InsecureCookies sends cookies without Secure, for plain HTTP: only
+	// for the demo on localhost.
+	InsecureCookies bool
 }
 
 // route is one API endpoint. The mux and the OpenAPI document are both made
@@ -43,6 +46,13 @@ func (s *Server) Handler() http.Handler {
 			h = s.authenticate(h)
 		}
 		mux.Handle(rt.method+" "+rt.path, h)
+	}
+	for _, pg := range s.pages() {
+		h := s.wrap(pg.handler)
+		if !pg.public {
+			h = s.pageAuth(h)
+		}
+		mux.Handle(pg.method+" "+pg.path, h)
 	}
 	return s.logRequests(mux)
 }
@@ -90,21 +100,6 @@ func (s *Server) wrap(h func(http.ResponseWriter, *http.Request) error) http.Han
 		body.Error.Message = kpi.ErrorMessage(err)
 		body.Error.Details = kpi.ErrorDetails(err)
 		writeJSON(w, status, body)
-	})
-}
-
-// authenticate lets a request through only with a valid API token and
-// tells the handlers who acts; what that actor may do is decided by the
-// use cases (package app).
-func (s *Server) authenticate(next http.Handler) http.Handler {
-	return s.wrap(func(w http.ResponseWriter, r *http.Request) error {
-		secret, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		who, err := s.App.Authenticate(r.Context(), secret)
-		if err != nil {
-			return err
-		}
-		next.ServeHTTP(w, r.WithContext(withActor(r.Context(), who)))
-		return nil
 	})
 }
 

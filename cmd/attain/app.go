@@ -96,6 +96,10 @@ func (m *Main) open(ctx context.Context) error {
 		Audit:       sqldb.NewAuditService(db),
 		Targets:     sqldb.NewTargetService(db),
 		Statements:  sqldb.NewStatementService(db),
+		Users:       sqldb.NewUserService(db),
+		Sessions:    sqldb.NewSessionService(db),
+		Throttle:    sqldb.NewSessionService(db),
+		ResetLinks:  sqldb.NewUserService(db),
 	}
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
 	s.Values = m.Engine

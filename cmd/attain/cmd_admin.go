@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"attain/app"
 	"attain/kpi"
 	"attain/sqldb"
 )
@@ -128,7 +129,7 @@ func (m *Main) tokenCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tok, err := m.App.CreateToken(cmd.Context(), who, args[0])
+			tok, err := m.App.CreateToken(cmd.Context(), who, app.TokenRequest{Name: args[0]})
 			if err != nil {
 				return err
 			}

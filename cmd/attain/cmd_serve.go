@@ -36,7 +36,7 @@ func (m *Main) serveCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				tok, err := m.App.CreateToken(ctx, rep.Actor, "serve --demo "+time.Now().UTC().Format(time.RFC3339))
+				tok, err := m.App.CreateToken(ctx, rep.Actor, app.TokenRequest{Name: "serve --demo " + time.Now().UTC().Format(time.RFC3339)})
 				if err != nil {
 					return err
 				}
