@@ -11,14 +11,6 @@ import (
 	"attain/kpi"
 )
 
-// Identity is who an identity provider says signed in.
-type Identity struct {
-	Issuer, Subject string
-	Email           string
-	EmailVerified   bool
-	Name            string
-}
-
 // SSO is an OpenID Connect provider, signing in by the authorization code
 // flow with PKCE.
 type SSO interface {
@@ -28,7 +20,7 @@ type SSO interface {
 	// Exchange trades the code for tokens with the verifier, checks the ID
 	// token (signature, issuer, audience, expiry, nonce) and returns who it
 	// names.
-	Exchange(ctx context.Context, code, verifier, nonce string) (*Identity, error)
+	Exchange(ctx context.Context, code, verifier, nonce string) (*kpi.Identity, error)
 }
 
 // SSOFlow is one sign-in in progress: where to send the browser, and the
@@ -107,7 +99,7 @@ func (a *App) FinishSSO(ctx context.Context, cookie, state, code, addr string) (
 }
 
 // ssoUser makes a user for the employee with e-mail email.
-func (a *App) ssoUser(ctx context.Context, email string, id *Identity) (*kpi.User, error) {
+func (a *App) ssoUser(ctx context.Context, email string, id *kpi.Identity) (*kpi.User, error) {
 	emps, err := a.svc.Org.FindEmployees(ctx, kpi.EmployeeFilter{})
 	if err != nil {
 		return nil, err

@@ -89,16 +89,29 @@ func (a *App) User(ctx context.Context, who kpi.Actor, email string) (*kpi.User,
 	return a.svc.Users.FindUserByEmail(ctx, email)
 }
 
-// Me returns the signed-in user, or the token's.
-func (a *App) Me(ctx context.Context, who kpi.Actor) (*kpi.User, error) {
-	if who.UserID == 0 {
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "%s is no user.", who.Name)
-	}
+// Whoami is who acts: the actor, and their user if they have one.
+type Whoami struct {
+	Name       string    `json:"name"`
+	Role       kpi.Role  `json:"role"`
+	EmployeeID string    `json:"employee_id,omitempty"`
+	Scopes     []string  `json:"scopes,omitempty"`
+	User       *kpi.User `json:"user,omitempty"`
+}
+
+// Me says who acts: a signed-in user, a user's token (with its scopes) or
+// an integration.
+func (a *App) Me(ctx context.Context, who kpi.Actor) (*Whoami, error) {
 	ctx, err := a.begin(ctx, who, ReadWorkspace, on{})
 	if err != nil {
 		return nil, err
 	}
-	return a.svc.Users.FindUserByID(ctx, who.UserID)
+	me := &Whoami{Name: who.Name, Role: who.Role, EmployeeID: who.EmployeeID, Scopes: who.Scopes}
+	if who.UserID != 0 {
+		if me.User, err = a.svc.Users.FindUserByID(ctx, who.UserID); err != nil {
+			return nil, err
+		}
+	}
+	return me, nil
 }
 
 // UpdateUser changes a user's name, employee, role or whether they are

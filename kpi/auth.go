@@ -61,6 +61,14 @@ type ResetLinkService interface {
 	UseResetLink(ctx context.Context, hash []byte) (int64, error)
 }
 
+// Identity is who an identity provider (single sign-on) says signed in.
+type Identity struct {
+	Issuer, Subject string
+	Email           string
+	EmailVerified   bool
+	Name            string
+}
+
 type addrContextKey struct{}
 
 // NewContextWithAddr names where the changes done with ctx come from (a

@@ -354,18 +354,24 @@ func (s *Server) resetRequest(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.App.Me(r.Context(), who(r))
+	me, err := s.App.Me(r.Context(), who(r))
+	if err == nil && me.User == nil {
+		err = kpi.Errorf(kpi.ENOTFOUND, "%s is no user with an account page.", me.Name)
+	}
 	if err != nil {
 		return s.pageError(w, r, "error", pageData{Title: "Account"}, err)
 	}
-	return s.render(w, http.StatusOK, "account", pageData{Title: "Account", User: u, CSRF: csrf(r)})
+	return s.render(w, http.StatusOK, "account", pageData{Title: "Account", User: me.User, CSRF: csrf(r)})
 }
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	err := s.App.ChangePassword(r.Context(), who(r), r.PostFormValue("current"), r.PostFormValue("password"))
 	if err != nil {
-		u, _ := s.App.Me(r.Context(), who(r))
-		return s.pageError(w, r, "account", pageData{Title: "Account", User: u, CSRF: csrf(r)}, err)
+		d := pageData{Title: "Account", User: &kpi.User{}, CSRF: csrf(r)}
+		if me, _ := s.App.Me(r.Context(), who(r)); me != nil && me.User != nil {
+			d.User = me.User
+		}
+		return s.pageError(w, r, "account", d, err)
 	}
 	s.clearCookie(w, s.sessionCookie(), "/")
 	http.Redirect(w, r, "/signin?changed=1", http.StatusSeeOther)

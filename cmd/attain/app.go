@@ -104,6 +104,7 @@ func (m *Main) open(ctx context.Context) error {
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
 	s.Values = m.Engine
 	m.App = app.New(s, m.Logger)
+	m.App.Auth.BaseURL = os.Getenv("ATTAIN_BASE_URL") // for the reset links the CLI prints
 	return nil
 }
 
