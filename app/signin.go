@@ -118,7 +118,8 @@ func (a *App) throttled(ctx context.Context, email string, keys []string) error 
 		if i == 1 {
 			limit = addrFailures
 		}
-		if wait := f.Last.Add(failureDelay(f.Count, limit)).Sub(now); wait > 0 {
+		d := failureDelay(f.Count, limit)
+		if wait := f.Last.Add(d).Sub(now); d > 0 && wait > 0 {
 			why := fmt.Sprintf("refused: %d failed sign-ins of %s", f.Count, keys[i])
 			if _, err := a.svc.Throttle.SignInFailed(ctx, email, why, nil, failureWindow); err != nil {
 				return err
