@@ -102,7 +102,7 @@ func (a *App) SignIn(ctx context.Context, req SignInRequest) (*SignedIn, error) 
 	if err := a.svc.Throttle.ClearSignInFailures(ctx, keys[0]); err != nil {
 		return nil, err
 	}
-	return a.newSession(ctx, u, req.Addr)
+	return a.newSession(ctx, u, req.Addr, "password")
 }
 
 // throttled refuses a try while the account or the address must wait; the
@@ -159,12 +159,12 @@ func (a *App) signInFailed(ctx context.Context, email, why string, keys []string
 }
 
 // newSession starts a session for u with a fresh secret.
-func (a *App) newSession(ctx context.Context, u *kpi.User, addr string) (*SignedIn, error) {
+func (a *App) newSession(ctx context.Context, u *kpi.User, addr, method string) (*SignedIn, error) {
 	secret, hash, err := newSecret(u.WorkspaceID)
 	if err != nil {
 		return nil, err
 	}
-	s := &kpi.Session{UserID: u.ID, ExpiresAt: a.now().Add(a.sessionMax()), Addr: addr}
+	s := &kpi.Session{UserID: u.ID, ExpiresAt: a.now().Add(a.sessionMax()), Addr: addr, Method: method}
 	ctx = kpi.NewContextWithAddr(kpi.NewContextWithActor(kpi.NewContextWithWorkspace(ctx, u.WorkspaceID), "user:"+u.Email), addr)
 	if err := a.svc.Sessions.CreateSession(ctx, s, hash); err != nil {
 		return nil, err

@@ -95,7 +95,7 @@ func (a *App) FinishSSO(ctx context.Context, cookie, state, code, addr string) (
 		_, err := a.svc.Throttle.SignInFailed(ctx, email, "single sign-on: user disabled", nil, failureWindow)
 		return nil, firstErr(err, kpi.Errorf(kpi.EUNAUTHORIZED, "Your user is disabled; ask an admin."))
 	}
-	return a.newSession(ctx, u, addr)
+	return a.newSession(ctx, u, addr, "sso "+id.Issuer)
 }
 
 // ssoUser makes a user for the employee with e-mail email.

@@ -15,6 +15,9 @@ type Session struct {
 	LastSeen    time.Time `json:"last_seen"`
 	ExpiresAt   time.Time `json:"expires_at"`
 	Addr        string    `json:"addr,omitempty"`
+	// Method is how the person signed in ("password", "sso ISSUER"), for
+	// the audit trail.
+	Method string `json:"method,omitempty"`
 }
 
 // SessionService keeps the sessions of the context's workspace, each found

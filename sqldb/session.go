@@ -43,7 +43,7 @@ func (s *SessionService) CreateSession(ctx context.Context, sess *kpi.Session, h
 			return err
 		}
 		sess.WorkspaceID, sess.CreatedAt, sess.LastSeen = ws, tx.now, tx.now
-		return tx.audit(ctx, ws, "sign_in", "user", u.Email, nil, map[string]any{"addr": sess.Addr})
+		return tx.audit(ctx, ws, "sign_in", "user", u.Email, nil, map[string]any{"addr": sess.Addr, "method": sess.Method})
 	})
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
