@@ -229,11 +229,7 @@ const (
 // a new password; an admin hands it over. It is shown once: only its hash
 // is kept. The current password works until the link is used.
 func (a *App) ResetPassword(ctx context.Context, who kpi.Actor, email string) (*ResetLink, error) {
-	ctx, err := a.begin(ctx, who, WriteUsers, on{})
-	if err != nil {
-		return nil, err
-	}
-	u, err := a.svc.Users.FindUserByEmail(ctx, email)
+	ctx, u, err := a.beginOnUser(ctx, who, email)
 	if err != nil {
 		return nil, err
 	}

@@ -82,11 +82,21 @@ func (a *App) Users(ctx context.Context, who kpi.Actor) ([]*kpi.User, error) {
 
 // User returns one user by e-mail (admins).
 func (a *App) User(ctx context.Context, who kpi.Actor, email string) (*kpi.User, error) {
+	_, u, err := a.beginOnUser(ctx, who, email)
+	return u, err
+}
+
+// beginOnUser begins a use case of admins on the user with this e-mail.
+func (a *App) beginOnUser(ctx context.Context, who kpi.Actor, email string) (context.Context, *kpi.User, error) {
 	ctx, err := a.begin(ctx, who, WriteUsers, on{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return a.svc.Users.FindUserByEmail(ctx, email)
+	u, err := a.svc.Users.FindUserByEmail(ctx, email)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ctx, u, nil
 }
 
 // Whoami is who acts: the actor, and their user if they have one.
@@ -118,11 +128,7 @@ func (a *App) Me(ctx context.Context, who kpi.Actor) (*Whoami, error) {
 // disabled (admins). A disabled user is signed out everywhere. The last
 // admin who can sign in stays one.
 func (a *App) UpdateUser(ctx context.Context, who kpi.Actor, email string, upd kpi.UserUpdate) (*kpi.User, error) {
-	ctx, err := a.begin(ctx, who, WriteUsers, on{})
-	if err != nil {
-		return nil, err
-	}
-	u, err := a.svc.Users.FindUserByEmail(ctx, email)
+	ctx, u, err := a.beginOnUser(ctx, who, email)
 	if err != nil {
 		return nil, err
 	}
@@ -161,11 +167,7 @@ func (a *App) keepAnAdmin(ctx context.Context, id int64) error {
 // SetUserPassword sets a user's password (admins, and the command line
 // for the first admin); the user is signed out everywhere.
 func (a *App) SetUserPassword(ctx context.Context, who kpi.Actor, email, password string) error {
-	ctx, err := a.begin(ctx, who, WriteUsers, on{})
-	if err != nil {
-		return err
-	}
-	u, err := a.svc.Users.FindUserByEmail(ctx, email)
+	ctx, u, err := a.beginOnUser(ctx, who, email)
 	if err != nil {
 		return err
 	}

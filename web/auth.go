@@ -185,16 +185,8 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, d pageDa
 // pageError shows an error as a page: the status of its code and its
 // message; an internal error is logged and not shown.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, name string, d pageData, err error) error {
-	code := kpi.ErrorCode(err)
-	if code == kpi.EINTERNAL {
-		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	status, ok := codes[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
 	d.Error = kpi.ErrorMessage(err)
-	return s.render(w, status, name, d)
+	return s.render(w, s.errorStatus(r, err), name, d)
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, name, value, path string, expires time.Time) {
@@ -250,12 +242,18 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.pageError(w, r, "signin", d, err)
 	}
+	s.startSession(w, r, in, d.Next)
+	return nil
+}
+
+// startSession ends the session the browser had, if any, sets the cookie
+// of the new one and sends the browser on to next.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, in *app.SignedIn, next string) {
 	if old, err := r.Cookie(s.sessionCookie()); err == nil {
 		_ = s.App.SignOut(r.Context(), old.Value)
 	}
 	s.setCookie(w, s.sessionCookie(), in.Secret, "/", in.ExpiresAt)
-	http.Redirect(w, r, d.Next, http.StatusSeeOther)
-	return nil
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // signOut ends the session of the cookie; it needs the session's CSRF
@@ -300,11 +298,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.pageError(w, r, "signin", d, err)
 	}
-	if old, err := r.Cookie(s.sessionCookie()); err == nil {
-		_ = s.App.SignOut(r.Context(), old.Value)
-	}
-	s.setCookie(w, s.sessionCookie(), in.Secret, "/", in.ExpiresAt)
-	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+	s.startSession(w, r, in, d.Next)
 	return nil
 }
 

@@ -68,6 +68,18 @@ var codes = map[string]int{
 	kpi.EINTERNAL:     http.StatusInternalServerError,
 }
 
+// errorStatus is the HTTP status of err; an internal error is logged.
+func (s *Server) errorStatus(r *http.Request, err error) int {
+	code := kpi.ErrorCode(err)
+	if code == kpi.EINTERNAL {
+		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if status, ok := codes[code]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
+}
+
 // errorBody is how every error leaves the API.
 type errorBody struct {
 	Error struct {
@@ -87,16 +99,9 @@ func (s *Server) wrap(h func(http.ResponseWriter, *http.Request) error) http.Han
 		if errors.As(err, &maxErr) {
 			err = kpi.Errorf(kpi.EINVALID, "The request body is larger than %d bytes.", maxErr.Limit)
 		}
-		code := kpi.ErrorCode(err)
-		if code == kpi.EINTERNAL {
-			s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		}
-		status, ok := codes[code]
-		if !ok {
-			status = http.StatusInternalServerError
-		}
+		status := s.errorStatus(r, err)
 		var body errorBody
-		body.Error.Code = code
+		body.Error.Code = kpi.ErrorCode(err)
 		body.Error.Message = kpi.ErrorMessage(err)
 		body.Error.Details = kpi.ErrorDetails(err)
 		writeJSON(w, status, body)
