@@ -31,6 +31,12 @@ type Services struct {
 	Targets     kpi.TargetService
 	Statements  kpi.StatementService
 	Values      ValueService
+	// Users, Sessions, Throttle and ResetLinks are who signs in and how
+	// (auth.go).
+	Users      kpi.UserService
+	Sessions   kpi.SessionService
+	Throttle   kpi.SignInThrottle
+	ResetLinks kpi.ResetLinkService
 }
 
 // ValueService is the KPI engine: values and explanations, values as they
@@ -48,6 +54,8 @@ type App struct {
 	Logger *slog.Logger
 	// Now is the clock "today" is read from; nil is time.Now.
 	Now func() time.Time
+	// Auth is how people sign in: session lifetimes, links, e-mail, SSO.
+	Auth AuthConfig
 
 	review  *review.Service
 	payroll *payroll.Service
@@ -84,6 +92,7 @@ func (a *App) begin(ctx context.Context, who kpi.Actor, act Action, target on) (
 		return nil, err
 	}
 	ctx = kpi.NewContextWithWorkspace(ctx, who.WorkspaceID)
+	ctx = kpi.NewContextWithAddr(ctx, who.Addr)
 	return kpi.NewContextWithActor(ctx, who.Name), nil
 }
 

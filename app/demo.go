@@ -34,6 +34,8 @@ type DemoReport struct {
 	// Lost is the deal won, paid on and lost since, which this month's
 	// statement of its owner claws back; nil if the data has none.
 	Lost *DemoLostDeal
+	// Users says who to sign in as.
+	Users *DemoUsers
 }
 
 // DemoLostDeal names the deal the demo loses after it was paid on.
@@ -109,6 +111,9 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	}
 	if _, err := a.svc.Org.ImportOrg(ctx, data.Units, data.Employees); err != nil {
 		return nil, err
+	}
+	if rep.Users, err = a.demoUsers(ctx, data); err != nil {
+		return nil, fmt.Errorf("demo users: %w", err)
 	}
 	for _, ds := range defs.Datasets {
 		res, err := a.svc.Records.UpsertRecords(ctx, ds.Name, data.Records[ds.Name])

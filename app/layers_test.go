@@ -32,10 +32,12 @@ func TestLayers(t *testing.T) {
 		{"../app/preview", []string{"attain/kpi", "attain/calc/"}},
 		{"../app/payroll", []string{"attain/kpi", "attain/calc/", "attain/app/review"}},
 		{".", []string{"attain/kpi", "attain/calc/", "attain/app/", "attain/ingest", "attain/attainyaml", "attain/demo"}},
+		{"../sso", []string{"attain/kpi"}},
+		{"../mail", []string{"attain/kpi"}},
 		{"../web", []string{"attain/app", "attain/kpi", "attain/calc/", "attain/web/svg"}},
 		{"../web/svg", nil},
 		{"../cmd/attain", []string{"attain/app", "attain/kpi", "attain/calc/", "attain/web",
-			"attain/sqldb", "attain/engine"}}, // the last two to wire them
+			"attain/sqldb", "attain/engine", "attain/sso", "attain/mail"}}, // the last four to wire them
 	}
 	for _, r := range rules {
 		for file, imports := range imports(t, r.dir) {

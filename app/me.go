@@ -10,10 +10,17 @@ import (
 // Me is who is signed in and what their pages are: the navigation of the
 // web app follows from it.
 type Me struct {
-	Actor     kpi.Actor      `json:"-"`
-	Name      string         `json:"name"`
-	Workspace *kpi.Workspace `json:"workspace"`
-	Employee  *kpi.Employee  `json:"employee,omitempty"` // nil: no employee (an admin, an auditor)
+	Actor kpi.Actor `json:"-"`
+	// Name is who acts, as the audit trail names them ("user:EMAIL",
+	// "token:NAME"); Display is the person's name.
+	Name       string         `json:"name"`
+	Display    string         `json:"display"`
+	Role       kpi.Role       `json:"role"`
+	EmployeeID string         `json:"employee_id,omitempty"`
+	Scopes     []string       `json:"scopes,omitempty"` // a token's
+	User       *kpi.User      `json:"user,omitempty"`   // nil: an integration or the command line
+	Workspace  *kpi.Workspace `json:"workspace"`
+	Employee   *kpi.Employee  `json:"employee,omitempty"` // nil: no employee (an admin, an auditor)
 	// Heads are the units the person heads; Reports says anyone reports
 	// to them. Either makes them a manager.
 	Heads   []*kpi.OrgUnit `json:"heads,omitempty"`
@@ -23,21 +30,33 @@ type Me struct {
 	// those who see everything.
 	Home string `json:"home,omitempty"`
 	// May says which kinds of page they may open.
-	MayReadAll, MayWriteTargets, MayReadPayouts, MayAdmin bool
+	MayReadAll      bool `json:"may_read_all"`
+	MayWriteTargets bool `json:"may_write_targets"`
+	MayReadPayouts  bool `json:"may_read_payouts"`
+	MayAdmin        bool `json:"may_admin"`
 }
 
 // Manager reports whether the person manages anyone.
 func (m *Me) Manager() bool { return len(m.Heads) > 0 || m.Reports }
 
-// Me returns who acts and what they may open.
+// Me returns who acts (a signed-in user, a user's token with its scopes,
+// an integration) and what they may open.
 func (a *App) Me(ctx context.Context, who kpi.Actor) (*Me, error) {
 	ctx, err := a.begin(ctx, who, ReadWorkspace, on{})
 	if err != nil {
 		return nil, err
 	}
-	m := &Me{Actor: who, Name: who.Name}
+	m := &Me{Actor: who, Name: who.Name, Display: who.Name, Role: who.Role, EmployeeID: who.EmployeeID, Scopes: who.Scopes}
 	if m.Workspace, err = a.svc.Workspaces.FindWorkspaceByID(ctx, who.WorkspaceID); err != nil {
 		return nil, err
+	}
+	if who.UserID != 0 {
+		if m.User, err = a.svc.Users.FindUserByID(ctx, who.UserID); err != nil {
+			return nil, err
+		}
+		if m.User.Name != "" {
+			m.Display = m.User.Name
+		}
 	}
 	org, err := a.org(ctx, who.WorkspaceID)
 	if err != nil {
@@ -45,7 +64,7 @@ func (a *App) Me(ctx context.Context, who kpi.Actor) (*Me, error) {
 	}
 	for _, e := range org.Employees {
 		if who.EmployeeID != "" && e.ID == who.EmployeeID {
-			m.Employee, m.Name = e, e.Name
+			m.Employee, m.Display = e, e.Name
 		}
 		m.Reports = m.Reports || (who.EmployeeID != "" && e.ManagerID == who.EmployeeID)
 	}

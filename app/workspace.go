@@ -7,18 +7,6 @@ import (
 	"attain/kpi"
 )
 
-// Authenticate returns who an API token's secret acts as.
-func (a *App) Authenticate(ctx context.Context, secret string) (kpi.Actor, error) {
-	if secret == "" {
-		return kpi.Actor{}, kpi.Errorf(kpi.EUNAUTHORIZED, "Send an API token: Authorization: Bearer <token>.")
-	}
-	tok, err := a.svc.Tokens.Authenticate(ctx, secret)
-	if err != nil {
-		return kpi.Actor{}, err
-	}
-	return kpi.Actor{WorkspaceID: tok.WorkspaceID, Name: "token:" + tok.Name, Role: kpi.RoleAdmin}, nil
-}
-
 // DefaultWorkspace is the workspace the CLI works in unless told otherwise;
 // it is made on first use.
 const DefaultWorkspace = "default"
@@ -64,20 +52,6 @@ func (a *App) CreateWorkspace(ctx context.Context, ws *kpi.Workspace) error {
 // Workspaces lists every workspace: for whoever holds the database.
 func (a *App) Workspaces(ctx context.Context) ([]*kpi.Workspace, error) {
 	return a.svc.Workspaces.FindWorkspaces(ctx)
-}
-
-// CreateToken creates an API token in the actor's workspace; its secret
-// is in the result, once.
-func (a *App) CreateToken(ctx context.Context, who kpi.Actor, name string) (*kpi.APIToken, error) {
-	if name == "" {
-		return nil, kpi.Errorf(kpi.EINVALID, "Give the token a name.")
-	}
-	ctx, err := a.begin(ctx, who, WriteTokens, on{})
-	if err != nil {
-		return nil, err
-	}
-	tok := &kpi.APIToken{Name: name}
-	return tok, a.svc.Tokens.CreateAPIToken(ctx, tok)
 }
 
 // MaxAuditPage is the most audit entries one call lists.

@@ -168,6 +168,7 @@ type AuditEntry struct {
 	Old      string    `json:"old,omitempty"` // JSON
 	New      string    `json:"new,omitempty"` // JSON
 	Reason   string    `json:"reason,omitempty"`
+	Addr     string    `json:"addr,omitempty"` // where the change came from
 }
 
 // AuditService reads the audit trail; entries are written by the other

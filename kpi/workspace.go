@@ -55,14 +55,26 @@ type WorkspaceService interface {
 	CreateWorkspace(ctx context.Context, w *Workspace) error
 }
 
-// APIToken grants access to one workspace. Only a hash of the secret is
-// stored; the secret is shown once, when the token is created.
+// APIToken grants access to one workspace: as its user (never more than
+// the user may), or, without one, as an integration an admin made, limited
+// to its scopes. Only a hash of the secret is stored; the secret is shown
+// once, when the token is created.
 type APIToken struct {
 	ID          int64     `json:"id"`
 	WorkspaceID int64     `json:"workspace_id"`
 	Name        string    `json:"name"`
 	CreatedAt   time.Time `json:"created_at"`
 	Secret      string    `json:"secret,omitempty"` // set only by CreateAPIToken
+	// UserID is the user the token acts as; 0: an integration.
+	UserID int64 `json:"user_id,omitempty"`
+	// Scopes are the actions the token may take ("values:read",
+	// "records:write:deals"); nil: all its user (or, for an integration,
+	// an admin) may.
+	Scopes     []string   `json:"scopes,omitempty"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	CreatedBy  string     `json:"created_by,omitempty"`
 }
 
 // TokenService issues and checks API tokens.
@@ -70,8 +82,16 @@ type TokenService interface {
 	// CreateAPIToken creates a token for the context's workspace and
 	// fills t.Secret with the secret to hand out.
 	CreateAPIToken(ctx context.Context, t *APIToken) error
-	// Authenticate returns the token whose secret this is; EUNAUTHORIZED otherwise.
+	// Authenticate returns the token whose secret this is, revoked or
+	// expired or not; EUNAUTHORIZED if there is none.
 	Authenticate(ctx context.Context, secret string) (*APIToken, error)
+	// FindAPITokens lists the workspace's tokens, of one user when
+	// userID is set (0: the integrations).
+	FindAPITokens(ctx context.Context, userID *int64) ([]*APIToken, error)
+	FindAPITokenByID(ctx context.Context, id int64) (*APIToken, error)
+	RevokeAPIToken(ctx context.Context, id int64) error
+	// TouchAPIToken records a use now; the first use of a day is audited.
+	TouchAPIToken(ctx context.Context, id int64) error
 }
 
 // WorkspaceLocation returns the time zone of the context's workspace: where

@@ -23,7 +23,7 @@ func (s *AuditService) FindAuditEntries(ctx context.Context, entity, entityID st
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT id, at, actor, action, entity, entity_id, old, new, reason FROM audit_entries WHERE workspace_id = $1`
+	q := `SELECT id, at, actor, action, entity, entity_id, old, new, reason, addr FROM audit_entries WHERE workspace_id = $1`
 	args := []any{ws}
 	if entity != "" {
 		args = append(args, entity)
@@ -47,7 +47,7 @@ func (s *AuditService) FindAuditEntries(ctx context.Context, entity, entityID st
 		defer rows.Close()
 		for rows.Next() {
 			var e kpi.AuditEntry
-			if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Old, &e.New, &e.Reason); err != nil {
+			if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Old, &e.New, &e.Reason, &e.Addr); err != nil {
 				return err
 			}
 			e.At = e.At.UTC()
@@ -84,9 +84,9 @@ func (tx *Tx) auditWhy(ctx context.Context, ws int64, action, entity, entityID s
 		}
 		return fmt.Errorf("audit %s %s: next id: %w", entity, entityID, err)
 	}
-	_, err = tx.exec(ctx, `INSERT INTO audit_entries (workspace_id, id, at, actor, action, entity, entity_id, old, new, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		ws, id, tx.now, kpi.ActorFromContext(ctx), action, entity, entityID, oldJSON, newJSON, reason)
+	_, err = tx.exec(ctx, `INSERT INTO audit_entries (workspace_id, id, at, actor, action, entity, entity_id, old, new, reason, addr)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		ws, id, tx.now, kpi.ActorFromContext(ctx), action, entity, entityID, oldJSON, newJSON, reason, kpi.AddrFromContext(ctx))
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", entity, entityID, err)
 	}

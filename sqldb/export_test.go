@@ -24,3 +24,33 @@ func TokenColumnsForTest(ctx context.Context, db *DB) (map[string][]byte, error)
 	})
 	return out, err
 }
+
+// ExecForTest runs one statement as the application would, to show what
+// the database itself refuses.
+func ExecForTest(ctx context.Context, db *DB, q string, args ...any) error {
+	return db.write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, q, args...)
+		return err
+	})
+}
+
+// PasswordHashesForTest returns every stored password hash by e-mail.
+func PasswordHashesForTest(ctx context.Context, db *DB) (map[string]string, error) {
+	out := map[string]string{}
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT email, password_hash FROM users`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var email, hash string
+			if err := rows.Scan(&email, &hash); err != nil {
+				return err
+			}
+			out[email] = hash
+		}
+		return rows.Err()
+	})
+	return out, err
+}

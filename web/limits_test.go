@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"attain/app"
 	"attain/app/apptest"
 	"attain/engine"
 	"attain/kpi"
@@ -67,7 +68,7 @@ func newServer(t *testing.T, limits web.Limits, maxCells int64) *server {
 	}
 	s := &server{t: t, url: hs.URL}
 	for i, secret := range []*string{&s.tokenA, &s.tokenB} {
-		tok, err := a.CreateToken(ctx, kpi.Actor{WorkspaceID: ws.ID, Name: "test", System: true}, fmt.Sprintf("t%d", i))
+		tok, err := a.CreateToken(ctx, kpi.Actor{WorkspaceID: ws.ID, Name: "test", Role: kpi.RoleAdmin, System: true}, app.TokenRequest{Name: fmt.Sprintf("t%d", i), Integration: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -126,12 +126,14 @@ func obj(required []string, props map[string]any) map[string]any {
 }
 
 var (
-	str     = map[string]any{"type": "string"}
-	integer = map[string]any{"type": "integer"}
-	boolean = map[string]any{"type": "boolean"}
-	date    = map[string]any{"type": "string", "format": "date"}
-	exact   = map[string]any{"type": "string", "pattern": `^-?\d+(\.\d+)?$`, "description": "exact decimal"}
-	strList = map[string]any{"type": "array", "items": str}
+	str      = map[string]any{"type": "string"}
+	integer  = map[string]any{"type": "integer"}
+	boolean  = map[string]any{"type": "boolean"}
+	date     = map[string]any{"type": "string", "format": "date"}
+	exact    = map[string]any{"type": "string", "pattern": `^-?\d+(\.\d+)?$`, "description": "exact decimal"}
+	strList  = map[string]any{"type": "array", "items": str}
+	dateTime = map[string]any{"type": "string", "format": "date-time"}
+	role     = map[string]any{"type": "string", "enum": kpi.Roles}
 )
 
 // exactOrNull is an exact decimal that may be null.
@@ -140,6 +142,20 @@ func exactOrNull(description string) map[string]any {
 }
 
 var schemas = map[string]any{
+	"User": obj(nil, map[string]any{"id": integer, "email": str, "name": str, "employee_id": str, "role": role,
+		"disabled": boolean, "created_at": dateTime, "last_sign_in": dateTime}),
+	"UserRequest": obj([]string{"email"}, map[string]any{"email": str, "name": str, "employee_id": str, "role": role,
+		"password": map[string]any{"type": "string", "description": "first password, at least 10 characters; none: single sign-on or a reset link"}}),
+	"UserUpdate": obj(nil, map[string]any{"name": str, "employee_id": str, "role": role, "disabled": boolean}),
+	"Whoami":     obj(nil, map[string]any{"name": str, "role": role, "employee_id": str, "scopes": strList, "user": schemaRef("User")}),
+	"ResetLink":  obj(nil, map[string]any{"url": str, "expires_at": dateTime}),
+	"APIToken": obj(nil, map[string]any{"id": integer, "name": str, "created_at": dateTime, "user_id": integer,
+		"scopes": strList, "expires_at": dateTime, "revoked_at": dateTime, "last_used_at": dateTime, "created_by": str,
+		"secret": map[string]any{"type": "string", "description": "only in the answer that creates the token"}}),
+	"TokenRequest": obj([]string{"name"}, map[string]any{"name": str,
+		"scopes":      map[string]any{"type": "array", "items": str, "description": "actions (values:read) or records:read|write:DATASET; none: all the user may"},
+		"expires":     map[string]any{"type": "string", "description": "2027-01-31, 90d, 12h or never; default 90d for a user's token, never for an integration's"},
+		"integration": map[string]any{"type": "boolean", "description": "a token of no user, acting as an admin within its scopes (admins)"}}),
 	"Error": obj([]string{"error"}, map[string]any{"error": obj([]string{"code", "message"}, map[string]any{
 		"code":    map[string]any{"type": "string", "enum": kpi.Codes},
 		"message": str,

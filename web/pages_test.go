@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"attain/app"
 	"attain/app/apptest"
 )
 
@@ -16,7 +17,7 @@ import (
 // signed-in admin, and checks what each must show.
 func TestPages(t *testing.T) {
 	a, admin := apptest.Small(t)
-	tok, err := a.CreateToken(context.Background(), admin, "pages")
+	tok, err := a.CreateToken(context.Background(), admin, app.TokenRequest{Name: "pages", Integration: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"attain/app"
@@ -26,6 +25,10 @@ type Server struct {
 	Limits Limits
 
 	inFlight inFlight // requests in flight per API token
+
+	// InsecureCookies sends cookies without Secure, for plain HTTP: only
+	// for the demo on localhost.
+	InsecureCookies bool
 }
 
 // route is one API endpoint. The mux and the OpenAPI document are both made
@@ -54,6 +57,13 @@ func (s *Server) Handler() http.Handler {
 		}
 		mux.Handle(pg.method+" "+pg.path, s.pageWrap(h))
 	}
+	for _, pg := range s.pages() {
+		h := s.wrap(pg.handler)
+		if !pg.public {
+			h = s.pageAuth(h)
+		}
+		mux.Handle(pg.method+" "+pg.path, h)
+	}
 	return s.logRequests(mux)
 }
 
@@ -67,6 +77,18 @@ var codes = map[string]int{
 	kpi.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	kpi.EBUSY:         http.StatusTooManyRequests,
 	kpi.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// errorStatus is the HTTP status of err; an internal error is logged.
+func (s *Server) errorStatus(r *http.Request, err error) int {
+	code := kpi.ErrorCode(err)
+	if code == kpi.EINTERNAL {
+		s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if status, ok := codes[code]; ok {
+		return status
+	}
+	return http.StatusInternalServerError
 }
 
 // errorBody is how every error leaves the API.
@@ -88,60 +110,13 @@ func (s *Server) wrap(h func(http.ResponseWriter, *http.Request) error) http.Han
 		if errors.As(err, &maxErr) {
 			err = kpi.Errorf(kpi.EINVALID, "The request body is larger than %d bytes.", maxErr.Limit)
 		}
-		code := kpi.ErrorCode(err)
-		if code == kpi.EINTERNAL {
-			s.Logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-		}
-		status, ok := codes[code]
-		if !ok {
-			status = http.StatusInternalServerError
-		}
+		status := s.errorStatus(r, err)
 		var body errorBody
-		body.Error.Code = code
+		body.Error.Code = kpi.ErrorCode(err)
 		body.Error.Message = kpi.ErrorMessage(err)
 		body.Error.Details = kpi.ErrorDetails(err)
 		writeJSON(w, status, body)
 	})
-}
-
-// authenticate lets a request through only with a valid API token and
-// tells the handlers who acts; what that actor may do is decided by the
-// use cases (package app).
-func (s *Server) authenticate(next http.Handler) http.Handler {
-	return s.wrap(func(w http.ResponseWriter, r *http.Request) error {
-		r, err := s.actor(r)
-		if err != nil {
-			return err
-		}
-		s.inFlight.serve(w, who(r).Name, s.Limits.maxInFlight(), func() { next.ServeHTTP(w, r) })
-		return nil
-	})
-}
-
-// signedIn is authenticate for pages: without an actor the page wrapper
-// sends the visitor to the sign-in page.
-func (s *Server) signedIn(next page) page {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		r, err := s.actor(r)
-		if err != nil {
-			return err
-		}
-		return next(w, r)
-	}
-}
-
-// actor returns r with its actor: one already found (a session), or the
-// one its API token stands for.
-func (s *Server) actor(r *http.Request) (*http.Request, error) {
-	if _, ok := r.Context().Value(actorKey{}).(kpi.Actor); ok {
-		return r, nil
-	}
-	secret, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	who, err := s.App.Authenticate(r.Context(), secret)
-	if err != nil {
-		return nil, err
-	}
-	return r.WithContext(withActor(r.Context(), who)), nil
 }
 
 type actorKey struct{}

@@ -122,7 +122,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, v *
 	if t == nil {
 		return fmt.Errorf("no page %q", name)
 	}
-	v.CSRF = csrfToken(r)
+	v.CSRF = csrf(r)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
@@ -132,14 +132,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, v *
 	_, err := buf.WriteTo(w)
 	return err
 }
-
-// csrfToken is the token forms post back; set by the sign-in middleware.
-func csrfToken(r *http.Request) string {
-	t, _ := r.Context().Value(csrfKey{}).(string)
-	return t
-}
-
-type csrfKey struct{}
 
 // funcs are the template functions: formatting through the view's
 // Formatter and a few helpers to lay numbers out.

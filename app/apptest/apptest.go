@@ -27,6 +27,10 @@ func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 		Audit:       sqldb.NewAuditService(db),
 		Targets:     sqldb.NewTargetService(db),
 		Statements:  sqldb.NewStatementService(db),
+		Users:       sqldb.NewUserService(db),
+		Sessions:    sqldb.NewSessionService(db),
+		Throttle:    sqldb.NewSessionService(db),
+		ResetLinks:  sqldb.NewUserService(db),
 	}
 	e := engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, nil)
 	for _, o := range opts {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"attain/app"
 	"attain/kpi"
 )
 
@@ -79,7 +80,7 @@ func serveMain(t *testing.T, m *Main) apiClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := m.App.CreateToken(context.Background(), who, "test")
+	tok, err := m.App.CreateToken(context.Background(), who, app.TokenRequest{Name: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func newTestAPI(t *testing.T) (a, b apiClient) {
 		if err := m.App.CreateWorkspace(ctx, &ws); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := m.App.CreateToken(ctx, kpi.Actor{WorkspaceID: ws.ID, Name: "test"}, "test")
+		tok, err := m.App.CreateToken(ctx, kpi.Actor{WorkspaceID: ws.ID, Name: "test", Role: kpi.RoleAdmin}, app.TokenRequest{Name: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -103,11 +103,16 @@ func (m *Main) open(ctx context.Context) error {
 		Audit:       sqldb.NewAuditService(db),
 		Targets:     sqldb.NewTargetService(db),
 		Statements:  sqldb.NewStatementService(db),
+		Users:       sqldb.NewUserService(db),
+		Sessions:    sqldb.NewSessionService(db),
+		Throttle:    sqldb.NewSessionService(db),
+		ResetLinks:  sqldb.NewUserService(db),
 	}
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
 	m.Engine.MaxCells = m.Config.MaxCells
 	s.Values = m.Engine
 	m.App = app.New(s, m.Logger)
+	m.App.Auth.BaseURL = os.Getenv("ATTAIN_BASE_URL") // for the reset links the CLI prints
 	return nil
 }
 

@@ -68,6 +68,8 @@ Start with the demo:  attain serve --demo`,
 		m.migrateCommand(),
 		m.workspaceCommand(),
 		m.tokenCommand(),
+		m.userCommand(),
+		m.auditCommand(),
 	)
 	return root
 }

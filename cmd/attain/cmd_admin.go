@@ -117,27 +117,3 @@ func (m *Main) workspaceCommand() *cobra.Command {
 	cmd.AddCommand(create, list)
 	return cmd
 }
-
-func (m *Main) tokenCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "token", Short: "API tokens"}
-	create := &cobra.Command{
-		Use:   "create NAME",
-		Short: "Create an API token for the workspace; the secret is shown once",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			who, ws, err := m.actor(cmd.Context())
-			if err != nil {
-				return err
-			}
-			tok, err := m.App.CreateToken(cmd.Context(), who, args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(m.Stderr, "Token %q for workspace %s (only a hash is stored; keep the secret now):\n", tok.Name, ws.Slug)
-			fmt.Fprintln(m.Stdout, tok.Secret)
-			return nil
-		},
-	}
-	cmd.AddCommand(create)
-	return cmd
-}

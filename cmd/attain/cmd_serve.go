@@ -18,6 +18,7 @@ import (
 func (m *Main) serveCommand() *cobra.Command {
 	var addr string
 	var withDemo bool
+	var af authFlags
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--demo]",
 		Short: "Serve the JSON API (and, with --demo, load the demo workspace first)",
@@ -30,17 +31,26 @@ func (m *Main) serveCommand() *cobra.Command {
 			if err := m.open(ctx); err != nil {
 				return err
 			}
+			workspace := m.Config.Workspace
+			if withDemo {
+				workspace = app.DemoWorkspace
+				af.insecureCookies = af.insecureCookies || isLoopback(addr)
+			}
+			if af.insecureCookies && !isLoopback(addr) {
+				return kpi.Errorf(kpi.EINVALID, "--insecure-cookies is only for plain http on a loopback address, not %s.", addr)
+			}
 			var token string
+			var users *app.DemoUsers
 			if withDemo {
 				rep, err := m.loadDemo(ctx, 1)
 				if err != nil {
 					return err
 				}
-				tok, err := m.App.CreateToken(ctx, rep.Actor, "serve --demo "+time.Now().UTC().Format(time.RFC3339))
+				tok, err := m.App.CreateToken(ctx, rep.Actor, app.TokenRequest{Name: "serve --demo " + time.Now().UTC().Format(time.RFC3339)})
 				if err != nil {
 					return err
 				}
-				token = tok.Secret
+				token, users = tok.Secret, rep.Users
 				if err := m.App.Refresh(ctx, rep.Actor); err != nil {
 					return err
 				}
@@ -50,16 +60,24 @@ func (m *Main) serveCommand() *cobra.Command {
 				return kpi.Errorf(kpi.EINVALID, "Cannot listen on %s: %s", addr, err)
 			}
 			url := "http://" + ln.Addr().String()
+			auth, err := af.config(ctx, ln.Addr().String(), workspace)
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			m.App.Auth = auth
 			fmt.Fprintf(m.Stdout, "Attain is serving on %s (API: %s/api/v1, OpenAPI: %s/api/v1/openapi.json)\n", url, url, url)
 			if token != "" {
 				fmt.Fprintf(m.Stdout, "Demo workspace API token: %s\nTry: curl -H 'Authorization: Bearer %s' '%s/api/v1/values?unit=sales&period=%s'\n",
 					token, token, url, kpi.PeriodOf(kpi.Month, kpi.DateOf(time.Now(), time.UTC)).Label())
 			}
-			return m.serve(ctx, ln)
+			m.printDemoUsers(url, users)
+			return m.serve(ctx, ln, af.insecureCookies)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
-	cmd.Flags().BoolVar(&withDemo, "demo", false, "load (or refresh) the demo workspace and print an API token for it")
+	cmd.Flags().BoolVar(&withDemo, "demo", false, "load (or refresh) the demo workspace and print an API token and who to sign in as")
+	af.register(cmd.Flags())
 	m.limitFlags(cmd)
 	return cmd
 }
@@ -70,8 +88,10 @@ func (m *Main) webServer() *web.Server {
 }
 
 // serve runs the HTTP server until ctx ends, then shuts it down gracefully.
-func (m *Main) serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: m.webServer().Handler(), ReadHeaderTimeout: 10 * time.Second}
+func (m *Main) serve(ctx context.Context, ln net.Listener, insecureCookies bool) error {
+	ws := m.webServer()
+	ws.InsecureCookies = insecureCookies
+	srv := &http.Server{Handler: ws.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
