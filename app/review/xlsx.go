@@ -74,8 +74,15 @@ func num(d interface{ InexactFloat64() float64 }, null bool) any {
 	return d.InexactFloat64()
 }
 
+// writeRows writes rows from A1 down; text cells go through kpi.SafeCell,
+// so no name or label a person typed is read as a formula.
 func writeRows(f *excelize.File, sheet string, rows [][]any, bold int, headerRow int) error {
 	for i, r := range rows {
+		for j, v := range r {
+			if s, ok := v.(string); ok {
+				r[j] = kpi.SafeCell(s)
+			}
+		}
 		cell, err := excelize.CoordinatesToCellName(1, i+1)
 		if err != nil {
 			return err
