@@ -44,7 +44,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		mux.Handle(rt.method+" "+rt.path, h)
 	}
-	return s.logRequests(mux)
+	return withSecurityHeaders(withStallDeadlines(DefaultStallTimeout, s.logRequests(mux)))
 }
 
 // codes maps error codes to HTTP statuses.

@@ -70,7 +70,7 @@ func (m *Main) webServer() *web.Server {
 
 // serve runs the HTTP server until ctx ends, then shuts it down gracefully.
 func (m *Main) serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: m.webServer().Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := httpServer(m.webServer().Handler())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
