@@ -28,6 +28,9 @@ func NewJSONReader(r io.Reader, ds *kpi.Dataset, opt Options) (*Reader, error) {
 	name := fileName(opt.File)
 	rd.count = &countingReader{r: r}
 	br := bufio.NewReaderSize(rd.count, 64<<10)
+	if err := sniffText(br, opt.File, "JSON"); err != nil {
+		return nil, err
+	}
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
