@@ -82,3 +82,7 @@ func (w *stallWriter) Flush() {
 }
 
 func (w *stallWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Unwrap lets http.NewResponseController reach through the request log's
+// writer too.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,10 +14,12 @@ import (
 	"time"
 )
 
-// stallServer serves h behind withStallDeadlines(stall) with a ReadTimeout
-// shorter than the transfers below take, as cmd/attain serves the API.
+// stallServer serves h as Handler serves a route, behind
+// withStallDeadlines(stall) and the request log, with a ReadTimeout shorter
+// than the transfers below take, as cmd/attain serves the API.
 func stallServer(t *testing.T, stall time.Duration, h http.HandlerFunc) *httptest.Server {
-	srv := httptest.NewUnstartedServer(withStallDeadlines(stall, h))
+	s := &Server{Logger: slog.New(slog.DiscardHandler)}
+	srv := httptest.NewUnstartedServer(withStallDeadlines(stall, s.logRequests(h)))
 	srv.Config.ReadTimeout = 2 * stall
 	srv.Start()
 	t.Cleanup(srv.Close)
