@@ -36,6 +36,18 @@ func TestSafeCell(t *testing.T) {
 		{"+2E+10", "+2E+10"},
 		{"-12.5 %", "-12.5 %"},
 		{"-12.5%", "-12.5%"},
+		{"-1,200.00 EUR", "-1,200.00 EUR"},
+		{"-11.7 points", "-11.7 points"},
+		{"+3 deals won", "+3 deals won"},
+		{"-1,2", "-1,2"},
+		// not numbers after all
+		{"-1,", "'-1,"},
+		{"-,1", "'-,1"},
+		{"-1 EUR|cmd", "'-1 EUR|cmd"},
+		{"-1  EUR", "'-1  EUR"},
+		{"-1 ", "'-1 "},
+		{"-1EUR", "'-1EUR"},
+		{"-1 SUM(A1)", "'-1 SUM(A1)"},
 		// the sign for no value, and plain text
 		{"-", "-"},
 		{"", ""},
