@@ -139,26 +139,27 @@ type parsed struct {
 func parse(file string, data []byte) (*parsed, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, data, err)
 	}
 	var doc document
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, data, err)
 	}
 	defs := &kpi.Definitions{Datasets: doc.Datasets, KPIs: doc.KPIs}
+	pos := positions(&root)
 	for i, ds := range defs.Datasets {
 		if ds == nil {
-			return nil, invalid(file, []kpi.Problem{{File: file, Column: fmt.Sprintf("datasets[%d]", i), Reason: "empty dataset"}})
+			return nil, invalid(file, []kpi.Problem{{File: file, Line: pos.dataset(i, ""), Column: fmt.Sprintf("datasets[%d]", i), Reason: "empty dataset"}})
 		}
 	}
 	for i, k := range defs.KPIs {
 		if k == nil {
-			return nil, invalid(file, []kpi.Problem{{File: file, Column: fmt.Sprintf("kpis[%d]", i), Reason: "empty KPI"}})
+			return nil, invalid(file, []kpi.Problem{{File: file, Line: pos.kpi(i, ""), Column: fmt.Sprintf("kpis[%d]", i), Reason: "empty KPI"}})
 		}
 	}
-	p := &parsed{defs: defs, targets: doc.Targets, pos: positions(&root)}
+	p := &parsed{defs: defs, targets: doc.Targets, pos: pos}
 	r := &validator{file: file, pos: p.pos}
 	defs.Calendar = r.readCalendar(doc.Calendar)
 	defs.Scorecards = r.readScorecards(doc.Scorecards)
@@ -169,8 +170,8 @@ func parse(file string, data []byte) (*parsed, error) {
 
 // yamlError turns a yaml syntax or type error into an EINVALID *kpi.Error
 // with a problem per line.
-func yamlError(file string, err error) error {
-	return invalid(file, yamlerr.Problems(file, err))
+func yamlError(file string, data []byte, err error) error {
+	return invalid(file, yamlerr.Problems(file, data, err))
 }
 
 func invalid(file string, probs []kpi.Problem) error {

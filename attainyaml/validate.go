@@ -96,7 +96,17 @@ func (v *validator) exprProblem(line int, column, src string, err error) {
 	if errors.As(err, &fe) && line > 0 {
 		line += fe.Line - 1
 	}
-	v.add(line, column, src, "%v", err)
+	v.add(line, column, shorten(src), "%v", err)
+}
+
+// shorten cuts a value shown in a problem to its first 100 characters: an
+// expression refused as too long is not repeated whole.
+func shorten(s string) string {
+	const n = 100
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 func label(name string, i int) string {

@@ -45,12 +45,16 @@ type csvFile struct {
 	delim  rune
 }
 
-// openCSV skips a byte order mark, tells the delimiter from the header line
-// and reads the header. columns is how many columns the file should have:
+// openCSV refuses a file that is not text (a workbook, a PDF, binary data:
+// see whatIs), skips a byte order mark, tells the delimiter from the header
+// line and reads the header. columns is how many columns the file should have:
 // with one, a header without delimiter is fine.
 func openCSV(r io.Reader, file string, columns int) (*csvFile, error) {
 	name := fileName(file)
 	br := bufio.NewReaderSize(r, 64<<10)
+	if err := sniffText(br, file, "CSV"); err != nil {
+		return nil, err
+	}
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	} else if err != nil && err != io.EOF {

@@ -509,10 +509,11 @@ func (r *Reader) matchHeader(header []string) error {
 
 // WriteRejected writes rejected rows as CSV: the line, the reasons, then the
 // original cells under the file's header, so they can be fixed and imported
-// again.
+// again. The file is meant to be opened in a spreadsheet, so a cell that
+// one would read as a formula gets a quote in front (kpi.SafeCell).
 func WriteRejected(w io.Writer, header []string, rej []Rejected) error {
 	cw := newCSVWriter(w)
-	if err := cw.Write(append([]string{"line", "reason"}, header...)); err != nil {
+	if err := cw.Write(kpi.SafeCells(append([]string{"line", "reason"}, header...))); err != nil {
 		return fmt.Errorf("write rejected rows: %w", err)
 	}
 	for _, rj := range rej {
@@ -522,7 +523,7 @@ func WriteRejected(w io.Writer, header []string, rej []Rejected) error {
 			reasons[i] = p.String()
 		}
 		rec := append([]string{fmt.Sprint(rj.Line), strings.Join(reasons, "; ")}, rj.Raw...)
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write(kpi.SafeCells(rec)); err != nil {
 			return fmt.Errorf("write rejected rows: %w", err)
 		}
 	}

@@ -28,6 +28,9 @@ func NewJSONReader(r io.Reader, ds *kpi.Dataset, opt Options) (*Reader, error) {
 	name := fileName(opt.File)
 	rd.count = &countingReader{r: newRecordLimit(r, opt, len(ds.Columns), true)}
 	br := bufio.NewReaderSize(rd.count, 64<<10)
+	if err := sniffText(br, opt.File, "JSON"); err != nil {
+		return nil, err
+	}
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
@@ -36,7 +39,7 @@ func NewJSONReader(r io.Reader, ds *kpi.Dataset, opt Options) (*Reader, error) {
 	for {
 		c, err := br.ReadByte()
 		if err == io.EOF {
-			return nil, invalid(kpi.Problem{File: opt.File, Reason: "file is empty"}, "%s: file is empty", name)
+			return nil, invalid(kpi.Problem{File: opt.File, Line: 1, Reason: "file is empty"}, "%s: file is empty", name)
 		} else if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
@@ -256,7 +259,7 @@ func (s *arraySource) next(rw *row) error {
 			return s.fail(rw, err, "the array is not closed: ")
 		}
 		if _, err := s.dec.Token(); err != io.EOF {
-			rw.line = s.n
+			rw.line = max(s.n, 1) // the last record, or the line of an empty array
 			s.p.bad(rw, "", "has more after the array")
 			rw.fatal = true
 			return nil

@@ -129,3 +129,36 @@ func TestReader_ReadError(t *testing.T) {
 type errReader struct{ err error }
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// TestWriteRejected_FormulaInjection: cells of rejected rows that a
+// spreadsheet would run as formulas are written with a quote in front;
+// numbers, negative ones too, stay numbers.
+func TestWriteRejected_FormulaInjection(t *testing.T) {
+	in := "id,amount,note\n" +
+		"\"=HYPERLINK(\"\"http://evil.example\"\")\",-12.50,ok\n" + // 2: imported
+		"b,-x,@SUM(A1:A9)\n" + // 3: bad amount
+		"\"=HYPERLINK(\"\"http://evil.example\"\")\",-3,\"\t=1+1\"\n" // 4: duplicate key
+	ds := &kpi.Dataset{Name: "t", Key: "id", Columns: []kpi.Column{
+		{Name: "id", Type: kpi.String}, {Name: "amount", Type: kpi.Money}, {Name: "note", Type: kpi.String}}}
+	r, err := NewCSVReader(strings.NewReader(in), ds, Options{File: "t.csv", SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := r.Next(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteRejected(&buf, r.Header(), r.Rejected()); err != nil {
+		t.Fatal(err)
+	}
+	want := "line,reason,id,amount,note\n" +
+		"3,\"column amount value \"\"-x\"\": is not a number (want digits with an optional sign and decimal point, like -1234.56)\",b,'-x,'@SUM(A1:A9)\n" +
+		"4,\"column id value \"\"=HYPERLINK(\\\"\"http://evil.example\\\"\")\"\": duplicate key, first on line 2\",\"'=HYPERLINK(\"\"http://evil.example\"\")\",-3,'\t=1+1\n"
+	if got := buf.String(); got != want {
+		t.Errorf("WriteRejected:\n%s\nwant:\n%s", got, want)
+	}
+}

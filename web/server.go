@@ -64,7 +64,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		mux.Handle(pg.method+" "+pg.path, h)
 	}
-	return s.logRequests(mux)
+	return withSecurityHeaders(withStallDeadlines(DefaultStallTimeout, s.logRequests(mux)))
 }
 
 // codes maps error codes to HTTP statuses.

@@ -106,14 +106,15 @@ func (r Payout) amount() string {
 
 // WritePayoutsCSV writes payouts for payroll: one row per employee, the
 // payout as an exact decimal in the currency's minor unit, then a total
-// row per currency (status "total").
+// row per currency (status "total"). Text that a spreadsheet would read as
+// a formula is neutralised (kpi.SafeCell).
 func WritePayoutsCSV(w io.Writer, rows []Payout) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(payoutHeader); err != nil {
 		return fmt.Errorf("write payouts: %w", err)
 	}
 	for _, r := range append(slices.Clip(rows), PayoutTotals(rows)...) {
-		if err := cw.Write([]string{r.EmployeeID, r.Name, r.Currency, r.Plan, r.amount(), r.Status, r.Period}); err != nil {
+		if err := cw.Write(kpi.SafeCells([]string{r.EmployeeID, r.Name, r.Currency, r.Plan, r.amount(), r.Status, r.Period})); err != nil {
 			return fmt.Errorf("write payouts: %w", err)
 		}
 	}
@@ -127,7 +128,7 @@ func WritePayoutsCSV(w io.Writer, rows []Payout) error {
 // WritePayoutsXLSX writes the payouts as a workbook with one sheet, a
 // bold total row per currency at the end. The payout cells hold the exact
 // decimal digits as numbers (never a float conversion), formatted with two
-// places.
+// places; text cells go through kpi.SafeCell.
 func WritePayoutsXLSX(w io.Writer, rows []Payout) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -155,7 +156,8 @@ func WritePayoutsXLSX(w io.Writer, rows []Payout) error {
 	}
 	for i, r := range append(slices.Clip(rows), PayoutTotals(rows)...) {
 		n := i + 2
-		row := []any{r.EmployeeID, r.Name, r.Currency, r.Plan, nil, r.Status, r.Period}
+		s := kpi.SafeCell
+		row := []any{s(r.EmployeeID), s(r.Name), s(r.Currency), s(r.Plan), nil, s(r.Status), s(r.Period)}
 		if r.Status == StatusTotal {
 			if err := f.SetCellStyle(sheet, fmt.Sprintf("A%d", n), fmt.Sprintf("G%d", n), bold); err != nil {
 				return fmt.Errorf("write payouts row %d: %w", n, err)

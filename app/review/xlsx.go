@@ -145,10 +145,14 @@ func (s *styles) id(format string) (int, error) {
 }
 
 // writeRows writes rows from A1 on, a numbered cell as its number in its
-// format, and the row headerRow (from 1) in bold.
+// format, and the row headerRow (from 1) in bold; text cells go through
+// kpi.SafeCell, so no name or label a person typed is read as a formula.
 func (s *styles) writeRows(sheet string, rows [][]any, bold int, headerRow int) error {
 	for i, r := range rows {
 		for j, v := range r {
+			if s, ok := v.(string); ok {
+				r[j] = kpi.SafeCell(s)
+			}
 			n, ok := v.(numbered)
 			if !ok {
 				continue

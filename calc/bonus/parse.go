@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"attain/internal/yamlerr"
@@ -116,36 +114,10 @@ func (l lines) line(at path) int {
 	}
 }
 
-var quoted = regexp.MustCompile(`"((?:[^"\\]|\\.)+)"`)
-
-// lineOfQuoted finds the line of the first quoted value of an error that
-// came without one (a value's own UnmarshalText error, like a bad date).
-func lineOfQuoted(data []byte, reason string) int {
-	sm := quoted.FindStringSubmatch(reason)
-	if sm == nil {
-		return 0
-	}
-	v, err := strconv.Unquote(`"` + sm[1] + `"`)
-	if err != nil {
-		return 0
-	}
-	for i, l := range strings.Split(string(data), "\n") {
-		if strings.Contains(l, v) {
-			return i + 1
-		}
-	}
-	return 0
-}
-
 // yamlError turns a yaml syntax or type error into an EINVALID *kpi.Error
 // with a problem per line (as config does for attain.yaml).
 func yamlError(file string, data []byte, err error) error {
-	probs := yamlerr.Problems(file, err)
-	for i := range probs {
-		if probs[i].Line == 0 {
-			probs[i].Line = lineOfQuoted(data, probs[i].Reason)
-		}
-	}
+	probs := yamlerr.Problems(file, data, err)
 	c := &checker{file: file, probs: probs}
 	return c.err("input")
 }

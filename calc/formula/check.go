@@ -91,9 +91,10 @@ type tstamp int64
 
 // typer turns expr's AST into nodes, resolving columns and types.
 type typer struct {
-	src  string
-	ds   *kpi.Dataset
-	cols []int // columns referenced, in order of first use
+	src   string
+	ds    *kpi.Dataset
+	cols  []int // columns referenced, in order of first use
+	depth int   // of the node being checked
 }
 
 func (c *typer) errorf(loc file.Location, format string, args ...any) error {
@@ -111,6 +112,10 @@ func (c *typer) useColumn(i int) {
 
 func (c *typer) check(an ast.Node) (*node, error) {
 	loc := an.Location()
+	if err := nest(c.src, &c.depth, loc.From); err != nil {
+		return nil, err
+	}
+	defer func() { c.depth-- }()
 	switch an := an.(type) {
 	case *ast.IdentifierNode:
 		i := c.ds.ColumnIndex(an.Value)

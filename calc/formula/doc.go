@@ -56,6 +56,16 @@
 // Everything else runs on the expr VM, with decimal operators as functions
 // and a pooled VM and environment per goroutine.
 //
+// # Limits
+//
+// An expression or formula compiles only within MaxLength bytes, MaxNodes
+// names, numbers, operators and calls, and MaxDepth levels of nesting; in a
+// record expression no number computed along the way may have more than
+// MaxDigits digits (a bound read from the column types and the operators:
+// a sum has a digit more than its larger operand, a product as many as
+// both). The language has no loops, so these bound the work of every
+// evaluation; an error names the limit.
+//
 // # Formulas
 //
 // A formula uses KPI names, number literals, + - * / and parentheses:

@@ -79,6 +79,14 @@ func fastBinary(n *node) pred {
 		}
 		return nil
 	}
+	if lb, ok := b.lit.(bool); ok && a.typ == tBool {
+		if opr != "==" && opr != "!=" {
+			return nil
+		}
+		want := lb == (opr == "==") // whether the column must be true
+		// Any N but 0 is true, as in the VM.
+		return func(vals []kpi.Value) bool { return i < len(vals) && !vals[i].Null && (vals[i].N != 0) == want }
+	}
 	k, ok := literalN(a, b)
 	if !ok {
 		return nil
@@ -124,13 +132,6 @@ func literalN(col, lit *node) (int64, bool) {
 	case tstamp:
 		if col.typ == tTime {
 			return int64(v), true
-		}
-	case bool:
-		if col.typ == tBool {
-			if v {
-				return 1, true
-			}
-			return 0, true
 		}
 	}
 	return 0, false

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/parser"
 	"github.com/shopspring/decimal"
 )
 
@@ -17,9 +16,10 @@ const FormulaScale = 10
 // Formula is an expression over other KPIs' values, e.g. `won / (won + lost)`.
 // Safe for concurrent use.
 type Formula struct {
-	src  string
-	root *fnode
-	refs []string
+	src   string
+	root  *fnode
+	refs  []string
+	depth int // while compiling: of the node being checked
 }
 
 // fnode is a checked formula: a KPI name, a number, or an operator.
@@ -36,9 +36,9 @@ func CompileFormula(src string, isKPI func(name string) bool) (*Formula, error) 
 	if strings.TrimSpace(src) == "" {
 		return nil, &Error{Line: 1, Col: 1, Msg: "empty formula"}
 	}
-	tree, err := parser.Parse(src)
+	tree, err := parse(src)
 	if err != nil {
-		return nil, parseError(src, err)
+		return nil, err
 	}
 	f := &Formula{src: src}
 	if f.root, err = f.check(tree.Node, isKPI); err != nil {
@@ -51,6 +51,10 @@ func CompileFormula(src string, isKPI func(name string) bool) (*Formula, error) 
 
 func (f *Formula) check(an ast.Node, isKPI func(string) bool) (*fnode, error) {
 	loc := an.Location()
+	if err := nest(f.src, &f.depth, loc.From); err != nil {
+		return nil, err
+	}
+	defer func() { f.depth-- }()
 	switch an := an.(type) {
 	case *ast.IdentifierNode:
 		if isKPI == nil || !isKPI(an.Value) {

@@ -9,7 +9,6 @@ import (
 
 	"attain/kpi"
 
-	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	"github.com/shopspring/decimal"
 )
@@ -69,13 +68,16 @@ func compile(ds *kpi.Dataset, src string, kind exprKind, fast bool) (*RecordExpr
 	if strings.TrimSpace(src) == "" {
 		return nil, &Error{Line: 1, Col: 1, Msg: "empty expression"}
 	}
-	tree, err := parser.Parse(src)
+	tree, err := parse(src)
 	if err != nil {
-		return nil, parseError(src, err)
+		return nil, err
 	}
 	t := &typer{src: src, ds: ds}
 	root, err := t.check(tree.Node)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := t.digits(root); err != nil {
 		return nil, err
 	}
 	switch {

@@ -91,7 +91,7 @@ func (m *Main) webServer() *web.Server {
 func (m *Main) serve(ctx context.Context, ln net.Listener, insecureCookies bool) error {
 	ws := m.webServer()
 	ws.InsecureCookies = insecureCookies
-	srv := &http.Server{Handler: ws.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := httpServer(ws.Handler())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

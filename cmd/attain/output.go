@@ -34,12 +34,15 @@ func (t *table) write(w io.Writer, format string) error {
 	case "json":
 		return writeJSON(w, t.json)
 	case "csv":
+		// Cells a spreadsheet would read as formulas are neutralised.
 		cw := csv.NewWriter(w)
-		if err := cw.Write(t.header); err != nil {
+		if err := cw.Write(kpi.SafeCells(t.header)); err != nil {
 			return err
 		}
-		if err := cw.WriteAll(t.rows); err != nil {
-			return err
+		for _, r := range t.rows {
+			if err := cw.Write(kpi.SafeCells(r)); err != nil {
+				return err
+			}
 		}
 		cw.Flush()
 		return cw.Error()
