@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -45,6 +46,9 @@ type DB struct {
 
 	// PostgreSQL.
 	pg *pgxpool.Pool
+
+	jobMu    sync.Mutex             // guards jobLocks
+	jobLocks map[string]*sync.Mutex // SQLite: jobs running in this process
 }
 
 // Open connects to dsn and applies pending migrations. postgres:// and
