@@ -83,4 +83,3 @@ func LiveKeysForTest(ctx context.Context, db *DB) (tables []string, keys []Table
 	})
 	return tables, keys, err
 }
-
