@@ -34,6 +34,13 @@ type Store interface {
 // The time zone is read when the state is (re)built: a change of the
 // workspace's zone shows after the next change of definitions.
 type Engine struct {
+	// StateDir, when set before the first query, is where Save writes each
+	// workspace's state and where a workspace's first query looks for it:
+	// a saved state is mapped, not rebuilt, and only the records changed
+	// since it was saved are read from the store. The Store must be a
+	// StateIdentifier.
+	StateDir string
+
 	store  Store
 	logger *slog.Logger
 
@@ -44,10 +51,23 @@ type Engine struct {
 var _ kpi.ValueService = (*Engine)(nil)
 
 type workspace struct {
+	id      int64
 	refresh sync.Mutex   // one refresher at a time
-	mu      sync.RWMutex // guards state and seen
+	mu      sync.RWMutex // guards state, seen, meta, saved and replayed
 	state   *State
 	seen    kpi.Versions // what state reflects
+
+	meta     StateMeta // identity and fingerprint of state, for saving it
+	saved    int64     // the record sequence of the state on disk, -1 if it has none
+	replayed int       // changes applied since that state
+	save     sync.Mutex
+}
+
+// StateIdentifier is a Store whose workspaces' states can be saved: it
+// names the context's workspace in a way that differs for another store
+// and for a workspace made again under the same id.
+type StateIdentifier interface {
+	StateIdentity(ctx context.Context) (string, error)
 }
 
 // New returns an Engine over store; logger may be nil.
@@ -117,7 +137,7 @@ func (e *Engine) workspace(id int64) *workspace {
 	defer e.mu.Unlock()
 	ws := e.workspaces[id]
 	if ws == nil {
-		ws = &workspace{}
+		ws = &workspace{id: id, saved: -1}
 		e.workspaces[id] = ws
 	}
 	return ws
@@ -134,14 +154,30 @@ func (e *Engine) refresh(ctx context.Context, ws *workspace) error {
 	state, seen := ws.state, ws.seen
 	ws.mu.RUnlock()
 
-	if state == nil || v.Definitions != seen.Definitions {
-		start := time.Now()
-		state, last, err := e.load(ctx, v)
+	if state == nil && e.StateDir != "" {
+		ok, err := e.loadSaved(ctx, ws, v)
 		if err != nil {
 			return err
 		}
+		if ok {
+			return nil
+		}
+	}
+	if state == nil || v.Definitions != seen.Definitions {
+		start := time.Now()
+		state, defs, last, err := e.load(ctx, v)
+		if err != nil {
+			return err
+		}
+		var meta StateMeta
+		if e.StateDir != "" {
+			if meta, err = e.stateMeta(ctx, defs, state.loc); err != nil {
+				return err
+			}
+		}
 		ws.mu.Lock()
 		ws.state, ws.seen = state, kpi.Versions{Definitions: v.Definitions, Org: v.Org, Records: last}
+		ws.meta, ws.saved, ws.replayed = meta, -1, 0
 		ws.mu.Unlock()
 		e.logger.Info("engine: workspace loaded", "records", last, "definitions", v.Definitions, "took", time.Since(start))
 		return nil
@@ -172,6 +208,7 @@ func (e *Engine) refresh(ctx context.Context, ws *workspace) error {
 	}
 	e.apply(ws.state, changes)
 	ws.seen.Records = last
+	ws.replayed += len(changes)
 	return nil
 }
 
@@ -179,21 +216,22 @@ func (e *Engine) refresh(ctx context.Context, ws *workspace) error {
 // every dataset, then the changes written since v while it scanned
 // (applying a change twice is harmless: upserts and deletes by key). It
 // returns the state and the record sequence number it reflects.
-func (e *Engine) load(ctx context.Context, v kpi.Versions) (*State, int64, error) {
+func (e *Engine) load(ctx context.Context, v kpi.Versions) (*State, *kpi.Definitions, int64, error) {
 	defs, err := e.store.FindDefinitions(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("read definitions: %w", err)
+		return nil, nil, 0, fmt.Errorf("read definitions: %w", err)
 	}
 	s, err := e.build(ctx, defs)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	for _, h := range s.Health() {
 		if h.Err != nil {
 			e.logger.Warn("engine: KPI broken", "kpi", h.KPI, "err", h.Err)
 		}
 	}
-	return e.fill(ctx, s, defs, v)
+	s, last, err := e.fill(ctx, s, defs, v)
+	return s, defs, last, err
 }
 
 // build returns an empty State for defs with the workspace's org and zone.

@@ -117,7 +117,7 @@ func (s *State) explain(ks *kpiState, q kpi.ExplainQuery) (*kpi.Explanation, err
 	for i, r := range recs {
 		er := kpi.ExplainedRecord{Key: r.key, Owner: s.owners[r.m.t.owner[r.slot]], Date: r.date}
 		if r.m.value != nil {
-			v := decimal.New(r.m.vals[r.slot], -int32(r.m.scale))
+			v := decimal.New(r.m.vals.get(r.slot), -int32(r.m.scale))
 			er.Value = &v
 		}
 		x.Records[i] = er

@@ -136,8 +136,8 @@ type measure struct {
 	scale   int
 	mul     int64 // values are multiplied by it to reach scale (1: as computed)
 
-	flags []uint8 // per slot: passed | hasValue
-	vals  []int64 // per slot: value × 10^scale, or the distinct key's id; nil for count
+	flags []uint8     // per slot: passed | hasValue
+	vals  valueColumn // per slot: value × 10^scale, or the distinct key's id; empty for count
 	keyID map[string]int64
 
 	evalErrors int   // records whose filter or value failed to evaluate
@@ -571,8 +571,8 @@ func (s *State) Delete(dataset, key string) error {
 	}
 	for _, m := range t.measures {
 		m.flags[slot] = 0
-		if m.vals != nil {
-			m.vals[slot] = 0
+		if m.valued() {
+			m.vals.set(slot, 0)
 		}
 	}
 	t.free = append(t.free, slot)
@@ -622,8 +622,8 @@ func (t *table) alloc(key string) (int32, bool) {
 	}
 	for _, m := range t.measures {
 		m.flags = append(m.flags, 0)
-		if m.value != nil || m.key != nil {
-			m.vals = append(m.vals, 0)
+		if m.valued() {
+			m.vals.add()
 		}
 	}
 	return slot, true
@@ -653,8 +653,8 @@ func (t *table) removeOwner(slot int32) {
 // eval evaluates the measure's filter and value on one record.
 func (m *measure) eval(slot int32, vals []kpi.Value) {
 	m.flags[slot] = 0
-	if m.vals != nil {
-		m.vals[slot] = 0
+	if m.valued() {
+		m.vals.set(slot, 0)
 	}
 	if m.filter != nil {
 		ok, err := m.filter.Bool(vals)
@@ -685,7 +685,7 @@ func (m *measure) eval(slot int32, vals []kpi.Value) {
 			n *= m.mul
 		}
 		flags |= hasValue
-		m.vals[slot] = n
+		m.vals.set(slot, n)
 	case m.key != nil:
 		k, null, err := m.key.Key(vals)
 		if err != nil {
@@ -699,12 +699,68 @@ func (m *measure) eval(slot int32, vals []kpi.Value) {
 				m.keyID[strings.Clone(k)] = id // not the record's buffer
 			}
 			flags |= hasValue
-			m.vals[slot] = id
+			m.vals.set(slot, id)
 		}
 	default:
 		flags |= hasValue // count: every record that passes counts
 	}
 	m.flags[slot] = flags
+}
+
+// valued reports whether the measure keeps a value per record (all but
+// count).
+func (m *measure) valued() bool { return m.value != nil || m.key != nil }
+
+// valueColumn is a measure's value per slot: 32 bits wide while every value
+// fits, 64 bits from the first that does not (amounts in cents and days
+// mostly fit: half the memory).
+type valueColumn struct {
+	narrow []int32
+	wide   []int64 // non-nil once widened; narrow is then nil
+}
+
+func (c *valueColumn) get(slot int32) int64 {
+	if c.wide != nil {
+		return c.wide[slot]
+	}
+	return int64(c.narrow[slot])
+}
+
+func (c *valueColumn) set(slot int32, v int64) {
+	if c.wide != nil {
+		c.wide[slot] = v
+		return
+	}
+	if v != int64(int32(v)) {
+		c.widen()
+		c.wide[slot] = v
+		return
+	}
+	c.narrow[slot] = int32(v)
+}
+
+func (c *valueColumn) len() int {
+	if c.wide != nil {
+		return len(c.wide)
+	}
+	return len(c.narrow)
+}
+
+// add appends a slot of value 0.
+func (c *valueColumn) add() {
+	if c.wide != nil {
+		c.wide = append(c.wide, 0)
+		return
+	}
+	c.narrow = append(c.narrow, 0)
+}
+
+func (c *valueColumn) widen() {
+	c.wide = make([]int64, len(c.narrow), cap(c.narrow))
+	for i, v := range c.narrow {
+		c.wide[i] = int64(v)
+	}
+	c.narrow = nil
 }
 
 func (m *measure) fail(err error) {

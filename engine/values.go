@@ -417,7 +417,6 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 	m := ks.m
 	np := len(q.periods)
 	ncells := len(q.groupOwner) * np
-	need := passed | hasValue
 	agg := ks.def.Aggregation
 
 	// Pass 1: per cell, the number of records (and sum, min, max).
@@ -442,30 +441,11 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 	for pi, pt := range ks.parts {
 		sc := q.scan(pt.v.m.t, pt.v.m.timeCol, pt.from, pt.to)
 		scans[pi] = sc
-		flags, vals := pt.v.m.flags, pt.v.m.vals
-		for i, c := range sc.cells {
-			if c < 0 {
-				continue
-			}
-			slot := i
-			if sc.slots != nil {
-				slot = int(sc.slots[i])
-			}
-			if flags[slot]&need != need {
-				continue
-			}
-			cnt[c]++
-			switch agg {
-			case kpi.Sum, kpi.Avg:
-				a, v := acc[c], vals[slot]
-				r := a + v
-				overflow = overflow || (a^r)&(v^r) < 0
-				acc[c] = r
-			case kpi.Min:
-				acc[c] = min(acc[c], vals[slot])
-			case kpi.Max:
-				acc[c] = max(acc[c], vals[slot])
-			}
+		vc := &pt.v.m.vals
+		if vc.wide != nil {
+			overflow = foldCells(sc, pt.v.m.flags, vc.wide, agg, cnt, acc) || overflow
+		} else {
+			overflow = foldCells(sc, pt.v.m.flags, vc.narrow, agg, cnt, acc) || overflow
 		}
 	}
 	if overflow {
@@ -486,20 +466,11 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 		copy(fill, off[:ncells])
 		for pi, pt := range ks.parts {
 			sc := scans[pi]
-			flags, vals := pt.v.m.flags, pt.v.m.vals
-			for i, c := range sc.cells {
-				if c < 0 {
-					continue
-				}
-				slot := i
-				if sc.slots != nil {
-					slot = int(sc.slots[i])
-				}
-				if flags[slot]&need != need {
-					continue
-				}
-				buf[fill[c]] = vals[slot]
-				fill[c]++
+			vc := &pt.v.m.vals
+			if vc.wide != nil {
+				gatherCells(sc, pt.v.m.flags, vc.wide, buf, fill)
+			} else {
+				gatherCells(sc, pt.v.m.flags, vc.narrow, buf, fill)
 			}
 		}
 	}
@@ -596,6 +567,59 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 		}
 	}
 	return out, nil
+}
+
+// foldCells counts the records of a scan that passed the measure's filter
+// and have a value, per cell, and folds their values into acc by agg (sum,
+// min or max; nothing for the others). It reports whether a sum
+// overflowed.
+func foldCells[T int32 | int64](sc *scan, flags []uint8, vals []T, agg kpi.Aggregation, cnt, acc []int64) (overflow bool) {
+	const need = passed | hasValue
+	for i, c := range sc.cells {
+		if c < 0 {
+			continue
+		}
+		slot := i
+		if sc.slots != nil {
+			slot = int(sc.slots[i])
+		}
+		if flags[slot]&need != need {
+			continue
+		}
+		cnt[c]++
+		switch agg {
+		case kpi.Sum, kpi.Avg:
+			a, v := acc[c], int64(vals[slot])
+			r := a + v
+			overflow = overflow || (a^r)&(v^r) < 0
+			acc[c] = r
+		case kpi.Min:
+			acc[c] = min(acc[c], int64(vals[slot]))
+		case kpi.Max:
+			acc[c] = max(acc[c], int64(vals[slot]))
+		}
+	}
+	return overflow
+}
+
+// gatherCells copies the values of a scan's counted records into buf, each
+// cell's next to each other from fill[cell] on.
+func gatherCells[T int32 | int64](sc *scan, flags []uint8, vals []T, buf, fill []int64) {
+	const need = passed | hasValue
+	for i, c := range sc.cells {
+		if c < 0 {
+			continue
+		}
+		slot := i
+		if sc.slots != nil {
+			slot = int(sc.slots[i])
+		}
+		if flags[slot]&need != need {
+			continue
+		}
+		buf[fill[c]] = int64(vals[slot])
+		fill[c]++
+	}
 }
 
 func (q *query) overflow(ks *kpiState) error {
