@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"attain/bench/gen"
 	"attain/engine"
@@ -373,5 +374,59 @@ func BenchmarkPreview(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestGroupedQuerySQLite checks that the SQLite reference's one grouped
+// query over the benchmark files gives the engine's numbers, per month of
+// the year and for one month.
+func TestGroupedQuerySQLite(t *testing.T) {
+	c := gen.Config{Records: 20_000, Departments: 3, Teams: 7, Employees: 40, Year: 2025, Seed: 3}
+	dir := t.TempDir()
+	fs, err := gen.WriteFiles(dir, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "ref.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range gen.FileSchema(gen.SQLite) {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := gen.InsertCSV(db, fs.Deals, `INSERT INTO deals VALUES (?, ?, ?, ?, ?, ?)`, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gen.InsertCSV(db, fs.Employees, `INSERT INTO employees (id, name, dept, team) VALUES (?, ?, ?, ?)`, -1); err != nil {
+		t.Fatal(err)
+	}
+	s, err := engine.Build(gen.Definitions(), gen.Org(c), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen.Each(c, func(d gen.Deal) { s.Upsert("deals", d.Record()) })
+	for _, period := range []string{"2025", "2025-06"} {
+		p, _ := kpi.ParsePeriod(period)
+		grain := p.Grain
+		if grain == kpi.Year {
+			grain = kpi.Month
+		}
+		vs, err := s.Values(kpi.ValueQuery{Grain: grain, From: p.From, To: p.To})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := gen.ReadGrouped(context.Background(), db, gen.GroupedQuery(gen.SQLite, p.From, p.To, p.Grain == kpi.Year), p.Label())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g) < 100 {
+			t.Fatalf("%s: reference grid has %d values", period, len(g))
+		}
+		for _, d := range gen.Compare(g, vs, 20) {
+			t.Errorf("%s: %s", period, d)
+		}
 	}
 }

@@ -146,3 +146,54 @@ func TestReferenceDuckDB(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupedQueryDuckDB checks that the one GROUPING SETS query of
+// cmd/duckdbref, over the benchmark files loaded as it loads them, gives
+// the engine's numbers, per month of the year and for one month.
+func TestGroupedQueryDuckDB(t *testing.T) {
+	c := gen.Config{Records: 20_000, Departments: 3, Teams: 7, Employees: 40, Year: 2025, Seed: 3}
+	dir := t.TempDir()
+	fs, err := gen.WriteFiles(dir, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", filepath.Join(dir, "deals.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	stmts := append(gen.FileSchema(gen.DuckDB),
+		`COPY deals FROM '`+fs.Deals+`' (HEADER)`, `COPY employees FROM '`+fs.Employees+`' (HEADER)`)
+	for _, q := range stmts {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := engine.Build(gen.Definitions(), gen.Org(c), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen.Each(c, func(d gen.Deal) { s.Upsert("deals", d.Record()) })
+	for _, period := range []string{"2025", "2025-06"} {
+		p, _ := kpi.ParsePeriod(period)
+		grain := p.Grain
+		if grain == kpi.Year {
+			grain = kpi.Month
+		}
+		vs, err := s.Values(kpi.ValueQuery{Grain: grain, From: p.From, To: p.To})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := gen.ReadGrouped(ctx, db, gen.GroupedQuery(gen.DuckDB, p.From, p.To, p.Grain == kpi.Year), p.Label())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(g) < 100 {
+			t.Fatalf("%s: reference grid has %d values", period, len(g))
+		}
+		for _, d := range gen.Compare(g, vs, 20) {
+			t.Errorf("%s: %s", period, d)
+		}
+	}
+}

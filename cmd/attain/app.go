@@ -114,6 +114,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.Svc.Targets = sqldb.NewTargetService(db)
 	m.Svc.Values = engine.New(engine.Services{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Records: recs}, m.Logger)
+	m.Svc.Values.StateDir = stateDir(dsn)
 	m.Svc.Review = &review.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values, Targets: m.Svc.Targets}
 	m.Svc.Statements = sqldb.NewStatementService(db)
 	m.Svc.Payroll = &payroll.Service{Workspaces: ws, Org: m.Svc.Org, Definitions: m.Svc.Definitions, Values: m.Svc.Values,
@@ -122,10 +123,15 @@ func (m *Main) open(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the database.
+// Close saves the engine's states worth saving and releases the database.
 func (m *Main) Close() error {
 	if m.DB == nil {
 		return nil
+	}
+	if m.Svc == nil || m.Svc.Values == nil {
+		// nothing loaded
+	} else if err := m.Svc.Values.SaveChanged(); err != nil {
+		m.Logger.Warn("engine state not saved", "err", err)
 	}
 	err := m.DB.Close()
 	m.DB = nil

@@ -81,6 +81,10 @@ func (m *Main) webServer() *web.Server {
 // serve runs the HTTP server until ctx ends, then shuts it down gracefully.
 func (m *Main) serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: m.webServer().Handler(), ReadHeaderTimeout: 10 * time.Second}
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); m.jobRunner().Run(jobsCtx) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
