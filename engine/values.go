@@ -394,8 +394,36 @@ func (q *query) scan(t *table, timeCol int, from, to kpi.Date) *scan {
 			}
 			sc.cells[i] = g*np + p
 		}
+		sc.compact()
 	})
 	return sc
+}
+
+// compact keeps only the visited slots that map to a cell when they are
+// few (a month of a year's records, say), so that every measure folding
+// the scan passes over them alone.
+func (sc *scan) compact() {
+	n := 0
+	for _, c := range sc.cells {
+		if c >= 0 {
+			n++
+		}
+	}
+	if 4*n > len(sc.cells) {
+		return
+	}
+	slots, cells := make([]int32, 0, n), make([]int32, 0, n)
+	for i, c := range sc.cells {
+		if c < 0 {
+			continue
+		}
+		slot := int32(i)
+		if sc.slots != nil {
+			slot = sc.slots[i]
+		}
+		slots, cells = append(slots, slot), append(cells, c)
+	}
+	sc.slots, sc.cells = slots, cells
 }
 
 // datedGroup returns the group of the stint of owner o that holds day, -1
