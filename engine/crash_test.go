@@ -80,7 +80,7 @@ func TestSavedState_Crash(t *testing.T) {
 
 			// To the cent, independently: the company's June won value
 			// grew by the new deal and lost deal 5 if it was won then.
-			key := "won_value unit:" + gen.CompanyID + " 2025-06"
+			key := "2025-01-01 won_value unit:" + gen.CompanyID + " 2025-06"
 			want := decimal.RequireFromString(strings.Split(before[key], "/")[0]).Add(decimal.RequireFromString("1234567.89"))
 			if d := gen.Deals(savedConfig)[4]; d.Stage == gen.Won && d.CloseDate >= kpi.NewDate(2025, 6, 1) && d.CloseDate <= kpi.NewDate(2025, 6, 30) {
 				want = want.Sub(decimal.New(d.Amount, -2))

@@ -77,6 +77,13 @@ type savedTable struct {
 	SlotsStart section        `json:"slots_start"`
 	Slots      section        `json:"slots"` // every owner's slots, owner by owner
 	Measures   []savedMeasure `json:"measures"`
+	// The records are sorted by their day in time column DayCol (-1: not
+	// sorted): DayStart holds the first slot of each day from DayMin, and
+	// last the first slot of the records without one; Sorted is how many.
+	DayCol   int     `json:"day_col"`
+	DayMin   int32   `json:"day_min"`
+	DayStart section `json:"day_start"`
+	Sorted   int     `json:"sorted"`
 }
 
 type savedMeasure struct {
@@ -146,6 +153,111 @@ func column[T any](sw *stateWriter, s []T, capacity int) section {
 	return sec
 }
 
+// columnOf writes src[perm[0]], src[perm[1]], ... with room for capacity
+// elements.
+func columnOf[T any](sw *stateWriter, src []T, perm []int32, capacity int) section {
+	sw.align()
+	sec := section{Off: sw.off, Len: len(perm), Cap: max(capacity, len(perm))}
+	var t T
+	size := int64(unsafe.Sizeof(t))
+	buf := make([]T, 0, 1<<14)
+	for i, old := range perm {
+		buf = append(buf, src[old])
+		if len(buf) == cap(buf) || i == len(perm)-1 {
+			sw.write(unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), int64(len(buf))*size))
+			buf = buf[:0]
+		}
+	}
+	sw.zero(int64(sec.Cap-len(perm)) * size)
+	return sec
+}
+
+// columnMap writes fn of each element of src.
+func columnMap(sw *stateWriter, src []int32, fn func(int32) int32) section {
+	sw.align()
+	sec := section{Off: sw.off, Len: len(src), Cap: len(src)}
+	buf := make([]int32, 0, 1<<14)
+	for i, v := range src {
+		buf = append(buf, fn(v))
+		if len(buf) == cap(buf) || i == len(src)-1 {
+			sw.write(unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), 4*len(buf)))
+			buf = buf[:0]
+		}
+	}
+	return sec
+}
+
+// saveOrder is the order a saved state keeps a table's records in.
+type saveOrder struct {
+	perm  []int32  // new slot → slot: the records, no free slots
+	col   int      // the time column they are sorted by, -1 for none
+	min   kpi.Date // the first day of start
+	start []int32  // per day from min: its first slot; last, the first of the records without a day
+}
+
+// saveOrder orders the table's records by their day in the time column
+// most measures are dated by (records without a day last), so that a
+// saved state's query of a few periods reads a few runs of its columns.
+func (t *table) saveOrder() saveOrder {
+	ord := saveOrder{col: -1, start: []int32{}}
+	uses := make([]int, len(t.days))
+	for _, m := range t.measures {
+		uses[m.timeCol]++
+	}
+	for i, n := range uses {
+		if t.dated[i] && (ord.col < 0 || n > uses[ord.col]) {
+			ord.col = i
+		}
+	}
+	ord.perm = make([]int32, 0, t.keys.n)
+	if ord.col < 0 {
+		for slot, o := range t.owner {
+			if o >= 0 {
+				ord.perm = append(ord.perm, int32(slot))
+			}
+		}
+		return ord
+	}
+	days := t.days[ord.col]
+	lo, hi := lastDay, firstDay
+	for slot, o := range t.owner {
+		if d := days[slot]; o >= 0 && d != noDay {
+			lo, hi = min(lo, d), max(hi, d)
+		}
+	}
+	if lo > hi {
+		lo, hi = 0, -1
+	}
+	ord.min = lo
+	// A counting sort by day; position k = day - lo, and the records
+	// without a day after the last.
+	count := make([]int32, int(hi-lo)+3)
+	key := func(d kpi.Date) int {
+		if d == noDay {
+			return int(hi-lo) + 1
+		}
+		return int(d - lo)
+	}
+	for slot, o := range t.owner {
+		if o >= 0 {
+			count[key(days[slot])+1]++
+		}
+	}
+	for k := 1; k < len(count); k++ {
+		count[k] += count[k-1]
+	}
+	ord.start = slices.Clone(count[:len(count)-1])
+	ord.perm = ord.perm[:t.keys.n]
+	for slot, o := range t.owner {
+		if o >= 0 {
+			k := key(days[slot])
+			ord.perm[count[k]] = int32(slot)
+			count[k]++
+		}
+	}
+	return ord
+}
+
 // writeState writes s as a saved state to w.
 func writeState(w io.Writer, s *State, meta StateMeta) error {
 	sw := &stateWriter{w: bufio.NewWriterSize(w, 1<<20)}
@@ -157,32 +269,48 @@ func writeState(w io.Writer, s *State, meta StateMeta) error {
 	slices.Sort(names)
 	for _, name := range names {
 		t := s.tables[name]
-		n := t.slots()
+		ord := t.saveOrder()
+		n := len(ord.perm)
 		room := n + slack(n)
-		st := savedTable{Dataset: name, Keys: t.keys.n, Dead: t.keys.dead, Seed: t.keys.seed}
+		st := savedTable{Dataset: name, Keys: t.keys.n, Dead: t.keys.dead, Seed: t.keys.seed, DayCol: ord.col, DayMin: int32(ord.min), Sorted: n}
 		st.KeyBuf = column(sw, t.keys.buf, len(t.keys.buf)+len(t.keys.buf)/16+1024)
-		st.Spans = column(sw, t.keys.spans, room)
-		st.Index = column(sw, t.keys.index, 0)
-		st.Owner = column(sw, t.owner, room)
-		st.Pos = column(sw, t.pos, room)
-		st.Free = column(sw, t.free, 0)
-		st.Days = make([]*section, len(t.days))
-		for i, d := range t.days {
-			if t.dated[i] {
-				sec := column(sw, d, room)
-				st.Days[i] = &sec
-			}
+		st.Spans = columnOf(sw, t.keys.spans, ord.perm, room)
+		newOf := make([]int32, t.slots())
+		for i, old := range ord.perm {
+			newOf[old] = int32(i)
 		}
+		st.Index = columnMap(sw, t.keys.index, func(v int32) int32 {
+			if v == 0 {
+				return 0
+			}
+			return newOf[v-1] + 1
+		})
+		newOf = nil
+		st.Owner = columnOf(sw, t.owner, ord.perm, room)
+		// Each owner's slots in the new order, and each slot's place in
+		// its owner's list.
 		start := make([]int32, len(t.ownerSlots)+1)
 		for o, sl := range t.ownerSlots {
 			start[o+1] = start[o] + int32(len(sl))
 		}
+		slots, pos := make([]int32, n), make([]int32, n)
+		fill := slices.Clone(start[:len(start)-1])
+		for i, old := range ord.perm {
+			o := t.owner[old]
+			slots[fill[o]], pos[i] = int32(i), fill[o]-start[o]
+			fill[o]++
+		}
+		st.Pos = column(sw, pos, room)
+		st.Free = column(sw, []int32{}, 0)
 		st.SlotsStart = column(sw, start, 0)
-		sw.align()
-		st.Slots = section{Off: sw.off, Len: int(start[len(start)-1]), Cap: int(start[len(start)-1])}
-		for _, sl := range t.ownerSlots {
-			if len(sl) > 0 {
-				sw.write(unsafe.Slice((*byte)(unsafe.Pointer(&sl[0])), 4*len(sl)))
+		st.Slots = column(sw, slots, 0)
+		slots, pos, fill = nil, nil, nil
+		st.DayStart = column(sw, ord.start, 0)
+		st.Days = make([]*section, len(t.days))
+		for i, d := range t.days {
+			if t.dated[i] {
+				sec := columnOf(sw, d, ord.perm, room)
+				st.Days[i] = &sec
 			}
 		}
 		for _, m := range t.measures {
@@ -190,13 +318,13 @@ func writeState(w io.Writer, s *State, meta StateMeta) error {
 			if m.lastErr != nil {
 				sm.LastErr = m.lastErr.Error()
 			}
-			sm.Flags = column(sw, m.flags, room)
+			sm.Flags = columnOf(sw, m.flags, ord.perm, room)
 			if m.valued() {
 				if m.vals.wide != nil {
-					sec := column(sw, m.vals.wide, room)
+					sec := columnOf(sw, m.vals.wide, ord.perm, room)
 					sm.Wide = &sec
 				} else {
-					sec := column(sw, m.vals.narrow, room)
+					sec := columnOf(sw, m.vals.narrow, ord.perm, room)
 					sm.Narrow = &sec
 				}
 			}
@@ -408,6 +536,20 @@ func (s *State) restore(data []byte, h *savedState) error {
 					return fmt.Errorf("table %s: columns of different lengths", st.Dataset)
 				}
 			}
+		}
+		if st.DayCol >= 0 {
+			if st.DayCol >= len(t.days) || !t.dated[st.DayCol] || st.Sorted != n {
+				return fmt.Errorf("table %s: bad day order", st.Dataset)
+			}
+			var start []int32
+			col(&start, st.DayStart)
+			if err != nil {
+				return err
+			}
+			if len(start) == 0 || start[len(start)-1] > int32(n) {
+				return fmt.Errorf("table %s: bad day order", st.Dataset)
+			}
+			t.byDay = &dayIndex{col: st.DayCol, min: kpi.Date(st.DayMin), start: start, sorted: int32(st.Sorted)}
 		}
 		for i, sm := range st.Measures {
 			m := t.measures[i]

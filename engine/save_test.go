@@ -72,16 +72,23 @@ func savedWorkspace(t *testing.T, db *sqldb.DB) (context.Context, engine.Service
 	return ctx, svc
 }
 
-// grid is every value of the workspace per month of the year, as text.
+// grid is every value of the workspace per month of the year, and of
+// queries of a few days: one month, and the weeks of a quarter, as text.
 func grid(t *testing.T, ctx context.Context, e *engine.Engine) map[string]string {
 	t.Helper()
-	vs, err := e.Values(ctx, kpi.ValueQuery{Grain: kpi.Month, From: kpi.NewDate(2025, 1, 1), To: kpi.NewDate(2025, 12, 31)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := make(map[string]string, len(vs))
-	for _, v := range vs {
-		g[fmt.Sprintf("%s %s %s", v.KPI, v.Subject, v.Period.Label())] = fmt.Sprintf("%s/%d", text(v), v.Records)
+	g := map[string]string{}
+	for _, q := range []kpi.ValueQuery{
+		{Grain: kpi.Month, From: kpi.NewDate(2025, 1, 1), To: kpi.NewDate(2025, 12, 31)},
+		{Grain: kpi.Month, From: kpi.NewDate(2025, 6, 1), To: kpi.NewDate(2025, 6, 30)},
+		{Grain: kpi.Week, From: kpi.NewDate(2025, 7, 1), To: kpi.NewDate(2025, 9, 30)},
+	} {
+		vs, err := e.Values(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			g[fmt.Sprintf("%s %s %s %s", q.From, v.KPI, v.Subject, v.Period.Label())] = fmt.Sprintf("%s/%d", text(v), v.Records)
+		}
 	}
 	return g
 }

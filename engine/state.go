@@ -160,6 +160,47 @@ type table struct {
 
 	ownerSlots [][]int32 // per owner id: its slots
 	pos        []int32   // per slot: its index in ownerSlots[owner]
+
+	byDay *dayIndex // a loaded state's records sorted by day; nil if not
+}
+
+// dayIndex tells where the records of each day are in a table whose
+// records were sorted by a time column when its state was saved. Slots
+// written since are not where their day says: they are marked dirty (or
+// are past sorted) and scanned on their own.
+type dayIndex struct {
+	col    int      // the time column
+	min    kpi.Date // day of start[0]
+	start  []int32  // per day from min, its first slot; last, the first slot without a day
+	sorted int32    // slots below were sorted
+
+	dirty     []uint64 // bit per sorted slot written since
+	dirtyList []int32
+}
+
+// touch marks a slot written.
+func (x *dayIndex) touch(slot int32) {
+	if slot >= x.sorted {
+		return
+	}
+	if x.dirty == nil {
+		x.dirty = make([]uint64, (x.sorted+63)/64)
+	}
+	if w, b := slot/64, uint64(1)<<(slot%64); x.dirty[w]&b == 0 {
+		x.dirty[w] |= b
+		x.dirtyList = append(x.dirtyList, slot)
+	}
+}
+
+func (x *dayIndex) isDirty(slot int32) bool {
+	return x.dirty != nil && x.dirty[slot/64]&(1<<(slot%64)) != 0
+}
+
+// span returns the sorted slots [a, b) of days lo..hi.
+func (x *dayIndex) span(lo, hi kpi.Date) (a, b int32) {
+	last := int64(len(x.start) - 1) // the records without a day
+	at := func(d int64) int32 { return x.start[min(max(d, 0), last)] }
+	return at(int64(lo) - int64(x.min)), at(int64(hi) - int64(x.min) + 1)
 }
 
 // KPIHealth tells whether a KPI works: Err is why it could not be compiled
@@ -535,6 +576,9 @@ func (s *State) Upsert(dataset string, rec kpi.Record) error {
 			return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q does not fit: the keys take more than 4 GiB.", dataset, rec.Key)
 		}
 	}
+	if t.byDay != nil {
+		t.byDay.touch(slot)
+	}
 	if o := s.intern(rec.Owner); t.owner[slot] != o {
 		t.removeOwner(slot)
 		t.addOwner(slot, o)
@@ -560,6 +604,9 @@ func (s *State) Delete(dataset, key string) error {
 	slot, ok := t.keys.find(key)
 	if !ok {
 		return nil
+	}
+	if t.byDay != nil {
+		t.byDay.touch(slot)
 	}
 	t.removeOwner(slot)
 	t.owner[slot] = -1

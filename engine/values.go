@@ -58,11 +58,24 @@ type scanKey struct {
 }
 
 // scan is the records of the query's owners in one table dated from..to,
-// each mapped to its cell (group × period) by one time column.
+// each mapped to its cell (group × period) by one time column, in parts.
 type scan struct {
 	once  sync.Once
-	slots []int32 // slots visited; nil means all slots in order
+	parts []scanPart
+}
+
+// scanPart is a run of visited slots: from, from+1, … or the slots listed.
+type scanPart struct {
+	from  int32
+	slots []int32 // nil: from on
 	cells []int32 // per visited slot: group*len(periods)+period, or -1
+}
+
+func (p *scanPart) slot(i int) int32 {
+	if p.slots != nil {
+		return p.slots[i]
+	}
+	return p.from + int32(i)
 }
 
 // Values computes q's KPIs for q's subjects over the periods of q.Grain that
@@ -343,87 +356,99 @@ func (q *query) scan(t *table, timeCol int, from, to kpi.Date) *scan {
 	sc.once.Do(func() {
 		lo, hi := max(from, q.base), min(to, q.last)
 		if lo > hi {
-			sc.slots = []int32{}
 			return
 		}
-		pmap := q.pmap[lo-q.base : hi-q.base+1]
 		n := 0
 		for _, o := range q.owners {
 			if int(o) < len(t.ownerSlots) {
 				n += len(t.ownerSlots[o])
 			}
 		}
-		if 4*n < t.slots() { // few records: follow the owners' slot lists
-			sc.slots = make([]int32, 0, n)
+		var parts []scanPart
+		byDay := false
+		switch x := t.byDay; {
+		case 4*n < t.slots(): // few records: follow the owners' slot lists
+			slots := make([]int32, 0, n)
 			for _, o := range q.owners {
 				if int(o) < len(t.ownerSlots) {
-					sc.slots = append(sc.slots, t.ownerSlots[o]...)
+					slots = append(slots, t.ownerSlots[o]...)
 				}
 			}
-			n = len(sc.slots)
-		} else {
-			n = t.slots()
+			parts = []scanPart{{slots: slots, cells: make([]int32, len(slots))}}
+		case x != nil && x.col == timeCol: // the days' run, and the slots written since
+			a, b := x.span(lo, hi)
+			parts = []scanPart{
+				{from: a, cells: make([]int32, b-a)},
+				{from: x.sorted, cells: make([]int32, int32(t.slots())-x.sorted)},
+				{slots: x.dirtyList, cells: make([]int32, len(x.dirtyList))},
+			}
+			byDay = true
+		default:
+			parts = []scanPart{{cells: make([]int32, t.slots())}}
 		}
-		sc.cells = make([]int32, n)
-		days, owner := t.days[timeCol], t.owner
-		np := int32(len(q.periods))
-		for i := range n {
-			slot := int32(i)
-			if sc.slots != nil {
-				slot = sc.slots[i]
+		for i := range parts {
+			q.fill(&parts[i], t, timeCol, lo, hi, byDay && i == 0)
+			if parts[i].compact(); len(parts[i].cells) > 0 {
+				sc.parts = append(sc.parts, parts[i])
 			}
-			sc.cells[i] = -1
-			o := owner[slot]
-			if o < 0 || int(o) >= len(q.ownerGroup) {
-				continue
-			}
-			g := q.ownerGroup[o]
-			day := days[slot]
-			d := uint32(int32(day) - int32(lo))
-			if g == -1 || day == noDay || d >= uint32(len(pmap)) {
-				continue
-			}
-			p := pmap[d]
-			if p < 0 {
-				continue
-			}
-			if g == dated {
-				if g = q.datedGroup(o, day); g < 0 {
-					continue
-				}
-			}
-			sc.cells[i] = g*np + p
 		}
-		sc.compact()
 	})
 	return sc
+}
+
+// fill maps the slots of part to cells; with skipDirty, it leaves out the
+// slots written since the table's days were sorted (another part has
+// them).
+func (q *query) fill(part *scanPart, t *table, timeCol int, lo, hi kpi.Date, skipDirty bool) {
+	pmap := q.pmap[lo-q.base : hi-q.base+1]
+	days, owner := t.days[timeCol], t.owner
+	np := int32(len(q.periods))
+	for i := range part.cells {
+		slot := part.slot(i)
+		part.cells[i] = -1
+		o := owner[slot]
+		if o < 0 || int(o) >= len(q.ownerGroup) {
+			continue
+		}
+		g := q.ownerGroup[o]
+		day := days[slot]
+		d := uint32(int32(day) - int32(lo))
+		if g == -1 || day == noDay || d >= uint32(len(pmap)) {
+			continue
+		}
+		p := pmap[d]
+		if p < 0 || skipDirty && t.byDay.isDirty(slot) {
+			continue
+		}
+		if g == dated {
+			if g = q.datedGroup(o, day); g < 0 {
+				continue
+			}
+		}
+		part.cells[i] = g*np + p
+	}
 }
 
 // compact keeps only the visited slots that map to a cell when they are
 // few (a month of a year's records, say), so that every measure folding
 // the scan passes over them alone.
-func (sc *scan) compact() {
+func (p *scanPart) compact() {
 	n := 0
-	for _, c := range sc.cells {
+	for _, c := range p.cells {
 		if c >= 0 {
 			n++
 		}
 	}
-	if 4*n > len(sc.cells) {
+	if 4*n > len(p.cells) {
 		return
 	}
 	slots, cells := make([]int32, 0, n), make([]int32, 0, n)
-	for i, c := range sc.cells {
-		if c < 0 {
-			continue
+	for i, c := range p.cells {
+		if c >= 0 {
+			slots, cells = append(slots, p.slot(i)), append(cells, c)
 		}
-		slot := int32(i)
-		if sc.slots != nil {
-			slot = sc.slots[i]
-		}
-		slots, cells = append(slots, slot), append(cells, c)
 	}
-	sc.slots, sc.cells = slots, cells
+	p.slots, p.cells = slots, cells
 }
 
 // datedGroup returns the group of the stint of owner o that holds day, -1
@@ -602,14 +627,21 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 // min or max; nothing for the others). It reports whether a sum
 // overflowed.
 func foldCells[T int32 | int64](sc *scan, flags []uint8, vals []T, agg kpi.Aggregation, cnt, acc []int64) (overflow bool) {
+	for i := range sc.parts {
+		overflow = foldPart(&sc.parts[i], flags, vals, agg, cnt, acc) || overflow
+	}
+	return overflow
+}
+
+func foldPart[T int32 | int64](sp *scanPart, flags []uint8, vals []T, agg kpi.Aggregation, cnt, acc []int64) (overflow bool) {
 	const need = passed | hasValue
-	for i, c := range sc.cells {
+	for i, c := range sp.cells {
 		if c < 0 {
 			continue
 		}
-		slot := i
-		if sc.slots != nil {
-			slot = int(sc.slots[i])
+		slot := int(sp.from) + i
+		if sp.slots != nil {
+			slot = int(sp.slots[i])
 		}
 		if flags[slot]&need != need {
 			continue
@@ -634,19 +666,21 @@ func foldCells[T int32 | int64](sc *scan, flags []uint8, vals []T, agg kpi.Aggre
 // cell's next to each other from fill[cell] on.
 func gatherCells[T int32 | int64](sc *scan, flags []uint8, vals []T, buf, fill []int64) {
 	const need = passed | hasValue
-	for i, c := range sc.cells {
-		if c < 0 {
-			continue
+	for _, sp := range sc.parts {
+		for i, c := range sp.cells {
+			if c < 0 {
+				continue
+			}
+			slot := int(sp.from) + i
+			if sp.slots != nil {
+				slot = int(sp.slots[i])
+			}
+			if flags[slot]&need != need {
+				continue
+			}
+			buf[fill[c]] = int64(vals[slot])
+			fill[c]++
 		}
-		slot := i
-		if sc.slots != nil {
-			slot = int(sc.slots[i])
-		}
-		if flags[slot]&need != need {
-			continue
-		}
-		buf[fill[c]] = int64(vals[slot])
-		fill[c]++
 	}
 }
 
