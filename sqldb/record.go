@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -39,12 +40,18 @@ func (s *RecordService) UpsertRecords(ctx context.Context, dataset string, recs 
 // record sequence number; a record whose owner and values did not change
 // keeps its number and counts as unchanged. A key given twice in one call
 // is written twice, the later one winning.
+//
+// next runs in a goroutine of its own, one batch ahead of the writes, so
+// that reading and validating a file takes no time from writing it; it is
+// done with next when it returns.
 func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string, next func() ([]kpi.Record, error)) (kpi.ImportResult, error) {
 	var res kpi.ImportResult
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return res, err
 	}
+	next, stop := prefetch(next)
+	defer stop()
 	err = s.db.write(ctx, func(tx *Tx) error {
 		c, err := tx.lockCounters(ctx, ws)
 		if err != nil {
@@ -97,6 +104,49 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 		return kpi.ImportResult{}, fmt.Errorf("upsert records into %q: %w", dataset, err)
 	}
 	return res, nil
+}
+
+// prefetch calls next in a goroutine, one batch ahead of the caller of the
+// get it returns, until next returns an error (io.EOF included). stop
+// makes it stop and waits until it has.
+func prefetch(next func() ([]kpi.Record, error)) (get func() ([]kpi.Record, error), stop func()) {
+	type batch struct {
+		recs []kpi.Record
+		err  error
+	}
+	out := make(chan batch, 1)
+	done, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		for {
+			recs, err := next()
+			select {
+			case out <- batch{recs, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var last error
+	get = func() ([]kpi.Record, error) {
+		if last != nil {
+			return nil, last
+		}
+		b := <-out
+		last = b.err
+		return b.recs, b.err
+	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			close(done)
+			<-exited
+		})
+	}
+	return get, stop
 }
 
 // setRecordsSeq moves the workspace's record sequence to the highest number
