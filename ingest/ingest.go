@@ -55,7 +55,7 @@ type Reader struct {
 	count   *countingReader
 
 	decComma bool           // ',' is a decimal separator (the delimiter is ';')
-	seen     map[string]int // key → line of its first row
+	seen     *keySet        // the keys so far, and their lines
 	problems []kpi.Problem  // every problem found so far
 	rejected []Rejected     // with SkipInvalid
 	rowProbs []kpi.Problem  // scratch: the problems of the current row
@@ -124,7 +124,7 @@ func newReader(ds *kpi.Dataset, opt Options) (*Reader, error) {
 	if opt.Location == nil {
 		opt.Location = time.UTC
 	}
-	r := &Reader{ds: ds, opt: opt, key: -1, owner: -1, seen: make(map[string]int)}
+	r := &Reader{ds: ds, opt: opt, key: -1, owner: -1, seen: newKeySet()}
 	for i := range ds.Columns {
 		c := &ds.Columns[i]
 		col := column{Column: c, header: c.Name, scale: columnScale(c)}
@@ -303,10 +303,8 @@ func (r *Reader) parseRow(vals []kpi.Value) (kpi.Record, bool) {
 		}
 	}
 	if key != "" {
-		if first, ok := r.seen[key]; ok {
+		if first, dup := r.seen.add(key, rw.line); dup {
 			r.problem(r.cols[r.key].header, key, fmt.Sprintf("duplicate key, first on line %d", first))
-		} else {
-			r.seen[strings.Clone(key)] = rw.line
 		}
 	}
 	if owner != "" && r.opt.KnownOwner != nil {
