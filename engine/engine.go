@@ -40,6 +40,12 @@ type Engine struct {
 	// since it was saved are read from the store. The Store must be a
 	// StateIdentifier.
 	StateDir string
+	// Remap, with StateDir, has a workspace whose state was saved answer
+	// from the saved file (mapped) rather than from the copy in memory
+	// the save was made of: the memory of a state built from a scan goes
+	// back to the system, and what stays resident is the pages queries
+	// read. For a long-running process.
+	Remap bool
 
 	store  Store
 	logger *slog.Logger

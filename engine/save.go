@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"attain/kpi"
@@ -150,5 +151,25 @@ func (e *Engine) saveWorkspace(ws *workspace, all bool) error {
 	// and refresh, the only other writer, waits for the read lock.
 	ws.saved, ws.replayed = meta.Records, 0
 	e.logger.Info("engine: state saved", "workspace", ws.id, "seq", meta.Records, "took", time.Since(start))
+	if !e.Remap {
+		return nil
+	}
+	s := ws.state
+	mapped, _, err := loadState(e.statePath(ws.id), meta.Identity, s.defs, s.orgSrc, s.loc)
+	if err != nil {
+		return fmt.Errorf("map the saved state: %w", err)
+	}
+	ws.mu.RUnlock()
+	ws.mu.Lock()
+	swapped := ws.state == s && ws.seen.Records == meta.Records
+	if swapped {
+		ws.state = mapped
+	}
+	ws.mu.Unlock()
+	ws.mu.RLock()
+	if swapped {
+		e.logger.Info("engine: state mapped from its file", "workspace", ws.id)
+		debug.FreeOSMemory()
+	}
 	return nil
 }

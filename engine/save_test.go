@@ -150,10 +150,15 @@ func TestSavedState(t *testing.T) {
 		scan := grid(t, ctx, engine.New(svc, nil)) // no saved state: a scan
 
 		first := newLogged(svc, dir)
+		first.Remap = true
 		sameGrid(t, "first engine", grid(t, ctx, first.Engine), scan)
 		if err := first.Save(); err != nil {
 			t.Fatal(err)
 		}
+		if !strings.Contains(first.log(), "state mapped from its file") {
+			t.Fatalf("first engine did not map its saved state:\n%s", first.log())
+		}
+		sameGrid(t, "first engine, mapped", grid(t, ctx, first.Engine), scan)
 		second := newLogged(svc, dir)
 		sameGrid(t, "loaded state", grid(t, ctx, second.Engine), scan)
 		if !strings.Contains(second.log(), "saved state loaded") {
@@ -193,6 +198,7 @@ func TestSavedState(t *testing.T) {
 		}
 		scan = grid(t, ctx, engine.New(svc, nil))
 		sameGrid(t, "loaded state after changes", grid(t, ctx, second.Engine), scan)
+		sameGrid(t, "mapped state after changes", grid(t, ctx, first.Engine), scan)
 		if err := second.Save(); err != nil {
 			t.Fatal(err)
 		}

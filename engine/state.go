@@ -44,6 +44,8 @@ const (
 // concurrently with each other, Upsert, Delete and SetOrg need exclusive
 // access (Engine takes care of that).
 type State struct {
+	defs   *kpi.Definitions // as built
+	orgSrc kpi.Org          // as last set
 	loc    *time.Location
 	kpis   []*kpiState // definition order
 	byName map[string]*kpiState
@@ -238,6 +240,7 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 		loc = time.UTC
 	}
 	s := &State{
+		defs:    defs,
 		loc:     loc,
 		byName:  make(map[string]*kpiState, len(defs.KPIs)),
 		tables:  make(map[string]*table, len(defs.Datasets)),
@@ -859,6 +862,7 @@ func (x *orgIndex) up(u int, fn func(u int)) {
 // is unknown belong to no unit; memberships of unknown employees are
 // ignored; a parent cycle is cut where it closes.
 func (s *State) SetOrg(org kpi.Org) {
+	s.orgSrc = org
 	x := orgIndex{
 		emps:    slices.Clone(org.Employees),
 		units:   slices.Clone(org.Units),

@@ -81,6 +81,7 @@ func (m *Main) webServer() *web.Server {
 // serve runs the HTTP server until ctx ends, then shuts it down gracefully.
 func (m *Main) serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: m.webServer().Handler(), ReadHeaderTimeout: 10 * time.Second}
+	m.Svc.Values.Remap = true // a server answers from its saved states' files
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); m.jobRunner().Run(jobsCtx) }()

@@ -38,7 +38,7 @@ func stateDir(dsn string) string {
 
 // saveStateEvery is how often `attain serve` saves the engine's states
 // that changed enough to be worth it.
-const saveStateEvery = 5 * time.Minute
+const saveStateEvery = time.Minute
 
 // jobRunner returns the background jobs of `attain serve`, claimed through
 // the store so that each runs once over every server on one database.
