@@ -112,11 +112,11 @@ func (s services) importFile(tb testing.TB, path string) kpi.ImportResult {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rd, err := ingest.NewCSVReader(bufio.NewReaderSize(f, 1<<20), gen.Dataset(), ingest.Options{File: "deals.csv", KnownOwner: known})
+	rd, err := ingest.NewCSVReader(bufio.NewReaderSize(f, 1<<20), gen.Dataset(), ingest.Options{File: "deals.csv", KnownOwner: known, StoreChecksKeys: true})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, err := s.records.UpsertRecordBatches(s.ctx, "deals", rd.Next)
+	res, err := s.records.ImportRecords(s.ctx, "deals", rd)
 	if err != nil {
 		tb.Fatal(err)
 	}

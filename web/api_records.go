@@ -87,6 +87,7 @@ func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
 	}
 	opt.File = "request body"
 	opt.SkipInvalid = r.URL.Query().Get("skip_invalid") == "true"
+	opt.StoreChecksKeys = true
 	body := http.MaxBytesReader(w, r.Body, s.maxBody())
 	var rd *ingest.Reader
 	if strings.Contains(r.Header.Get("Content-Type"), "csv") {
@@ -97,7 +98,7 @@ func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.Records.UpsertRecordBatches(r.Context(), ds.Name, rd.Next)
+	res, err := s.Records.ImportRecords(r.Context(), ds.Name, rd)
 	if err != nil {
 		return err
 	}

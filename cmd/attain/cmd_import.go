@@ -63,7 +63,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 			start := time.Now()
 			opt := ingest.Options{
 				File: filepath.Base(args[1]), Location: loc, KnownOwner: known, SkipInvalid: skipInvalid,
-				Progress: progressPrinter(m.Stderr, start, size),
+				Progress: progressPrinter(m.Stderr, start, size), StoreChecksKeys: true,
 			}
 			if format == "" {
 				format = formatOf(args[1])
@@ -89,7 +89,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 			for _, h := range rd.Ignored() {
 				fmt.Fprintf(m.Stderr, "note: column %q is not in dataset %s and is ignored\n", h, ds.Name)
 			}
-			res, err := m.Svc.Records.UpsertRecordBatches(ctx, ds.Name, rd.Next)
+			res, err := m.Svc.Records.ImportRecords(ctx, ds.Name, rd)
 			if err != nil {
 				return err
 			}

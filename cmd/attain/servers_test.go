@@ -109,13 +109,22 @@ func TestServers(t *testing.T) {
 	}
 	t.Logf("slowest change showed through the other server after %s", slowest)
 
-	time.Sleep(300 * time.Millisecond) // a few more ticks
+	// Enough ticks to see both servers try each: a busy machine may miss
+	// some, so wait for them rather than for a time.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		mu.Lock()
+		n := len(runs)
+		mu.Unlock()
+		if n >= 6 || time.Now().After(deadline) {
+			break
+		}
+	}
 	stop()
 	wg.Wait()
 	mu.Lock()
 	defer mu.Unlock()
-	if len(runs) < 4 {
-		t.Fatalf("the job ran %d ticks", len(runs))
+	if len(runs) < 6 {
+		t.Fatalf("the job ran %d ticks in 20 s", len(runs))
 	}
 	by := map[string]int{}
 	for tick, who := range runs {
