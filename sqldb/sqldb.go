@@ -105,7 +105,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 		db.wdb, db.rdb = w, w
 	} else {
 		name := "file:" + (&url.URL{Path: path}).EscapedPath()
-		w, err := sql.Open("sqlite", name+"?"+params+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)")
+		w, err := sql.Open("sqlite", name+"?"+params+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-131072)")
 		if err != nil {
 			return fmt.Errorf("open sqlite %s: %w", path, err)
 		}
