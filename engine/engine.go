@@ -262,13 +262,7 @@ func (e *Engine) build(ctx context.Context, defs *kpi.Definitions) (*State, erro
 // reflects.
 func (e *Engine) fill(ctx context.Context, s *State, defs *kpi.Definitions, v kpi.Versions) (*State, int64, error) {
 	for _, ds := range defs.Datasets {
-		err := e.store.ScanRecords(ctx, ds.Name, func(r kpi.Record) error {
-			if err := s.Upsert(ds.Name, r); err != nil {
-				e.logger.Warn("engine: record skipped", "dataset", ds.Name, "key", r.Key, "err", err)
-			}
-			return nil
-		})
-		if err != nil {
+		if err := e.scan(ctx, s, ds); err != nil {
 			return nil, 0, fmt.Errorf("scan %s: %w", ds.Name, err)
 		}
 	}
@@ -278,6 +272,54 @@ func (e *Engine) fill(ctx context.Context, s *State, defs *kpi.Definitions, v kp
 	}
 	e.apply(s, changes)
 	return s, last, nil
+}
+
+// scanBatch is how many records the scan of a dataset hands over at a time.
+const scanBatch = 4096
+
+// scan upserts every stored record of ds into s: the store reads and
+// decodes them in this goroutine while another evaluates them, a batch
+// behind, so a load takes both cores.
+func (e *Engine) scan(ctx context.Context, s *State, ds *kpi.Dataset) error {
+	batches, free := make(chan []kpi.Record, 2), make(chan []kpi.Record, 3)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range batches {
+			for _, r := range b {
+				if err := s.Upsert(ds.Name, r); err != nil {
+					e.logger.Warn("engine: record skipped", "dataset", ds.Name, "key", r.Key, "err", err)
+				}
+			}
+			free <- b[:0]
+		}
+	}()
+	for range cap(free) {
+		free <- make([]kpi.Record, 0, scanBatch)
+	}
+	ncols := len(ds.Columns)
+	batch := <-free
+	var vals []kpi.Value // the batch's values, one slab
+	err := e.store.ScanRecords(ctx, ds.Name, func(r kpi.Record) error {
+		if len(batch) == 0 {
+			vals = make([]kpi.Value, 0, scanBatch*ncols)
+		}
+		n := len(vals)
+		vals = append(vals, r.Values...) // the store reuses r.Values
+		r.Values = vals[n:len(vals):len(vals)]
+		batch = append(batch, r)
+		if len(batch) == scanBatch {
+			batches <- batch
+			batch = <-free
+		}
+		return nil
+	})
+	if len(batch) > 0 {
+		batches <- batch
+	}
+	close(batches)
+	<-done
+	return err
 }
 
 // Preview computes q for the context's workspace as if its definitions were
