@@ -8,9 +8,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,37 +35,11 @@ func benchRecords() int {
 // writeCSV writes the generated deals as the CSV a CRM would export.
 func writeCSV(tb testing.TB, c gen.Config) string {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "deals.csv")
-	f, err := os.Create(path)
+	fs, err := gen.WriteFiles(tb.TempDir(), c)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	w := csv.NewWriter(bw)
-	ds := gen.Dataset()
-	row := make([]string, len(ds.Columns))
-	for i, col := range ds.Columns {
-		row[i] = col.Name
-	}
-	w.Write(row)
-	gen.Each(c, func(d gen.Deal) {
-		rec := d.Record()
-		for i, col := range ds.Columns {
-			row[i] = kpi.FormatValue(col, rec.Values[i])
-		}
-		w.Write(row)
-	})
-	w.Flush()
-	if err := w.Error(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := bw.Flush(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return path
+	return fs.Deals
 }
 
 type services struct {
@@ -281,7 +253,7 @@ func BenchmarkImportReferenceSQLite(b *testing.B) {
 			}
 		}
 		b.StartTimer()
-		n, err := plainImport(db, path)
+		n, err := gen.InsertCSV(db, path, `INSERT INTO deals VALUES (?, ?, ?, ?, ?, ?)`, 5)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -293,46 +265,6 @@ func BenchmarkImportReferenceSQLite(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(c.Records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-}
-
-func plainImport(db *sql.DB, path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.ReuseRecord = true
-	if _, err := r.Read(); err != nil { // header
-		return 0, err
-	}
-	tx, err := db.Begin()
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	ins, err := tx.Prepare(`INSERT INTO deals VALUES (?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return n, err
-		}
-		var closeDate any
-		if row[5] != "" {
-			closeDate = row[5]
-		}
-		if _, err := ins.Exec(row[0], row[1], row[2], row[3], row[4], closeDate); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, tx.Commit()
 }
 
 // BenchmarkPreview: what `attain apply --dry-run` adds to compute the
@@ -378,8 +310,8 @@ func BenchmarkPreview(b *testing.B) {
 }
 
 // TestGroupedQuerySQLite checks that the SQLite reference's one grouped
-// query over the benchmark files gives the engine's numbers, per month of
-// the year and for one month.
+// statement over the benchmark files gives the engine's numbers, per month
+// of the year and for one month.
 func TestGroupedQuerySQLite(t *testing.T) {
 	c := gen.Config{Records: 20_000, Departments: 3, Teams: 7, Employees: 40, Year: 2025, Seed: 3}
 	dir := t.TempDir()
@@ -408,25 +340,11 @@ func TestGroupedQuerySQLite(t *testing.T) {
 		t.Fatal(err)
 	}
 	gen.Each(c, func(d gen.Deal) { s.Upsert("deals", d.Record()) })
-	for _, period := range []string{"2025", "2025-06"} {
-		p, _ := kpi.ParsePeriod(period)
-		grain := p.Grain
-		if grain == kpi.Year {
-			grain = kpi.Month
-		}
-		vs, err := s.Values(kpi.ValueQuery{Grain: grain, From: p.From, To: p.To})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := gen.ReadGrouped(context.Background(), db, gen.GroupedQuery(gen.SQLite, p.From, p.To, p.Grain == kpi.Year), p.Label())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(g) < 100 {
-			t.Fatalf("%s: reference grid has %d values", period, len(g))
-		}
-		for _, d := range gen.Compare(g, vs, 20) {
-			t.Errorf("%s: %s", period, d)
-		}
+	diffs, err := gen.CompareGrouped(context.Background(), db, gen.SQLite, s.Values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Error(d)
 	}
 }

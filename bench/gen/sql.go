@@ -421,3 +421,74 @@ func ReadGrouped(ctx context.Context, db *sql.DB, q, label string) (Grid, error)
 	}
 	return g, rs.Err()
 }
+
+// CompareGrouped runs the GroupedQuery of d on db for 2025 per month and
+// for June 2025, and compares them with the values of the same questions
+// from values (an engine's); it returns the differences, at most 20 per
+// question, and an error if a question's grid is nearly empty.
+func CompareGrouped(ctx context.Context, db *sql.DB, d Dialect, values func(kpi.ValueQuery) ([]kpi.KPIValue, error)) ([]string, error) {
+	var diffs []string
+	for _, period := range []string{"2025", "2025-06"} {
+		p, err := kpi.ParsePeriod(period)
+		if err != nil {
+			return nil, err
+		}
+		grain := p.Grain
+		if grain == kpi.Year {
+			grain = kpi.Month
+		}
+		vs, err := values(kpi.ValueQuery{Grain: grain, From: p.From, To: p.To})
+		if err != nil {
+			return nil, err
+		}
+		g, err := ReadGrouped(ctx, db, GroupedQuery(d, p.From, p.To, p.Grain == kpi.Year), p.Label())
+		if err != nil {
+			return nil, err
+		}
+		if len(g) < 100 {
+			return nil, fmt.Errorf("%s: the reference grid has %d values", period, len(g))
+		}
+		for _, diff := range Compare(g, vs, 20) {
+			diffs = append(diffs, period+": "+diff)
+		}
+	}
+	return diffs, nil
+}
+
+// WriteRows writes the rows of rs as CSV with a header, as the reference
+// commands print their answers.
+func WriteRows(w io.Writer, rs *sql.Rows) error {
+	cols, err := rs.Columns()
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(cols)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	rec := make([]string, len(cols))
+	for rs.Next() {
+		if err := rs.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			switch v := v.(type) {
+			case nil:
+				rec[i] = ""
+			case []byte:
+				rec[i] = string(v)
+			default:
+				rec[i] = fmt.Sprint(v)
+			}
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return rs.Err()
+}

@@ -12,7 +12,6 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -87,24 +86,5 @@ func query(dir, period string) error {
 		return fmt.Errorf("%w\n%s", err, q)
 	}
 	defer rows.Close()
-	cols, _ := rows.Columns()
-	w := csv.NewWriter(os.Stdout)
-	defer w.Flush()
-	w.Write(cols)
-	vals := make([]sql.NullString, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	rec := make([]string, len(cols))
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		for i, v := range vals {
-			rec[i] = v.String
-		}
-		w.Write(rec)
-	}
-	return rows.Err()
+	return gen.WriteRows(os.Stdout, rows)
 }

@@ -11,11 +11,9 @@ package main
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
@@ -82,41 +80,10 @@ func query(dir, period string) error {
 	}
 	defer db.Close()
 	q := gen.GroupedQuery(gen.DuckDB, p.From, p.To, p.Grain == kpi.Year)
-	return writeRows(db, q)
-}
-
-// writeRows runs q and writes its rows as CSV to standard output.
-func writeRows(db *sql.DB, q string) error {
 	rows, err := db.QueryContext(context.Background(), q)
 	if err != nil {
 		return fmt.Errorf("%w\n%s", err, q)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(os.Stdout)
-	defer w.Flush()
-	w.Write(cols)
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	rec := make([]string, len(cols))
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		for i, v := range vals {
-			if v == nil {
-				rec[i] = ""
-			} else {
-				rec[i] = strings.TrimSpace(fmt.Sprint(v))
-			}
-		}
-		w.Write(rec)
-	}
-	return rows.Err()
+	return gen.WriteRows(os.Stdout, rows)
 }
