@@ -34,10 +34,11 @@ func TestLayers(t *testing.T) {
 		{".", []string{"attain/kpi", "attain/calc/", "attain/app/", "attain/ingest", "attain/attainyaml", "attain/demo"}},
 		{"../sso", []string{"attain/kpi"}},
 		{"../mail", []string{"attain/kpi"}},
+		{"../jobs", []string{"attain/kpi"}},
 		{"../web", []string{"attain/app", "attain/kpi", "attain/calc/", "attain/web/svg"}},
 		{"../web/svg", nil},
 		{"../cmd/attain", []string{"attain/app", "attain/kpi", "attain/calc/", "attain/web",
-			"attain/sqldb", "attain/engine", "attain/sso", "attain/mail"}}, // the last four to wire them
+			"attain/sqldb", "attain/engine", "attain/sso", "attain/mail", "attain/jobs"}}, // the last five to wire them
 	}
 	for _, r := range rules {
 		for file, imports := range imports(t, r.dir) {

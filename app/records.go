@@ -89,7 +89,8 @@ func (a *App) ImportRecords(ctx context.Context, who kpi.Actor, r ImportRequest)
 	if err != nil {
 		return nil, err
 	}
-	opt := ingest.Options{File: r.File, Location: loc, KnownOwner: known, SkipInvalid: r.SkipInvalid, Progress: r.Progress, MaxFieldBytes: r.MaxFieldBytes}
+	opt := ingest.Options{File: r.File, Location: loc, KnownOwner: known, SkipInvalid: r.SkipInvalid, Progress: r.Progress,
+		MaxFieldBytes: r.MaxFieldBytes, StoreChecksKeys: true}
 	if opt.File == "" {
 		opt.File = "request body"
 	}
@@ -114,7 +115,7 @@ func (a *App) ImportRecords(ctx context.Context, who kpi.Actor, r ImportRequest)
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.svc.Records.UpsertRecordBatches(ctx, ds.Name, rd.Next)
+	res, err := a.svc.Records.ImportRecords(ctx, ds.Name, rd)
 	if err != nil {
 		return nil, err
 	}

@@ -8,13 +8,12 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"attain/bench/gen"
 	"attain/engine"
@@ -36,37 +35,11 @@ func benchRecords() int {
 // writeCSV writes the generated deals as the CSV a CRM would export.
 func writeCSV(tb testing.TB, c gen.Config) string {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "deals.csv")
-	f, err := os.Create(path)
+	fs, err := gen.WriteFiles(tb.TempDir(), c)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	w := csv.NewWriter(bw)
-	ds := gen.Dataset()
-	row := make([]string, len(ds.Columns))
-	for i, col := range ds.Columns {
-		row[i] = col.Name
-	}
-	w.Write(row)
-	gen.Each(c, func(d gen.Deal) {
-		rec := d.Record()
-		for i, col := range ds.Columns {
-			row[i] = kpi.FormatValue(col, rec.Values[i])
-		}
-		w.Write(row)
-	})
-	w.Flush()
-	if err := w.Error(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := bw.Flush(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return path
+	return fs.Deals
 }
 
 type services struct {
@@ -111,11 +84,11 @@ func (s services) importFile(tb testing.TB, path string) kpi.ImportResult {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rd, err := ingest.NewCSVReader(bufio.NewReaderSize(f, 1<<20), gen.Dataset(), ingest.Options{File: "deals.csv", KnownOwner: known})
+	rd, err := ingest.NewCSVReader(bufio.NewReaderSize(f, 1<<20), gen.Dataset(), ingest.Options{File: "deals.csv", KnownOwner: known, StoreChecksKeys: true})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, err := s.records.UpsertRecordBatches(s.ctx, "deals", rd.Next)
+	res, err := s.records.ImportRecords(s.ctx, "deals", rd)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -280,7 +253,7 @@ func BenchmarkImportReferenceSQLite(b *testing.B) {
 			}
 		}
 		b.StartTimer()
-		n, err := plainImport(db, path)
+		n, err := gen.InsertCSV(db, path, `INSERT INTO deals VALUES (?, ?, ?, ?, ?, ?)`, 5)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -292,46 +265,6 @@ func BenchmarkImportReferenceSQLite(b *testing.B) {
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(c.Records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
-}
-
-func plainImport(db *sql.DB, path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.ReuseRecord = true
-	if _, err := r.Read(); err != nil { // header
-		return 0, err
-	}
-	tx, err := db.Begin()
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	ins, err := tx.Prepare(`INSERT INTO deals VALUES (?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for {
-		row, err := r.Read()
-		if err == io.EOF {
-			break
-		} else if err != nil {
-			return n, err
-		}
-		var closeDate any
-		if row[5] != "" {
-			closeDate = row[5]
-		}
-		if _, err := ins.Exec(row[0], row[1], row[2], row[3], row[4], closeDate); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, tx.Commit()
 }
 
 // BenchmarkPreview: what `attain apply --dry-run` adds to compute the
@@ -373,5 +306,45 @@ func BenchmarkPreview(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestGroupedQuerySQLite checks that the SQLite reference's one grouped
+// statement over the benchmark files gives the engine's numbers, per month
+// of the year and for one month.
+func TestGroupedQuerySQLite(t *testing.T) {
+	c := gen.Config{Records: 20_000, Departments: 3, Teams: 7, Employees: 40, Year: 2025, Seed: 3}
+	dir := t.TempDir()
+	fs, err := gen.WriteFiles(dir, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "ref.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range gen.FileSchema(gen.SQLite) {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := gen.InsertCSV(db, fs.Deals, `INSERT INTO deals VALUES (?, ?, ?, ?, ?, ?)`, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gen.InsertCSV(db, fs.Employees, `INSERT INTO employees (id, name, dept, team) VALUES (?, ?, ?, ?)`, -1); err != nil {
+		t.Fatal(err)
+	}
+	s, err := engine.Build(gen.Definitions(), gen.Org(c), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen.Each(c, func(d gen.Deal) { s.Upsert("deals", d.Record()) })
+	diffs, err := gen.CompareGrouped(context.Background(), db, gen.SQLite, s.Values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Error(d)
 	}
 }

@@ -37,6 +37,18 @@ type Engine struct {
 	// MaxCells caps the values one query may compute (see State.Values);
 	// 0 means DefaultMaxCells. Set it before the first query.
 	MaxCells int64
+	// StateDir, when set before the first query, is where Save writes each
+	// workspace's state and where a workspace's first query looks for it:
+	// a saved state is mapped, not rebuilt, and only the records changed
+	// since it was saved are read from the store. The Store must be a
+	// StateIdentifier.
+	StateDir string
+	// Remap, with StateDir, has a workspace whose state was saved answer
+	// from the saved file (mapped) rather than from the copy in memory
+	// the save was made of: the memory of a state built from a scan goes
+	// back to the system, and what stays resident is the pages queries
+	// read. For a long-running process.
+	Remap bool
 
 	store  Store
 	logger *slog.Logger
@@ -48,10 +60,23 @@ type Engine struct {
 var _ kpi.ValueService = (*Engine)(nil)
 
 type workspace struct {
+	id      int64
 	refresh sync.Mutex   // one refresher at a time
-	mu      sync.RWMutex // guards state and seen
+	mu      sync.RWMutex // guards state, seen, meta, saved and replayed
 	state   *State
 	seen    kpi.Versions // what state reflects
+
+	meta     StateMeta // identity and fingerprint of state, for saving it
+	saved    int64     // the record sequence of the state on disk, -1 if it has none
+	replayed int       // changes applied since that state
+	save     sync.Mutex
+}
+
+// StateIdentifier is a Store whose workspaces' states can be saved: it
+// names the context's workspace in a way that differs for another store
+// and for a workspace made again under the same id.
+type StateIdentifier interface {
+	StateIdentity(ctx context.Context) (string, error)
 }
 
 // New returns an Engine over store; logger may be nil.
@@ -125,7 +150,7 @@ func (e *Engine) workspace(id int64) *workspace {
 	defer e.mu.Unlock()
 	ws := e.workspaces[id]
 	if ws == nil {
-		ws = &workspace{}
+		ws = &workspace{id: id, saved: -1}
 		e.workspaces[id] = ws
 	}
 	return ws
@@ -142,14 +167,30 @@ func (e *Engine) refresh(ctx context.Context, ws *workspace) error {
 	state, seen := ws.state, ws.seen
 	ws.mu.RUnlock()
 
-	if state == nil || v.Definitions != seen.Definitions {
-		start := time.Now()
-		state, last, err := e.load(ctx, v)
+	if state == nil && e.StateDir != "" {
+		ok, err := e.loadSaved(ctx, ws, v)
 		if err != nil {
 			return err
 		}
+		if ok {
+			return nil
+		}
+	}
+	if state == nil || v.Definitions != seen.Definitions {
+		start := time.Now()
+		state, defs, last, err := e.load(ctx, v)
+		if err != nil {
+			return err
+		}
+		var meta StateMeta
+		if e.StateDir != "" {
+			if meta, err = e.stateMeta(ctx, defs, state.loc); err != nil {
+				return err
+			}
+		}
 		ws.mu.Lock()
 		ws.state, ws.seen = state, kpi.Versions{Definitions: v.Definitions, Org: v.Org, Records: last}
+		ws.meta, ws.saved, ws.replayed = meta, -1, 0
 		ws.mu.Unlock()
 		e.logger.Info("engine: workspace loaded", "records", last, "definitions", v.Definitions, "took", time.Since(start))
 		return nil
@@ -180,6 +221,7 @@ func (e *Engine) refresh(ctx context.Context, ws *workspace) error {
 	}
 	e.apply(ws.state, changes)
 	ws.seen.Records = last
+	ws.replayed += len(changes)
 	return nil
 }
 
@@ -187,21 +229,22 @@ func (e *Engine) refresh(ctx context.Context, ws *workspace) error {
 // every dataset, then the changes written since v while it scanned
 // (applying a change twice is harmless: upserts and deletes by key). It
 // returns the state and the record sequence number it reflects.
-func (e *Engine) load(ctx context.Context, v kpi.Versions) (*State, int64, error) {
+func (e *Engine) load(ctx context.Context, v kpi.Versions) (*State, *kpi.Definitions, int64, error) {
 	defs, err := e.store.FindDefinitions(ctx)
 	if err != nil {
-		return nil, 0, fmt.Errorf("read definitions: %w", err)
+		return nil, nil, 0, fmt.Errorf("read definitions: %w", err)
 	}
 	s, err := e.build(ctx, defs)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	for _, h := range s.Health() {
 		if h.Err != nil {
 			e.logger.Warn("engine: KPI broken", "kpi", h.KPI, "err", h.Err)
 		}
 	}
-	return e.fill(ctx, s, defs, v)
+	s, last, err := e.fill(ctx, s, defs, v)
+	return s, defs, last, err
 }
 
 // build returns an empty State for defs with the workspace's org and zone.
@@ -226,13 +269,7 @@ func (e *Engine) build(ctx context.Context, defs *kpi.Definitions) (*State, erro
 // reflects.
 func (e *Engine) fill(ctx context.Context, s *State, defs *kpi.Definitions, v kpi.Versions) (*State, int64, error) {
 	for _, ds := range defs.Datasets {
-		err := e.store.ScanRecords(ctx, ds.Name, func(r kpi.Record) error {
-			if err := s.Upsert(ds.Name, r); err != nil {
-				e.logger.Warn("engine: record skipped", "dataset", ds.Name, "key", r.Key, "err", err)
-			}
-			return nil
-		})
-		if err != nil {
+		if err := e.scan(ctx, s, ds); err != nil {
 			return nil, 0, fmt.Errorf("scan %s: %w", ds.Name, err)
 		}
 	}
@@ -242,6 +279,54 @@ func (e *Engine) fill(ctx context.Context, s *State, defs *kpi.Definitions, v kp
 	}
 	e.apply(s, changes)
 	return s, last, nil
+}
+
+// scanBatch is how many records the scan of a dataset hands over at a time.
+const scanBatch = 4096
+
+// scan upserts every stored record of ds into s: the store reads and
+// decodes them in this goroutine while another evaluates them, a batch
+// behind, so a load takes both cores.
+func (e *Engine) scan(ctx context.Context, s *State, ds *kpi.Dataset) error {
+	batches, free := make(chan []kpi.Record, 2), make(chan []kpi.Record, 3)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range batches {
+			for _, r := range b {
+				if err := s.Upsert(ds.Name, r); err != nil {
+					e.logger.Warn("engine: record skipped", "dataset", ds.Name, "key", r.Key, "err", err)
+				}
+			}
+			free <- b[:0]
+		}
+	}()
+	for range cap(free) {
+		free <- make([]kpi.Record, 0, scanBatch)
+	}
+	ncols := len(ds.Columns)
+	batch := <-free
+	var vals []kpi.Value // the batch's values, one slab
+	err := e.store.ScanRecords(ctx, ds.Name, func(r kpi.Record) error {
+		if len(batch) == 0 {
+			vals = make([]kpi.Value, 0, scanBatch*ncols)
+		}
+		n := len(vals)
+		vals = append(vals, r.Values...) // the store reuses r.Values
+		r.Values = vals[n:len(vals):len(vals)]
+		batch = append(batch, r)
+		if len(batch) == scanBatch {
+			batches <- batch
+			batch = <-free
+		}
+		return nil
+	})
+	if len(batch) > 0 {
+		batches <- batch
+	}
+	close(batches)
+	<-done
+	return err
 }
 
 // Preview computes q for the context's workspace as if its definitions were

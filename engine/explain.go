@@ -96,15 +96,14 @@ func (s *State) explain(ks *kpiState, q kpi.ExplainQuery) (*kpi.Explanation, err
 	for _, pt := range ks.parts {
 		m := pt.v.m
 		sc := vq.scan(m.t, m.timeCol, pt.from, pt.to)
-		for i, c := range sc.cells {
-			slot := int32(i)
-			if sc.slots != nil {
-				slot = sc.slots[i]
+		for _, sp := range sc.parts {
+			for i, c := range sp.cells {
+				slot := sp.slot(i)
+				if c < 0 || m.flags[slot]&(passed|hasValue) != passed|hasValue {
+					continue
+				}
+				recs = append(recs, explainedSlot{key: m.t.keys.key(slot), date: m.t.days[m.timeCol][slot], slot: slot, m: m})
 			}
-			if c < 0 || m.flags[slot]&(passed|hasValue) != passed|hasValue {
-				continue
-			}
-			recs = append(recs, explainedSlot{key: m.t.keys.key(slot), date: m.t.days[m.timeCol][slot], slot: slot, m: m})
 		}
 	}
 	slices.SortFunc(recs, func(a, b explainedSlot) int {
@@ -117,7 +116,7 @@ func (s *State) explain(ks *kpiState, q kpi.ExplainQuery) (*kpi.Explanation, err
 	for i, r := range recs {
 		er := kpi.ExplainedRecord{Key: r.key, Owner: s.owners[r.m.t.owner[r.slot]], Date: r.date}
 		if r.m.value != nil {
-			v := decimal.New(r.m.vals[r.slot], -int32(r.m.scale))
+			v := decimal.New(r.m.vals.get(r.slot), -int32(r.m.scale))
 			er.Value = &v
 		}
 		x.Records[i] = er

@@ -1,8 +1,10 @@
 package engine
 
 import (
-	"hash/maphash"
+	"crypto/rand"
+	"encoding/binary"
 	"math"
+	"math/bits"
 )
 
 // keyIndex holds the record keys of a table: their bytes in one buffer and
@@ -10,7 +12,7 @@ import (
 // memory of a map[string]int32 with a string per key, which matters at
 // millions of records.
 type keyIndex struct {
-	seed  maphash.Seed
+	seed  uint64    // of the hash; random per index, kept with a saved state
 	buf   []byte    // the keys' bytes, and those of freed slots' keys until compacted
 	spans []keySpan // per slot: where its key is in buf
 	index []int32   // per bucket: slot+1, 0 if empty; linear probing, len a power of 2
@@ -24,7 +26,31 @@ type keySpan struct{ off, n uint32 }
 const maxKeyBytes = math.MaxUint32
 
 func newKeyIndex() keyIndex {
-	return keyIndex{seed: maphash.MakeSeed(), index: make([]int32, 8)}
+	var b [8]byte
+	rand.Read(b[:])
+	return keyIndex{seed: binary.LittleEndian.Uint64(b[:]), index: make([]int32, 8)}
+}
+
+// hashKey is a seeded hash of a key (8 bytes at a time, each folded in by
+// a 128-bit multiply, as wyhash does). Unlike hash/maphash its seed can be
+// saved, so an index saved with a state is valid when it is loaded.
+func hashKey[T string | []byte](seed uint64, key T) uint64 {
+	const m1, m2 = 0xa0761d6478bd642f, 0xe7037ed1a0b428db
+	h := seed ^ uint64(len(key))*m1
+	for len(key) >= 8 {
+		w := uint64(key[0]) | uint64(key[1])<<8 | uint64(key[2])<<16 | uint64(key[3])<<24 |
+			uint64(key[4])<<32 | uint64(key[5])<<40 | uint64(key[6])<<48 | uint64(key[7])<<56
+		hi, lo := bits.Mul64(h^w, m2)
+		h = hi ^ lo
+		key = key[8:]
+	}
+	var w uint64
+	for i := range len(key) {
+		w |= uint64(key[i]) << (8 * i)
+	}
+	hi, lo := bits.Mul64(h^w^m1, m2)
+	hi, lo = bits.Mul64(hi^lo, m1)
+	return hi ^ lo
 }
 
 // keyBytes returns slot's key as stored: it shares buf, so it is valid
@@ -38,13 +64,13 @@ func (x *keyIndex) keyBytes(slot int32) []byte {
 func (x *keyIndex) key(slot int32) string { return string(x.keyBytes(slot)) }
 
 func (x *keyIndex) bucket(key []byte) int {
-	return int(maphash.Bytes(x.seed, key) & uint64(len(x.index)-1))
+	return int(hashKey(x.seed, key) & uint64(len(x.index)-1))
 }
 
 // find returns the slot of key.
 func (x *keyIndex) find(key string) (int32, bool) {
 	mask := len(x.index) - 1
-	for i := int(maphash.String(x.seed, key)) & mask; ; i = (i + 1) & mask {
+	for i := int(hashKey(x.seed, key) & uint64(mask)); ; i = (i + 1) & mask {
 		v := x.index[i]
 		if v == 0 {
 			return 0, false
@@ -70,7 +96,7 @@ func (x *keyIndex) add(slot int32, key string) bool {
 	x.spans[slot] = keySpan{uint32(len(x.buf)), uint32(len(key))}
 	x.buf = append(x.buf, key...)
 	mask := len(x.index) - 1
-	i := int(maphash.String(x.seed, key)) & mask
+	i := int(hashKey(x.seed, key) & uint64(mask))
 	for x.index[i] != 0 {
 		i = (i + 1) & mask
 	}

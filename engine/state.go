@@ -44,6 +44,8 @@ const (
 // concurrently with each other, Upsert, Delete and SetOrg need exclusive
 // access (Engine takes care of that).
 type State struct {
+	defs   *kpi.Definitions // as built
+	orgSrc kpi.Org          // as last set
 	loc    *time.Location
 	kpis   []*kpiState // definition order
 	byName map[string]*kpiState
@@ -136,8 +138,8 @@ type measure struct {
 	scale   int
 	mul     int64 // values are multiplied by it to reach scale (1: as computed)
 
-	flags []uint8 // per slot: passed | hasValue
-	vals  []int64 // per slot: value × 10^scale, or the distinct key's id; nil for count
+	flags []uint8     // per slot: passed | hasValue
+	vals  valueColumn // per slot: value × 10^scale, or the distinct key's id; empty for count
 	keyID map[string]int64
 
 	evalErrors int   // records whose filter or value failed to evaluate
@@ -160,6 +162,47 @@ type table struct {
 
 	ownerSlots [][]int32 // per owner id: its slots
 	pos        []int32   // per slot: its index in ownerSlots[owner]
+
+	byDay *dayIndex // a loaded state's records sorted by day; nil if not
+}
+
+// dayIndex tells where the records of each day are in a table whose
+// records were sorted by a time column when its state was saved. Slots
+// written since are not where their day says: they are marked dirty (or
+// are past sorted) and scanned on their own.
+type dayIndex struct {
+	col    int      // the time column
+	min    kpi.Date // day of start[0]
+	start  []int32  // per day from min, its first slot; last, the first slot without a day
+	sorted int32    // slots below were sorted
+
+	dirty     []uint64 // bit per sorted slot written since
+	dirtyList []int32
+}
+
+// touch marks a slot written.
+func (x *dayIndex) touch(slot int32) {
+	if slot >= x.sorted {
+		return
+	}
+	if x.dirty == nil {
+		x.dirty = make([]uint64, (x.sorted+63)/64)
+	}
+	if w, b := slot/64, uint64(1)<<(slot%64); x.dirty[w]&b == 0 {
+		x.dirty[w] |= b
+		x.dirtyList = append(x.dirtyList, slot)
+	}
+}
+
+func (x *dayIndex) isDirty(slot int32) bool {
+	return x.dirty != nil && x.dirty[slot/64]&(1<<(slot%64)) != 0
+}
+
+// span returns the sorted slots [a, b) of days lo..hi.
+func (x *dayIndex) span(lo, hi kpi.Date) (a, b int32) {
+	last := int64(len(x.start) - 1) // the records without a day
+	at := func(d int64) int32 { return x.start[min(max(d, 0), last)] }
+	return at(int64(lo) - int64(x.min)), at(int64(hi) - int64(x.min) + 1)
 }
 
 // KPIHealth tells whether a KPI works: Err is why it could not be compiled
@@ -197,6 +240,7 @@ func Build(defs *kpi.Definitions, org kpi.Org, loc *time.Location) (*State, erro
 		loc = time.UTC
 	}
 	s := &State{
+		defs:    defs,
 		loc:     loc,
 		byName:  make(map[string]*kpiState, len(defs.KPIs)),
 		tables:  make(map[string]*table, len(defs.Datasets)),
@@ -537,6 +581,9 @@ func (s *State) Upsert(dataset string, rec kpi.Record) error {
 			return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q does not fit: the keys take more than 4 GiB.", dataset, rec.Key)
 		}
 	}
+	if t.byDay != nil {
+		t.byDay.touch(slot)
+	}
 	if o := s.intern(rec.Owner); t.owner[slot] != o {
 		t.removeOwner(slot)
 		t.addOwner(slot, o)
@@ -563,6 +610,9 @@ func (s *State) Delete(dataset, key string) error {
 	if !ok {
 		return nil
 	}
+	if t.byDay != nil {
+		t.byDay.touch(slot)
+	}
 	t.removeOwner(slot)
 	t.owner[slot] = -1
 	t.keys.remove(slot)
@@ -573,8 +623,8 @@ func (s *State) Delete(dataset, key string) error {
 	}
 	for _, m := range t.measures {
 		m.flags[slot] = 0
-		if m.vals != nil {
-			m.vals[slot] = 0
+		if m.valued() {
+			m.vals.set(slot, 0)
 		}
 	}
 	t.free = append(t.free, slot)
@@ -624,8 +674,8 @@ func (t *table) alloc(key string) (int32, bool) {
 	}
 	for _, m := range t.measures {
 		m.flags = append(m.flags, 0)
-		if m.value != nil || m.key != nil {
-			m.vals = append(m.vals, 0)
+		if m.valued() {
+			m.vals.add()
 		}
 	}
 	return slot, true
@@ -655,8 +705,8 @@ func (t *table) removeOwner(slot int32) {
 // eval evaluates the measure's filter and value on one record.
 func (m *measure) eval(slot int32, vals []kpi.Value) {
 	m.flags[slot] = 0
-	if m.vals != nil {
-		m.vals[slot] = 0
+	if m.valued() {
+		m.vals.set(slot, 0)
 	}
 	if m.filter != nil {
 		ok, err := m.filter.Bool(vals)
@@ -687,7 +737,7 @@ func (m *measure) eval(slot int32, vals []kpi.Value) {
 			n *= m.mul
 		}
 		flags |= hasValue
-		m.vals[slot] = n
+		m.vals.set(slot, n)
 	case m.key != nil:
 		k, null, err := m.key.Key(vals)
 		if err != nil {
@@ -701,12 +751,68 @@ func (m *measure) eval(slot int32, vals []kpi.Value) {
 				m.keyID[strings.Clone(k)] = id // not the record's buffer
 			}
 			flags |= hasValue
-			m.vals[slot] = id
+			m.vals.set(slot, id)
 		}
 	default:
 		flags |= hasValue // count: every record that passes counts
 	}
 	m.flags[slot] = flags
+}
+
+// valued reports whether the measure keeps a value per record (all but
+// count).
+func (m *measure) valued() bool { return m.value != nil || m.key != nil }
+
+// valueColumn is a measure's value per slot: 32 bits wide while every value
+// fits, 64 bits from the first that does not (amounts in cents and days
+// mostly fit: half the memory).
+type valueColumn struct {
+	narrow []int32
+	wide   []int64 // non-nil once widened; narrow is then nil
+}
+
+func (c *valueColumn) get(slot int32) int64 {
+	if c.wide != nil {
+		return c.wide[slot]
+	}
+	return int64(c.narrow[slot])
+}
+
+func (c *valueColumn) set(slot int32, v int64) {
+	if c.wide != nil {
+		c.wide[slot] = v
+		return
+	}
+	if v != int64(int32(v)) {
+		c.widen()
+		c.wide[slot] = v
+		return
+	}
+	c.narrow[slot] = int32(v)
+}
+
+func (c *valueColumn) len() int {
+	if c.wide != nil {
+		return len(c.wide)
+	}
+	return len(c.narrow)
+}
+
+// add appends a slot of value 0.
+func (c *valueColumn) add() {
+	if c.wide != nil {
+		c.wide = append(c.wide, 0)
+		return
+	}
+	c.narrow = append(c.narrow, 0)
+}
+
+func (c *valueColumn) widen() {
+	c.wide = make([]int64, len(c.narrow), cap(c.narrow))
+	for i, v := range c.narrow {
+		c.wide[i] = int64(v)
+	}
+	c.narrow = nil
 }
 
 func (m *measure) fail(err error) {
@@ -758,6 +864,7 @@ func (x *orgIndex) up(u int, fn func(u int)) {
 // is unknown belong to no unit; memberships of unknown employees are
 // ignored; a parent cycle is cut where it closes.
 func (s *State) SetOrg(org kpi.Org) {
+	s.orgSrc = org
 	x := orgIndex{
 		emps:    slices.Clone(org.Employees),
 		units:   slices.Clone(org.Units),

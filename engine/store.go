@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"attain/kpi"
@@ -49,4 +50,20 @@ func (s Services) ScanRecords(ctx context.Context, dataset string, fn func(kpi.R
 
 func (s Services) RecordChanges(ctx context.Context, since int64, fn func(kpi.RecordChange) error) (int64, error) {
 	return s.Records.RecordChanges(ctx, since, fn)
+}
+
+var _ StateIdentifier = Services{}
+
+// StateIdentity names the context's workspace by its id and the moment it
+// was made: a workspace made again, or another store's, is another.
+func (s Services) StateIdentity(ctx context.Context) (string, error) {
+	id, err := kpi.WorkspaceIDFromContext(ctx)
+	if err != nil {
+		return "", err
+	}
+	w, err := s.Workspaces.FindWorkspaceByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("workspace %d created %s", w.ID, w.CreatedAt.UTC().Format(time.RFC3339Nano)), nil
 }

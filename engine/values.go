@@ -60,11 +60,24 @@ type scanKey struct {
 }
 
 // scan is the records of the query's owners in one table dated from..to,
-// each mapped to its cell (group × period) by one time column.
+// each mapped to its cell (group × period) by one time column, in parts.
 type scan struct {
 	once  sync.Once
-	slots []int32 // slots visited; nil means all slots in order
+	parts []scanPart
+}
+
+// scanPart is a run of visited slots: from, from+1, … or the slots listed.
+type scanPart struct {
+	from  int32
+	slots []int32 // nil: from on
 	cells []int32 // per visited slot: group*len(periods)+period, or -1
+}
+
+func (p *scanPart) slot(i int) int32 {
+	if p.slots != nil {
+		return p.slots[i]
+	}
+	return p.from + int32(i)
 }
 
 // Values computes q's KPIs for q's subjects over the periods of q.Grain that
@@ -371,59 +384,99 @@ func (q *query) scan(t *table, timeCol int, from, to kpi.Date) *scan {
 	sc.once.Do(func() {
 		lo, hi := max(from, q.base), min(to, q.last)
 		if lo > hi {
-			sc.slots = []int32{}
 			return
 		}
-		pmap := q.pmap[lo-q.base : hi-q.base+1]
 		n := 0
 		for _, o := range q.owners {
 			if int(o) < len(t.ownerSlots) {
 				n += len(t.ownerSlots[o])
 			}
 		}
-		if 4*n < t.slots() { // few records: follow the owners' slot lists
-			sc.slots = make([]int32, 0, n)
+		var parts []scanPart
+		byDay := false
+		switch x := t.byDay; {
+		case 4*n < t.slots(): // few records: follow the owners' slot lists
+			slots := make([]int32, 0, n)
 			for _, o := range q.owners {
 				if int(o) < len(t.ownerSlots) {
-					sc.slots = append(sc.slots, t.ownerSlots[o]...)
+					slots = append(slots, t.ownerSlots[o]...)
 				}
 			}
-			n = len(sc.slots)
-		} else {
-			n = t.slots()
+			parts = []scanPart{{slots: slots, cells: make([]int32, len(slots))}}
+		case x != nil && x.col == timeCol: // the days' run, and the slots written since
+			a, b := x.span(lo, hi)
+			parts = []scanPart{
+				{from: a, cells: make([]int32, b-a)},
+				{from: x.sorted, cells: make([]int32, int32(t.slots())-x.sorted)},
+				{slots: x.dirtyList, cells: make([]int32, len(x.dirtyList))},
+			}
+			byDay = true
+		default:
+			parts = []scanPart{{cells: make([]int32, t.slots())}}
 		}
-		sc.cells = make([]int32, n)
-		days, owner := t.days[timeCol], t.owner
-		np := int32(len(q.periods))
-		for i := range n {
-			slot := int32(i)
-			if sc.slots != nil {
-				slot = sc.slots[i]
+		for i := range parts {
+			q.fill(&parts[i], t, timeCol, lo, hi, byDay && i == 0)
+			if parts[i].compact(); len(parts[i].cells) > 0 {
+				sc.parts = append(sc.parts, parts[i])
 			}
-			sc.cells[i] = -1
-			o := owner[slot]
-			if o < 0 || int(o) >= len(q.ownerGroup) {
-				continue
-			}
-			g := q.ownerGroup[o]
-			day := days[slot]
-			d := uint32(int32(day) - int32(lo))
-			if g == -1 || day == noDay || d >= uint32(len(pmap)) {
-				continue
-			}
-			p := pmap[d]
-			if p < 0 {
-				continue
-			}
-			if g == dated {
-				if g = q.datedGroup(o, day); g < 0 {
-					continue
-				}
-			}
-			sc.cells[i] = g*np + p
 		}
 	})
 	return sc
+}
+
+// fill maps the slots of part to cells; with skipDirty, it leaves out the
+// slots written since the table's days were sorted (another part has
+// them).
+func (q *query) fill(part *scanPart, t *table, timeCol int, lo, hi kpi.Date, skipDirty bool) {
+	pmap := q.pmap[lo-q.base : hi-q.base+1]
+	days, owner := t.days[timeCol], t.owner
+	np := int32(len(q.periods))
+	for i := range part.cells {
+		slot := part.slot(i)
+		part.cells[i] = -1
+		o := owner[slot]
+		if o < 0 || int(o) >= len(q.ownerGroup) {
+			continue
+		}
+		g := q.ownerGroup[o]
+		day := days[slot]
+		d := uint32(int32(day) - int32(lo))
+		if g == -1 || day == noDay || d >= uint32(len(pmap)) {
+			continue
+		}
+		p := pmap[d]
+		if p < 0 || skipDirty && t.byDay.isDirty(slot) {
+			continue
+		}
+		if g == dated {
+			if g = q.datedGroup(o, day); g < 0 {
+				continue
+			}
+		}
+		part.cells[i] = g*np + p
+	}
+}
+
+// compact keeps only the visited slots that map to a cell when they are
+// few (a month of a year's records, say), so that every measure folding
+// the scan passes over them alone.
+func (p *scanPart) compact() {
+	n := 0
+	for _, c := range p.cells {
+		if c >= 0 {
+			n++
+		}
+	}
+	if 4*n > len(p.cells) {
+		return
+	}
+	slots, cells := make([]int32, 0, n), make([]int32, 0, n)
+	for i, c := range p.cells {
+		if c >= 0 {
+			slots, cells = append(slots, p.slot(i)), append(cells, c)
+		}
+	}
+	p.slots, p.cells = slots, cells
 }
 
 // datedGroup returns the group of the stint of owner o that holds day, -1
@@ -445,7 +498,6 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 	m := ks.m
 	np := len(q.periods)
 	ncells := len(q.groupOwner) * np
-	need := passed | hasValue
 	agg := ks.def.Aggregation
 
 	// Pass 1: per cell, the number of records (and sum, min, max).
@@ -470,30 +522,11 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 	for pi, pt := range ks.parts {
 		sc := q.scan(pt.v.m.t, pt.v.m.timeCol, pt.from, pt.to)
 		scans[pi] = sc
-		flags, vals := pt.v.m.flags, pt.v.m.vals
-		for i, c := range sc.cells {
-			if c < 0 {
-				continue
-			}
-			slot := i
-			if sc.slots != nil {
-				slot = int(sc.slots[i])
-			}
-			if flags[slot]&need != need {
-				continue
-			}
-			cnt[c]++
-			switch agg {
-			case kpi.Sum, kpi.Avg:
-				a, v := acc[c], vals[slot]
-				r := a + v
-				overflow = overflow || (a^r)&(v^r) < 0
-				acc[c] = r
-			case kpi.Min:
-				acc[c] = min(acc[c], vals[slot])
-			case kpi.Max:
-				acc[c] = max(acc[c], vals[slot])
-			}
+		vc := &pt.v.m.vals
+		if vc.wide != nil {
+			overflow = foldCells(sc, pt.v.m.flags, vc.wide, agg, cnt, acc) || overflow
+		} else {
+			overflow = foldCells(sc, pt.v.m.flags, vc.narrow, agg, cnt, acc) || overflow
 		}
 	}
 	if overflow {
@@ -514,20 +547,11 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 		copy(fill, off[:ncells])
 		for pi, pt := range ks.parts {
 			sc := scans[pi]
-			flags, vals := pt.v.m.flags, pt.v.m.vals
-			for i, c := range sc.cells {
-				if c < 0 {
-					continue
-				}
-				slot := i
-				if sc.slots != nil {
-					slot = int(sc.slots[i])
-				}
-				if flags[slot]&need != need {
-					continue
-				}
-				buf[fill[c]] = vals[slot]
-				fill[c]++
+			vc := &pt.v.m.vals
+			if vc.wide != nil {
+				gatherCells(sc, pt.v.m.flags, vc.wide, buf, fill)
+			} else {
+				gatherCells(sc, pt.v.m.flags, vc.narrow, buf, fill)
 			}
 		}
 	}
@@ -624,6 +648,68 @@ func (q *query) measure(ks *kpiState) ([]cell, error) {
 		}
 	}
 	return out, nil
+}
+
+// foldCells counts the records of a scan that passed the measure's filter
+// and have a value, per cell, and folds their values into acc by agg (sum,
+// min or max; nothing for the others). It reports whether a sum
+// overflowed.
+func foldCells[T int32 | int64](sc *scan, flags []uint8, vals []T, agg kpi.Aggregation, cnt, acc []int64) (overflow bool) {
+	for i := range sc.parts {
+		overflow = foldPart(&sc.parts[i], flags, vals, agg, cnt, acc) || overflow
+	}
+	return overflow
+}
+
+func foldPart[T int32 | int64](sp *scanPart, flags []uint8, vals []T, agg kpi.Aggregation, cnt, acc []int64) (overflow bool) {
+	const need = passed | hasValue
+	for i, c := range sp.cells {
+		if c < 0 {
+			continue
+		}
+		slot := int(sp.from) + i
+		if sp.slots != nil {
+			slot = int(sp.slots[i])
+		}
+		if flags[slot]&need != need {
+			continue
+		}
+		cnt[c]++
+		switch agg {
+		case kpi.Sum, kpi.Avg:
+			a, v := acc[c], int64(vals[slot])
+			r := a + v
+			overflow = overflow || (a^r)&(v^r) < 0
+			acc[c] = r
+		case kpi.Min:
+			acc[c] = min(acc[c], int64(vals[slot]))
+		case kpi.Max:
+			acc[c] = max(acc[c], int64(vals[slot]))
+		}
+	}
+	return overflow
+}
+
+// gatherCells copies the values of a scan's counted records into buf, each
+// cell's next to each other from fill[cell] on.
+func gatherCells[T int32 | int64](sc *scan, flags []uint8, vals []T, buf, fill []int64) {
+	const need = passed | hasValue
+	for _, sp := range sc.parts {
+		for i, c := range sp.cells {
+			if c < 0 {
+				continue
+			}
+			slot := int(sp.from) + i
+			if sp.slots != nil {
+				slot = int(sp.slots[i])
+			}
+			if flags[slot]&need != need {
+				continue
+			}
+			buf[fill[c]] = int64(vals[slot])
+			fill[c]++
+		}
+	}
 }
 
 func (q *query) overflow(ks *kpiState) error {

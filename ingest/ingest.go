@@ -7,9 +7,14 @@
 package ingest
 
 import (
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"attain/kpi"
@@ -34,6 +39,11 @@ type Options struct {
 	// a record may be as long as all its cells at that length, and the
 	// file is refused as soon as one runs on for longer.
 	MaxFieldBytes int
+	// StoreChecksKeys: the reader is imported with
+	// kpi.RecordService.ImportRecords, which tells it of repeated keys
+	// (Repeated), so it keeps no set of the file's keys: memory does not
+	// grow with the file.
+	StoreChecksKeys bool
 }
 
 // Rejected is a row left out with Options.SkipInvalid.
@@ -58,19 +68,36 @@ type Reader struct {
 	ignored []string
 	count   *countingReader
 
-	decComma bool           // ',' is a decimal separator (the delimiter is ';')
-	seen     map[string]int // key → line of its first row
-	problems []kpi.Problem  // every problem found so far
-	rejected []Rejected     // with SkipInvalid
-	rowProbs []kpi.Problem  // scratch: the problems of the current row
-	scratch  []kpi.Value    // scratch values once nothing more is yielded
-	lines    int            // data rows read
-	row      row            // the current row, reused
-	err      error          // sticky
-	done     bool           // io.EOF returned
-	lastOwn  string         // memo of KnownOwner
-	lastOK   bool
+	decComma bool    // ',' is a decimal separator (the delimiter is ';')
+	seen     *keySet // the keys so far, and their lines; nil with StoreChecksKeys
+	rawJSON  bool    // Raw of a rejected row is the JSON record
+
+	// Repeated (called by the store, from another goroutine) adds to
+	// problems and rejected and reads marks: mu guards them, and bad
+	// tells Next that a problem was found.
+	mu       sync.Mutex
+	bad      atomic.Bool
+	problems []kpi.Problem // every problem found so far
+	rejected []Rejected    // with SkipInvalid
+	marks    []lineMark    // where the lines of the records yielded jump
+	yielded  int           // records yielded
+	lastLine int           // line of the last one
+
+	rowProbs    []kpi.Problem // scratch: the problems of the current row
+	scratch     []kpi.Value   // scratch values once nothing more is yielded
+	lines       int           // data rows read
+	row         row           // the current row, reused
+	err         error         // sticky
+	errEOF      bool          // err is the failure of a file read whole
+	errProblems int           // the problems err lists; -1 for an error of reading
+	done        bool          // io.EOF returned
+	lastOwn     string        // memo of KnownOwner
+	lastOK      bool
 }
+
+// lineMark says that record number ord (from 1) of those yielded came on
+// line; the ones after it on the lines after, up to the next mark.
+type lineMark struct{ ord, line int }
 
 // column is a dataset column with what parsing it needs.
 type column struct {
@@ -128,7 +155,10 @@ func newReader(ds *kpi.Dataset, opt Options) (*Reader, error) {
 	if opt.Location == nil {
 		opt.Location = time.UTC
 	}
-	r := &Reader{ds: ds, opt: opt, key: -1, owner: -1, seen: make(map[string]int)}
+	r := &Reader{ds: ds, opt: opt, key: -1, owner: -1}
+	if !opt.StoreChecksKeys {
+		r.seen = newKeySet()
+	}
 	for i := range ds.Columns {
 		c := &ds.Columns[i]
 		col := column{Column: c, header: c.Name, scale: columnScale(c)}
@@ -160,16 +190,88 @@ func (r *Reader) Ignored() []string { return r.ignored }
 func (r *Reader) Lines() int { return r.lines }
 
 // Rejected returns the rows left out with Options.SkipInvalid, so far.
-func (r *Reader) Rejected() []Rejected { return r.rejected }
+func (r *Reader) Rejected() []Rejected {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	slices.SortStableFunc(r.rejected, func(a, b Rejected) int { return cmp.Compare(a.Line, b.Line) })
+	return slices.Clone(r.rejected)
+}
+
+// Repeated is told by the store (kpi.RecordService.ImportRecords) of a
+// record whose key an earlier one had, by their numbers among the records
+// Next returned: the record is a problem of its line, or rejected with
+// SkipInvalid. It fails when the problems reach MaxProblems.
+func (r *Reader) Repeated(rec kpi.Record, first, again int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	line, firstLine := r.lineOf(again), r.lineOf(first)
+	col := r.ds.Key
+	if r.key >= 0 {
+		col = r.cols[r.key].header
+	}
+	p := kpi.Problem{File: r.opt.File, Line: line, Column: col, Value: rec.Key, Reason: fmt.Sprintf("duplicate key, first on line %d", firstLine)}
+	if r.opt.SkipInvalid {
+		r.rejected = append(r.rejected, Rejected{Line: line, Raw: r.rawOf(rec), Problems: []kpi.Problem{p}})
+	}
+	r.problems = append(r.problems, p)
+	r.bad.Store(true)
+	if len(r.problems) >= r.opt.MaxProblems {
+		return r.failureLocked(false)
+	}
+	return nil
+}
+
+// lineOf returns the line of record number ord (from 1) of those yielded.
+func (r *Reader) lineOf(ord int) int {
+	i, _ := slices.BinarySearchFunc(r.marks, ord, func(m lineMark, ord int) int { return cmp.Compare(m.ord, ord+1) })
+	if i == 0 {
+		return ord
+	}
+	m := r.marks[i-1]
+	return m.line + ord - m.ord
+}
+
+// rawOf is the file's row of a record as it was read, near enough to be
+// written back with the rejected rows: its values in their columns.
+func (r *Reader) rawOf(rec kpi.Record) []string {
+	if r.rawJSON {
+		obj := map[string]any{}
+		for i, c := range r.cols {
+			if !rec.Values[i].Null {
+				obj[c.header] = kpi.FormatValue(*c.Column, rec.Values[i])
+			}
+		}
+		b, _ := json.Marshal(obj)
+		return []string{string(b)}
+	}
+	raw := make([]string, len(r.header))
+	for i, c := range r.cols {
+		if j := slices.Index(r.header, c.header); j >= 0 && !rec.Values[i].Null {
+			raw[j] = kpi.FormatValue(*c.Column, rec.Values[i])
+		}
+	}
+	return raw
+}
 
 // Next returns the next batch of records, io.EOF after the last. In strict
 // mode the first problem ends the records: Next reads on to collect up to
 // MaxProblems problems and returns them in one *kpi.Error (EINVALID).
 func (r *Reader) Next() ([]kpi.Record, error) {
 	if r.err != nil {
+		r.mu.Lock()
+		if r.errProblems >= 0 && len(r.problems) != r.errProblems {
+			r.fail(r.errEOF) // Repeated added to them
+		}
+		r.mu.Unlock()
 		return nil, r.err
 	}
 	if r.done {
+		if !r.opt.SkipInvalid && r.bad.Load() { // repeated keys the store found
+			r.mu.Lock()
+			r.fail(true)
+			r.mu.Unlock()
+			return nil, r.err
+		}
 		return nil, io.EOF
 	}
 	n := len(r.cols)
@@ -192,7 +294,7 @@ func (r *Reader) Next() ([]kpi.Record, error) {
 		if err := r.src.next(&r.row); err == io.EOF {
 			break
 		} else if err != nil {
-			r.err = fmt.Errorf("read %s: %w", fileName(r.opt.File), err)
+			r.err, r.errProblems = fmt.Errorf("read %s: %w", fileName(r.opt.File), err), -1
 			return nil, r.err
 		}
 		r.lines++
@@ -207,6 +309,7 @@ func (r *Reader) Next() ([]kpi.Record, error) {
 		}
 		rec, ok := r.parseRow(dst)
 		if !ok {
+			r.mu.Lock()
 			if r.opt.SkipInvalid {
 				r.rejected = append(r.rejected, Rejected{
 					Line:     r.row.line,
@@ -215,20 +318,32 @@ func (r *Reader) Next() ([]kpi.Record, error) {
 				})
 			}
 			r.problems = append(r.problems, r.rowProbs...)
+			r.bad.Store(true)
 			if len(r.problems) >= r.opt.MaxProblems || r.row.fatal {
-				r.err = r.failure(false)
-				return nil, r.err
+				r.fail(false)
+				r.mu.Unlock()
+				return r.failWith(recs)
 			}
+			r.mu.Unlock()
 			continue
 		}
 		if r.yielding() {
 			recs = append(recs, rec)
+			r.yielded++
+			if r.row.line != r.lastLine+1 {
+				r.mu.Lock()
+				r.marks = append(r.marks, lineMark{r.yielded, r.row.line})
+				r.mu.Unlock()
+			}
+			r.lastLine = r.row.line
 		}
 	}
 	r.progress()
 	if !r.yielding() {
-		r.err = r.failure(true)
-		return nil, r.err
+		r.mu.Lock()
+		r.fail(true)
+		r.mu.Unlock()
+		return r.failWith(recs)
 	}
 	r.done = true
 	if len(recs) > 0 {
@@ -239,13 +354,29 @@ func (r *Reader) Next() ([]kpi.Record, error) {
 
 // yielding reports whether good rows still become records: always with
 // SkipInvalid, else until the first problem.
-func (r *Reader) yielding() bool { return r.opt.SkipInvalid || len(r.problems) == 0 }
+func (r *Reader) yielding() bool { return r.opt.SkipInvalid || !r.bad.Load() }
 
-// failure is the error of a file with problems; atEOF says the whole file
-// was read.
-func (r *Reader) failure(atEOF bool) error {
+// failWith returns err, set by fail; with StoreChecksKeys it first returns
+// the records read before the problems, so that the store can still tell
+// of the keys among them that came twice (the import fails in any case).
+func (r *Reader) failWith(recs []kpi.Record) ([]kpi.Record, error) {
+	if r.opt.StoreChecksKeys && len(recs) > 0 {
+		return recs, nil
+	}
+	return nil, r.err
+}
+
+// fail sets err to the file's failure; the caller holds mu.
+func (r *Reader) fail(atEOF bool) {
+	r.err, r.errProblems, r.errEOF = r.failureLocked(atEOF), len(r.problems), atEOF
+}
+
+// failureLocked is the error of a file with problems, by line; atEOF says
+// the whole file was read. The caller holds mu.
+func (r *Reader) failureLocked(atEOF bool) error {
 	name := fileName(r.opt.File)
-	probs := r.problems
+	slices.SortStableFunc(r.problems, func(a, b kpi.Problem) int { return cmp.Compare(a.Line, b.Line) })
+	probs := slices.Clone(r.problems)
 	if len(probs) > r.opt.MaxProblems {
 		probs = probs[:r.opt.MaxProblems]
 	}
@@ -310,11 +441,9 @@ func (r *Reader) parseRow(vals []kpi.Value) (kpi.Record, bool) {
 			owner = cellText(c, s)
 		}
 	}
-	if key != "" {
-		if first, ok := r.seen[key]; ok {
+	if key != "" && r.seen != nil {
+		if first, dup := r.seen.add(key, rw.line); dup {
 			r.problem(r.cols[r.key].header, key, fmt.Sprintf("duplicate key, first on line %d", first))
-		} else {
-			r.seen[strings.Clone(key)] = rw.line
 		}
 	}
 	if owner != "" && r.opt.KnownOwner != nil {

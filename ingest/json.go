@@ -68,7 +68,7 @@ func NewJSONReader(r io.Reader, ds *kpi.Dataset, opt Options) (*Reader, error) {
 		return nil, invalid(kpi.Problem{File: opt.File, Line: line, Value: string(first),
 			Reason: "not JSON: want an array of objects, or one object per line (NDJSON)"}, "%s: not JSON", name)
 	}
-	rd.header = []string{"record"}
+	rd.header, rd.rawJSON = []string{"record"}, true
 	rd.row.idx = make([]int, len(rd.cols))
 	for i := range rd.row.idx {
 		rd.row.idx[i] = i

@@ -162,3 +162,64 @@ func TestWriteRejected_FormulaInjection(t *testing.T) {
 		t.Errorf("WriteRejected:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestReader_Repeated: with StoreChecksKeys the reader keeps no keys and
+// learns of repeated ones from the store by the records' numbers; it
+// turns them into problems of their lines (past rejected rows and a cell
+// over two lines) or, with SkipInvalid, into rejected rows.
+func TestReader_Repeated(t *testing.T) {
+	in := "id,amount\n" +
+		"a,1\n" + // 2: record 1
+		"b,x\n" + // 3: rejected
+		"\"c\nc\",2\n" + // 4-5: record 2
+		"d,2\n" + // 6: record 3
+		"a,3\n" // 7: record 4, the store says it repeats record 1
+	ds := cellDataset(kpi.Column{Type: kpi.Money})
+	ds.Columns[1].Name = "amount"
+	for _, skip := range []bool{true, false} {
+		r, err := NewCSVReader(strings.NewReader(in), ds, Options{File: "t.csv", SkipInvalid: skip, StoreChecksKeys: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []kpi.Record
+		for {
+			batch, err := r.Next()
+			if err != nil {
+				break
+			}
+			recs = append(recs, batch...)
+		}
+		if !skip {
+			// Strict: the records before the bad row came, and then the
+			// failure; the store's word comes after.
+			if len(recs) != 1 {
+				t.Fatalf("strict: %d records, want the one before the problem", len(recs))
+			}
+			if err := r.Repeated(kpi.Record{Key: "a"}, 1, 1); err != nil {
+				t.Fatal(err)
+			}
+			_, err := r.Next()
+			var kerr *kpi.Error
+			if !errors.As(err, &kerr) || len(kerr.Details) != 2 || !strings.Contains(kerr.Details[0].String(), "duplicate key") {
+				t.Fatalf("strict: error after Repeated = %v, want the bad cell and the repeated key", err)
+			}
+			continue
+		}
+		if len(recs) != 4 || recs[3].Key != "a" {
+			t.Fatalf("%d records %v", len(recs), recs)
+		}
+		if err := r.Repeated(recs[3], 1, 4); err != nil {
+			t.Fatal(err)
+		}
+		rej := r.Rejected()
+		if len(rej) != 2 || rej[1].Line != 7 || !reflect.DeepEqual(rej[1].Raw, []string{"a", "3.00"}) {
+			t.Fatalf("rejected = %+v", rej)
+		}
+		if got := rej[1].Problems[0].String(); got != `t.csv:7: column id value "a": duplicate key, first on line 2` {
+			t.Errorf("problem = %s", got)
+		}
+		if _, err := r.Next(); err != io.EOF {
+			t.Errorf("after EOF: %v, want EOF (rejected rows are no failure)", err)
+		}
+	}
+}

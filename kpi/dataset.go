@@ -108,6 +108,20 @@ type Versions struct {
 	Org         int64 `json:"org"`
 }
 
+// RecordReader is the source of an import (RecordService.ImportRecords):
+// Next returns its records in batches, then io.EOF. Repeated is told of a
+// record whose key an earlier record of the import had, by their numbers
+// (from 1, in the order Next returned them); the record is not written,
+// and an error from Repeated ends the import. After the last record is
+// written Next is called once more, so that a reader that learned of a
+// problem from Repeated can return it: anything but io.EOF then ends the
+// import, nothing written. Repeated may be called from another goroutine
+// than Next, while Next runs.
+type RecordReader interface {
+	Next() ([]Record, error)
+	Repeated(rec Record, first, again int) error
+}
+
 // RecordService stores the records of the context's workspace.
 type RecordService interface {
 	// UpsertRecords writes records by key in one transaction: all or
@@ -118,6 +132,11 @@ type RecordService interface {
 	// or a write fails, nothing is written. This is how a large file is
 	// imported whole without holding it in memory.
 	UpsertRecordBatches(ctx context.Context, dataset string, next func() ([]Record, error)) (ImportResult, error)
+	// ImportRecords writes the records r reads like UpsertRecordBatches,
+	// except that a record whose key came earlier in the same import is
+	// left out and told to r.Repeated: the store finds them, so an import
+	// of any size needs no set of its keys in memory.
+	ImportRecords(ctx context.Context, dataset string, r RecordReader) (ImportResult, error)
 	// DeleteRecords removes records by key in one transaction; keys that
 	// are not there are counted as unchanged, not an error.
 	DeleteRecords(ctx context.Context, dataset string, keys []string) (ImportResult, error)

@@ -34,6 +34,21 @@ func MustOpenDB(tb testing.TB) *sqldb.DB {
 // variable the test is skipped.
 func MustOpenPostgres(tb testing.TB) *sqldb.DB {
 	tb.Helper()
+	db, err := sqldb.Open(context.Background(), PostgresDSN(tb), nil)
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// PostgresDSN makes a schema of its own (attain_test_<random>) in the
+// database named by ATTAIN_TEST_POSTGRES, dropped when tb ends, and
+// returns a DSN that works in it: for tests that open the database more
+// than once, as several servers do. Without the variable the test is
+// skipped.
+func PostgresDSN(tb testing.TB) string {
+	tb.Helper()
 	dsn := os.Getenv(PostgresEnv)
 	if dsn == "" {
 		tb.Skip("set " + PostgresEnv + "=postgres://root@127.0.0.1:5432/test?sslmode=disable to run the PostgreSQL store tests")
@@ -70,12 +85,7 @@ func MustOpenPostgres(tb testing.TB) *sqldb.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := sqldb.Open(ctx, u.String(), nil)
-	if err != nil {
-		tb.Fatalf("open postgres: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return u.String()
 }
 
 // Dialects runs fn as a subtest on a fresh SQLite database and, when

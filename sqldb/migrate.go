@@ -68,6 +68,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if db.allApplied(ctx, names) {
+		return nil // the common start: one read, no lock, no write
+	}
 	if db.dialect == Postgres {
 		// Serialise processes that start at once against one database.
 		c, err := db.pg.Acquire(ctx)
@@ -114,6 +117,36 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// allApplied reports whether every migration of names is recorded as
+// applied; false also when that cannot be read (no migrations table yet).
+func (db *DB) allApplied(ctx context.Context, names []string) bool {
+	applied := map[string]bool{}
+	err := db.read(ctx, func(tx *Tx) error {
+		rows, err := tx.query(ctx, `SELECT name FROM migrations`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				return err
+			}
+			applied[name] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return false
+	}
+	for _, n := range names {
+		if !applied[n] {
+			return false
+		}
+	}
+	return true
 }
 
 func (db *DB) timestampType() string {

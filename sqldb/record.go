@@ -8,6 +8,7 @@ import (
 	"hash/maphash"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 
@@ -39,12 +40,32 @@ func (s *RecordService) UpsertRecords(ctx context.Context, dataset string, recs 
 // record sequence number; a record whose owner and values did not change
 // keeps its number and counts as unchanged. A key given twice in one call
 // is written twice, the later one winning.
+//
+// next runs in a goroutine of its own, one batch ahead of the writes, so
+// that reading and validating a file takes no time from writing it; it is
+// done with next when it returns.
 func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string, next func() ([]kpi.Record, error)) (kpi.ImportResult, error) {
+	return s.upsert(ctx, dataset, next, nil)
+}
+
+// ImportRecords writes the records r reads, like UpsertRecordBatches, but
+// a record whose key an earlier one of the import had is not written:
+// r.Repeated is told of it, and an error it returns ends the import. The
+// store finds such keys itself, so a file of any size takes the same
+// memory. After the last record is written, r.Next is called once more:
+// anything but io.EOF ends the import, nothing written.
+func (s *RecordService) ImportRecords(ctx context.Context, dataset string, r kpi.RecordReader) (kpi.ImportResult, error) {
+	return s.upsert(ctx, dataset, r.Next, r.Repeated)
+}
+
+func (s *RecordService) upsert(ctx context.Context, dataset string, next func() ([]kpi.Record, error), repeated func(kpi.Record, int, int) error) (kpi.ImportResult, error) {
 	var res kpi.ImportResult
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return res, err
 	}
+	get, stop := prefetch(next)
+	defer stop()
 	err = s.db.write(ctx, func(tx *Tx) error {
 		c, err := tx.lockCounters(ctx, ws)
 		if err != nil {
@@ -64,7 +85,7 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 			return err
 		}
 		defer w.close()
-		up := &upserter{w: w, cols: ds.Columns, seq: c.records, chunk: w.size(), keys: map[string]struct{}{}}
+		up := &upserter{w: w, cols: ds.Columns, start: c.records, seq: c.records, chunk: w.size(), keys: map[string]int64{}, repeated: repeated}
 		if fw, ok := w.(freshWriter); ok {
 			empty, err := fw.empty(ctx)
 			if err != nil {
@@ -75,10 +96,20 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 			}
 		}
 		for {
-			recs, err := next()
+			recs, err := get()
 			if errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
+				if repeated != nil {
+					// Nothing will be written, but the reader may list
+					// the repeated keys among the records read so far.
+					if up.finish(ctx, &res) == nil {
+						stop()
+						if _, again := next(); again != nil && !errors.Is(again, io.EOF) {
+							err = again
+						}
+					}
+				}
 				return err
 			}
 			if err := up.add(ctx, dataset, recs, &res); err != nil {
@@ -87,6 +118,16 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 		}
 		if err := up.finish(ctx, &res); err != nil {
 			return err
+		}
+		if repeated != nil {
+			// The reader may have learned of problems from Repeated.
+			stop()
+			if _, err := next(); !errors.Is(err, io.EOF) {
+				if err == nil {
+					err = fmt.Errorf("records after the end")
+				}
+				return err
+			}
 		}
 		if err := tx.setRecordsSeq(ctx, ws, c.records); err != nil {
 			return err
@@ -97,6 +138,49 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 		return kpi.ImportResult{}, fmt.Errorf("upsert records into %q: %w", dataset, err)
 	}
 	return res, nil
+}
+
+// prefetch calls next in a goroutine, one batch ahead of the caller of the
+// get it returns, until next returns an error (io.EOF included). stop
+// makes it stop and waits until it has.
+func prefetch(next func() ([]kpi.Record, error)) (get func() ([]kpi.Record, error), stop func()) {
+	type batch struct {
+		recs []kpi.Record
+		err  error
+	}
+	out := make(chan batch, 1)
+	done, exited := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(exited)
+		for {
+			recs, err := next()
+			select {
+			case out <- batch{recs, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var last error
+	get = func() ([]kpi.Record, error) {
+		if last != nil {
+			return nil, last
+		}
+		b := <-out
+		last = b.err
+		return b.recs, b.err
+	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			close(done)
+			<-exited
+		})
+	}
+	return get, stop
 }
 
 // setRecordsSeq moves the workspace's record sequence to the highest number
@@ -123,7 +207,11 @@ type pendingRecord struct {
 // chunkWriter upserts chunks of encoded records and counts them.
 type chunkWriter interface {
 	size() int
-	write(ctx context.Context, recs []pendingRecord) (created, updated int, err error)
+	// write upserts recs. With earlier set, a record whose key is stored
+	// with a sequence number in (after, recs[0].seq) — written earlier by
+	// the same import — is not written: earlier is called with it and the
+	// stored number, and an error from it ends the write.
+	write(ctx context.Context, recs []pendingRecord, after int64, earlier func(r *pendingRecord, seq int64) error) (created, updated int, err error)
 	close()
 }
 
@@ -146,11 +234,18 @@ type freshWriter interface {
 type upserter struct {
 	w       chunkWriter
 	cols    []kpi.Column
+	start   int64 // the record sequence before the import
 	seq     int64
 	chunk   int
 	pending []pendingRecord
-	keys    map[string]struct{} // keys in pending: a chunk holds each once
+	keys    map[string]int64 // keys in pending, with their seq: a chunk holds each once
+	again   []pendingRecord  // with repeated: records of keys in pending, told at the flush
 	buf     []byte
+
+	// repeated, when set, is told of a record whose key an earlier one of
+	// the import had (numbered from 1), which is then not written;
+	// otherwise the later record wins.
+	repeated func(rec kpi.Record, first, again int) error
 
 	// fw is set while the call is fresh: the dataset was empty when it
 	// began and no key has come twice, so no record can conflict and each
@@ -187,14 +282,18 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 				return err
 			}
 		}
+		u.seq++
+		u.buf = appendVals(u.buf[:0], u.cols, r.Values)
 		if _, dup := u.keys[r.Key]; dup {
+			if u.repeated != nil {
+				u.again = append(u.again, pendingRecord{key: r.Key, owner: r.Owner, vals: string(u.buf), seq: u.seq})
+				continue
+			}
 			if err := u.flush(ctx, res); err != nil {
 				return err
 			}
 		}
-		u.keys[r.Key] = struct{}{}
-		u.buf = appendVals(u.buf[:0], u.cols, r.Values)
-		u.seq++
+		u.keys[r.Key] = u.seq
 		u.pending = append(u.pending, pendingRecord{key: r.Key, owner: r.Owner, vals: string(u.buf), seq: u.seq})
 		if len(u.pending) >= u.chunk {
 			if err := u.flush(ctx, res); err != nil {
@@ -209,7 +308,38 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 	if len(u.pending) == 0 {
 		return nil
 	}
-	created, updated, err := u.w.write(ctx, u.pending)
+	if u.repeated != nil {
+		// Records of keys stored earlier in the import, and the repeats
+		// within the chunk, whose first is the stored one if the chunk's
+		// was itself a repeat.
+		dropped := map[string]int64{}
+		earlier := func(r *pendingRecord, seq int64) error {
+			dropped[r.key] = seq
+			return u.tell(r, seq)
+		}
+		defer func() { u.again = u.again[:0] }()
+		created, updated, err := u.w.write(ctx, u.pending, u.start, earlier)
+		if err != nil {
+			return err
+		}
+		for i := range u.again {
+			r := &u.again[i]
+			first, ok := dropped[r.key]
+			if !ok {
+				first = u.keys[r.key]
+			}
+			if err := u.tell(r, first); err != nil {
+				return err
+			}
+		}
+		res.Created += created
+		res.Updated += updated
+		res.Unchanged += len(u.pending) - len(dropped) - created - updated
+		u.pending = u.pending[:0]
+		clear(u.keys)
+		return nil
+	}
+	created, updated, err := u.w.write(ctx, u.pending, u.start, nil)
 	if err != nil {
 		return err
 	}
@@ -219,6 +349,16 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 	u.pending = u.pending[:0]
 	clear(u.keys)
 	return nil
+}
+
+// tell tells repeated of a record whose key the record of seq first had.
+func (u *upserter) tell(r *pendingRecord, first int64) error {
+	rec := kpi.Record{Key: r.key, Owner: r.owner}
+	var err error
+	if rec.Values, err = decodeVals(r.vals, len(u.cols), nil); err != nil {
+		return err
+	}
+	return u.repeated(rec, int(first-u.start), int(r.seq-u.start))
 }
 
 // endFresh leaves the fresh path once its records are written.
@@ -251,16 +391,19 @@ type sqliteChunkWriter struct {
 	args     []any
 }
 
-func sqliteInsertSQL(n int, update bool) string {
+func sqliteInsertSQL(ws int64, dataset string, n int, update bool) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO records (workspace_id, dataset, key, owner, seq, vals) VALUES `)
+	// The workspace and dataset, the same in every row, are literals: a
+	// bind costs more than the statement's text, which is prepared once.
+	row := fmt.Sprintf("(%d,'%s',?,?,?,?)", ws, strings.ReplaceAll(dataset, "'", "''"))
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		// Anonymous parameters: SQLite looks numbered ones up in a list,
 		// which costs O(parameters) per bind.
-		b.WriteString("(?,?,?,?,?,?)")
+		b.WriteString(row)
 	}
 	if update {
 		b.WriteString(` ON CONFLICT (workspace_id, dataset, key) DO UPDATE SET owner = excluded.owner, seq = excluded.seq, vals = excluded.vals
@@ -281,7 +424,7 @@ func (w *sqliteChunkWriter) exec(ctx context.Context, update bool, recs []pendin
 	w.args = w.args[:0]
 	for i := range recs {
 		r := &recs[i]
-		w.args = append(w.args, w.ws, w.dataset, r.key, r.owner, r.seq, r.vals)
+		w.args = append(w.args, r.key, r.owner, r.seq, r.vals)
 	}
 	var st *sql.Stmt
 	if len(recs) == sqliteChunk {
@@ -291,14 +434,14 @@ func (w *sqliteChunkWriter) exec(ctx context.Context, update bool, recs []pendin
 		}
 		if *p == nil {
 			var err error
-			if *p, err = w.tx.st.PrepareContext(ctx, sqliteInsertSQL(sqliteChunk, update)); err != nil {
+			if *p, err = w.tx.st.PrepareContext(ctx, sqliteInsertSQL(w.ws, w.dataset, sqliteChunk, update)); err != nil {
 				return 0, err
 			}
 		}
 		st = *p
 	} else {
 		var err error
-		if st, err = w.tx.st.PrepareContext(ctx, sqliteInsertSQL(len(recs), update)); err != nil {
+		if st, err = w.tx.st.PrepareContext(ctx, sqliteInsertSQL(w.ws, w.dataset, len(recs), update)); err != nil {
 			return 0, err
 		}
 		defer st.Close()
@@ -311,7 +454,7 @@ func (w *sqliteChunkWriter) exec(ctx context.Context, update bool, recs []pendin
 	return int(n), err
 }
 
-func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord) (int, int, error) {
+func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) (int, int, error) {
 	created, err := w.exec(ctx, false, recs)
 	if err != nil {
 		return 0, 0, fmt.Errorf("insert records: %w", err)
@@ -319,11 +462,74 @@ func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord) (in
 	if created == len(recs) {
 		return created, 0, nil
 	}
+	if earlier != nil {
+		if recs, err = w.dropEarlier(ctx, recs, after, earlier); err != nil {
+			return 0, 0, err
+		}
+		if len(recs) == 0 {
+			return created, 0, nil
+		}
+	}
 	updated, err := w.exec(ctx, true, recs)
 	if err != nil {
 		return 0, 0, fmt.Errorf("update records: %w", err)
 	}
 	return created, updated, nil
+}
+
+// dropEarlier returns recs without those whose key is stored with a
+// sequence number in (after, recs[0].seq), each passed to earlier.
+func (w *sqliteChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) ([]pendingRecord, error) {
+	var b strings.Builder
+	b.WriteString(`SELECT key, seq FROM records WHERE workspace_id = ? AND dataset = ? AND seq > ? AND seq < ? AND key IN (`)
+	args := []any{w.ws, w.dataset, after, recs[0].seq}
+	for i := range recs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('?')
+		args = append(args, recs[i].key)
+	}
+	b.WriteByte(')')
+	found, err := scanKeySeqs(w.tx.query(ctx, b.String(), args...))
+	if err != nil || len(found) == 0 {
+		return recs, err
+	}
+	return dropFound(recs, found, earlier)
+}
+
+// scanKeySeqs reads rows of key and seq.
+func scanKeySeqs(rs rows, err error) (map[string]int64, error) {
+	if err != nil {
+		return nil, fmt.Errorf("find keys written earlier: %w", err)
+	}
+	defer rs.Close()
+	found := map[string]int64{}
+	for rs.Next() {
+		var key string
+		var seq int64
+		if err := rs.Scan(&key, &seq); err != nil {
+			return nil, err
+		}
+		found[key] = seq
+	}
+	return found, rs.Err()
+}
+
+// dropFound returns recs without the records of found keys, each passed to
+// earlier with its stored sequence number.
+func dropFound(recs []pendingRecord, found map[string]int64, earlier func(*pendingRecord, int64) error) ([]pendingRecord, error) {
+	kept := make([]pendingRecord, 0, len(recs))
+	for i := range recs {
+		if seq, ok := found[recs[i].key]; ok {
+			if err := earlier(&recs[i], seq); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		kept = append(kept, recs[i])
+	}
+	return kept, nil
 }
 
 func (w *sqliteChunkWriter) close() {
@@ -355,7 +561,7 @@ func newPGChunkWriter(ctx context.Context, tx *Tx, ws int64, dataset string) (*p
 
 func (w *pgChunkWriter) size() int { return pgChunk }
 
-func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord) (int, int, error) {
+func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) (int, int, error) {
 	if !w.staged {
 		if _, err := w.tx.exec(ctx, `CREATE TEMPORARY TABLE IF NOT EXISTS records_stage (key text NOT NULL, owner text NOT NULL, seq bigint NOT NULL, vals text NOT NULL)`); err != nil {
 			return 0, 0, fmt.Errorf("create staging table: %w", err)
@@ -374,6 +580,28 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord) (int, i
 		}))
 	if err != nil {
 		return 0, 0, fmt.Errorf("copy records: %w", err)
+	}
+	if earlier != nil {
+		// A subquery per staged key: probes of the primary key, whatever
+		// the statistics say.
+		found, err := scanKeySeqs(w.tx.query(ctx, `SELECT key, seq FROM (
+			SELECT s.key, (SELECT r.seq FROM records r WHERE r.workspace_id = $1 AND r.dataset = $2 AND r.key = s.key) AS seq
+			FROM records_stage s) f WHERE seq > $3 AND seq < $4`, w.ws, w.dataset, after, recs[0].seq))
+		if err != nil {
+			return 0, 0, err
+		}
+		if len(found) > 0 {
+			if _, err := dropFound(recs, found, earlier); err != nil {
+				return 0, 0, err
+			}
+			keys := make([]string, 0, len(found))
+			for k := range found {
+				keys = append(keys, k)
+			}
+			if _, err := w.tx.exec(ctx, `DELETE FROM records_stage WHERE key = ANY($1)`, keys); err != nil {
+				return 0, 0, fmt.Errorf("drop keys written earlier: %w", err)
+			}
+		}
 	}
 	// ON CONFLICT probes the primary key per row; an UPDATE ... FROM and an
 	// anti-join insert were tried and are planned as hash joins over the

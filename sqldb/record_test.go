@@ -3,8 +3,11 @@ package sqldb_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
+	"slices"
+	"sync"
 	"testing"
 
 	"attain/kpi"
@@ -386,6 +389,71 @@ func TestRecordService_FreshImport(t *testing.T) {
 			}
 		})
 
+		for _, fresh := range []bool{false, true} {
+			t.Run(fmt.Sprint("ImportRepeated/fresh=", fresh), func(t *testing.T) {
+				ctx := mustWorkspace(t, db, fmt.Sprint("import-repeated-", fresh))
+				mustDefinitions(t, ctx, db)
+				// d1 is in the store (unless fresh); d2 comes again in the
+				// same batch, after 20,000 records (another chunk), and d3
+				// again.
+				if !fresh {
+					if _, err := s.UpsertRecords(ctx, "deals", []kpi.Record{deal("d1", "e1", "Open", 1)}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				many := make([]kpi.Record, 20_000)
+				for i := range many {
+					many[i] = deal(fmtKey(7, i), "e1", "Open", int64(i))
+				}
+				r := &repeatReader{next: batches(
+					[]kpi.Record{deal("d2", "e1", "Open", 2), deal("d3", "e1", "Open", 3), deal("d2", "e2", "Won", 9)},
+					many,
+					[]kpi.Record{deal("d2", "e2", "Won", 20), deal("d1", "e1", "Won", 5), deal("d3", "e1", "Lost", 3)},
+				)}
+				res, err := s.ImportRecords(ctx, "deals", r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := kpi.ImportResult{Created: 20_002, Updated: 1}
+				if fresh {
+					want = kpi.ImportResult{Created: 20_003}
+				}
+				if res != want {
+					t.Errorf("result = %+v, want %+v", res, want)
+				}
+				slices.Sort(r.repeats)
+				if want := []string{"d2 1 20004", "d2 1 3", "d3 2 20006"}; !reflect.DeepEqual(r.repeats, want) {
+					t.Errorf("repeated = %v, want %v", r.repeats, want)
+				}
+				got, err := s.FindRecords(ctx, "deals", kpi.RecordFilter{Keys: []string{"d1", "d2", "d3"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := []kpi.Record{deal("d1", "e1", "Won", 5), deal("d2", "e1", "Open", 2), deal("d3", "e1", "Open", 3)}; !reflect.DeepEqual(got, want) {
+					t.Errorf("records =\n%+v\nwant\n%+v", got, want)
+				}
+			})
+		}
+
+		t.Run("ErrImportRepeated", func(t *testing.T) {
+			ctx := mustWorkspace(t, db, "import-repeated-err")
+			mustDefinitions(t, ctx, db)
+			stop := errors.New("repeated")
+			r := &repeatReader{next: batches([]kpi.Record{deal("d1", "e1", "Open", 1)}, []kpi.Record{deal("d1", "e1", "Open", 1)}), err: stop}
+			if _, err := s.ImportRecords(ctx, "deals", r); !errors.Is(err, stop) {
+				t.Fatalf("error = %v, want Repeated's", err)
+			}
+			// A problem the reader returns after the last record.
+			late := errors.New("late problem")
+			r = &repeatReader{next: batches([]kpi.Record{deal("d1", "e1", "Open", 1)}), late: late}
+			if _, err := s.ImportRecords(ctx, "deals", r); !errors.Is(err, late) {
+				t.Fatalf("error = %v, want the late one", err)
+			}
+			if n, err := s.CountRecords(ctx, "deals"); err != nil || n != 0 {
+				t.Errorf("count = %d, %v, want 0", n, err)
+			}
+		})
+
 		t.Run("ErrReader", func(t *testing.T) {
 			ctx := mustWorkspace(t, db, "broken")
 			mustDefinitions(t, ctx, db)
@@ -444,4 +512,34 @@ func TestRecordService_FreshImport(t *testing.T) {
 			}
 		})
 	})
+}
+
+// repeatReader is a kpi.RecordReader over batches that notes the repeated
+// keys it is told of as "key first again".
+type repeatReader struct {
+	next    func() ([]kpi.Record, error)
+	err     error // returned by Repeated
+	late    error // returned by Next after io.EOF
+	eof     bool
+	mu      sync.Mutex
+	repeats []string
+}
+
+func (r *repeatReader) Next() ([]kpi.Record, error) {
+	if r.eof {
+		if r.late != nil {
+			return nil, r.late
+		}
+		return nil, io.EOF
+	}
+	recs, err := r.next()
+	r.eof = errors.Is(err, io.EOF)
+	return recs, err
+}
+
+func (r *repeatReader) Repeated(rec kpi.Record, first, again int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.repeats = append(r.repeats, fmt.Sprintf("%s %d %d", rec.Key, first, again))
+	return r.err
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -47,6 +48,9 @@ type DB struct {
 
 	// PostgreSQL.
 	pg *pgxpool.Pool
+
+	jobMu    sync.Mutex             // guards jobLocks
+	jobLocks map[string]*sync.Mutex // SQLite: jobs running in this process
 }
 
 // Open connects to dsn and applies pending migrations. postgres:// and
@@ -106,7 +110,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 			return fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 		name := "file:" + (&url.URL{Path: path}).EscapedPath()
-		w, err := sql.Open("sqlite", name+"?"+params+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)")
+		w, err := sql.Open("sqlite", name+"?"+params+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-131072)")
 		if err != nil {
 			return fmt.Errorf("open sqlite %s: %w", path, err)
 		}

@@ -146,3 +146,40 @@ func TestReferenceDuckDB(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupedQueryDuckDB checks that the one GROUPING SETS query of
+// cmd/duckdbref, over the benchmark files loaded as it loads them, gives
+// the engine's numbers, per month of the year and for one month.
+func TestGroupedQueryDuckDB(t *testing.T) {
+	c := gen.Config{Records: 20_000, Departments: 3, Teams: 7, Employees: 40, Year: 2025, Seed: 3}
+	dir := t.TempDir()
+	fs, err := gen.WriteFiles(dir, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", filepath.Join(dir, "deals.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	stmts := append(gen.FileSchema(gen.DuckDB),
+		`COPY deals FROM '`+fs.Deals+`' (HEADER)`, `COPY employees FROM '`+fs.Employees+`' (HEADER)`)
+	for _, q := range stmts {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := engine.Build(gen.Definitions(), gen.Org(c), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen.Each(c, func(d gen.Deal) { s.Upsert("deals", d.Record()) })
+	diffs, err := gen.CompareGrouped(ctx, db, gen.DuckDB, s.Values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range diffs {
+		t.Error(d)
+	}
+}

@@ -1,13 +1,17 @@
 package gen
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
 	"math/big"
+	"os"
 	"sort"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -237,4 +241,254 @@ func Compare(g Grid, vs []kpi.KPIValue, max int) []string {
 		diffs = diffs[:max]
 	}
 	return diffs
+}
+
+// GroupedQuery is the whole question as one statement on the tables the
+// benchmark files load into (deals with amounts in currency units, and
+// employees with their team and department): every KPI of Definitions for
+// every employee, team, department and the company, for the deals closed
+// from..to, per month of close (monthly) or over the whole range. Each row
+// is kind, subject, month (or ”), won, won_value, lost, avg_deal,
+// days_to_close and win_rate; subjects without deals have no row.
+//
+// DuckDB takes it as GROUPING SETS with its median(); SQLite, which has
+// neither, as one statement over the four levels stacked with UNION ALL and
+// the median by window functions.
+func GroupedQuery(d Dialect, from, to kpi.Date, monthly bool) string {
+	month := "''"
+	if monthly {
+		month = d.Month
+	}
+	between := fmt.Sprintf("d.close_date BETWEEN '%s' AND '%s'", from, to)
+	if d.DateType == "DATE" {
+		between = fmt.Sprintf("d.close_date BETWEEN DATE '%s' AND DATE '%s'", from, to)
+	}
+	if d.Name == DuckDB.Name {
+		return fmt.Sprintf(`SELECT CASE WHEN grouping(d.owner) = 0 THEN 'employee' ELSE 'unit' END AS kind,
+	coalesce(d.owner, e.team, e.dept, '%[1]s') AS subject,
+	%[2]s AS month,
+	count(*) FILTER (WHERE d.stage = 'Won') AS won,
+	coalesce(sum(d.amount) FILTER (WHERE d.stage = 'Won'), 0) AS won_value,
+	count(*) FILTER (WHERE d.stage = 'Lost') AS lost,
+	avg(d.amount) FILTER (WHERE d.stage = 'Won') AS avg_deal,
+	median(%[3]s) FILTER (WHERE d.stage = 'Won') AS days_to_close,
+	count(*) FILTER (WHERE d.stage = 'Won') / nullif(count(*) FILTER (WHERE d.stage IN ('Won', 'Lost')), 0) AS win_rate
+FROM deals d JOIN employees e ON e.id = d.owner
+WHERE %[4]s
+GROUP BY GROUPING SETS ((d.owner, %[2]s), (e.team, %[2]s), (e.dept, %[2]s), (%[2]s))`, CompanyID, month, d.Days, between)
+	}
+	return fmt.Sprintf(`WITH b AS (
+	SELECT d.owner, e.team, e.dept, %[2]s AS month, d.stage, d.amount, %[3]s AS days
+	FROM deals d JOIN employees e ON e.id = d.owner
+	WHERE %[4]s
+), l AS (
+	SELECT 'employee' AS kind, owner AS subject, month, stage, amount, days FROM b
+	UNION ALL SELECT 'unit', team, month, stage, amount, days FROM b
+	UNION ALL SELECT 'unit', dept, month, stage, amount, days FROM b
+	UNION ALL SELECT 'unit', '%[1]s', month, stage, amount, days FROM b
+), r AS (
+	SELECT kind, subject, month, days,
+		row_number() OVER (PARTITION BY kind, subject, month ORDER BY days) AS rn,
+		count(*) OVER (PARTITION BY kind, subject, month) AS n
+	FROM l WHERE stage = 'Won'
+), m AS (
+	SELECT kind, subject, month, avg(days) AS median FROM r WHERE 2 * rn BETWEEN n AND n + 2 GROUP BY 1, 2, 3
+)
+SELECT l.kind, l.subject, l.month,
+	count(*) FILTER (WHERE l.stage = 'Won') AS won,
+	coalesce(sum(l.amount) FILTER (WHERE l.stage = 'Won'), 0) AS won_value,
+	count(*) FILTER (WHERE l.stage = 'Lost') AS lost,
+	avg(l.amount) FILTER (WHERE l.stage = 'Won') AS avg_deal,
+	m.median AS days_to_close,
+	CAST(count(*) FILTER (WHERE l.stage = 'Won') AS REAL) / nullif(count(*) FILTER (WHERE l.stage IN ('Won', 'Lost')), 0) AS win_rate
+FROM l LEFT JOIN m ON m.kind = l.kind AND m.subject = l.subject AND m.month = l.month
+GROUP BY 1, 2, 3`, CompanyID, month, d.Days, between)
+}
+
+// FileSchema creates the tables the benchmark files load into: deals as in
+// deals.csv (amounts in currency units) and employees as in employees.csv.
+func FileSchema(d Dialect) []string {
+	amount := "NUMERIC"
+	if d.Name == DuckDB.Name {
+		amount = "DECIMAL(12,2)"
+	}
+	return []string{
+		fmt.Sprintf(`CREATE TABLE deals (id TEXT PRIMARY KEY, owner TEXT NOT NULL, stage TEXT NOT NULL, amount %[2]s, engage_date %[1]s NOT NULL, close_date %[1]s)`, d.DateType, amount),
+		`CREATE TABLE employees (id TEXT PRIMARY KEY, name TEXT NOT NULL, dept TEXT NOT NULL, team TEXT NOT NULL)`,
+	}
+}
+
+// InsertCSV inserts the rows of a CSV file with a header, in one
+// transaction, with the prepared statement ins; an empty cell of column
+// nullable is NULL (-1: none). It returns how many rows it inserted.
+func InsertCSV(db *sql.DB, path, ins string, nullable int) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.ReuseRecord = true
+	if _, err := r.Read(); err != nil {
+		return 0, err
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	st, err := tx.Prepare(ins)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var args []any
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return n, err
+		}
+		args = args[:0]
+		for i, c := range row {
+			if i == nullable && c == "" {
+				args = append(args, nil)
+			} else {
+				args = append(args, c)
+			}
+		}
+		if _, err := st.Exec(args...); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, tx.Commit()
+}
+
+// ReadGrouped runs a GroupedQuery and returns its values; label is the
+// period of a query over the whole range (its rows have no month).
+func ReadGrouped(ctx context.Context, db *sql.DB, q, label string) (Grid, error) {
+	rs, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, q)
+	}
+	defer rs.Close()
+	g := Grid{}
+	for rs.Next() {
+		var kind, subject, month string
+		var won, lost int64
+		var raw [4]any
+		if err := rs.Scan(&kind, &subject, &month, &won, &raw[0], &lost, &raw[1], &raw[2], &raw[3]); err != nil {
+			return nil, err
+		}
+		var strs [4]sql.NullString
+		for i, v := range raw {
+			switch v := v.(type) {
+			case nil:
+			case []byte:
+				strs[i] = sql.NullString{String: string(v), Valid: true}
+			default:
+				strs[i] = sql.NullString{String: fmt.Sprint(v), Valid: true}
+			}
+		}
+		value, avg, days, rate := strs[0], strs[1], strs[2], strs[3]
+		if month == "" {
+			month = label
+		}
+		dec := func(s sql.NullString) GridValue {
+			if !s.Valid {
+				return GridValue{Null: true}
+			}
+			return GridValue{Dec: decimal.RequireFromString(s.String)}
+		}
+		float := func(s sql.NullString) GridValue {
+			if !s.Valid {
+				return GridValue{Null: true}
+			}
+			f, err := strconv.ParseFloat(s.String, 64)
+			if err != nil {
+				return GridValue{Null: true, Approx: true}
+			}
+			return GridValue{Float: f, Approx: true}
+		}
+		g[gridKey("won", kind, subject, month)] = GridValue{Dec: decimal.New(won, 0)}
+		g[gridKey("lost", kind, subject, month)] = GridValue{Dec: decimal.New(lost, 0)}
+		g[gridKey("won_value", kind, subject, month)] = float(value) // SQLite sums its amounts as REAL
+		g[gridKey("avg_deal", kind, subject, month)] = float(avg)
+		g[gridKey("days_to_close", kind, subject, month)] = dec(days)
+		g[gridKey("win_rate", kind, subject, month)] = float(rate)
+	}
+	return g, rs.Err()
+}
+
+// CompareGrouped runs the GroupedQuery of d on db for 2025 per month and
+// for June 2025, and compares them with the values of the same questions
+// from values (an engine's); it returns the differences, at most 20 per
+// question, and an error if a question's grid is nearly empty.
+func CompareGrouped(ctx context.Context, db *sql.DB, d Dialect, values func(kpi.ValueQuery) ([]kpi.KPIValue, error)) ([]string, error) {
+	var diffs []string
+	for _, period := range []string{"2025", "2025-06"} {
+		p, err := kpi.ParsePeriod(period)
+		if err != nil {
+			return nil, err
+		}
+		grain := p.Grain
+		if grain == kpi.Year {
+			grain = kpi.Month
+		}
+		vs, err := values(kpi.ValueQuery{Grain: grain, From: p.From, To: p.To})
+		if err != nil {
+			return nil, err
+		}
+		g, err := ReadGrouped(ctx, db, GroupedQuery(d, p.From, p.To, p.Grain == kpi.Year), p.Label())
+		if err != nil {
+			return nil, err
+		}
+		if len(g) < 100 {
+			return nil, fmt.Errorf("%s: the reference grid has %d values", period, len(g))
+		}
+		for _, diff := range Compare(g, vs, 20) {
+			diffs = append(diffs, period+": "+diff)
+		}
+	}
+	return diffs, nil
+}
+
+// WriteRows writes the rows of rs as CSV with a header, as the reference
+// commands print their answers.
+func WriteRows(w io.Writer, rs *sql.Rows) error {
+	cols, err := rs.Columns()
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Write(cols)
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	rec := make([]string, len(cols))
+	for rs.Next() {
+		if err := rs.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			switch v := v.(type) {
+			case nil:
+				rec[i] = ""
+			case []byte:
+				rec[i] = string(v)
+			default:
+				rec[i] = fmt.Sprint(v)
+			}
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return rs.Err()
 }

@@ -179,6 +179,25 @@ func TestAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrRepeatedKey", func(t *testing.T) {
+		// The store finds the repeated key: strict, nothing is written;
+		// with skip_invalid the later record is rejected.
+		body := `[{"id": "r1", "rep": "ann", "stage": "Won", "amount": "1", "closed_on": "2017-06-01"},
+			{"id": "r2", "rep": "ann", "stage": "Won", "amount": "2", "closed_on": "2017-06-01"},
+			{"id": "r1", "rep": "bob", "stage": "Lost", "amount": "3", "closed_on": "2017-06-01"}]`
+		status, out := acme.do("POST", "/api/v1/datasets/deals/records", "application/json", body)
+		if status != 400 || !strings.Contains(out, "duplicate key, first on line 1") {
+			t.Errorf("repeated key = %d %s", status, out)
+		}
+		if _, out := acme.do("GET", "/api/v1/datasets/deals/records?key=r2", "", ""); strings.Contains(out, "r2") {
+			t.Errorf("a record of a rejected import was written: %s", out)
+		}
+		out = acme.must("POST", "/api/v1/datasets/deals/records?skip_invalid=true", "application/json", body, 200)
+		if !strings.Contains(out, `"created": 2`) || !strings.Contains(out, `"rejected": 1`) || !strings.Contains(out, `"line": 3`) {
+			t.Errorf("repeated key, skip_invalid = %s", out)
+		}
+	})
+
 	t.Run("ErrInvalidDefinitionsNamesLine", func(t *testing.T) {
 		status, out := acme.do("PUT", "/api/v1/definitions", "application/yaml", strings.Replace(testYAML, `stage == "Won"`, `stag == "Won"`, 1))
 		if status != 400 || !strings.Contains(out, `"line"`) || !strings.Contains(out, "stag") {

@@ -110,6 +110,7 @@ func (m *Main) open(ctx context.Context) error {
 	}
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
 	m.Engine.MaxCells = m.Config.MaxCells
+	m.Engine.StateDir = stateDir(dsn)
 	s.Values = m.Engine
 	m.App = app.New(s, m.Logger)
 	m.App.Auth.BaseURL = os.Getenv("ATTAIN_BASE_URL") // for the reset links the CLI prints
@@ -128,10 +129,13 @@ func unreachable(db string, err error) error {
 	return fmt.Errorf("%w: %w", kpi.Errorf(kpi.EUNAVAILABLE, "Cannot open the database %s.", db), err)
 }
 
-// Close releases the database.
+// Close saves the engine's states worth saving and releases the database.
 func (m *Main) Close() error {
 	if m.DB == nil {
 		return nil
+	}
+	if err := m.Engine.SaveChanged(); err != nil {
+		m.Logger.Warn("engine state not saved", "err", err)
 	}
 	err := m.DB.Close()
 	m.DB = nil

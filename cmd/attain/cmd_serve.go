@@ -92,6 +92,11 @@ func (m *Main) serve(ctx context.Context, ln net.Listener, insecureCookies bool)
 	ws := m.webServer()
 	ws.InsecureCookies = insecureCookies
 	srv := httpServer(ws.Handler())
+	m.Engine.Remap = true // a server answers from its saved states' files
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); m.jobRunner().Run(jobsCtx) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -56,6 +56,14 @@ func write(t *testing.T, dir, name, content string) string {
 func TestImportBadInput(t *testing.T) {
 	db, dir := newInputWorkspace(t)
 	const header = "id,rep,stage,amount,closed_on\n"
+	// A key again 1,000 rows later (the store finds it, in another chunk
+	// of the import), and a bad cell after it: both are listed.
+	var far strings.Builder
+	far.WriteString(header + "d3,ann,Won,1,2017-06-01\n")
+	for i := range 1000 {
+		fmt.Fprintf(&far, "f%d,ann,Won,1,2017-06-01\n", i)
+	}
+	far.WriteString("d3,bob,Won,2,2017-06-02\nd9,ann,Won,x,2017-06-01\n")
 	for _, tt := range []struct {
 		file, content string
 		want          []string // all must appear in the error output
@@ -67,6 +75,7 @@ func TestImportBadInput(t *testing.T) {
 		{"text.csv", header + "d3,ann,Won,12abc,2017-06-01\n", []string{"text.csv:2", "amount", "12abc"}},
 		{"thousands.csv", header + "d3,ann,Won,\"1,200.00\",2017-06-01\n", []string{"thousands.csv:2", "amount", "thousands"}},
 		{"dup.csv", header + "d3,ann,Won,1,2017-06-01\nd3,bob,Won,2,2017-06-02\n", []string{"dup.csv:3", "d3", "line 2"}},
+		{"dupfar.csv", far.String(), []string{"dupfar.csv:1003", `value "d3": duplicate key, first on line 2`, "dupfar.csv:1004", "amount"}},
 		{"owner.csv", header + "d3,zed,Won,1,2017-06-01\n", []string{"owner.csv:2", "zed"}},
 		{"stage.csv", header + "d3,ann,won,1,2017-06-01\n", []string{"stage.csv:2", "stage", "won"}},
 		{"empty.csv", "", []string{"empty.csv", "empty"}},
@@ -92,16 +101,20 @@ func TestImportBadInput(t *testing.T) {
 
 func TestImportSkipInvalid(t *testing.T) {
 	db, dir := newInputWorkspace(t)
-	p := write(t, dir, "mixed.csv", "id,rep,stage,amount,closed_on\nd3,ann,Won,1,2017-06-01\nd4,zed,Won,2,2017-06-01\nd5,bob,Won,-1,2017-06-01\nd1,ann,Lost,100.00,2017-06-01\n")
+	p := write(t, dir, "mixed.csv", "id,rep,stage,amount,closed_on\nd3,ann,Won,1,2017-06-01\nd4,zed,Won,2,2017-06-01\nd5,bob,Won,-1,2017-06-01\nd1,ann,Lost,100.00,2017-06-01\nd3,bob,Lost,7.50,2017-06-09\n")
 	out := attain(t, db, "import", "deals", p, "--skip-invalid")
-	if !strings.Contains(out, "1 created, 1 updated, 0 unchanged, 2 rejected") {
+	if !strings.Contains(out, "1 created, 1 updated, 0 unchanged, 3 rejected") {
 		t.Errorf("import: %s", out)
+	}
+	// The first d3 is kept; the second is rejected with its values.
+	if recs := attain(t, db, "records", "deals", "--key", "d3", "--format", "csv"); !strings.Contains(recs, "ann") || strings.Contains(recs, "bob") {
+		t.Errorf("d3 = %s, want the first one", recs)
 	}
 	rej, err := os.ReadFile(p + ".rejected.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"d4", "zed", "d5", "-1"} {
+	for _, w := range []string{"d4", "zed", "d5", "-1", "6,\"column id value \"\"d3\"\": duplicate key, first on line 2\",d3,bob,Lost,7.50,2017-06-09"} {
 		if !strings.Contains(string(rej), w) {
 			t.Errorf("rejected file lacks %q:\n%s", w, rej)
 		}
