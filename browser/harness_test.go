@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -27,6 +26,10 @@ const chromium = "/usr/bin/chromium"
 // serving the demo company.
 var demo struct {
 	url, token string
+	// users are who serve --demo says to sign in as: admin, finance,
+	// head (of sales), lead (a sales team lead), member (a sales manager).
+	users    map[string]string
+	password string
 }
 
 func TestMain(m *testing.M) {
@@ -83,26 +86,36 @@ func run(m *testing.M) int {
 func readBanner(r io.Reader) error {
 	urlRe := regexp.MustCompile(`serving on (http://\S+)`)
 	tokRe := regexp.MustCompile(`(atn_[A-Za-z0-9_-]+)`)
+	pwRe := regexp.MustCompile(`password "([^"]+)"`)
+	userRe := regexp.MustCompile(`^\s+(\S+@\S+)\s+(admin|finance|head of sales|a sales team lead|a sales manager)`)
+	roles := map[string]string{"admin": "admin", "finance": "finance", "head of sales": "head", "a sales team lead": "lead", "a sales manager": "member"}
+	demo.users = map[string]string{}
 	sc := bufio.NewScanner(r)
-	deadline := time.Now().Add(3 * time.Minute)
-	for sc.Scan() && time.Now().Before(deadline) {
+	for sc.Scan() {
 		line := sc.Text()
+		if m := pwRe.FindStringSubmatch(line); m != nil {
+			demo.password = m[1]
+		}
+		if m := userRe.FindStringSubmatch(line); m != nil {
+			demo.users[roles[m[2]]] = m[1]
+		}
 		if m := urlRe.FindStringSubmatch(line); m != nil {
 			demo.url = m[1]
 		}
 		if m := tokRe.FindStringSubmatch(line); m != nil && demo.token == "" {
 			demo.token = m[1]
 		}
-		if demo.url != "" && demo.token != "" {
+		if demo.url != "" && demo.token != "" && len(demo.users) == len(roles) {
 			return nil
 		}
 	}
 	return fmt.Errorf("no URL and token in its output (%v)", sc.Err())
 }
 
-// browser starts a headless Chromium whose requests carry the demo's API
-// token; it is closed when t ends.
-func browser(t *testing.T) context.Context {
+// browser starts a headless Chromium and signs in as the demo's user of
+// role as (admin, finance, head, lead, member) through the sign-in page;
+// it is closed when t ends.
+func browser(t *testing.T, as string) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium), chromedp.NoSandbox,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
@@ -116,9 +129,18 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
-		Headers: network.Headers{"Authorization": "Bearer " + demo.token}}); err != nil {
-		t.Fatal(err)
+	email := demo.users[as]
+	if email == "" {
+		t.Fatalf("no demo user %q", as)
+	}
+	err := chromedp.Do(ctx, chromedp.Navigate(demo.url+"/signin"),
+		chromedp.SetValue(chromedp.CSS(`input[name=workspace]`), "demo"),
+		chromedp.SetValue(chromedp.CSS(`input[name=email]`), email),
+		chromedp.SetValue(chromedp.CSS(`input[name=password]`), demo.password),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("nav")))
+	if err != nil {
+		t.Fatalf("sign in as %s (%s): %v", as, email, err)
 	}
 	return ctx
 }

@@ -20,7 +20,7 @@ func lastMonth() string {
 // TestScorecardMatchesAPI opens a rep's scorecard and checks each KPI's
 // actual, % of target and score against the API's scorecard.
 func TestScorecardMatchesAPI(t *testing.T) {
-	ctx := browser(t)
+	ctx := browser(t, "admin")
 	p := lastMonth()
 	open(t, ctx, "/people/amelie.krause?period="+p)
 	screenshot(t, ctx, "scorecard")
@@ -58,7 +58,7 @@ func TestScorecardMatchesAPI(t *testing.T) {
 // TestDrillDown goes from the company to a department, a team and a person
 // by clicking.
 func TestDrillDown(t *testing.T) {
-	ctx := browser(t)
+	ctx := browser(t, "admin")
 	open(t, ctx, "/team?unit=northwind&period="+lastMonth())
 	for _, step := range []struct{ link, heading string }{
 		{"Sales", "Sales"}, {"Key Accounts", "Key Accounts"},
@@ -81,5 +81,25 @@ func TestDrillDown(t *testing.T) {
 	}
 	if got := texts(t, ctx, "h1"); len(got) != 1 || !strings.EqualFold(got[0], name) {
 		t.Errorf("clicked %s, got the page %v", name, got)
+	}
+}
+
+// TestRepSeesOnlyOwn signs in as a sales manager: the start page is their
+// own scorecard, and a colleague's scorecard by URL is refused.
+func TestRepSeesOnlyOwn(t *testing.T) {
+	ctx := browser(t, "member")
+	open(t, ctx, "/")
+	own := strings.TrimSuffix(demo.users["member"], "@northwind.example")
+	if got := texts(t, ctx, "h1"); len(got) != 1 || got[0] == "" {
+		t.Fatalf("start page heading %v", got)
+	}
+	screenshot(t, ctx, "my-scorecard")
+	other := strings.TrimSuffix(demo.users["lead"], "@northwind.example")
+	if other == own {
+		t.Fatal("the demo's lead and member are one person")
+	}
+	open(t, ctx, "/people/"+other+"?period="+lastMonth())
+	if got := texts(t, ctx, "h1"); len(got) != 1 || got[0] != "Not yours to see" {
+		t.Errorf("a colleague's scorecard shows %v", got)
 	}
 }
