@@ -110,13 +110,84 @@ func (a *App) StepStatement(ctx context.Context, who kpi.Actor, r StatementRef, 
 	if ctx, err = a.begin(ctx, who, act, onEmployee(r.Employee, p)); err != nil {
 		return nil, err
 	}
+	defs, err := a.svc.Definitions.FindDefinitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	old, err := a.svc.Statements.FindStatement(ctx, r.Employee, p)
+	if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
+		return nil, err
+	}
 	switch step {
 	case Approve:
+		if err := a.separated(ctx, who, r.Employee, p); err != nil {
+			return nil, err
+		}
+		if old != nil && old.Status == kpi.StatusApproved && old.ApprovedBy != who.Name && defs.Policy.SecondApproval(old.Payout) {
+			if _, err := a.svc.Statements.SecondApproveStatement(ctx, r.Employee, p); err != nil {
+				return nil, err
+			}
+			return a.payroll.Statement(ctx, r.Employee, p)
+		}
 		return a.payroll.Approve(ctx, r.Employee, p)
 	case Lock:
+		if old != nil && defs.Policy.SecondApproval(old.Payout) && old.SecondApprovedBy == "" {
+			return nil, kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s pays %s %s, above %s: it needs a second approver, someone other than %s, before it is locked.",
+				r.Employee, p.Label(), old.Payout.StringFixed(old.Places()), old.Currency, defs.Policy.SecondApproverAbove, old.ApprovedBy)
+		}
 		return a.payroll.Lock(ctx, r.Employee, p)
 	}
 	return a.payroll.Pay(ctx, r.Employee, p)
+}
+
+// separated refuses an approval by someone who set the employee's targets
+// for the period, or edited the plan that pays them since it began:
+// whoever makes the rules of a statement does not approve what they pay.
+// Whoever holds the database (the system) is not a person to separate.
+func (a *App) separated(ctx context.Context, who kpi.Actor, employee string, p kpi.Period) error {
+	if who.System {
+		return nil
+	}
+	hist, err := a.svc.Targets.TargetHistory(ctx, kpi.TargetFilter{Subjects: []kpi.Subject{{Kind: kpi.SubjectEmployee, ID: employee}}, From: p.From, To: p.To})
+	if err != nil {
+		return err
+	}
+	for _, h := range hist {
+		if h.By == who.Name {
+			return kpi.Errorf(kpi.EFORBIDDEN, "You set %s's target of %s for %s, so someone else must approve the statement it pays (separation of duties).", employee, h.KPI, h.Period.Label())
+		}
+	}
+	emp, err := a.svc.Org.FindEmployeeByID(ctx, employee)
+	if err != nil {
+		return err
+	}
+	defs, err := a.svc.Definitions.FindDefinitions(ctx)
+	if err != nil {
+		return err
+	}
+	loc, err := kpi.WorkspaceLocation(ctx, a.svc.Workspaces)
+	if err != nil {
+		return err
+	}
+	plans := map[string]bool{}
+	for d := p.From; d <= p.To; d++ {
+		if plan := defs.PlanOn(emp, d); plan != "" {
+			plans[plan] = true
+		}
+	}
+	start := p.From.In(loc)
+	for plan := range plans {
+		entries, err := a.svc.Audit.FindAuditEntries(ctx, "bonus_plan", plan, MaxAuditPage)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if e.Actor == who.Name && !e.At.Before(start) {
+				return kpi.Errorf(kpi.EFORBIDDEN, "You edited the bonus plan %s on %s, so someone else must approve the statements it pays for %s (separation of duties).", plan, e.At.In(loc).Format("2006-01-02"), p.Label())
+			}
+		}
+	}
+	return nil
 }
 
 // Inquire raises a question on a line of a statement.

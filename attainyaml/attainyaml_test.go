@@ -573,3 +573,27 @@ func TestAggregationsDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestPolicySection(t *testing.T) {
+	base := "datasets: []\nkpis: []\n"
+	f, err := attainyaml.LoadFile("a.yaml", []byte(base+"policy:\n  second_approver_above: 5000.50\n  retention_months: 24\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := f.Definitions.Policy
+	if p == nil || p.SecondApproverAbove.String() != "5000.5" || p.RetentionMonths != 24 {
+		t.Fatalf("policy = %+v", p)
+	}
+	if !p.SecondApproval(decimal.RequireFromString("5000.51")) || p.SecondApproval(decimal.RequireFromString("5000.50")) {
+		t.Error("a second approver is needed above the amount, not at it")
+	}
+	out, err := attainyaml.Marshal(f.Definitions)
+	if err != nil || !strings.Contains(string(out), "second_approver_above: 5000.5") {
+		t.Errorf("marshal: %v\n%s", err, out)
+	}
+	_, err = attainyaml.LoadFile("a.yaml", []byte(base+"policy:\n  second_approver_above: -1\n  retention_months: many\n"))
+	probs := kpi.ErrorDetails(err)
+	if len(probs) != 2 || probs[0].Line != 4 || probs[1].Line != 5 {
+		t.Errorf("problems = %v", probs)
+	}
+}

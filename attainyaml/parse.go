@@ -25,6 +25,7 @@ type document struct {
 	Scorecards []*scorecardDoc `yaml:"scorecards,omitempty"`
 	Targets    []*targetDoc    `yaml:"targets,omitempty"`
 	BonusPlans []*bonusPlanDoc `yaml:"bonus_plans,omitempty"`
+	Policy     *policyDoc      `yaml:"policy,omitempty"`
 }
 
 // Positions maps things in the file to lines, for error messages.
@@ -35,6 +36,7 @@ type Positions struct {
 	// The nodes of the calendar, of each scorecard and of each target:
 	// lineAt finds a field's line by its path.
 	calendar   *yaml.Node
+	policy     *yaml.Node
 	scorecards []*yaml.Node
 	targets    []*yaml.Node
 	bonusPlans []*yaml.Node
@@ -164,6 +166,7 @@ func parse(file string, data []byte) (*parsed, error) {
 	defs.Calendar = r.readCalendar(doc.Calendar)
 	defs.Scorecards = r.readScorecards(doc.Scorecards)
 	defs.BonusPlans = r.readBonusPlans(doc.BonusPlans)
+	defs.Policy = r.readPolicy(doc.Policy)
 	p.probs = r.probs
 	return p, nil
 }
@@ -214,6 +217,8 @@ func positions(root *yaml.Node) *Positions {
 			}
 		case "calendar":
 			p.calendar = kv[1]
+		case "policy":
+			p.policy = kv[1]
 		case "scorecards":
 			p.scorecards = seq(kv[1])
 		case "targets":
@@ -266,6 +271,7 @@ func Marshal(defs *kpi.Definitions) ([]byte, error) {
 		KPIs:       defs.KPIs,
 		Calendar:   calendarDocOf(defs.Calendar),
 		Scorecards: scorecardDocsOf(defs.Scorecards),
+		Policy:     policyDocOf(defs.Policy),
 	}
 	plans, err := bonusPlanDocsOf(defs.BonusPlans)
 	if err != nil {

@@ -140,6 +140,7 @@ func (v *validator) definitions(defs *kpi.Definitions) {
 	}
 	v.cycles(defs)
 	v.calendar(defs.Calendar)
+	v.policy(defs.Policy)
 	v.scorecards(defs)
 	v.bonusPlans(defs)
 }

@@ -51,6 +51,10 @@ type Statement struct {
 
 	ApprovedBy string     `json:"approved_by,omitempty"`
 	ApprovedAt *time.Time `json:"approved_at,omitempty"`
+	// SecondApprovedBy is the second approver a payout above the
+	// workspace policy's SecondApproverAbove needs before its lock.
+	SecondApprovedBy string     `json:"second_approved_by,omitempty"`
+	SecondApprovedAt *time.Time `json:"second_approved_at,omitempty"`
 	LockedBy   string     `json:"locked_by,omitempty"`
 	LockedAt   *time.Time `json:"locked_at,omitempty"`
 	PaidBy     string     `json:"paid_by,omitempty"`
@@ -158,6 +162,10 @@ type StatementService interface {
 	// statement approved before is approved again, a locked one is
 	// ECONFLICT.
 	ApproveStatement(ctx context.Context, s *Statement) error
+	// SecondApproveStatement records the context's actor as the second
+	// approver of an approved statement: someone other than its approver
+	// (EFORBIDDEN otherwise); ECONFLICT unless it is approved.
+	SecondApproveStatement(ctx context.Context, employeeID string, p Period) (*Statement, error)
 	// LockStatement stores s, with its attributions, reversals and
 	// adjustments, as locked; the statement must be approved (ECONFLICT
 	// otherwise, and when it is locked already). Reversals mark the

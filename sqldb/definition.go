@@ -29,6 +29,7 @@ const (
 	kindKPI       = "kpi"
 	kindScorecard = "scorecard"
 	kindCalendar  = "calendar"
+	kindPolicy    = "policy"
 	kindBonusPlan = "bonus_plan"
 )
 
@@ -55,7 +56,7 @@ func canonicalJSON(v any) ([]byte, error) {
 		c := *v
 		c.UpdatedAt = time.Time{}
 		return json.Marshal(&c)
-	case *kpi.ScorecardTemplate, *kpi.Calendar, *kpi.BonusPlan:
+	case *kpi.ScorecardTemplate, *kpi.Calendar, *kpi.BonusPlan, *kpi.WorkspacePolicy:
 		return json.Marshal(v)
 	}
 	return nil, fmt.Errorf("canonical json: unexpected %T", v)
@@ -110,6 +111,12 @@ func decodeDefs(stored []storedDef) (*kpi.Definitions, error) {
 				return nil, fmt.Errorf("decode calendar: %w", err)
 			}
 			defs.Calendar = &c
+		case kindPolicy:
+			var p kpi.WorkspacePolicy
+			if err := json.Unmarshal(d.doc, &p); err != nil {
+				return nil, fmt.Errorf("decode policy: %w", err)
+			}
+			defs.Policy = &p
 		case kindBonusPlan:
 			var p kpi.BonusPlan
 			if err := json.Unmarshal(d.doc, &p); err != nil {
@@ -299,6 +306,11 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 			return nil, err
 		}
 	}
+	if defs.Policy != nil {
+		if err := add(kindPolicy, calendarName, 0, defs.Policy); err != nil {
+			return nil, err
+		}
+	}
 
 	changes := []kpi.Change{}
 	run := s.db.write
@@ -367,7 +379,7 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 		}
 		// Deletes first (templates and KPIs before the datasets they may
 		// use), then creates and updates in the order given.
-		for _, kind := range []string{kindBonusPlan, kindCalendar, kindScorecard, kindKPI, kindDataset} {
+		for _, kind := range []string{kindPolicy, kindBonusPlan, kindCalendar, kindScorecard, kindKPI, kindDataset} {
 			for _, d := range stored {
 				if d.kind != kind || seen[d.kind+"\x00"+d.name] {
 					continue

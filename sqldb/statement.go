@@ -300,6 +300,46 @@ func orEmpty(a []kpi.Adjustment) []kpi.Adjustment {
 // statement must be approved and not locked yet (ECONFLICT). Each reversal
 // marks an attribution of an earlier locked statement as clawed back by
 // st; one already clawed back is ECONFLICT.
+// SecondApproveStatement records the context's actor as the statement's
+// second approver, in its document, audited.
+func (s *StatementService) SecondApproveStatement(ctx context.Context, employeeID string, p kpi.Period) (*kpi.Statement, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var st *kpi.Statement
+	err = s.db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.lockCounters(ctx, ws); err != nil {
+			return err
+		}
+		old, err := tx.findStatement(ctx, ws, employeeID, p)
+		if err != nil {
+			return err
+		}
+		if old.Status != kpi.StatusApproved {
+			return kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s is %s: only an approved statement takes a second approval.", employeeID, p.Label(), old.Status)
+		}
+		who := kpi.ActorFromContext(ctx)
+		if who == old.ApprovedBy {
+			return kpi.Errorf(kpi.EFORBIDDEN, "You approved the statement of %s for %s already; the second approval must be someone else's.", employeeID, p.Label())
+		}
+		v := *old
+		st = &v
+		now := tx.now
+		st.SecondApprovedBy, st.SecondApprovedAt = who, &now
+		doc, err := document(st)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE statements SET doc = $5 WHERE workspace_id = $1 AND employee_id = $2 AND period_from = $3 AND period_to = $4`,
+			ws, employeeID, int64(p.From), int64(p.To), string(doc)); err != nil {
+			return fmt.Errorf("second approval of %s: %w", statementID(employeeID, p), err)
+		}
+		return tx.audit(ctx, ws, "approve_second", "statement", statementID(employeeID, p), auditDoc(old), auditDoc(st))
+	})
+	return st, err
+}
+
 func (s *StatementService) LockStatement(ctx context.Context, st *kpi.Statement) error {
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -327,6 +367,7 @@ func (s *StatementService) LockStatement(ctx context.Context, st *kpi.Statement)
 		}
 		now := tx.now
 		st.Status, st.ApprovedBy, st.ApprovedAt = kpi.StatusLocked, old.ApprovedBy, old.ApprovedAt
+		st.SecondApprovedBy, st.SecondApprovedAt = old.SecondApprovedBy, old.SecondApprovedAt
 		st.LockedBy, st.LockedAt = kpi.ActorFromContext(ctx), &now
 		doc, err := document(st)
 		if err != nil {

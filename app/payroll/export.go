@@ -307,7 +307,7 @@ func WritePDF(w io.Writer, st *kpi.Statement, kpiOf func(name string) *kpi.KPI) 
 	for _, step := range []struct {
 		what, by string
 		at       any
-	}{{"approved", st.ApprovedBy, st.ApprovedAt}, {"locked", st.LockedBy, st.LockedAt}, {"paid", st.PaidBy, st.PaidAt}} {
+	}{{"approved", st.ApprovedBy, st.ApprovedAt}, {"approved again", st.SecondApprovedBy, st.SecondApprovedAt}, {"locked", st.LockedBy, st.LockedAt}, {"paid", st.PaidBy, st.PaidAt}} {
 		if step.by != "" {
 			pdf.MultiCell(0, 4.5, t(fmt.Sprintf("%s by %s at %v", step.what, step.by, step.at)), "", "L", false)
 		}

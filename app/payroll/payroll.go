@@ -160,6 +160,7 @@ func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kp
 	if stored != nil {
 		st.Status = stored.Status
 		st.ApprovedBy, st.ApprovedAt = stored.ApprovedBy, stored.ApprovedAt
+		st.SecondApprovedBy, st.SecondApprovedAt = stored.SecondApprovedBy, stored.SecondApprovedAt
 		st.LockedBy, st.LockedAt = stored.LockedBy, stored.LockedAt
 		st.PaidBy, st.PaidAt = stored.PaidBy, stored.PaidAt
 	}

@@ -95,7 +95,7 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 // adjustments and the inquiries.
 func writeStatement(w io.Writer, st *app.Statement) error {
 	status := st.Status
-	for _, step := range []struct{ what, by string }{{"approved", st.ApprovedBy}, {"locked", st.LockedBy}, {"paid", st.PaidBy}} {
+	for _, step := range []struct{ what, by string }{{"approved", st.ApprovedBy}, {"approved again", st.SecondApprovedBy}, {"locked", st.LockedBy}, {"paid", st.PaidBy}} {
 		if step.by != "" {
 			status += fmt.Sprintf("; %s by %s", step.what, step.by)
 		}
