@@ -70,6 +70,18 @@ func (c apiClient) must(method, path, contentType, body string, wantStatus int) 
 	return out
 }
 
+// another is a client of the same workspace with a token of its own, for
+// what the first may not do itself: approve the statements its targets
+// and plans pay (separation of duties).
+func (c apiClient) another(name string) apiClient {
+	c.t.Helper()
+	var tok struct{ Secret string }
+	if err := json.Unmarshal([]byte(c.must("POST", "/api/v1/tokens", "", `{"name": "`+name+`", "integration": true}`, 201)), &tok); err != nil {
+		c.t.Fatal(err)
+	}
+	return apiClient{t: c.t, url: c.url, token: tok.Secret}
+}
+
 // serveMain serves the API of m and returns a client with a token of the
 // default workspace.
 func serveMain(t *testing.T, m *Main) apiClient {

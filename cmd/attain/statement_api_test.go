@@ -60,7 +60,8 @@ func TestStatementAPI(t *testing.T) {
 	acme.must("GET", st.Explain[0].Href, "", "", 200)
 
 	acme.must("POST", "/api/v1/statements/ann/2017-06/pay", "", "", http.StatusConflict)
-	acme.must("POST", "/api/v1/statements/ann/2017-06/approve", "", "", 200)
+	acme.must("POST", "/api/v1/statements/ann/2017-06/approve", "", "", http.StatusForbidden) // it applied the plan
+	acme.another("approver").must("POST", "/api/v1/statements/ann/2017-06/approve", "", "", 200)
 	decode(t, acme.must("POST", "/api/v1/statements/ann/2017-06/lock", "", "", 200), &st)
 	if st.Status != "locked" {
 		t.Errorf("after lock: %s", st.Status)

@@ -57,8 +57,9 @@ func TestStatementWhatIfScoreAPI(t *testing.T) {
 		{"kpi": "won", "subject": {"kind": "employee", "id": "ann"}, "period": {"grain": "month", "from": "2017-06-01", "to": "2017-06-30"}, "value": "5"}]}`, 200)
 	acme.must("POST", "/api/v1/datasets/deals/records", "text/csv", "id;rep;stage;amount;closed_on;days\n"+
 		"d1;ann;Won;1000;2017-06-01;3\nd2;ann;Won;1000;2017-06-02;5\nd3;ann;Won;2000;2017-06-05;5\nd4;ann;Won;2000;2017-06-06;6\nd5;ann;Won;4000;2017-06-07;8\n", 200)
-	acme.must("POST", "/api/v1/statements/ann/2017-06/approve", "", "", 200)
-	acme.must("POST", "/api/v1/statements/ann/2017-06/lock", "", "", 200)
+	approver := acme.another("approver")
+	approver.must("POST", "/api/v1/statements/ann/2017-06/approve", "", "", 200)
+	approver.must("POST", "/api/v1/statements/ann/2017-06/lock", "", "", 200)
 
 	var w struct {
 		Payout, Delta string
