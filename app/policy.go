@@ -146,7 +146,7 @@ func (a *App) authorize(ctx context.Context, who kpi.Actor, act Action, target o
 }
 
 func forbidden(act Action) error {
-	return kpi.Errorf(kpi.EFORBIDDEN, "You may not %s here; ask an admin.", Policy[act].Doc)
+	return kpi.Errorf(kpi.EFORBIDDEN, "This is not yours to open or change (%s); ask an admin.", Policy[act].Doc)
 }
 
 func forbiddenOn(act Action, s kpi.Subject) error {

@@ -167,10 +167,6 @@ func (a *App) Records(ctx context.Context, who kpi.Actor, datasetName string, f 
 	case f.Limit > MaxRecordPage:
 		return nil, kpi.Errorf(kpi.EINVALID, "A page lists at most %d records; page through with offset.", MaxRecordPage)
 	}
-	ctx, err := a.begin(ctx, who, ReadRecords, on{resource: datasetName})
-	if err != nil {
-		return nil, err
-	}
 	vis, err := a.visibility(ctx, who, ReadRecords, kpi.Period{})
 	if err != nil {
 		return nil, err
@@ -179,6 +175,10 @@ func (a *App) Records(ctx context.Context, who kpi.Actor, datasetName string, f 
 		if f.Owners, err = vis.employees(f.Owners, ReadRecords); err != nil {
 			return nil, err
 		}
+	}
+	ctx, err = a.begin(ctx, who, ReadRecords, on{subjects: subjects(f.Owners, nil), resource: datasetName})
+	if err != nil {
+		return nil, err
 	}
 	defs, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {

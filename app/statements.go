@@ -253,6 +253,10 @@ func (a *App) PayoutsFile(ctx context.Context, who kpi.Actor, period, format str
 // TeamCost compares what the current plans and a draft plan (YAML) would
 // pay the people of a unit and the units below it in a period.
 func (a *App) TeamCost(ctx context.Context, who kpi.Actor, planSource string, planYAML []byte, unit, period string) (*bonus.CostDelta, error) {
+	ctx, err := a.begin(ctx, who, ReadPayouts, on{})
+	if err != nil {
+		return nil, err
+	}
 	draft, err := bonus.ParsePlan(planSource, planYAML)
 	if err != nil {
 		return nil, err
@@ -262,9 +266,6 @@ func (a *App) TeamCost(ctx context.Context, who kpi.Actor, planSource string, pl
 	}
 	p, err := parsePeriod(period)
 	if err != nil {
-		return nil, err
-	}
-	if ctx, err = a.begin(ctx, who, ReadPayouts, on{period: p}); err != nil {
 		return nil, err
 	}
 	return a.payroll.TeamCost(ctx, unit, p, draft)

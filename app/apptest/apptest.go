@@ -135,7 +135,13 @@ d6,cy,Won,300,2025-06-25,2.5
 // imported. It returns who acts there as an administrator would.
 func Small(tb testing.TB) (*app.App, kpi.Actor) {
 	tb.Helper()
-	a, _ := Fresh(tb)
+	return SmallOn(tb, kpitest.MustOpenDB(tb))
+}
+
+// SmallOn is Small over db (SQLite or PostgreSQL).
+func SmallOn(tb testing.TB, db *sqldb.DB) (*app.App, kpi.Actor) {
+	tb.Helper()
+	a := New(db)
 	ctx := context.Background()
 	ws := &kpi.Workspace{Slug: "small", Name: "Small", TimeZone: "Europe/Berlin"}
 	if err := a.CreateWorkspace(ctx, ws); err != nil {

@@ -1,0 +1,283 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"attain/app"
+	"attain/app/apptest"
+	"attain/kpi"
+	"attain/kpitest"
+	"attain/sqldb"
+)
+
+// Who may call a route, by the subject it is about: bob, a rep in team t1,
+// which ann heads; cy is a rep in team t2, which dan heads.
+type access int
+
+const (
+	public    access = iota // anyone, signed in or not (the page itself may say no: a wrong password)
+	anyone                  // every signed-in person
+	readers                 // admins, finance, auditors
+	admins                  // admins only
+	ofBob                   // readers, bob, and his manager ann
+	ofTeam1                 // readers and ann, who heads t1
+	manageBob               // admins and ann, never bob himself
+	bobOnly                 // admins and bob (his own inquiries)
+)
+
+// allowed lists, per access, the actors that pass; the others must be
+// refused (401 without credentials, 403 with).
+var allowed = map[access][]string{
+	public:    {"anonymous", "admin", "finance", "auditor", "bob", "cy", "ann", "dan"},
+	anyone:    {"admin", "finance", "auditor", "bob", "cy", "ann", "dan"},
+	readers:   {"admin", "finance", "auditor"},
+	admins:    {"admin"},
+	ofBob:     {"admin", "finance", "auditor", "bob", "ann"},
+	ofTeam1:   {"admin", "finance", "auditor", "ann"},
+	manageBob: {"admin", "ann"},
+	bobOnly:   {"admin", "bob"},
+}
+
+// call is one request of the matrix: a route (its pattern, as the routes
+// tables register it) with concrete values.
+type call struct {
+	pattern      string // METHOD PATH as registered
+	path, body   string
+	contentType  string
+	who          access
+	notForOthers bool // what another workspace must get: 404 or an empty answer, never our data
+}
+
+// matrix has a call for every route; TestAuthorizationMatrix fails when a
+// route has none, so a new route cannot be forgotten.
+var matrix = []call{
+	{pattern: "GET /healthz", path: "/healthz", who: public},
+	{pattern: "GET /api/v1/openapi.json", path: "/api/v1/openapi.json", who: public},
+	{pattern: "GET /api/v1/workspace", path: "/api/v1/workspace", who: anyone},
+	{pattern: "GET /api/v1/versions", path: "/api/v1/versions", who: anyone},
+	{pattern: "GET /api/v1/units", path: "/api/v1/units", who: anyone},
+	{pattern: "POST /api/v1/units", path: "/api/v1/units", body: `{"id": "new", "name": "New", "parent_id": "co"}`, who: admins},
+	{pattern: "GET /api/v1/units/{id}", path: "/api/v1/units/t1", who: anyone},
+	{pattern: "PATCH /api/v1/units/{id}", path: "/api/v1/units/t1", body: `{"name": "Team One"}`, who: admins},
+	{pattern: "DELETE /api/v1/units/{id}", path: "/api/v1/units/empty", who: admins},
+	{pattern: "GET /api/v1/employees", path: "/api/v1/employees", who: anyone},
+	{pattern: "POST /api/v1/employees", path: "/api/v1/employees", body: `{"id": "eve", "name": "Eve", "unit_id": "t1"}`, who: admins},
+	{pattern: "GET /api/v1/employees/{id}", path: "/api/v1/employees/bob", who: anyone},
+	{pattern: "PATCH /api/v1/employees/{id}", path: "/api/v1/employees/zed", body: `{"name": "Zed Z"}`, who: admins},
+	{pattern: "DELETE /api/v1/employees/{id}", path: "/api/v1/employees/zed", who: admins},
+	{pattern: "POST /api/v1/org/import", path: "/api/v1/org/import", body: `{"units": [], "employees": []}`, who: admins},
+	{pattern: "GET /api/v1/definitions", path: "/api/v1/definitions", who: anyone},
+	{pattern: "PUT /api/v1/definitions", path: "/api/v1/definitions?dry_run=true", body: apptest.SmallYAML, contentType: "application/yaml", who: admins},
+	{pattern: "GET /api/v1/datasets", path: "/api/v1/datasets", who: anyone},
+	{pattern: "GET /api/v1/datasets/{name}", path: "/api/v1/datasets/deals", who: anyone},
+	{pattern: "GET /api/v1/kpis", path: "/api/v1/kpis", who: anyone},
+	{pattern: "GET /api/v1/kpis/{name}", path: "/api/v1/kpis/won", who: anyone},
+	{pattern: "GET /api/v1/datasets/{name}/records", path: "/api/v1/datasets/deals/records?owner=bob", who: ofBob},
+	{pattern: "POST /api/v1/datasets/{name}/records", path: "/api/v1/datasets/deals/records", body: "id,rep,stage,amount,closed_on,days\nd9,cy,Lost,5,2025-06-30,\n", contentType: "text/csv", who: admins},
+	{pattern: "DELETE /api/v1/datasets/{name}/records", path: "/api/v1/datasets/deals/records", body: `{"keys": ["d9"]}`, who: admins},
+	{pattern: "GET /api/v1/values", path: "/api/v1/values?employee=bob&period=2025-06", who: ofBob},
+	{pattern: "GET /api/v1/explain", path: "/api/v1/explain?kpi=won&employee=bob&period=2025-06", who: ofBob},
+	{pattern: "GET /api/v1/targets", path: "/api/v1/targets?employee=bob", who: ofBob},
+	{pattern: "PUT /api/v1/targets", path: "/api/v1/targets", body: `{"targets": [{"kpi": "won", "subject": {"kind": "employee", "id": "bob"}, "period": "2025-07", "value": "5"}], "reason": "matrix"}`, who: manageBob},
+	{pattern: "GET /api/v1/targets/history", path: "/api/v1/targets/history?employee=bob", who: ofBob},
+	{pattern: "POST /api/v1/targets/propose", path: "/api/v1/targets/propose", body: `{"kpi": "won", "period": "2025-08", "method": "median", "subjects": [{"kind": "employee", "id": "bob"}]}`, who: ofBob},
+	{pattern: "GET /api/v1/targets/cascade", path: "/api/v1/targets/cascade?kpi=won&period=2025-06", who: readers},
+	{pattern: "GET /api/v1/periods/locks", path: "/api/v1/periods/locks", who: anyone},
+	{pattern: "POST /api/v1/periods/lock", path: "/api/v1/periods/lock", body: `{"period": "2024-01", "reason": "matrix"}`, who: admins},
+	{pattern: "POST /api/v1/periods/reopen", path: "/api/v1/periods/reopen", body: `{"period": "2024-01", "reason": "matrix"}`, who: admins},
+	{pattern: "GET /api/v1/scorecard", path: "/api/v1/scorecard?employee=bob&period=2025-06", who: ofBob},
+	{pattern: "GET /api/v1/scorecard/export.xlsx", path: "/api/v1/scorecard/export.xlsx?unit=t1&period=2025-06", who: ofTeam1},
+	{pattern: "GET /api/v1/attention", path: "/api/v1/attention?manager=bob&period=2025-06", who: ofBob},
+	{pattern: "POST /api/v1/bonus/eval", path: "/api/v1/bonus/eval", body: `{"plan": "currency: EUR\ncomponents: []\n", "inputs": "employee: {id: x}\nperiod: 2025-06\n"}`, who: anyone},
+	{pattern: "GET /api/v1/statements/{employee}/{period}", path: "/api/v1/statements/bob/2025-06", who: ofBob},
+	{pattern: "POST /api/v1/statements/{employee}/{period}/what-if", path: "/api/v1/statements/bob/2025-06/what-if", body: `{"changes": [{"kpi": "won_value", "add": "100"}]}`, who: ofBob},
+	{pattern: "POST /api/v1/statements/{employee}/{period}/inquiries", path: "/api/v1/statements/bob/2025-06/inquiries", body: `{"line": "commission.amount", "text": "Why?"}`, who: bobOnly},
+	{pattern: "POST /api/v1/statements/{employee}/{period}/inquiries/{id}/answer", path: "/api/v1/statements/bob/2025-06/inquiries/1/answer", body: `{"text": "Because."}`, who: manageBob},
+	{pattern: "POST /api/v1/statements/{employee}/{period}/approve", path: "/api/v1/statements/bob/2025-06/approve", who: manageBob},
+	{pattern: "POST /api/v1/statements/{employee}/{period}/lock", path: "/api/v1/statements/bob/2025-06/lock", who: admins},
+	{pattern: "POST /api/v1/statements/{employee}/{period}/pay", path: "/api/v1/statements/bob/2025-06/pay", who: admins},
+	{pattern: "GET /api/v1/statements/{employee}/{period}/pdf", path: "/api/v1/statements/bob/2025-06/pdf", who: ofBob},
+	{pattern: "GET /api/v1/payouts", path: "/api/v1/payouts?period=2025-06", who: readers},
+	{pattern: "POST /api/v1/bonus/cost", path: "/api/v1/bonus/cost", body: `{"plan": "currency: EUR\ncomponents: []\n", "unit": "co", "period": "2025-06"}`, who: readers},
+	{pattern: "GET /api/v1/audit", path: "/api/v1/audit", who: readers},
+	{pattern: "GET /api/v1/audit/export.csv", path: "/api/v1/audit/export.csv", who: readers},
+	{pattern: "GET /api/v1/me", path: "/api/v1/me", who: anyone},
+	{pattern: "GET /api/v1/users", path: "/api/v1/users", who: admins},
+	{pattern: "POST /api/v1/users", path: "/api/v1/users", body: `{"email": "new@small.example", "role": "member"}`, who: admins},
+	{pattern: "GET /api/v1/users/{email}", path: "/api/v1/users/bob@small.example", who: admins},
+	{pattern: "PATCH /api/v1/users/{email}", path: "/api/v1/users/cy@small.example", body: `{"name": "Cy C"}`, who: admins},
+	{pattern: "POST /api/v1/users/{email}/reset-link", path: "/api/v1/users/cy@small.example/reset-link", who: admins},
+	{pattern: "GET /api/v1/tokens", path: "/api/v1/tokens", who: anyone},
+	{pattern: "POST /api/v1/tokens", path: "/api/v1/tokens", body: `{"name": "mine"}`, who: anyone},
+	{pattern: "DELETE /api/v1/tokens/{id}", path: "/api/v1/tokens/999999", who: anyone},
+
+	{pattern: "GET /static/{file}", path: "", who: public}, // the stylesheet's hashed URL, set below
+	{pattern: "GET /{$}", path: "/", who: anyone},
+	{pattern: "GET /live", path: "/live", who: anyone},
+	{pattern: "GET /me", path: "/me", who: anyone},
+	{pattern: "GET /people/{id}", path: "/people/bob?period=2025-06", who: ofBob},
+	{pattern: "GET /team", path: "/team?unit=t1&period=2025-06", who: ofTeam1},
+	{pattern: "GET /explain", path: "/explain?kpi=won&employee=bob&period=2025-06", who: ofBob},
+
+	{pattern: "GET /signin", path: "/signin", who: public},
+	{pattern: "POST /signin", path: "/signin", body: "email=x@y&password=z", contentType: "application/x-www-form-urlencoded", who: public},
+	{pattern: "POST /signout", path: "/signout", who: public},
+	{pattern: "GET /auth/oidc/start", path: "/auth/oidc/start", who: public},
+	{pattern: "GET /auth/oidc/callback", path: "/auth/oidc/callback", who: public},
+	{pattern: "GET /reset", path: "/reset", who: public},
+	{pattern: "POST /reset", path: "/reset", body: "token=x&password=yyyyyyyyyyyy", contentType: "application/x-www-form-urlencoded", who: public},
+	{pattern: "GET /reset/request", path: "/reset/request", who: public},
+	{pattern: "POST /reset/request", path: "/reset/request", body: "email=x@y", contentType: "application/x-www-form-urlencoded", who: public},
+	{pattern: "GET /account", path: "/account", who: anyone},
+	{pattern: "POST /account/password", path: "/account/password", body: "current=x&password=yyyyyyyyyyyy", contentType: "application/x-www-form-urlencoded", who: anyone},
+}
+
+// matrixPlan pays reps 10 % of their won value, so statements exist.
+const matrixPlan = `
+bonus_plans:
+  - name: reps
+    plan:
+      currency: EUR
+      components:
+        - {id: commission, kind: commission, kpi: won_value, rate: 10}
+    assign:
+      - {position: rep}
+`
+
+// TestAuthorizationMatrix calls every route of the API, the pages and the
+// sign-in pages as each kind of person, and as an admin of another
+// workspace, and checks exactly who gets through: on SQLite and, with
+// ATTAIN_TEST_POSTGRES, on PostgreSQL.
+func TestAuthorizationMatrix(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		a, root := apptest.SmallOn(t, db)
+		ctx := context.Background()
+		s := &Server{App: a, Logger: slog.New(slog.DiscardHandler)}
+		covered := map[string]bool{}
+		for _, c := range matrix {
+			covered[c.pattern] = true
+		}
+		for _, rt := range s.routes() {
+			if !covered[rt.method+" "+rt.path] {
+				t.Errorf("route %s %s is not in the authorization matrix", rt.method, rt.path)
+			}
+		}
+		for _, pg := range s.pageRoutes() {
+			if !covered[pg.method+" "+pg.path] {
+				t.Errorf("page %s %s is not in the authorization matrix", pg.method, pg.path)
+			}
+		}
+		for _, pg := range s.pages() {
+			if !covered[pg.method+" "+pg.path] {
+				t.Errorf("page %s %s is not in the authorization matrix", pg.method, pg.path)
+			}
+		}
+
+		// The people: dan heads t2 (cy's team); zed and an empty unit are
+		// for deleting.
+		if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.SmallYAML + matrixPlan)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.ImportOrg(ctx, root, []*kpi.OrgUnit{{ID: "t2", Name: "Team 2", Kind: "team", ParentID: "sales", HeadID: "dan"}, {ID: "empty", Name: "Empty", ParentID: "co"}},
+			[]*kpi.Employee{{ID: "dan", Name: "Dan", UnitID: "t2", Position: "team lead"}, {ID: "zed", Name: "Zed", UnitID: "t2"}}); err != nil {
+			t.Fatal(err)
+		}
+		tokens := map[string]string{}
+		for _, p := range []struct {
+			name, employee string
+			role           kpi.Role
+		}{{"admin", "", kpi.RoleAdmin}, {"finance", "", kpi.RoleFinance}, {"auditor", "", kpi.RoleAuditor},
+			{"bob", "bob", kpi.RoleMember}, {"cy", "cy", kpi.RoleMember}, {"ann", "ann", kpi.RoleMember}, {"dan", "dan", kpi.RoleMember}} {
+			u, err := a.CreateUser(ctx, root, app.UserRequest{Email: p.name + "@small.example", EmployeeID: p.employee, Role: p.role})
+			if err != nil {
+				t.Fatal(err)
+			}
+			who := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:" + u.Email, UserID: u.ID, EmployeeID: p.employee, Role: p.role}
+			tok, err := a.CreateToken(ctx, who, app.TokenRequest{Name: "matrix"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens[p.name] = tok.Secret
+		}
+		// An inquiry for the answer route to answer.
+		if _, err := a.Inquire(ctx, root, app.StatementRef{Employee: "bob", Period: "2025-06"}, "commission.amount", "first"); err != nil {
+			t.Fatal(err)
+		}
+		// An admin of another workspace.
+		other := &kpi.Workspace{Slug: "other", Name: "Other", TimeZone: "UTC"}
+		if err := a.CreateWorkspace(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		otherTok, err := a.CreateToken(ctx, kpi.Actor{WorkspaceID: other.ID, Name: "cli:test", Role: kpi.RoleAdmin, System: true}, app.TokenRequest{Name: "other", Integration: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		srv := httptest.NewServer(s.Handler())
+		t.Cleanup(srv.Close)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		do := func(c call, token string) (int, string, string) {
+			t.Helper()
+			var body io.Reader
+			if c.body != "" {
+				body = strings.NewReader(c.body)
+			}
+			method, _, _ := strings.Cut(c.pattern, " ")
+			req, _ := http.NewRequest(method, srv.URL+c.path, body)
+			if token != "" {
+				req.Header.Set("Authorization", "Bearer "+token)
+			}
+			ct := c.contentType
+			if ct == "" && c.body != "" {
+				ct = "application/json"
+			}
+			if ct != "" {
+				req.Header.Set("Content-Type", ct)
+			}
+			res, err := client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, res.Header.Get("Location"), string(b)
+		}
+		actors := []string{"anonymous", "finance", "auditor", "bob", "cy", "ann", "dan", "admin"} // admin last: it may change what it reaches
+		for _, c := range matrix {
+			if c.path == "" {
+				c.path = assets["app.css"].url
+			}
+			for _, name := range actors {
+				status, location, body := do(c, tokens[name])
+				refused := status == http.StatusUnauthorized || status == http.StatusForbidden ||
+					(status == http.StatusSeeOther && strings.HasPrefix(location, "/signin?next="))
+				if c.who == public {
+					refused = status == http.StatusForbidden // a wrong password's 401 is the page answering
+				}
+				want := slices.Contains(allowed[c.who], name)
+				switch {
+				case want && refused:
+					t.Errorf("%s %s as %s: refused %d, want allowed: %.200s", c.pattern, c.path, name, status, body)
+				case !want && !refused:
+					t.Errorf("%s %s as %s: %d, want refused: %.200s", c.pattern, c.path, name, status, body)
+				case status >= 500 && status != http.StatusServiceUnavailable: // 503: not configured here (e-mail)
+					t.Errorf("%s %s as %s: %d: %.200s", c.pattern, c.path, name, status, body)
+				}
+			}
+			// Another workspace's admin reaches nothing of this one.
+			status, _, body := do(c, otherTok.Secret)
+			for _, ours := range []string{"Bob", "bob@small", "Small", "Team 1", "won_value"} {
+				if strings.Contains(body, ours) && !strings.Contains(c.path+c.body, ours) && !strings.HasPrefix(c.pattern, "GET /static") && c.pattern != "GET /api/v1/openapi.json" {
+					t.Errorf("%s %s as another workspace's admin (%d) shows %q: %.300s", c.pattern, c.path, status, ours, body)
+				}
+			}
+		}
+	})
+}
