@@ -47,6 +47,9 @@ type ImportRequest struct {
 	MaxFieldBytes int
 }
 
+// RejectedRow is a record an import left out, with why.
+type RejectedRow = ingest.Rejected
+
 // ImportReport is what an import did.
 type ImportReport struct {
 	kpi.ImportResult

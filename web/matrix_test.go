@@ -180,32 +180,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		}
 
-		// The people: dan heads t2 (cy's team); zed and an empty unit are
-		// for deleting.
 		if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.SmallYAML + matrixPlan)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.ImportOrg(ctx, root, []*kpi.OrgUnit{{ID: "t2", Name: "Team 2", Kind: "team", ParentID: "sales", HeadID: "dan"}, {ID: "empty", Name: "Empty", ParentID: "co"}},
-			[]*kpi.Employee{{ID: "dan", Name: "Dan", UnitID: "t2", Position: "team lead"}, {ID: "zed", Name: "Zed", UnitID: "t2"}}); err != nil {
-			t.Fatal(err)
-		}
-		tokens := map[string]string{}
-		for _, p := range []struct {
-			name, employee string
-			role           kpi.Role
-		}{{"admin", "", kpi.RoleAdmin}, {"finance", "", kpi.RoleFinance}, {"auditor", "", kpi.RoleAuditor},
-			{"bob", "bob", kpi.RoleMember}, {"cy", "cy", kpi.RoleMember}, {"ann", "ann", kpi.RoleMember}, {"dan", "dan", kpi.RoleMember}} {
-			u, err := a.CreateUser(ctx, root, app.UserRequest{Email: p.name + "@small.example", EmployeeID: p.employee, Role: p.role})
-			if err != nil {
-				t.Fatal(err)
-			}
-			who := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:" + u.Email, UserID: u.ID, EmployeeID: p.employee, Role: p.role}
-			tok, err := a.CreateToken(ctx, who, app.TokenRequest{Name: "matrix"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tokens[p.name] = tok.Secret
-		}
+		tokens := apptest.People(t, a, root)
 		// An inquiry for the answer route to answer.
 		if _, err := a.Inquire(ctx, root, app.StatementRef{Employee: "bob", Period: "2025-06"}, "commission.amount", "first"); err != nil {
 			t.Fatal(err)

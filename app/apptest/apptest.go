@@ -164,3 +164,35 @@ func SmallOn(tb testing.TB, db *sqldb.DB) (*app.App, kpi.Actor) {
 	}
 	return a, who
 }
+
+// People adds to the small workspace the people every access test needs,
+// each a user with an API token, and returns the tokens by name: admin,
+// finance, auditor (no employees); bob and cy (reps), ann (heads t1, bob's
+// and cy's manager) and dan (heads t2, which cy is in, but manages nobody
+// of t1). It also adds zed (in t2) and an empty unit, to delete.
+func People(tb testing.TB, a *app.App, root kpi.Actor) map[string]string {
+	tb.Helper()
+	ctx := context.Background()
+	if _, err := a.ImportOrg(ctx, root, []*kpi.OrgUnit{{ID: "t2", Name: "Team 2", Kind: "team", ParentID: "sales", HeadID: "dan"}, {ID: "empty", Name: "Empty", ParentID: "co"}},
+		[]*kpi.Employee{{ID: "dan", Name: "Dan", UnitID: "t2", Position: "team lead"}, {ID: "zed", Name: "Zed", UnitID: "t2"}}); err != nil {
+		tb.Fatal(err)
+	}
+	tokens := map[string]string{}
+	for _, p := range []struct {
+		name, employee string
+		role           kpi.Role
+	}{{"admin", "", kpi.RoleAdmin}, {"finance", "", kpi.RoleFinance}, {"auditor", "", kpi.RoleAuditor},
+		{"bob", "bob", kpi.RoleMember}, {"cy", "cy", kpi.RoleMember}, {"ann", "ann", kpi.RoleMember}, {"dan", "dan", kpi.RoleMember}} {
+		u, err := a.CreateUser(ctx, root, app.UserRequest{Email: p.name + "@small.example", EmployeeID: p.employee, Role: p.role})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		who := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:" + u.Email, UserID: u.ID, EmployeeID: p.employee, Role: p.role}
+		tok, err := a.CreateToken(ctx, who, app.TokenRequest{Name: "people"})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tokens[p.name] = tok.Secret
+	}
+	return tokens
+}

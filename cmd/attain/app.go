@@ -22,6 +22,9 @@ type Config struct {
 	DB        string // PostgreSQL URL, SQLite file, or data directory
 	Workspace string // workspace slug the CLI works in
 	LogLevel  string // "" means info for serve, warn for the other commands
+	// Server, when set, sends the everyday commands to a running server
+	// (its URL) with Token, instead of opening the database.
+	Server, Token string
 	// Limits guard the API (serve's flags, limits.go); MaxFieldBytes
 	// applies to every import.
 	Limits web.Limits
@@ -32,7 +35,8 @@ type Config struct {
 
 // DefaultConfig: SQLite in ./attain-data, the "default" workspace.
 func DefaultConfig() Config {
-	return Config{DB: envOr("ATTAIN_DB", "attain-data"), Workspace: envOr("ATTAIN_WORKSPACE", "default")}
+	return Config{DB: envOr("ATTAIN_DB", "attain-data"), Workspace: envOr("ATTAIN_WORKSPACE", "default"),
+		Server: os.Getenv("ATTAIN_SERVER"), Token: os.Getenv("ATTAIN_TOKEN")}
 }
 
 func envOr(name, def string) string {
@@ -145,6 +149,9 @@ func (m *Main) Close() error {
 // actor opens the database and returns who the command line acts as in
 // --workspace: the login of whoever runs it.
 func (m *Main) actor(ctx context.Context) (kpi.Actor, *kpi.Workspace, error) {
+	if m.Config.Server != "" {
+		return kpi.Actor{}, nil, kpi.Errorf(kpi.EINVALID, "This command works on the database itself: run it without --server.")
+	}
 	if err := m.open(ctx); err != nil {
 		return kpi.Actor{}, nil, err
 	}

@@ -48,6 +48,8 @@ Start with the demo:  attain serve --demo`,
 	f.StringVar(&m.Config.DB, "db", m.Config.DB, "database: data directory, SQLite file or postgres:// URL (env ATTAIN_DB)")
 	f.StringVarP(&m.Config.Workspace, "workspace", "w", m.Config.Workspace, "workspace to work in (env ATTAIN_WORKSPACE)")
 	f.StringVar(&m.Config.LogLevel, "log-level", m.Config.LogLevel, "log level: debug, info, warn, error (default: info for serve, warn otherwise)")
+	f.StringVar(&m.Config.Server, "server", m.Config.Server, "run on a running server at this URL, as its API token's owner (env ATTAIN_SERVER): kpi, scorecard, attention, target list/history, statement show, payouts, org units/employees, import")
+	f.StringVar(&m.Config.Token, "token", m.Config.Token, "the API token for --server (env ATTAIN_TOKEN)")
 	root.AddCommand(
 		m.serveCommand(),
 		m.demoCommand(),

@@ -35,7 +35,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 --rejected (default FILE.rejected.csv).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			who, _, err := m.actor(cmd.Context())
+			uc, who, err := m.useCases(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -45,7 +45,7 @@ the good rows are imported and the rejected ones written, with reasons, to
 			}
 			defer in.Close()
 			start := time.Now()
-			rep, err := m.App.ImportRecords(cmd.Context(), who, app.ImportRequest{
+			rep, err := uc.ImportRecords(cmd.Context(), who, app.ImportRequest{
 				Dataset: args[0], File: filepath.Base(args[1]), Format: format, Body: bufio.NewReaderSize(in, 1<<20),
 				SkipInvalid: skipInvalid, Progress: progressPrinter(m.Stderr, start, size), MaxFieldBytes: m.Config.Limits.MaxFieldBytes,
 			})

@@ -19,12 +19,12 @@ func (m *Main) kpiCommand() *cobra.Command {
 }
 
 func (m *Main) kpiListCommand() *cobra.Command {
-	cmd := m.listCommand(&cobra.Command{
+	cmd := m.everydayList(&cobra.Command{
 		Use:   "list",
 		Short: "List the workspace's KPIs",
 		Args:  cobra.NoArgs,
-	}, func(ctx context.Context, who kpi.Actor, args []string) (*table, error) {
-		defs, err := m.App.Definitions(ctx, who)
+	}, func(ctx context.Context, uc useCases, who kpi.Actor, args []string) (*table, error) {
+		defs, err := uc.Definitions(ctx, who)
 		if err != nil {
 			return nil, err
 		}
@@ -77,15 +77,15 @@ win rate its wins over its decided deals.
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			who, _, err := m.actor(cmd.Context())
+			uc, who, err := m.useCases(cmd.Context())
 			if err != nil {
 				return err
 			}
-			vals, err := m.App.Values(cmd.Context(), who, f.ValuesRequest)
+			vals, err := uc.Values(cmd.Context(), who, f.ValuesRequest)
 			if err != nil {
 				return err
 			}
-			defs, err := m.App.Definitions(cmd.Context(), who)
+			defs, err := uc.Definitions(cmd.Context(), who)
 			if err != nil {
 				return err
 			}
@@ -123,15 +123,15 @@ func (m *Main) kpiExplainCommand() *cobra.Command {
 			if format == "csv" || checkFormat(format) != nil {
 				return kpi.Errorf(kpi.EINVALID, "Unknown format %q: want table or json.", format)
 			}
-			who, _, err := m.actor(cmd.Context())
+			uc, who, err := m.useCases(cmd.Context())
 			if err != nil {
 				return err
 			}
-			ex, err := m.App.Explain(cmd.Context(), who, app.ExplainRequest{KPI: args[0], Employee: employee, Unit: unit, Period: period, Limit: limit})
+			ex, err := uc.Explain(cmd.Context(), who, app.ExplainRequest{KPI: args[0], Employee: employee, Unit: unit, Period: period, Limit: limit})
 			if err != nil {
 				return err
 			}
-			defs, err := m.App.Definitions(cmd.Context(), who)
+			defs, err := uc.Definitions(cmd.Context(), who)
 			if err != nil {
 				return err
 			}

@@ -81,9 +81,9 @@ head_id (the employee who heads the unit: they manage everyone in it).`,
 }
 
 func (m *Main) orgUnitsCommand() *cobra.Command {
-	return m.listCommand(&cobra.Command{Use: "units", Short: "List org units", Args: cobra.NoArgs},
-		func(ctx context.Context, who kpi.Actor, _ []string) (*table, error) {
-			units, err := m.App.Units(ctx, who)
+	return m.everydayList(&cobra.Command{Use: "units", Short: "List org units", Args: cobra.NoArgs},
+		func(ctx context.Context, uc useCases, who kpi.Actor, _ []string) (*table, error) {
+			units, err := uc.Units(ctx, who)
 			if err != nil {
 				return nil, err
 			}
@@ -97,9 +97,9 @@ func (m *Main) orgUnitsCommand() *cobra.Command {
 
 func (m *Main) orgEmployeesCommand() *cobra.Command {
 	var filter kpi.EmployeeFilter
-	cmd := m.listCommand(&cobra.Command{Use: "employees", Short: "List employees", Args: cobra.NoArgs},
-		func(ctx context.Context, who kpi.Actor, _ []string) (*table, error) {
-			emps, err := m.App.Employees(ctx, who, filter)
+	cmd := m.everydayList(&cobra.Command{Use: "employees", Short: "List employees", Args: cobra.NoArgs},
+		func(ctx context.Context, uc useCases, who kpi.Actor, _ []string) (*table, error) {
+			emps, err := uc.Employees(ctx, who, filter)
 			if err != nil {
 				return nil, err
 			}

@@ -35,11 +35,11 @@ workbook for the review meeting.
 			if len(args) == 1 {
 				req.Employee = args[0]
 			}
-			who, _, err := m.actor(cmd.Context())
-			if err != nil {
-				return err
-			}
 			if xlsx != "" {
+				who, _, err := m.actor(cmd.Context())
+				if err != nil {
+					return err
+				}
 				f, err := m.App.ScorecardsXLSX(cmd.Context(), who, req)
 				if err != nil {
 					return err
@@ -50,7 +50,11 @@ workbook for the review meeting.
 				fmt.Fprintf(m.Stdout, "Wrote %d scorecard(s) to %s.\n", f.Count, xlsx)
 				return nil
 			}
-			card, err := m.App.Scorecard(cmd.Context(), who, req)
+			uc, who, err := m.useCases(cmd.Context())
+			if err != nil {
+				return err
+			}
+			card, err := uc.Scorecard(cmd.Context(), who, req)
 			if err != nil {
 				return err
 			}
@@ -149,11 +153,11 @@ periods in a row, behind pace, worse than the same period last year.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			who, _, err := m.actor(cmd.Context())
+			uc, who, err := m.useCases(cmd.Context())
 			if err != nil {
 				return err
 			}
-			att, err := m.App.Attention(cmd.Context(), who, manager, period)
+			att, err := uc.Attention(cmd.Context(), who, manager, period)
 			if err != nil {
 				return err
 			}

@@ -51,12 +51,12 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 			if err != nil {
 				return err
 			}
-			who, _, err := m.actor(cmd.Context())
-			if err != nil {
-				return err
-			}
 			ref := app.StatementRef{Employee: args[0], Period: period}
 			if len(changes) > 0 {
+				who, _, err := m.actor(cmd.Context())
+				if err != nil {
+					return err
+				}
 				w, err := m.App.WhatIf(cmd.Context(), who, ref, changes)
 				if err != nil {
 					return err
@@ -74,7 +74,11 @@ attain bonus eval, e.g. "3 more deals worth 10,000":
 				fmt.Fprintf(m.Stdout, "\nPayout %s → %s (%s %s)\n", w.Statement.Payout.StringFixed(2), w.Payout.StringFixed(2), signed(w.Delta), w.Statement.Currency)
 				return nil
 			}
-			st, err := m.App.Statement(cmd.Context(), who, ref)
+			uc, who, err := m.useCases(cmd.Context())
+			if err != nil {
+				return err
+			}
+			st, err := uc.Statement(cmd.Context(), who, ref)
 			if err != nil {
 				return err
 			}
@@ -270,11 +274,11 @@ draft's. Projected earnings are never in it.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			who, _, err := m.actor(cmd.Context())
-			if err != nil {
-				return err
-			}
 			if csvFile != "" || xlsxFile != "" {
+				who, _, err := m.actor(cmd.Context())
+				if err != nil {
+					return err
+				}
 				name, format := csvFile, app.FormatCSV
 				if xlsxFile != "" {
 					name, format = xlsxFile, app.FormatXLSX
@@ -289,7 +293,11 @@ draft's. Projected earnings are never in it.`,
 				fmt.Fprintf(m.Stdout, "%d payouts for %s written to %s.\n", f.Count, period, name)
 				return nil
 			}
-			rows, err := m.App.Payouts(cmd.Context(), who, period)
+			uc, who, err := m.useCases(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rows, err := uc.Payouts(cmd.Context(), who, period)
 			if err != nil {
 				return err
 			}

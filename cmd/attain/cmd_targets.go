@@ -150,12 +150,12 @@ func (m *Main) targetListCommand() *cobra.Command {
 	var subj subjectFlags
 	var kpis []string
 	var period string
-	cmd := m.listCommand(&cobra.Command{
+	cmd := m.everydayList(&cobra.Command{
 		Use:   "list [--kpi K] [--employee ID|--unit ID] [--period P]",
 		Short: "List targets",
 		Args:  cobra.NoArgs,
-	}, func(ctx context.Context, who kpi.Actor, args []string) (*table, error) {
-		ts, err := m.App.Targets(ctx, who, targetQuery(subj, kpis, period))
+	}, func(ctx context.Context, uc useCases, who kpi.Actor, args []string) (*table, error) {
+		ts, err := uc.Targets(ctx, who, targetQuery(subj, kpis, period))
 		if err != nil {
 			return nil, err
 		}
@@ -173,12 +173,12 @@ func (m *Main) targetHistoryCommand() *cobra.Command {
 	var subj subjectFlags
 	var kpis []string
 	var period string
-	cmd := m.listCommand(&cobra.Command{
+	cmd := m.everydayList(&cobra.Command{
 		Use:   "history [--kpi K] [--employee ID|--unit ID] [--period P]",
 		Short: "Every change of the targets: who, when, old, new, why",
 		Args:  cobra.NoArgs,
-	}, func(ctx context.Context, who kpi.Actor, args []string) (*table, error) {
-		hist, err := m.App.TargetHistory(ctx, who, targetQuery(subj, kpis, period))
+	}, func(ctx context.Context, uc useCases, who kpi.Actor, args []string) (*table, error) {
+		hist, err := uc.TargetHistory(ctx, who, targetQuery(subj, kpis, period))
 		if err != nil {
 			return nil, err
 		}

@@ -56,25 +56,42 @@ func (t *table) write(w io.Writer, format string) error {
 }
 
 // listCommand makes cmd print a table of the workspace's data: it adds
-// --format, finds who acts, and writes the table fill returns.
+// --format, finds who acts on the database, and writes the table fill
+// returns.
 func (m *Main) listCommand(cmd *cobra.Command, fill func(ctx context.Context, who kpi.Actor, args []string) (*table, error)) *cobra.Command {
+	return m.everydayList(cmd, func(ctx context.Context, _ useCases, who kpi.Actor, args []string) (*table, error) {
+		if m.Config.Server != "" {
+			return nil, notOnServer(cmd)
+		}
+		return fill(ctx, who, args)
+	})
+}
+
+// everydayList is listCommand for a command that runs on a server too
+// (--server): fill gets the use cases to call.
+func (m *Main) everydayList(cmd *cobra.Command, fill func(ctx context.Context, uc useCases, who kpi.Actor, args []string) (*table, error)) *cobra.Command {
 	var format string
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if err := checkFormat(format); err != nil {
 			return err
 		}
-		who, _, err := m.actor(cmd.Context())
+		uc, who, err := m.useCases(cmd.Context())
 		if err != nil {
 			return err
 		}
-		t, err := fill(cmd.Context(), who, args)
+		t, err := fill(cmd.Context(), uc, who, args)
 		if err != nil {
 			return err
 		}
 		return t.write(m.Stdout, format)
 	}
 	return cmd
+}
+
+// notOnServer says a command works on the database itself only.
+func notOnServer(cmd *cobra.Command) error {
+	return kpi.Errorf(kpi.EINVALID, "%s works on the database itself: run it without --server.", cmd.CommandPath())
 }
 
 // writeJSON prints v as indented JSON.
