@@ -37,6 +37,8 @@ type Services struct {
 	Sessions   kpi.SessionService
 	Throttle   kpi.SignInThrottle
 	ResetLinks kpi.ResetLinkService
+	// Personal erases what identifies a person who has left.
+	Personal kpi.PersonalDataService
 }
 
 // ValueService is the KPI engine: values and explanations, values as they

@@ -100,3 +100,9 @@ type UserService interface {
 	// PasswordHash returns the user's password hash ("" if none).
 	PasswordHash(ctx context.Context, id int64) (string, error)
 }
+
+// PersonalDataService erases what identifies a person who has left (see
+// app.Pseudonymise): their numbers stay, their name, e-mail and pay go.
+type PersonalDataService interface {
+	Pseudonymise(ctx context.Context, employeeID, alias string) error
+}

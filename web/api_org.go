@@ -129,6 +129,23 @@ func (s *Server) deleteEmployee(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) personalData(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.App.PersonalDataFile(r.Context(), who(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeFile(w, f)
+}
+
+func (s *Server) pseudonymise(w http.ResponseWriter, r *http.Request) error {
+	alias, err := s.App.Pseudonymise(r.Context(), who(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"employee": r.PathValue("id"), "name": alias})
+	return nil
+}
+
 // orgImport is the body of POST /api/v1/org/import.
 type orgImport struct {
 	Units     []*kpi.OrgUnit  `json:"units"`

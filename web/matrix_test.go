@@ -72,6 +72,8 @@ var matrix = []call{
 	{pattern: "GET /api/v1/employees/{id}", path: "/api/v1/employees/bob", who: anyone},
 	{pattern: "PATCH /api/v1/employees/{id}", path: "/api/v1/employees/zed", body: `{"name": "Zed Z"}`, who: admins},
 	{pattern: "DELETE /api/v1/employees/{id}", path: "/api/v1/employees/zed", who: admins},
+	{pattern: "GET /api/v1/employees/{id}/personal-data", path: "/api/v1/employees/bob/personal-data", who: admins},
+	{pattern: "POST /api/v1/employees/{id}/pseudonymise", path: "/api/v1/employees/zed/pseudonymise", who: admins},
 	{pattern: "POST /api/v1/org/import", path: "/api/v1/org/import", body: `{"units": [], "employees": []}`, who: admins},
 	{pattern: "GET /api/v1/definitions", path: "/api/v1/definitions", who: anyone},
 	{pattern: "PUT /api/v1/definitions", path: "/api/v1/definitions?dry_run=true", body: apptest.SmallYAML, contentType: "application/yaml", who: admins},

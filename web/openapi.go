@@ -165,6 +165,7 @@ var schemas = map[string]any{
 	"Workspace":     obj(nil, map[string]any{"id": integer, "slug": str, "name": str, "time_zone": str}),
 	"Versions":      obj(nil, map[string]any{"records": integer, "definitions": integer, "org": integer}),
 	"OrgUnit":       obj([]string{"id", "name"}, map[string]any{"id": str, "name": str, "kind": str, "parent_id": str, "head_id": str}),
+	"Pseudonymised": obj(nil, map[string]any{"employee": str, "name": str}),
 	"OrgUnitUpdate": obj(nil, map[string]any{"name": str, "kind": str, "parent_id": str, "head_id": str}),
 	"Employee": obj([]string{"id", "name", "unit_id"}, map[string]any{
 		"id": str, "name": str, "email": str, "unit_id": str, "manager_id": str, "position": str, "hired_on": date, "left_on": date,

@@ -34,6 +34,8 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/employees/{id}", false, s.getEmployee, opDoc{tag: "org", summary: "Get an employee", params: []paramDoc{empID}, resp: "Employee"}},
 		{"PATCH", "/api/v1/employees/{id}", false, s.updateEmployee, opDoc{tag: "org", summary: "Change an employee (fields that are sent)", params: []paramDoc{empID}, body: "EmployeeUpdate", resp: "Employee"}},
 		{"DELETE", "/api/v1/employees/{id}", false, s.deleteEmployee, opDoc{tag: "org", summary: "Delete an employee", params: []paramDoc{empID}, status: http.StatusNoContent}},
+		{"GET", "/api/v1/employees/{id}/personal-data", false, s.personalData, opDoc{tag: "org", summary: "Everything held about one person, as one JSON file (admins)", params: []paramDoc{empID}}},
+		{"POST", "/api/v1/employees/{id}/pseudonymise", false, s.pseudonymise, opDoc{tag: "org", summary: "Erase what identifies a person who has left, after the policy's retention period; their numbers stay (admins)", params: []paramDoc{empID}, resp: "Pseudonymised"}},
 		{"POST", "/api/v1/org/import", false, s.importOrg, opDoc{tag: "org", summary: "Upsert units and employees, all or nothing", body: "OrgImport", resp: "ImportResult"}},
 
 		{"GET", "/api/v1/definitions", false, s.getDefinitions, opDoc{tag: "definitions", summary: "All datasets and KPIs", resp: "Definitions"}},

@@ -28,6 +28,7 @@ func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 		Targets:     sqldb.NewTargetService(db),
 		Statements:  sqldb.NewStatementService(db),
 		Users:       sqldb.NewUserService(db),
+		Personal:    sqldb.NewPersonalDataService(db),
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),

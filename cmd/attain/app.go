@@ -108,6 +108,7 @@ func (m *Main) open(ctx context.Context) error {
 		Targets:     sqldb.NewTargetService(db),
 		Statements:  sqldb.NewStatementService(db),
 		Users:       sqldb.NewUserService(db),
+		Personal:    sqldb.NewPersonalDataService(db),
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),
