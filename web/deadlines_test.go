@@ -45,7 +45,7 @@ func slowBody(n int, pause time.Duration) io.Reader {
 // many times the stall timeout (and the server's ReadTimeout) go through,
 // because each keeps moving.
 func TestStallDeadlines_SlowTransfersLive(t *testing.T) {
-	const stall = 100 * time.Millisecond
+	const stall = 400 * time.Millisecond
 	srv := stallServer(t, stall, func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == "POST" {
 			n, err := io.Copy(io.Discard, r.Body)
@@ -63,10 +63,10 @@ func TestStallDeadlines_SlowTransfersLive(t *testing.T) {
 				t.Errorf("flush through the middleware: %v", err)
 				return
 			}
-			time.Sleep(stall / 2)
+			time.Sleep(stall / 4)
 		}
 	})
-	res, err := http.Post(srv.URL, "text/plain", slowBody(10, stall/2))
+	res, err := http.Post(srv.URL, "text/plain", slowBody(10, stall/4))
 	if err != nil {
 		t.Fatal(err)
 	}
