@@ -2,6 +2,9 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,4 +128,31 @@ func TestPolicy(t *testing.T) {
 			t.Errorf("records:write:deals importing orders: %v", err)
 		}
 	})
+}
+
+// TestPolicyDocumented holds the table of docs/security.md against the
+// policy: a row per action, its words and who may take it.
+func TestPolicyDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/security.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for act, r := range app.Policy {
+		yes := func(ok bool, notOwn bool) string {
+			switch {
+			case !ok:
+				return "–"
+			case notOwn:
+				return "yes, not their own"
+			}
+			return "yes"
+		}
+		row := fmt.Sprintf("| `%s` | %s | %s | %s | %s | %s | %s |", act, r.Doc,
+			yes(r.Everyone || slices.Contains(r.Roles, kpi.RoleAdmin), r.NotOwn),
+			yes(r.Everyone || slices.Contains(r.Roles, kpi.RoleFinance), r.NotOwn),
+			yes(r.Everyone || r.Self, false), yes(r.Everyone || r.Team, r.NotOwn), yes(r.Everyone, false))
+		if !strings.Contains(string(doc), row) {
+			t.Errorf("docs/security.md lacks the row\n%s", row)
+		}
+	}
 }
