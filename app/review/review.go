@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -27,6 +28,23 @@ type Service struct {
 	Values      kpi.ValueService
 	Targets     kpi.TargetService
 	Now         func() time.Time
+	// Versions, if set, lets the definitions and the org tree a review
+	// reads first be kept between calls for as long as they do not change
+	// (a statement reads many scorecards).
+	Versions func(ctx context.Context) (kpi.Versions, error)
+
+	envs envCache
+}
+
+// envCache keeps each workspace's env, with the versions and day it is of.
+type envCache struct {
+	mu   sync.Mutex
+	byWS map[int64]cachedEnv
+}
+
+type cachedEnv struct {
+	defs, org int64
+	e         *env
 }
 
 // HistoryPeriods is how many periods, up to the reviewed one, progress is
@@ -115,6 +133,44 @@ func (s *Service) env(ctx context.Context) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
+	now := time.Now
+	if s.Now != nil {
+		now = s.Now
+	}
+	today := kpi.DateOf(now(), loc)
+	if s.Versions == nil {
+		return s.readEnv(ctx, today)
+	}
+	ws, err := kpi.WorkspaceIDFromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.Versions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.envs.mu.Lock()
+	c, ok := s.envs.byWS[ws]
+	s.envs.mu.Unlock()
+	if ok && c.defs == v.Definitions && c.org == v.Org && c.e.today == today {
+		return c.e, nil
+	}
+	e, err := s.readEnv(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	s.envs.mu.Lock()
+	if s.envs.byWS == nil {
+		s.envs.byWS = map[int64]cachedEnv{}
+	}
+	s.envs.byWS[ws] = cachedEnv{defs: v.Definitions, org: v.Org, e: e}
+	s.envs.mu.Unlock()
+	return e, nil
+}
+
+// readEnv reads what a review of the context's workspace needs first; the
+// env is shared by the calls that follow, so nothing may change it.
+func (s *Service) readEnv(ctx context.Context, today kpi.Date) (*env, error) {
 	defs, err := s.Definitions.FindDefinitions(ctx)
 	if err != nil {
 		return nil, err
@@ -127,10 +183,6 @@ func (s *Service) env(ctx context.Context) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
 	pace := kpi.PaceLinear
 	if defs.Calendar != nil && defs.Calendar.Pace != "" {
 		pace = defs.Calendar.Pace
@@ -138,7 +190,7 @@ func (s *Service) env(ctx context.Context) (*env, error) {
 	return &env{
 		defs:  defs,
 		org:   kpi.Org{Units: units, Employees: emps},
-		today: kpi.DateOf(now(), loc),
+		today: today,
 		cal:   Calendar(defs.Calendar),
 		pace:  pace,
 	}, nil
