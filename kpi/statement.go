@@ -55,10 +55,10 @@ type Statement struct {
 	// workspace policy's SecondApproverAbove needs before its lock.
 	SecondApprovedBy string     `json:"second_approved_by,omitempty"`
 	SecondApprovedAt *time.Time `json:"second_approved_at,omitempty"`
-	LockedBy   string     `json:"locked_by,omitempty"`
-	LockedAt   *time.Time `json:"locked_at,omitempty"`
-	PaidBy     string     `json:"paid_by,omitempty"`
-	PaidAt     *time.Time `json:"paid_at,omitempty"`
+	LockedBy         string     `json:"locked_by,omitempty"`
+	LockedAt         *time.Time `json:"locked_at,omitempty"`
+	PaidBy           string     `json:"paid_by,omitempty"`
+	PaidAt           *time.Time `json:"paid_at,omitempty"`
 }
 
 // StatementSection is the part of a period one plan was in effect: the
