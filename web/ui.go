@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -85,6 +86,32 @@ func loadAssets() map[string]*asset {
 	return out
 }
 
+// assetURLs are the URLs of the static files ending in ext (".css",
+// ".js"): app's first, then the others by name, so each area of the app
+// keeps its styles and script in a file of its own.
+func assetURLs(ext string) []string {
+	names := []string{}
+	for name, a := range assets {
+		if path.Ext(name) == ext && a.url != "/static/"+name { // the plain name, not the hashed one
+			names = append(names, name)
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if (a == "app"+ext) != (b == "app"+ext) {
+			if a == "app"+ext {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a, b)
+	})
+	urls := make([]string, len(names))
+	for i, n := range names {
+		urls[i] = assets[n].url
+	}
+	return urls
+}
+
 // static serves /static/NAME.HASH.EXT, cached for a year.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) error {
 	a := assets[r.PathValue("file")]
@@ -136,6 +163,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, v *
 // funcs are the template functions: formatting through the view's
 // Formatter and a few helpers to lay numbers out.
 var funcs = template.FuncMap{
+	"assets": assetURLs,
 	"asset": func(name string) string {
 		if a := assets[name]; a != nil {
 			return a.url
