@@ -215,7 +215,7 @@ type pageRoute struct {
 }
 
 func (s *Server) pageRoutes() []pageRoute {
-	return []pageRoute{
+	routes := []pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -224,4 +224,6 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/team", false, s.pageTeam},
 		{"GET", "/explain", false, s.pageExplain},
 	}
+	routes = append(routes, s.StatementPages()...)
+	return routes
 }
