@@ -45,6 +45,9 @@ type TargetGridRequest struct {
 	Method            string
 	N                 int
 	Growth            *decimal.Decimal
+	// Total is the unit's total a split shares out (nil: the unit's
+	// target).
+	Total *decimal.Decimal
 }
 
 // TargetGrid is the targets of the people of a unit (and the units below
@@ -244,7 +247,7 @@ func (a *App) gridPropose(ctx context.Context, who kpi.Actor, g *TargetGrid, r T
 		req.Growth = *r.Growth
 	}
 	if g.Method.Split {
-		req.Unit = g.Unit
+		req.Unit, req.Total = g.Unit, r.Total
 	} else {
 		for _, row := range g.Rows {
 			req.Subjects = append(req.Subjects, row.Subject)

@@ -459,8 +459,8 @@ func (s *Server) postStatementStep(w http.ResponseWriter, r *http.Request) error
 	step := app.Step(r.PostFormValue("step"))
 	ref := statementOf(r)
 	if _, err := s.App.StepStatement(r.Context(), who(r), ref, step); err != nil {
-		if c := kpi.ErrorCode(err); c == kpi.EINTERNAL || c == kpi.EUNAUTHORIZED {
-			return err
+		if c := kpi.ErrorCode(err); c != kpi.ECONFLICT && c != kpi.EINVALID {
+			return err // refused, or not there: the error page
 		}
 		htmlStatus(w, codes[kpi.ErrorCode(err)])
 		return s.statement(w, r, &statementPage{FlashErr: kpi.ErrorMessage(err)}, nil)
@@ -486,7 +486,7 @@ func (s *Server) postStatementInquiry(w http.ResponseWriter, r *http.Request) er
 		_, err = s.App.Inquire(r.Context(), who(r), ref, line, text)
 	}
 	if err != nil {
-		if c := kpi.ErrorCode(err); c == kpi.EINTERNAL || c == kpi.EUNAUTHORIZED || c == kpi.EFORBIDDEN {
+		if c := kpi.ErrorCode(err); c != kpi.ECONFLICT && c != kpi.EINVALID && c != kpi.ENOTFOUND {
 			return err
 		}
 		htmlStatus(w, http.StatusBadRequest)
@@ -516,7 +516,7 @@ func (s *Server) postStatementAnswer(w http.ResponseWriter, r *http.Request) err
 		_, err = s.App.Answer(r.Context(), who(r), ref, id, text)
 	}
 	if err != nil {
-		if c := kpi.ErrorCode(err); c == kpi.EINTERNAL || c == kpi.EUNAUTHORIZED || c == kpi.EFORBIDDEN {
+		if c := kpi.ErrorCode(err); c != kpi.ECONFLICT && c != kpi.EINVALID && c != kpi.ENOTFOUND {
 			return err
 		}
 		htmlStatus(w, http.StatusBadRequest)

@@ -225,5 +225,6 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/explain", false, s.pageExplain},
 	}
 	routes = append(routes, s.StatementPages()...)
+	routes = append(routes, s.TargetPages()...)
 	return routes
 }
