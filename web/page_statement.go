@@ -78,6 +78,7 @@ type stLine struct {
 	Result, ResultRaw     string
 	Inputs                []stInput
 	Explain               string // the /explain page of a KPI line
+	Scorecard             string // the scorecard page of the score line
 	Records               []stRecord
 	Total                 bool
 	Inquiries             int
@@ -194,7 +195,7 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request, pg *statement
 	for _, sec := range st.Sections {
 		out := stSection{Plan: sec.Plan, Span: f.Date(sec.From) + " – " + f.Date(sec.To), Payout: f.Money(sec.Evaluation.Payout, st.Currency)}
 		for _, l := range sec.Evaluation.Lines {
-			out.Lines = append(out.Lines, s.stLineOf(f, st, l))
+			out.Lines = append(out.Lines, s.stLineOf(f, defs, st, l))
 			labels[l.ID] = l.Label
 		}
 		pg.Sections = append(pg.Sections, out)
@@ -263,7 +264,7 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request, pg *statement
 
 // stLineOf makes a line ready to show: its kind, its inputs written in
 // their units, and the records behind it.
-func (s *Server) stLineOf(f *Formatter, st *app.Statement, l kpi.StatementLine) stLine {
+func (s *Server) stLineOf(f *Formatter, defs *kpi.Definitions, st *app.Statement, l kpi.StatementLine) stLine {
 	out := stLine{ID: l.ID, Label: l.Label, Rule: l.Rule, Result: lineValue(f, l.Result, l.Unit, st.Currency), ResultRaw: l.Result.String(), Kind: lineKind(l.ID)}
 	out.Total = out.Kind == "total"
 	for _, in := range l.Inputs {
@@ -271,6 +272,12 @@ func (s *Server) stLineOf(f *Formatter, st *app.Statement, l kpi.StatementLine) 
 	}
 	if l.KPI != nil {
 		out.Explain = "/explain?" + pairs("kpi", l.KPI.KPI, l.KPI.Subject.Kind, l.KPI.Subject.ID, "period", l.KPI.Period.Label())
+		if k := defs.KPI(l.KPI.KPI); k != nil && k.Title != "" && l.Label == l.KPI.KPI {
+			out.Label = k.Title + " (" + l.KPI.KPI + ")"
+		}
+	}
+	if l.ID == "score" {
+		out.Scorecard = "/people/" + url.PathEscape(st.Employee.ID) + "?" + pairs("period", st.Label)
 	}
 	// A commission's amount: the records it was paid on.
 	if strings.HasSuffix(l.ID, ".amount") {

@@ -171,9 +171,9 @@ func (s *Server) targets(w http.ResponseWriter, r *http.Request, q url.Values, p
 		pg.Rows = append(pg.Rows, gr)
 	}
 	for _, c := range g.Cascade {
-		cr := cascadeRow{Unit: c.Unit.ID, Target: "–", Sum: f.Value(k, c.Sum, false), Difference: f.Value(k, c.Difference, false)}
+		cr := cascadeRow{Unit: c.Unit.ID, Target: "none of its own", Sum: f.Value(k, c.Sum, false), Difference: "–"}
 		if !c.Null {
-			cr.Target = f.Value(k, c.Target, false)
+			cr.Target, cr.Difference = f.Value(k, c.Target, false), f.Value(k, c.Difference, false)
 		}
 		var missing []string
 		for _, m := range c.Missing {
