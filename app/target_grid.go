@@ -66,6 +66,8 @@ type TargetGrid struct {
 	// ProposeError says why no proposal could be made.
 	ProposeError string
 	Lock         *kpi.PeriodLock
+	// Locks are every locked period, newest first.
+	Locks       []*kpi.PeriodLock
 	Cascade      []score.Check
 	CascadeNote  string
 	Changes      []*kpi.TargetChange
@@ -163,6 +165,8 @@ func (a *App) TargetGrid(ctx context.Context, who kpi.Actor, r TargetGridRequest
 			g.Lock = l
 		}
 	}
+	g.Locks = locks
+	slices.SortStableFunc(g.Locks, func(x, y *kpi.PeriodLock) int { return int(y.Period.From) - int(x.Period.From) })
 	if checks, err := a.review.Cascade(ctx, g.KPI.Name, p); err != nil {
 		if kpi.ErrorCode(err) == kpi.EINTERNAL {
 			return nil, err
