@@ -144,6 +144,19 @@ func TestStatement(t *testing.T) {
 	}
 	shot(t, ctx, "statement")
 
+	// On a phone the page fits the screen's width.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	open(t, ctx, "/statements/"+me+"/"+month)
+	if w := poll(t, ctx, `String(document.documentElement.scrollWidth - document.documentElement.clientWidth)`, func(string) bool { return true }); w != "0" {
+		t.Errorf("on a phone the statement is %s px wider than the screen", w)
+	}
+	shot(t, ctx, "statement-phone")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1360, 900)); err != nil {
+		t.Fatal(err)
+	}
+
 	// A colleague's statement, by URL: refused.
 	open(t, ctx, "/statements/daniel.schulz/"+month)
 	if h := texts(t, ctx, "h1"); len(h) != 1 || h[0] != "Not yours to see" {
