@@ -68,9 +68,9 @@ type TargetGrid struct {
 	Lock         *kpi.PeriodLock
 	// Locks are every locked period, newest first.
 	Locks       []*kpi.PeriodLock
-	Cascade      []score.Check
-	CascadeNote  string
-	Changes      []*kpi.TargetChange
+	Cascade     []score.Check
+	CascadeNote string
+	Changes     []*kpi.TargetChange
 }
 
 // TargetRow is one person's (or unit's) line of the grid.
