@@ -150,11 +150,22 @@ func (a *App) TargetGrid(ctx context.Context, who kpi.Actor, r TargetGridRequest
 	if g.KPI = defs.KPI(name); g.KPI == nil {
 		return nil, kpi.Errorf(kpi.ENOTFOUND, "KPI %q not found.", name)
 	}
-	if err := a.gridValues(ctx, g, subjects); err != nil {
-		return nil, err
-	}
 	if r.Method != "" {
 		a.gridPropose(ctx, who, g, r)
+		for i := range g.Rows {
+			for _, u := range org.Units {
+				if g.Rows[i].Subject == (kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}) {
+					g.Rows[i].Name = u.Name
+				}
+			}
+		}
+	}
+	all := make([]kpi.Subject, 0, len(g.Rows))
+	for _, row := range g.Rows {
+		all = append(all, row.Subject) // with the units a split proposes for
+	}
+	if err := a.gridValues(ctx, g, all); err != nil {
+		return nil, err
 	}
 	locks, err := a.svc.Targets.FindPeriodLocks(ctx)
 	if err != nil {
@@ -275,11 +286,7 @@ func (a *App) gridPropose(ctx context.Context, who kpi.Actor, g *TargetGrid, r T
 		// A child unit the split gives a share to: a row of its own, when
 		// who may set its target.
 		if pr.Subject.Kind == kpi.SubjectUnit && a.authorize(ctx, who, WriteTargets, onSubject(pr.Subject, g.Period)) == nil {
-			g.Rows = append(g.Rows, TargetRow{Subject: pr.Subject, Name: pr.Subject.ID, Proposal: &pr,
-				Actuals: make([]kpi.KPIValue, len(g.History))})
-			for k, hp := range g.History {
-				g.Rows[len(g.Rows)-1].Actuals[k] = kpi.KPIValue{Period: hp, Null: true}
-			}
+			g.Rows = append(g.Rows, TargetRow{Subject: pr.Subject, Name: pr.Subject.ID, Proposal: &pr})
 		}
 	}
 }

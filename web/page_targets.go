@@ -210,7 +210,8 @@ func (s *Server) postTargets(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	req.Method = "" // the cells hold what is saved; no need to propose again
+	// The method stays: a split's rows include the child units it proposes
+	// for, whose cells are saved too.
 	g, err := s.App.TargetGrid(r.Context(), who(r), req)
 	if err != nil {
 		return err
