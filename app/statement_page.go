@@ -27,13 +27,24 @@ type StatementPage struct {
 // StatementPage returns the statement of r with the KPIs a what-if may
 // change and what who may do with it.
 func (a *App) StatementPage(ctx context.Context, who kpi.Actor, r StatementRef) (*StatementPage, error) {
-	st, err := a.Statement(ctx, who, r)
+	p, err := r.read()
 	if err != nil {
 		return nil, err
 	}
-	pg := &StatementPage{Statement: st}
+	ctx, err = a.begin(ctx, who, ReadStatements, onEmployee(r.Employee, p))
+	if err != nil {
+		return nil, err
+	}
+	st, kpis, whatIfErr, err := a.payroll.StatementWhatIfKPIs(ctx, r.Employee, p)
+	if err != nil {
+		return nil, err
+	}
+	pg := &StatementPage{Statement: st, KPIs: kpis}
+	if whatIfErr != nil {
+		pg.WhatIfError = kpi.ErrorMessage(whatIfErr)
+	}
 	may := func(act Action) bool {
-		return a.authorize(ctx, who, act, onEmployee(r.Employee, st.Period)) == nil
+		return a.authorize(ctx, who, act, onEmployee(r.Employee, p)) == nil
 	}
 	switch st.Status {
 	case kpi.StatusDraft:
@@ -45,15 +56,5 @@ func (a *App) StatementPage(ctx context.Context, who kpi.Actor, r StatementRef) 
 		pg.MayPay = may(PayStatements)
 	}
 	pg.MayInquire, pg.MayAnswer = may(InquireStatements), may(AnswerInquiries)
-	ctx, err = a.begin(ctx, who, ReadStatements, onEmployee(r.Employee, st.Period))
-	if err != nil {
-		return nil, err
-	}
-	if pg.KPIs, err = a.payroll.WhatIfKPIs(ctx, r.Employee, st.Period); err != nil {
-		if kpi.ErrorCode(err) == kpi.EINTERNAL {
-			return nil, err
-		}
-		pg.WhatIfError = kpi.ErrorMessage(err)
-	}
 	return pg, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"attain/app/review"
 	"attain/kpi"
 )
 
@@ -32,6 +33,31 @@ func (s *Service) WhatIfKPIs(ctx context.Context, employeeID string, p kpi.Perio
 	if err != nil {
 		return nil, err
 	}
+	return whatIfKPIs(e, st, cards), nil
+}
+
+// StatementWhatIfKPIs is Statement and WhatIfKPIs with the draft computed
+// once. When no draft can be computed (no plan) the statement is the
+// stored one, if any, and whatIfErr says why there is no what-if.
+func (s *Service) StatementWhatIfKPIs(ctx context.Context, employeeID string, p kpi.Period) (st *kpi.Statement, kpis []WhatIfKPI, whatIfErr error, err error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	draft, cards, derr := s.draft(ctx, e, employeeID, p)
+	switch {
+	case derr == nil:
+		kpis = whatIfKPIs(e, draft, cards)
+	case kpi.ErrorCode(derr) == kpi.EINTERNAL:
+		return nil, nil, nil, derr
+	default:
+		whatIfErr = derr
+	}
+	st, err = s.statementFrom(ctx, e, employeeID, p, draft)
+	return st, kpis, whatIfErr, err
+}
+
+func whatIfKPIs(e *env, st *kpi.Statement, cards []*review.Card) []WhatIfKPI {
 	sec, card := st.Sections[len(st.Sections)-1], cards[len(cards)-1]
 	plan := e.plans[sec.Plan]
 	var out []WhatIfKPI
@@ -56,5 +82,5 @@ func (s *Service) WhatIfKPIs(ctx context.Context, employeeID string, p kpi.Perio
 			}
 		}
 	}
-	return out, nil
+	return out
 }
