@@ -172,6 +172,13 @@ func (s *Server) statement(w http.ResponseWriter, r *http.Request, pg *statement
 	if err != nil {
 		return err
 	}
+	// The change counters before the numbers: records that arrive while
+	// they are computed show as new numbers, never as missed ones.
+	vs, err := s.App.Versions(r.Context(), who(r))
+	if err != nil {
+		return err
+	}
+	v.Versions = versions(vs)
 	ref := statementOf(r)
 	sp, err := s.App.StatementPage(r.Context(), who(r), ref)
 	if err != nil {

@@ -105,6 +105,13 @@ func (s *Server) targets(w http.ResponseWriter, r *http.Request, q url.Values, p
 	if err != nil {
 		return err
 	}
+	// The change counters before the numbers: records that arrive while
+	// they are computed show as new numbers, never as missed ones.
+	vs, err := s.App.Versions(r.Context(), who(r))
+	if err != nil {
+		return err
+	}
+	v.Versions = versions(vs)
 	period := q.Get("period")
 	if period == "" {
 		period = v.period(r, "kpi", "unit", "method", "n", "growth", "total")
