@@ -66,7 +66,7 @@ func (s *Server) adminDefinitions(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f := fieldsOf(r, "reason", "effective", "do")
+	f := fieldsOf(r, "reason", "effective", "do", "preview_from", "preview_to")
 	f.V["yaml"] = r.PostFormValue("yaml") // as typed, spaces and all
 	t := &defsTab{Form: f, Lines: strings.Count(f.V["yaml"], "\n") + 1}
 	p.Defs = t
@@ -76,10 +76,13 @@ func (s *Server) adminDefinitions(w http.ResponseWriter, r *http.Request) error 
 	switch f.V["do"] {
 	case "preview":
 		f.date("effective")
+		f.date("preview_from")
+		f.date("preview_to")
 		if f.failed() {
 			break
 		}
-		res, err := s.App.Apply(ctx, me, app.ApplyRequest{Source: source, YAML: src, DryRun: true, Effective: f.V["effective"]})
+		res, err := s.App.Apply(ctx, me, app.ApplyRequest{Source: source, YAML: src, DryRun: true, Effective: f.V["effective"],
+			PreviewFrom: f.V["preview_from"], PreviewTo: f.V["preview_to"]})
 		if err != nil {
 			ferr = err
 			break
@@ -131,7 +134,7 @@ func (s *Server) adminDefinitions(w http.ResponseWriter, r *http.Request) error 
 			plural(len(d.Scorecards), "scorecard template") + ", " + plural(len(d.BonusPlans), "bonus plan") + ", " + plural(len(file.Targets), "target") + "."
 	}
 	if ferr != nil {
-		if err := f.fail(ferr, "reason", "reason", "effective", "effective"); err != nil {
+		if err := f.fail(ferr, "reason", "reason", "effective", "effective", "preview_from", "preview_from", "preview_to", "preview_to"); err != nil {
 			return err
 		}
 		lines := strings.Split(f.V["yaml"], "\n")
