@@ -212,6 +212,10 @@ func mapColumns(ds *kpi.Dataset, columns map[string]string) (*kpi.Dataset, error
 		c := &out.Columns[i]
 		h := strings.TrimSpace(columns[c.Name])
 		if h == "" {
+			if c.Required || c.Name == ds.Key || c.Name == ds.Owner || slices.Contains(ds.TimeColumns, c.Name) {
+				return nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Map dataset column %s to a column of the file: every record needs it.", c.Name),
+					Details: []kpi.Problem{{Column: c.Name, Reason: "needs a column of the file"}}}
+			}
 			c.Header = unmapped
 			continue
 		}

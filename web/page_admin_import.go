@@ -117,6 +117,7 @@ type mapRow struct {
 	Column   kpi.Column
 	Needed   bool // key, owner, required or a time column
 	Selected string
+	Error    string // why the mapping of this column failed
 }
 
 // importResult is what an import did, or why it imported nothing.
@@ -244,6 +245,13 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, j *importJob) e
 	for _, c := range ds.Columns {
 		need := c.Required || c.Name == ds.Key || c.Name == ds.Owner || slices.Contains(ds.TimeColumns, c.Name)
 		t.Mapping = append(t.Mapping, mapRow{Column: c, Needed: need, Selected: cols[c.Name]})
+	}
+	for _, p := range kpi.ErrorDetails(jerr) {
+		for i := range t.Mapping {
+			if p.Line == 0 && p.Column == t.Mapping[i].Column.Name {
+				t.Mapping[i].Error = p.Reason
+			}
+		}
 	}
 	failed := false
 	switch {

@@ -159,7 +159,11 @@ func TestAdminImport(t *testing.T) {
 		m.Set("col.rep", "Deal ID")
 		c.post(loc, m)
 		_, _, body := c.do("GET", loc, "", nil)
-		mustContain(t, body, "both read file column")
+		mustContain(t, body, "both read file column", `<div class="error" id="col-rep-error">file column Deal ID is already mapped to id</div>`)
+		m.Set("col.rep", "")
+		c.post(loc, m)
+		_, _, body = c.do("GET", loc, "", nil)
+		mustContain(t, body, `<div class="error" id="col-rep-error">needs a column of the file</div>`)
 	})
 	t.Run("NotAFile", func(t *testing.T) {
 		status, _, body := c.upload("deals", "empty.csv", "")

@@ -36,6 +36,10 @@
 
   var yaml = document.getElementById("yaml");
   if (yaml) {
+    // Show the first problem's line in the editor.
+    var first = document.querySelector("[data-goto]");
+    var lh = function () { return parseFloat(getComputedStyle(yaml).lineHeight) || 19; };
+    if (first && parseInt(first.dataset.goto, 10)) yaml.scrollTop = Math.max(0, (parseInt(first.dataset.goto, 10) - 5) * lh());
     document.querySelectorAll("[data-goto]").forEach(function (a) {
       a.addEventListener("click", function (e) {
         var n = parseInt(a.dataset.goto, 10);
@@ -46,8 +50,7 @@
         var end = start + (lines[n - 1] || "").length;
         yaml.focus();
         yaml.setSelectionRange(start, end);
-        var lh = parseFloat(getComputedStyle(yaml).lineHeight) || 19;
-        yaml.scrollTop = Math.max(0, (n - 5) * lh);
+        yaml.scrollTop = Math.max(0, (n - 5) * lh());
       });
     });
   }
