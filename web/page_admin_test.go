@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"attain/app"
 	"attain/app/apptest"
 	"attain/kpi"
@@ -171,6 +173,29 @@ func TestAdminImport(t *testing.T) {
 			t.Errorf("status %d, want 400", status)
 		}
 		mustContain(t, body, "file is empty", `<option value="deals" selected>`)
+	})
+	t.Run("XLSX", func(t *testing.T) {
+		f := excelize.NewFile()
+		defer f.Close()
+		for i, row := range [][]any{{"id", "rep", "stage", "amount", "closed_on", "days"}, {"w1", "cy", "Won", 7, "2025-07-04", 1}, {"w2", "cy", "Maybe", 8, "2025-07-05", 1}} {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		status, loc, body := c.upload("deals", "july.xlsx", buf.String())
+		if status != http.StatusSeeOther {
+			t.Fatalf("upload: %d %.300s", status, body)
+		}
+		_, _, body = c.do("GET", loc, "", nil)
+		mustContain(t, body, "6 columns in the file", `<option selected>closed_on</option>`)
+		c.post(loc, url.Values{"skip_invalid": {"true"}, "col.id": {"id"}, "col.rep": {"rep"}, "col.stage": {"stage"}, "col.amount": {"amount"}, "col.closed_on": {"closed_on"}, "col.days": {"days"}})
+		_, _, body = c.do("GET", loc, "", nil)
+		mustContain(t, body, `<div class="big" data-value="1">1</div>`, `<tr data-line="3"><td class="num">3</td><td>stage</td><td><code>Maybe</code></td>`)
 	})
 	t.Run("OtherPeopleJobs", func(t *testing.T) {
 		tok, err := c.a.CreateToken(context.Background(), c.who, app.TokenRequest{Name: "other", Integration: true})
