@@ -164,6 +164,25 @@ func TestAdmin(t *testing.T) {
 		}
 	})
 
+	t.Run("Users", func(t *testing.T) {
+		open(t, ctx, "/admin/users")
+		screenshot(t, ctx, "admin-users")
+		var users []struct {
+			Email string
+			Role  string
+		}
+		api(t, "/api/v1/users", &users)
+		for _, u := range users {
+			role, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(fmt.Sprintf(`tr[data-email=%q] select[name=role]`, u.Email))))
+			if err != nil || role != u.Role {
+				t.Errorf("%s: the page's role %q (%v), the API's %q", u.Email, role, err, u.Role)
+			}
+		}
+		if got := texts(t, ctx, "table.users tbody tr"); len(got) != len(users) {
+			t.Errorf("%d users on the page, %d in the API", len(got), len(users))
+		}
+	})
+
 	t.Run("MemberRefused", func(t *testing.T) {
 		member := browser(t, "member")
 		for _, path := range []string{"/admin", "/admin/import", "/admin/definitions", "/admin/users"} {

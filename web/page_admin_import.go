@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -302,7 +303,12 @@ func (s *Server) adminRunImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer in.Close()
 	j.read.Store(0)
-	rep, err := s.App.ImportRecords(r.Context(), who(r), app.ImportRequest{Dataset: j.Dataset, File: j.File, Body: in, SkipInvalid: skip,
+	// The body was read whole before: the connection's read deadline may
+	// pass while a large file is imported, which would cancel the
+	// request's context. The import finishes either way, bounded by the
+	// file's size, and keeps its result in the job.
+	ctx := context.WithoutCancel(r.Context())
+	rep, err := s.App.ImportRecords(ctx, who(r), app.ImportRequest{Dataset: j.Dataset, File: j.File, Body: in, SkipInvalid: skip,
 		Columns: cols, MaxFieldBytes: s.Limits.field(), Progress: func(n int64) { j.read.Store(n) }})
 	switch kpi.ErrorCode(err) {
 	case "", kpi.EINVALID, kpi.ECONFLICT, kpi.ENOTFOUND:

@@ -16,8 +16,8 @@
         if (finished) return;
         fetch(run.dataset.progress, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (p) {
           bar.max = p.size || 1;
-          bar.value = p.read;
-          note.textContent = "Read " + Math.round(100 * p.read / (p.size || 1)) + " % of the file";
+          bar.value = Math.min(p.read, bar.max);
+          note.textContent = "Read " + Math.min(100, Math.round(100 * p.read / (p.size || 1))) + " % of the file";
           if (!finished) setTimeout(poll, 300);
         }).catch(function () { if (!finished) setTimeout(poll, 1000); });
       }
