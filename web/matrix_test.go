@@ -136,6 +136,7 @@ var matrix = []call{
 	{pattern: "GET /admin/import/{job}", path: "/admin/import/nojob", who: admins},
 	{pattern: "POST /admin/import/{job}", path: "/admin/import/nojob", body: "col.id=id", contentType: form, who: admins},
 	{pattern: "GET /admin/import/{job}/progress", path: "/admin/import/nojob/progress", who: admins},
+	{pattern: "GET /admin/import/{job}/rejected.csv", path: "/admin/import/nojob/rejected.csv", who: admins},
 	{pattern: "GET /admin/definitions", path: "/admin/definitions", who: admins},
 	{pattern: "POST /admin/definitions", path: "/admin/definitions", body: "do=validate&yaml=datasets%3A+%5B%5D%0A", contentType: form, who: admins},
 	{pattern: "GET /admin/audit", path: "/admin/audit", who: readers},

@@ -569,6 +569,7 @@ func (s *Server) adminPages() []pageRoute {
 		{"GET", "/admin/import/{job}", false, s.pageAdminImportJob},
 		{"POST", "/admin/import/{job}", false, s.adminRunImport},
 		{"GET", "/admin/import/{job}/progress", false, s.adminImportProgress},
+		{"GET", "/admin/import/{job}/rejected.csv", false, s.adminRejected},
 		{"GET", "/admin/definitions", false, s.pageAdminDefinitions},
 		{"POST", "/admin/definitions", false, s.adminDefinitions},
 		{"GET", "/admin/audit", false, s.pageAdminAudit},

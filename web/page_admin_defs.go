@@ -88,9 +88,21 @@ func (s *Server) adminDefinitions(w http.ResponseWriter, r *http.Request) error 
 			break
 		}
 		t.DryRun, t.Changes = true, res.Changes
+		units, err := s.App.Units(ctx, me)
+		if err != nil {
+			return err
+		}
+		names := map[string]string{}
+		for _, u := range units {
+			names[u.ID] = u.Name
+		}
 		for _, row := range res.Preview {
 			k := res.KPI(row.KPI)
-			pr := previewRow{KPI: row.KPI, Subject: row.Subject.Kind + " " + row.Subject.ID, Period: row.Period.Label(), Before: "–", After: "–", Delta: "–"}
+			subject := row.Subject.Kind + " " + row.Subject.ID
+			if n := names[row.Subject.ID]; n != "" && row.Subject.Kind == kpi.SubjectUnit {
+				subject = n
+			}
+			pr := previewRow{KPI: row.KPI, Subject: subject, Period: row.Period.Label(), Before: "–", After: "–", Delta: "–"}
 			if k != nil && k.Title != "" {
 				pr.KPI = k.Title
 			}

@@ -355,3 +355,26 @@ func (s *Server) capPage(h page, pg pageRoute) page {
 		return h(w, r)
 	}
 }
+
+// adminRejected downloads a job's rejected rows as CSV: the line, the
+// reasons and the row as it was, to be fixed and imported again.
+func (s *Server) adminRejected(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.App.Importable(r.Context(), who(r)); err != nil {
+		return err
+	}
+	j, err := s.imports.get(who(r), r.PathValue("job"))
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	rep := j.Report
+	j.mu.Unlock()
+	if rep == nil {
+		return kpi.Errorf(kpi.ENOTFOUND, "This file has not been imported yet.")
+	}
+	name := strings.TrimSuffix(j.File, filepath.Ext(j.File)) + "-rejected.csv"
+	w.Header().Set("Content-Type", app.ContentCSV)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+	w.Header().Set("Cache-Control", "no-store")
+	return rep.WriteRejected(w)
+}

@@ -134,6 +134,10 @@ func TestAdminImport(t *testing.T) {
 	if len(page.Records) != 2 || page.Records[0].Key != "n1" || page.Records[1].Key != "n3" {
 		t.Errorf("imported %v, want n1 and n3", page.Records)
 	}
+	status, _, body = c.do("GET", loc+"/rejected.csv", "", nil)
+	if want := "line,reason,Deal ID,Sales rep,Stage,Amount,Closed on,Days,Notes\n3,\"column Amount value \"\"lots\"\": is not a number"; status != 200 || !strings.HasPrefix(body, want) {
+		t.Errorf("rejected rows: %d\n%s\nwant %s", status, body, want)
+	}
 	status, _, body = c.do("GET", loc+"/progress", "", nil)
 	if status != 200 || !strings.Contains(body, `"done": true`) {
 		t.Errorf("progress: %d %s", status, body)
@@ -246,7 +250,7 @@ func TestAdminDefinitions(t *testing.T) {
 		t.Fatalf("preview: %d %.500s", status, body)
 	}
 	// won for the company in 2025-06: 5 won, 6 with bob's lost one.
-	mustContain(t, body, "update</span> kpi <strong>won</strong>", `<td>unit co</td><td>2025-06</td><td class="num" data-value="5">5</td><td class="num" data-value="6">6</td><td class="num up" data-value="1">`)
+	mustContain(t, body, "update</span> kpi <strong>won</strong>", `<td>Co</td><td>2025-06</td><td class="num" data-value="5">5</td><td class="num" data-value="6">6</td><td class="num up" data-value="1">`)
 
 	status, _, body = c.post("/admin/definitions", url.Values{"do": {"apply"}, "yaml": {changed}})
 	if status != http.StatusBadRequest || !strings.Contains(body, `id="reason-error"`) {
