@@ -1,8 +1,8 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -128,20 +128,32 @@ func (s *Server) adminView(r *http.Request, tab, title string) (*view, *adminPag
 		t.Current = t.Name == tab
 		p.Tabs = append(p.Tabs, t)
 	}
-	p.Flash = r.URL.Query().Get("done")
+	if text, ok := doneText[r.URL.Query().Get("done")]; ok {
+		p.Flash = fmt.Sprintf(text, r.URL.Query().Get("item"))
+	}
 	v.Data = p
 	return v, p, nil
 }
 
 // done sends the browser back to a tab after an action, saying what was
-// done.
-func done(w http.ResponseWriter, r *http.Request, to, what string) error {
-	sep := "?"
-	if strings.Contains(to, "?") {
-		sep = "&"
-	}
-	http.Redirect(w, r, to+sep+"done="+url.QueryEscape(what), http.StatusSeeOther)
+// done: one of doneText's messages, about item.
+func done(w http.ResponseWriter, r *http.Request, to, what, item string) error {
+	http.Redirect(w, r, to+"?"+pairs("done", what, "item", item), http.StatusSeeOther)
 	return nil
+}
+
+// doneText are the messages of done: what a link can make a page say is
+// only ever one of these.
+var doneText = map[string]string{
+	"unit":         "Unit %s saved.",
+	"employee":     "Employee %s saved.",
+	"moved":        "%s moved.",
+	"user":         "User %s created; send them a reset link to set a password.",
+	"user-role":    "The role of %s changed.",
+	"user-disable": "%s deactivated and signed out everywhere.",
+	"user-enable":  "%s reactivated.",
+	"revoked":      "Token %s revoked.",
+	"applied":      "%s applied.",
 }
 
 // renderForm shows a tab again with a form's errors: 400 when the input
@@ -258,7 +270,7 @@ func (s *Server) adminOrg(w http.ResponseWriter, r *http.Request) error {
 				err = s.App.CreateUnit(ctx, me, &kpi.OrgUnit{ID: f.V["id"], Name: f.V["name"], Kind: f.V["kind"], ParentID: f.V["parent_id"], HeadID: f.V["head_id"]})
 			}
 			if err == nil {
-				return done(w, r, "/admin", "Unit "+f.V["name"]+" saved.")
+				return done(w, r, "/admin", "unit", f.V["id"])
 			}
 			if err := f.fail(err, "parent", "parent_id", "head", "head_id", "name", "name", "id", "id", "exists", "id"); err != nil {
 				return err
@@ -278,7 +290,7 @@ func (s *Server) adminOrg(w http.ResponseWriter, r *http.Request) error {
 					ManagerID: f.V["manager_id"], Position: f.V["position"], HiredOn: hired})
 			}
 			if err == nil {
-				return done(w, r, "/admin", "Employee "+f.V["name"]+" saved.")
+				return done(w, r, "/admin", "employee", f.V["id"])
 			}
 			if err := f.fail(err, "e-mail", "email", "email", "email", "manager", "manager_id", "unit", "unit_id", "hire", "hired_on",
 				"name", "name", "exists", "id", "id", "id"); err != nil {
@@ -292,7 +304,7 @@ func (s *Server) adminOrg(w http.ResponseWriter, r *http.Request) error {
 		if f.require("employee", "unit_id", "from") && !f.failed() {
 			_, err := s.App.UpdateEmployee(ctx, me, f.V["employee"], kpi.EmployeeUpdate{UnitID: ptr(f.V["unit_id"]), UnitFrom: from})
 			if err == nil {
-				return done(w, r, "/admin", "Moved "+f.V["employee"]+" to "+f.V["unit_id"]+" from "+f.V["from"]+".")
+				return done(w, r, "/admin", "moved", f.V["employee"])
 			}
 			if err := f.fail(err, "unit", "unit_id", "employee", "employee", "from", "from", "date", "from"); err != nil {
 				return err
@@ -393,7 +405,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 		if f.require("email") {
 			u, err := s.App.CreateUser(ctx, me, app.UserRequest{Email: f.V["email"], Name: f.V["name"], Role: kpi.Role(f.V["role"]), EmployeeID: f.V["employee_id"]})
 			if err == nil {
-				return done(w, r, "/admin/users", "User "+u.Email+" created; send them a reset link to set a password.")
+				return done(w, r, "/admin/users", "user", u.Email)
 			}
 			if err := f.fail(err, "e-mail", "email", "role", "role", "employee", "employee_id", "exists", "email"); err != nil {
 				return err
@@ -413,11 +425,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 		}
 		u, err := s.App.UpdateUser(ctx, me, f.V["email"], upd)
 		if err == nil {
-			state := "role " + string(u.Role)
-			if u.Disabled {
-				state = "deactivated"
-			}
-			return done(w, r, "/admin/users", "User "+u.Email+": "+state+".")
+			return done(w, r, "/admin/users", "user-"+r.PostFormValue("do"), u.Email)
 		}
 		if err := f.fail(err); err != nil {
 			return err
@@ -452,7 +460,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			err = kpi.Errorf(kpi.EINVALID, "Token id %q: want a number.", f.V["id"])
 		} else if err = s.App.RevokeToken(ctx, me, id); err == nil {
-			return done(w, r, "/admin/users", "Token "+f.V["id"]+" revoked.")
+			return done(w, r, "/admin/users", "revoked", f.V["id"])
 		}
 		if err := f.fail(err); err != nil {
 			return err

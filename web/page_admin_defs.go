@@ -134,7 +134,7 @@ func (s *Server) adminDefinitions(w http.ResponseWriter, r *http.Request) error 
 			ferr = err
 			break
 		}
-		return done(w, r, "/admin/definitions", plural(len(res.Changes), "change")+" applied.")
+		return done(w, r, "/admin/definitions", "applied", plural(len(res.Changes), "change"))
 	default: // validate
 		file, err := s.App.ValidateDefinitions(ctx, me, source, src)
 		if err != nil {

@@ -257,8 +257,14 @@ func TestAdminDefinitions(t *testing.T) {
 		t.Errorf("apply without a reason: %d", status)
 	}
 	status, loc, _ := c.post("/admin/definitions", url.Values{"do": {"apply"}, "yaml": {changed}, "reason": {"count lost deals too"}})
-	if status != http.StatusSeeOther || !strings.Contains(loc, "applied") {
+	if status != http.StatusSeeOther || loc != "/admin/definitions?done=applied&item=1+change" {
 		t.Fatalf("apply: %d %s", status, loc)
+	}
+	_, _, body = c.do("GET", loc, "", nil)
+	mustContain(t, body, `<div class="flash ok" role="status">1 change applied.</div>`)
+	_, _, body = c.do("GET", "/admin/definitions?done=Call+us+now&item=x", "", nil)
+	if strings.Contains(body, "Call us") {
+		t.Error("a link makes the page say what it likes")
 	}
 	entries, err := c.a.Audit(context.Background(), c.who, "kpi", "won", 1)
 	if err != nil || len(entries) != 1 || entries[0].Reason != "count lost deals too" {
@@ -330,7 +336,7 @@ func TestAdminOrgAndUsers(t *testing.T) {
 	}
 	mustContain(t, body, `id="name-error"`, `value="t9"`, `<option value="sales" selected>`)
 	status, loc, _ := c.post("/admin/org", url.Values{"form": {"unit"}, "id": {"t9"}, "name": {"Team 9"}, "parent_id": {"sales"}, "kind": {"team"}})
-	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin?done=") {
+	if status != http.StatusSeeOther || loc != "/admin?done=unit&item=t9" {
 		t.Fatalf("add a unit: %d %s", status, loc)
 	}
 	if u, err := c.a.Unit(ctx, c.who, "t9"); err != nil || u.ParentID != "sales" {
