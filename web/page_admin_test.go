@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -221,6 +222,16 @@ func TestAdminDefinitions(t *testing.T) {
 	status, _, body := c.do("GET", "/admin/definitions", "", nil)
 	if status != 200 || !strings.Contains(body, "name: won_value") {
 		t.Fatalf("definitions page: %d %.300s", status, body)
+	}
+	// The text as shown, previewed unchanged, changes nothing.
+	m := regexp.MustCompile(`(?s)<textarea name="yaml"[^>]*>(.*?)</textarea>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no editor")
+	}
+	shown := html.UnescapeString(m[1])
+	status, _, body = c.post("/admin/definitions", url.Values{"do": {"preview"}, "yaml": {shown}})
+	if status != 200 || !strings.Contains(body, "Nothing would change.") {
+		t.Errorf("the definitions as shown, previewed: %d %s", status, regexp.MustCompile(`(?s)<ul class="changes">.*?</ul>|<ol class="problems">.*?</ol>`).FindString(body))
 	}
 	bad := strings.Replace(apptest.SmallYAML, "aggregation: sum, expr: amount", "aggregation: summ, expr: amount", 1)
 	line := 0
