@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"attain/app"
 	"attain/kpi"
 )
@@ -197,10 +199,13 @@ func (w *statusOnce) Write(b []byte) (int, error) {
 // ---- Org ----
 
 type orgTab struct {
-	Tree     *app.OrgTree
-	Unit     *fields // add or edit a unit
-	Employee *fields // add or edit an employee
-	Move     *fields // move a person to another unit from a day
+	Tree *app.OrgTree
+	// People and All are each unit's people, directly and with the units
+	// below, as the workspace writes numbers.
+	People, All map[string]string
+	Unit        *fields // add or edit a unit
+	Employee    *fields // add or edit an employee
+	Move        *fields // move a person to another unit from a day
 }
 
 func (s *Server) pageAdminOrg(w http.ResponseWriter, r *http.Request) error {
@@ -221,7 +226,11 @@ func (s *Server) showOrg(w http.ResponseWriter, r *http.Request, t *orgTab) erro
 	if t == nil {
 		t = &orgTab{}
 	}
-	t.Tree = tree
+	t.Tree, t.People, t.All = tree, map[string]string{}, map[string]string{}
+	for _, u := range tree.Units {
+		t.People[u.ID] = v.F.Number(decimal.NewFromInt(int64(u.People)), 0)
+		t.All[u.ID] = v.F.Number(decimal.NewFromInt(int64(u.AllBelow)), 0)
+	}
 	q := r.URL.Query()
 	if t.Unit == nil {
 		t.Unit = newFields()

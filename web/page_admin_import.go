@@ -126,6 +126,8 @@ type importResult struct {
 	OK                          bool
 	Message                     string
 	Created, Updated, Unchanged int
+	// Text holds the counts as the workspace writes numbers.
+	Text map[string]string
 	Rejected                    int
 	Problems                    []kpi.Problem
 	Ignored                     []string
@@ -258,6 +260,10 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, j *importJob) e
 	switch {
 	case rep != nil:
 		res := &importResult{OK: true, Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged, Rejected: len(rep.RejectedRows), Ignored: rep.Ignored}
+		f := formatterOf(r, s)
+		n := func(i int) string { return f.Number(decimal.NewFromInt(int64(i)), 0) }
+		res.Text = map[string]string{"imported": n(res.Created + res.Updated), "created": n(res.Created), "updated": n(res.Updated),
+			"unchanged": n(res.Unchanged), "rejected": n(res.Rejected)}
 		for _, rj := range rep.RejectedRows {
 			for _, p := range rj.Problems {
 				if p.Line == 0 {
