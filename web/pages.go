@@ -216,6 +216,7 @@ type pageRoute struct {
 
 func (s *Server) pageRoutes() []pageRoute {
 	routes := []pageRoute{
+	return append([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -227,4 +228,5 @@ func (s *Server) pageRoutes() []pageRoute {
 	routes = append(routes, s.StatementPages()...)
 	routes = append(routes, s.TargetPages()...)
 	return routes
+	}, s.adminPages()...)
 }
