@@ -127,10 +127,10 @@ type importResult struct {
 	Message                     string
 	Created, Updated, Unchanged int
 	// Text holds the counts as the workspace writes numbers.
-	Text map[string]string
-	Rejected                    int
-	Problems                    []kpi.Problem
-	Ignored                     []string
+	Text     map[string]string
+	Rejected int
+	Problems []kpi.Problem
+	Ignored  []string
 }
 
 func (s *Server) pageAdminImport(w http.ResponseWriter, r *http.Request) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,8 +216,7 @@ type pageRoute struct {
 }
 
 func (s *Server) pageRoutes() []pageRoute {
-	routes := []pageRoute{
-	return append([]pageRoute{
+	return slices.Concat([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -224,9 +224,9 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/people/{id}", false, s.pagePerson},
 		{"GET", "/team", false, s.pageTeam},
 		{"GET", "/explain", false, s.pageExplain},
-	}
-	routes = append(routes, s.StatementPages()...)
-	routes = append(routes, s.TargetPages()...)
-	return routes
-	}, s.adminPages()...)
+	},
+		s.StatementPages(),
+		s.TargetPages(),
+		s.adminPages(),
+	)
 }
