@@ -92,11 +92,11 @@ func TestBoard(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s:%d%s streak %d change %s", r.Subject.ID, r.Place, r.Medal, r.Streak, change))
 	}
 	want := []string{
-		"e1:1gold streak 3 change +1",  // tied first with e3, up from 2nd
-		"e3:1gold streak 1 change +2",  // up from 3rd
+		"e1:1gold streak 3 change +1",   // tied first with e3, up from 2nd
+		"e3:1gold streak 1 change +2",   // up from 3rd
 		"e2:3bronze streak 0 change -2", // down from 1st
-		"e4:0 streak 0 change -",       // no value: not ranked
-		"e5:0 streak 1 change -",       // not eligible: not ranked
+		"e4:0 streak 0 change -",        // no value: not ranked
+		"e5:0 streak 1 change -",        // not eligible: not ranked
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("board:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
