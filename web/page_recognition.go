@@ -5,10 +5,12 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
 	"attain/app"
+	"attain/calc/rank"
 	"attain/kpi"
 	"attain/web/svg"
 )
@@ -33,6 +35,9 @@ type boardPage struct {
 	Podium    []boardRow
 	Chart     template.HTML
 	Awards    []awardView
+	Groups    []awardGroup // the awards by rule, for the page
+	Placed    []awardView  // the awards with a place, for the TV
+	MoreAwards int         // the TV's other awards
 	AwardNote string
 	Metric    string
 	Unit      string
@@ -48,9 +53,15 @@ type boardRow struct {
 	Place, Value, ValueRaw, Change, ChangeClass, Link, Team string
 }
 
+// awardGroup is one rule's awards of a period.
+type awardGroup struct {
+	Title, Rule, Text string
+	Winners     []awardView
+}
+
 // awardView is one award, ready to show.
 type awardView struct {
-	Title, Name, Reason, Period, Link, Kind string
+	Title, Name, Reason, Period, Link, Kind, Value string
 	Place                                   int
 	Medal                                   string
 	Provisional                             bool
@@ -123,7 +134,7 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request, tv bool) er
 		if row.Place >= 1 && row.Place <= 3 && len(pg.Podium) < 3 {
 			pg.Podium = append(pg.Podium, br)
 		}
-		if row.Place > 0 && !row.Hidden && len(bars) < 8 {
+		if row.Place > 0 && !row.Hidden && len(bars) < 6 {
 			class := "medal-none"
 			if row.Medal != "" {
 				class = "medal-" + row.Medal
@@ -139,6 +150,22 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request, tv bool) er
 	}
 	if awards, err := s.App.Awards(r.Context(), who(r), lb.Period.Label()); err == nil {
 		pg.Awards = awardViews(f, awards.Awards)
+		rules := map[string]string{}
+		for _, r := range awards.Rules {
+			rules[r.Name] = rank.Describe(*r)
+		}
+		for i, av := range pg.Awards {
+			if n := len(pg.Groups); n == 0 || pg.Groups[n-1].Rule != awards.Awards[i].Rule {
+				pg.Groups = append(pg.Groups, awardGroup{Title: av.Title, Rule: awards.Awards[i].Rule, Text: rules[awards.Awards[i].Rule]})
+			}
+			g := &pg.Groups[len(pg.Groups)-1]
+			g.Winners = append(g.Winners, av)
+			if av.Place > 0 {
+				pg.Placed = append(pg.Placed, av)
+			} else {
+				pg.MoreAwards++
+			}
+		}
 		switch {
 		case len(awards.Rules) == 0:
 			pg.AwardNote = "No award rules yet: an admin adds them to the awards section of attain.yaml."
@@ -168,6 +195,18 @@ func awardViews(f *Formatter, awards []*kpi.Award) []awardView {
 		if a.Place >= 1 && a.Place <= 3 {
 			av.Medal = []string{"gold", "silver", "bronze"}[a.Place-1]
 		}
+		switch {
+		case a.Kind == kpi.AwardAllMet:
+			av.Value = a.Value.String() + " KPIs"
+		case a.Kind == kpi.AwardStreak:
+			av.Value = a.Value.String() + " in a row"
+		case a.Kind == kpi.AwardMostImproved:
+			av.Value = "+" + f.Number(a.Value, 1) + " pts"
+		case a.Metric == kpi.MetricScore:
+			av.Value = f.Number(a.Value, 1)
+		default:
+			av.Value = f.Points(a.Value)
+		}
 		if a.Subject.Kind == kpi.SubjectEmployee {
 			av.Link = "/people/" + url.PathEscape(a.Subject.ID) + "?period=" + url.QueryEscape(a.Period.Label())
 		}
@@ -176,13 +215,17 @@ func awardViews(f *Formatter, awards []*kpi.Award) []awardView {
 	return out
 }
 
-// short is a name cut to fit under a bar.
+// short is a name cut to fit under a bar: the first name and the
+// initial of the last ("Leon W."), at most 9 letters.
 func short(name string) string {
-	r := []rune(name)
-	if len(r) > 12 {
-		return string(r[:11]) + "…"
+	first, last, _ := strings.Cut(name, " ")
+	if r := []rune(first); len(r) > 9 {
+		first = string(r[:8]) + "…"
 	}
-	return name
+	if last != "" {
+		first += " " + string([]rune(last)[:1]) + "."
+	}
+	return first
 }
 
 // awardsStrip is the partial of a person's awards on their scorecard page.

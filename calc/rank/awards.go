@@ -256,3 +256,31 @@ func ordinal(n int) string {
 	}
 	return fmt.Sprintf("%d%s", n, suffix)
 }
+
+// Describe says in words what a rule recognises.
+func Describe(rule kpi.AwardRule) string {
+	r := WithDefaults(rule)
+	var s string
+	switch r.Kind {
+	case kpi.AwardTop:
+		s = fmt.Sprintf("the first %d places on %s", r.N, r.metricText())
+	case kpi.AwardAbove:
+		s = fmt.Sprintf("everyone at or above %s on %s", r.valueText(r.Percent), r.metricText())
+	case kpi.AwardAllMet:
+		s = "everyone at or above target on every KPI of their scorecard"
+	case kpi.AwardStreak:
+		s = fmt.Sprintf("at or above %s on %s %d periods in a row", r.valueText(r.Percent), r.metricText(), r.N)
+	case kpi.AwardMostImproved:
+		s = fmt.Sprintf("the biggest gain on %s against one's own %d periods before (first %d)", r.metricText(), r.Periods, r.N)
+	case kpi.AwardBestInTeam:
+		s = fmt.Sprintf("the first in each team on %s", r.metricText())
+	case kpi.AwardTeam:
+		s = fmt.Sprintf("the first %d of the teams directly below %s on %s", r.N, r.Unit, r.metricText())
+	default:
+		s = string(r.Kind)
+	}
+	if r.Position != "" {
+		s += " (" + r.Position + ")"
+	}
+	return s
+}

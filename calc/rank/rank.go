@@ -142,7 +142,8 @@ func ranked(p Period, metric string) map[kpi.Subject]int {
 
 // Board ranks the entries of h[0] on a metric, with medals, streaks at or
 // above bar % of target (score: bar points) and the change against h[1].
-// Ranked rows come first by place, then the rest by name.
+// Ranked rows come first by place, then the rest by name; entries without
+// the metric on their card at all are left out.
 func Board(h History, metric string, bar decimal.Decimal) []Row {
 	if len(h) == 0 {
 		return nil
@@ -156,7 +157,7 @@ func Board(h History, metric string, bar decimal.Decimal) []Row {
 	for _, e := range h[0].Entries {
 		m, ok := e.Metrics[metric]
 		if !ok {
-			m = Metric{Null: true}
+			continue // not on their card: not on this board
 		}
 		r := Row{Subject: e.Subject, Name: e.Name, Team: e.Team, Position: e.Position, Metric: m,
 			Eligible: e.Eligible, Why: e.Why, Place: now[e.Subject], Streak: Streak(h, e.Subject, metric, bar)}
@@ -214,7 +215,8 @@ func Streak(h History, s kpi.Subject, metric string, bar decimal.Decimal) int {
 // Blend adds to every entry of p the metric of a multi-metric leaderboard:
 // the weighted mean of the % of target of its metrics that have a value
 // (Σ weight × % / Σ weight of those, rounded half to even to 2 places),
-// null when none has; an entry with fewer than lb.MinAtThreshold of them
+// null when none has (left off the board when none is on its card at
+// all); an entry with fewer than lb.MinAtThreshold of them
 // at threshold is made not eligible on it (it keeps its value but is not
 // ranked). It returns the entries changed, copied, so that p is not.
 func Blend(p Period, lb *kpi.Leaderboard) Period {
@@ -225,9 +227,10 @@ func Blend(p Period, lb *kpi.Leaderboard) Period {
 		for k, v := range e.Metrics {
 			c.Metrics[k] = v
 		}
-		sum, weights, at := decimal.Zero, decimal.Zero, 0
+		sum, weights, at, on := decimal.Zero, decimal.Zero, 0, false
 		for _, bm := range lb.Metrics {
 			m, ok := e.Metrics[bm.KPI]
+			on = on || ok
 			if !ok || m.Null {
 				continue
 			}
@@ -236,6 +239,10 @@ func Blend(p Period, lb *kpi.Leaderboard) Period {
 			if m.AtThreshold {
 				at++
 			}
+		}
+		out.Entries[i] = &c
+		if !on {
+			continue // none of its metrics on their card: not on this board
 		}
 		bl := Metric{Null: weights.IsZero()}
 		if !bl.Null {
@@ -248,7 +255,6 @@ func Blend(p Period, lb *kpi.Leaderboard) Period {
 			c.Eligible = false
 			c.Why = "fewer than " + itoa(lb.MinAtThreshold) + " of its KPIs at threshold"
 		}
-		out.Entries[i] = &c
 	}
 	return out
 }
