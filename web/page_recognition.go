@@ -30,22 +30,22 @@ func (s *Server) recognitionPages() []pageRoute {
 
 // boardPage is a leaderboard, ready to show.
 type boardPage struct {
-	Board     *app.Leaderboard
-	Rows      []boardRow
-	Podium    []boardRow
-	Chart     template.HTML
-	Awards    []awardView
-	Groups    []awardGroup // the awards by rule, for the page
-	Placed    []awardView  // the awards with a place, for the TV
-	MoreAwards int         // the TV's other awards
-	AwardNote string
-	Metric    string
-	Unit      string
-	By        string
-	TV        bool
-	TVURL     string
-	Value     string // what the value column is: "% of target" or "Score"
-	Rule      string // how the board ranks, in words
+	Board      *app.Leaderboard
+	Rows       []boardRow
+	Podium     []boardRow
+	Chart      template.HTML
+	Awards     []awardView
+	Groups     []awardGroup // the awards by rule, for the page
+	Placed     []awardView  // the awards with a place, for the TV
+	MoreAwards int          // the TV's other awards
+	AwardNote  string
+	Metric     string
+	Unit       string
+	By         string
+	TV         bool
+	TVURL      string
+	Value      string // what the value column is: "% of target" or "Score"
+	Rule       string // how the board ranks, in words
 }
 
 type boardRow struct {
@@ -56,16 +56,16 @@ type boardRow struct {
 // awardGroup is one rule's awards of a period.
 type awardGroup struct {
 	Title, Rule, Text string
-	Winners     []awardView
+	Winners           []awardView
 }
 
 // awardView is one award, ready to show.
 type awardView struct {
 	Title, Name, Reason, Period, Link, Kind, Value string
-	Place                                   int
-	Medal                                   string
-	Provisional                             bool
-	ValueRaw                                string
+	Place                                          int
+	Medal                                          string
+	Provisional                                    bool
+	ValueRaw                                       string
 }
 
 func (s *Server) pageLeaderboard(w http.ResponseWriter, r *http.Request) error {
