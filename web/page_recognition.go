@@ -149,7 +149,11 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request, tv bool) er
 		pg.Chart = svg.Bars("Top of the leaderboard: "+lb.Title, bars)
 	}
 	if awards, err := s.App.Awards(r.Context(), who(r), lb.Period.Label()); err == nil {
-		pg.Awards = awardViews(f, awards.Awards)
+		full := map[kpi.Subject]bool{}
+		for _, row := range lb.Rows {
+			full[row.Subject] = row.Full
+		}
+		pg.Awards = awardViews(f, awards.Awards, full)
 		rules := map[string]string{}
 		for _, r := range awards.Rules {
 			rules[r.Name] = rank.Describe(*r)
@@ -187,7 +191,9 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request, tv bool) er
 	return s.render(w, r, "recognition", v)
 }
 
-func awardViews(f *Formatter, awards []*kpi.Award) []awardView {
+// awardViews readies awards to show; a person's award links to their
+// scorecard when full is nil or says the reader may open it.
+func awardViews(f *Formatter, awards []*kpi.Award, full map[kpi.Subject]bool) []awardView {
 	out := []awardView{}
 	for _, a := range awards {
 		av := awardView{Title: a.Title, Name: a.Name, Reason: a.Reason, Period: a.Period.Label(), Kind: string(a.Kind),
@@ -207,7 +213,7 @@ func awardViews(f *Formatter, awards []*kpi.Award) []awardView {
 		default:
 			av.Value = f.Points(a.Value)
 		}
-		if a.Subject.Kind == kpi.SubjectEmployee {
+		if a.Subject.Kind == kpi.SubjectEmployee && (full == nil || full[a.Subject]) {
 			av.Link = "/people/" + url.PathEscape(a.Subject.ID) + "?period=" + url.QueryEscape(a.Period.Label())
 		}
 		out = append(out, av)
@@ -243,7 +249,7 @@ func (s *Server) personAwards(r *http.Request, f *Formatter, employee, period st
 		return ""
 	}
 	var buf bytes.Buffer
-	if err := awardsStrip.Execute(&buf, awardViews(f, pa.Awards)); err != nil {
+	if err := awardsStrip.Execute(&buf, awardViews(f, pa.Awards, nil)); err != nil {
 		s.Logger.Error("awards strip", "err", err)
 		return ""
 	}
