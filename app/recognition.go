@@ -627,6 +627,15 @@ func (a *App) SetAwardRules(ctx context.Context, who kpi.Actor, aw *kpi.Awards, 
 	return a.Apply(ctx, who, ApplyRequest{Source: "awards", Definitions: &next, Reason: reason})
 }
 
+// freezeOnLock freezes the awards of a period just locked, so that they
+// are those of the rules and numbers of the moment it closed. A failure
+// is logged: the lock stands, and the awards freeze when first read.
+func (a *App) freezeOnLock(ctx context.Context, who kpi.Actor, p kpi.Period) {
+	if _, err := a.awards(ctx, who.WorkspaceID, p); err != nil {
+		a.Logger.Error("freeze awards on lock", "period", p.Label(), "err", err)
+	}
+}
+
 // FreezeAwards freezes the awards of p now if p is locked and they are not
 // frozen yet; it returns the awards. For the demo and the CLI.
 func (a *App) FreezeAwards(ctx context.Context, who kpi.Actor, period string) (*AwardList, error) {
