@@ -77,8 +77,10 @@ func TestEligible(t *testing.T) {
 func TestBoard(t *testing.T) {
 	joiner := person("e5", "t2", "150", "150")
 	joiner.Eligible, joiner.Why = false, "joined"
+	other := person("e6", "t2", "200", "")
+	delete(other.Metrics, kpi.MetricScore) // not on their card: not on the board
 	h := rank.History{
-		period(3, person("e1", "t1", "110", "130"), person("e2", "t1", "95", "90"), person("e3", "t2", "110", "120"), person("e4", "t2", "", ""), joiner),
+		period(3, person("e1", "t1", "110", "130"), person("e2", "t1", "95", "90"), person("e3", "t2", "110", "120"), person("e4", "t2", "", ""), joiner, other),
 		period(2, person("e1", "t1", "100", "100"), person("e2", "t1", "120", "100"), person("e3", "t2", "80", "90")),
 		period(1, person("e1", "t1", "105", "100"), person("e2", "t1", "70", "100"), person("e3", "t2", "100", "90")),
 	}
