@@ -43,6 +43,7 @@ type boardPage struct {
 	Unit       string
 	By         string
 	TV         bool
+	Problem    string // what could not be read of the picker
 	TVURL      string
 	Value      string // what the value column is: "% of target" or "Score"
 	Rule       string // how the board ranks, in words
@@ -84,10 +85,18 @@ func (s *Server) leaderboard(w http.ResponseWriter, r *http.Request, tv bool) er
 	q := leaderboardQuery(r)
 	q.Period = v.period(r, "metric", "unit", "by")
 	lb, err := s.App.Leaderboard(r.Context(), who(r), q)
+	var problem string
+	if code := kpi.ErrorCode(err); (code == kpi.EINVALID || code == kpi.ENOTFOUND) && (q.Metric != "" || q.By != "" || q.Unit != "") {
+		// A metric, unit or "who" that cannot be read: the company's
+		// score board, with the problem above it.
+		problem = kpi.ErrorMessage(err)
+		lb, err = s.App.Leaderboard(r.Context(), who(r), app.LeaderboardQuery{Period: q.Period})
+		q = app.LeaderboardQuery{Period: q.Period}
+	}
 	if err != nil {
 		return err
 	}
-	pg := &boardPage{Board: lb, Metric: lb.Metric, Unit: q.Unit, By: lb.By, TV: tv, Value: "% of target",
+	pg := &boardPage{Board: lb, Problem: problem, Metric: lb.Metric, Unit: q.Unit, By: lb.By, TV: tv, Value: "% of target",
 		Rule: "Ranked by % of target, so a small target can lead; tied values share a place."}
 	if lb.Metric == kpi.MetricScore {
 		pg.Value, pg.Rule = "Score", "Ranked by the weighted scorecard score (100: every target met); tied scores share a place."

@@ -48,6 +48,7 @@ func TestPages(t *testing.T) {
 		{"team", "/team?unit=sales&period=2025-06", 200, []string{"<h1>Sales</h1>", `href="/team?unit=t1&amp;period=2025-06"`, `href="/people/cy?period=2025-06"`, "table class=\"sortable\""}},
 		{"explain", "/explain?kpi=won&employee=bob&period=2025-06", 200, []string{"d1", "d2", "d3", "count of deals where stage == &#34;Won&#34;"}},
 		{"recognition", "/leaderboard?period=2025-06&metric=won_value", 200, []string{`data-subject="cy" data-place="1"`, `data-value="250">250.0`, `class="medal gold"`, "tied values share a place"}},
+		{"recognition", "/leaderboard?period=2025-06&metric=salary", 200, []string{`id="board-problem">metric: &#34;salary&#34; is not a KPI`, `data-subject="cy" data-place="1"`}},
 		{"recognition", "/leaderboard/tv?period=2025-06", 200, []string{`<meta http-equiv="refresh" content="60">`, `<body class="tv">`, `data-value="115">115.0`}},
 		{"error", "/me", 404, []string{"not an employee"}},
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
