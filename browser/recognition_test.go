@@ -73,6 +73,22 @@ func TestLeaderboard(t *testing.T) {
 		}
 	}
 
+	// On a phone the page fits its width (the table scrolls inside its card).
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	open(t, ctx, path)
+	viewShot(t, ctx, "leaderboard-phone", 390, 844)
+	overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if overflow {
+		t.Error("on a phone the leaderboard is wider than the screen")
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1360, 900)); err != nil {
+		t.Fatal(err)
+	}
 	open(t, ctx, "/leaderboard/tv?period="+p+"&metric=score")
 	screenshot(t, ctx, "leaderboard-tv")
 	refresh, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('meta[http-equiv=refresh]') || {}).content || ''`))
