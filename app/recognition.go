@@ -497,6 +497,9 @@ func (a *App) awards(ctx context.Context, ws int64, p kpi.Period) (*AwardList, e
 			return nil, err
 		}
 		if frozen {
+			if err := a.awardNames(ctx, ws, stored); err != nil {
+				return nil, err
+			}
 			list.Awards = nonNil(stored)
 			if len(stored) > 0 {
 				list.FrozenAt = stored[0].FrozenAt
@@ -513,8 +516,11 @@ func (a *App) awards(ctx context.Context, ws int64, p kpi.Period) (*AwardList, e
 	switch err := a.svc.Awards.FreezeAwards(ctx, p, list.Awards); {
 	case kpi.ErrorCode(err) == kpi.ECONFLICT: // frozen meanwhile: read those
 		stored, _, err := a.svc.Awards.FindAwards(ctx, p)
+		if err != nil {
+			return nil, err
+		}
 		list.Awards = nonNil(stored)
-		return list, err
+		return list, a.awardNames(ctx, ws, stored)
 	case err != nil:
 		return nil, err
 	}
@@ -522,6 +528,30 @@ func (a *App) awards(ctx context.Context, ws int64, p kpi.Period) (*AwardList, e
 		list.FrozenAt = list.Awards[0].FrozenAt
 	}
 	return list, nil
+}
+
+// awardNames fills in the names of frozen awards from the org as it is
+// now, which has a pseudonym for someone whose personal data was erased.
+func (a *App) awardNames(ctx context.Context, ws int64, awards []*kpi.Award) error {
+	org, err := a.org(ctx, ws)
+	if err != nil {
+		return err
+	}
+	names := map[kpi.Subject]string{}
+	for _, u := range org.Units {
+		names[kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}] = u.Name
+	}
+	for _, e := range org.Employees {
+		names[kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID}] = e.Name
+	}
+	for _, aw := range awards {
+		if n, ok := names[aw.Subject]; ok {
+			aw.Name = n
+		} else {
+			aw.Name = aw.Subject.ID
+		}
+	}
+	return nil
 }
 
 // computeAwards applies every award rule to p.

@@ -166,6 +166,14 @@ func TestAwardsLocked(t *testing.T) {
 	if _, again := awardList(t, a, admin, "2025-06"); again != got {
 		t.Errorf("locked June changed: %s, want %s", again, got)
 	}
+	// Frozen awards keep their numbers, not names: a renamed (or
+	// pseudonymised) person shows as they are called now.
+	if _, err := a.ImportOrg(ctx, admin, nil, []*kpi.Employee{{ID: "cy", Name: "Cy Renamed", UnitID: "t2", ManagerID: "ann", Position: "rep"}}); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := awardList(t, a, admin, "2025-06"); l.Awards[0].Name != "Cy Renamed" {
+		t.Errorf("frozen award's name %q, want Cy Renamed", l.Awards[0].Name)
+	}
 	// The person's strip: July's (none yet) and June's, frozen.
 	mine, err := a.AwardsOf(ctx, admin, "cy", "2025-07")
 	if err != nil {

@@ -58,7 +58,8 @@ func (s *AwardService) FindAwards(ctx context.Context, p kpi.Period) ([]*kpi.Awa
 }
 
 // FreezeAwards stores the awards of p, each marked frozen now and no
-// longer provisional, with an audit entry. Awards frozen already are
+// longer provisional, with an audit entry. Names are not stored (the
+// reader fills them in from the org). Awards frozen already are
 // kept: ECONFLICT.
 func (s *AwardService) FreezeAwards(ctx context.Context, p kpi.Period, awards []*kpi.Award) error {
 	ws, err := workspaceID(ctx)
@@ -85,7 +86,9 @@ func (s *AwardService) FreezeAwards(ctx context.Context, p kpi.Period, awards []
 		for i, a := range awards {
 			c := *a
 			c.Provisional, c.FrozenAt = false, &now
-			doc, err := json.Marshal(&c)
+			stored := c
+			stored.Name = "" // names are read from the org: a pseudonymised person stays so
+			doc, err := json.Marshal(&stored)
 			if err != nil {
 				return fmt.Errorf("encode award: %w", err)
 			}
