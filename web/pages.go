@@ -217,6 +217,7 @@ type pageRoute struct {
 
 func (s *Server) pageRoutes() []pageRoute {
 	return slices.Concat([]pageRoute{
+	return append([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -229,4 +230,5 @@ func (s *Server) pageRoutes() []pageRoute {
 		s.TargetPages(),
 		s.adminPages(),
 	)
+	}, s.recognitionPages()...)
 }

@@ -53,6 +53,9 @@ func TestPages(t *testing.T) {
 		{"statement", "/statements/bob/2025-06", 200, []string{"Bonus statement", `data-line="commission.amount"`, `id="payout" data-value="30"`, "€30.00", `name="kpi.won_value"`, "/api/v1/statements/bob/2025-06/pdf"}},
 		{"targets", "/targets?unit=t1&kpi=won&period=2025-07&method=average", 200, []string{"<h1>Targets</h1>", `name="t.employee.bob"`, `id="formula"`, "2025-06 actual"}},
 		{"admin", "/admin", 200, []string{"Add a unit", `data-unit="t1"`, "Move a person"}},
+		{"recognition", "/leaderboard?period=2025-06&metric=won_value", 200, []string{`data-subject="cy" data-place="1"`, `data-value="250">250.0`, `class="medal gold"`, "tied values share a place"}},
+		{"recognition", "/leaderboard?period=2025-06&metric=salary", 200, []string{`id="board-problem">metric: &#34;salary&#34; is not a KPI`, `data-subject="cy" data-place="1"`}},
+		{"recognition", "/leaderboard/tv?period=2025-06", 200, []string{`<meta http-equiv="refresh" content="60">`, `<body class="tv">`, `data-value="115">115.0`}},
 		{"error", "/me", 404, []string{"not an employee"}},
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
 	}
