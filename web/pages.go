@@ -217,7 +217,6 @@ type pageRoute struct {
 
 func (s *Server) pageRoutes() []pageRoute {
 	return slices.Concat([]pageRoute{
-	return append([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -229,6 +228,6 @@ func (s *Server) pageRoutes() []pageRoute {
 		s.StatementPages(),
 		s.TargetPages(),
 		s.adminPages(),
+		s.recognitionPages(),
 	)
-	}, s.recognitionPages()...)
 }
