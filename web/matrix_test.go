@@ -127,6 +127,10 @@ var matrix = []call{
 	{pattern: "GET /people/{id}", path: "/people/bob?period=2025-06", who: ofBob},
 	{pattern: "GET /team", path: "/team?unit=t1&period=2025-06", who: ofTeam1},
 	{pattern: "GET /explain", path: "/explain?kpi=won&employee=bob&period=2025-06", who: ofBob},
+	{pattern: "GET /heatmap", path: "/heatmap?unit=t1&period=2025-06", who: ofTeam1},
+	{pattern: "GET /health", path: "/health?unit=co&period=2025-06", who: readers},
+	{pattern: "GET /api/v1/heatmap", path: "/api/v1/heatmap?unit=t1&period=2025-06", who: ofTeam1},
+	{pattern: "GET /api/v1/plan-health", path: "/api/v1/plan-health?unit=co&period=2025-06", who: readers},
 
 	{pattern: "GET /signin", path: "/signin", who: public},
 	{pattern: "POST /signin", path: "/signin", body: "email=x@y&password=z", contentType: "application/x-www-form-urlencoded", who: public},
