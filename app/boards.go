@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"attain/app/review"
 	"attain/calc/bonus"
 	"attain/calc/score"
 	"attain/kpi"
@@ -437,24 +438,37 @@ func (a *App) PlanHealth(ctx context.Context, who kpi.Actor, r PlanHealthRequest
 	totals := map[string]*BonusCost{}
 	var currencies []string
 	usedPlans := map[string]bool{}
-	for _, e := range members {
+	// Each statement is a computation of its own (a draft reads the
+	// locked ones before it): a few at once.
+	statements := make([]*kpi.Statement, len(members))
+	failed := make([]error, len(members))
+	err = review.Parallel(len(members), func(i int) error {
+		e := members[i]
+		if defs.PlanOn(e, p.To) == "" && defs.PlanOn(e, p.From) == "" {
+			return nil
+		}
+		st, err := a.payroll.Statement(ctx, e.ID, p)
+		if kpi.ErrorCode(err) == kpi.EINTERNAL {
+			return err
+		}
+		statements[i], failed[i] = st, err
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range members {
 		subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID}
 		hp := HealthPerson{Employee: e.ID, Name: e.Name, Unit: e.UnitID, AttainmentNull: true}
 		if c := cards[subj]; len(c) == 1 && c[0] != nil {
 			cell := heatCell(c[0], r.KPI, p)
 			hp.Attainment, hp.AttainmentNull = cell.Value, cell.Null
 		}
-		planned := defs.PlanOn(e, p.To) != "" || defs.PlanOn(e, p.From) != ""
-		if planned {
-			st, err := a.payroll.Statement(ctx, e.ID, p)
-			switch {
-			case err == nil:
-				hp.readStatement(st, plans)
-			case kpi.ErrorCode(err) == kpi.EINTERNAL:
-				return nil, err
-			default:
-				hp.Status, hp.Error = "error", kpi.ErrorMessage(err)
-			}
+		switch {
+		case failed[i] != nil:
+			hp.Status, hp.Error = "error", kpi.ErrorMessage(failed[i])
+		case statements[i] != nil:
+			hp.readStatement(statements[i], plans)
 		}
 		if hp.AttainmentNull && hp.Plan == "" {
 			continue // neither measured nor paid: not part of the plan

@@ -2,6 +2,9 @@ package review
 
 import (
 	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"attain/calc/score"
 	"attain/kpi"
@@ -77,6 +80,12 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 		k := key{t.Subject, t.Period.From}
 		targetsOf[k] = append(targetsOf[k], t)
 	}
+	// The open periods' cards are whole reviews of their own: a few at once.
+	type job struct {
+		subj kpi.Subject
+		i    int
+	}
+	var open []job
 	for _, subj := range subjects {
 		cards := make([]*Card, len(periods))
 		for i, p := range periods {
@@ -85,11 +94,7 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 				continue
 			}
 			if p.To >= e.today {
-				c, err := s.card(ctx, e, subj, p, "", whole)
-				if err != nil {
-					return nil, err
-				}
-				cards[i] = c
+				open = append(open, job{subj, i})
 				continue
 			}
 			k := key{subj, p.From}
@@ -108,5 +113,67 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 		}
 		out[subj] = cards
 	}
+	opened := make([]*Card, len(open))
+	err = parallel(len(open), func(j int) error {
+		c, err := s.card(ctx, e, open[j].subj, periods[open[j].i], "", whole)
+		opened[j] = c
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for j, o := range open {
+		out[o.subj][o.i] = opened[j]
+	}
 	return out, nil
 }
+
+// parallel runs fn for 0 … n−1 on a few goroutines (as many as there are
+// CPUs, at most 4) and returns the first error; every call has returned
+// by then.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), 4, n)
+	if workers <= 1 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		next  atomic.Int64
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				mu.Lock()
+				stop := first != nil
+				mu.Unlock()
+				if stop {
+					return
+				}
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// Parallel is parallel for the use cases: fn for 0 … n−1 on a few
+// goroutines, the first error returned once all have stopped.
+func Parallel(n int, fn func(i int) error) error { return parallel(n, fn) }
