@@ -332,6 +332,7 @@ type HealthPerson struct {
 	Employee        string          `json:"employee"`
 	Name            string          `json:"name"`
 	Unit            string          `json:"unit"`
+	UnitName        string          `json:"unit_name"`
 	Plan            string          `json:"plan,omitempty"`
 	Attainment      decimal.Decimal `json:"attainment"`
 	AttainmentNull  bool            `json:"attainment_null,omitempty"`
@@ -459,7 +460,10 @@ func (a *App) PlanHealth(ctx context.Context, who kpi.Actor, r PlanHealthRequest
 	}
 	for i, e := range members {
 		subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID}
-		hp := HealthPerson{Employee: e.ID, Name: e.Name, Unit: e.UnitID, AttainmentNull: true}
+		hp := HealthPerson{Employee: e.ID, Name: e.Name, Unit: e.UnitID, UnitName: e.UnitID, AttainmentNull: true}
+		if u := units[e.UnitID]; u != nil {
+			hp.UnitName = u.Name
+		}
 		if c := cards[subj]; len(c) == 1 && c[0] != nil {
 			cell := heatCell(c[0], r.KPI, p)
 			hp.Attainment, hp.AttainmentNull = cell.Value, cell.Null

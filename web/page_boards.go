@@ -207,6 +207,16 @@ func (s *Server) pageHealth(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range h.Curves {
 		g := svg.Scatter{Label: "Payout curve of " + c.Plan + ": payout in % of the target bonus against attainment of the " + c.Of + ", with each person",
 			XLabel: "attainment of the " + c.Of + " (%)", YLabel: "payout, % of target bonus", XMark: 100}
+		for _, t := range []int64{0, 50, 100, 150, 200} {
+			g.XTicks = append(g.XTicks, svg.Tick{At: float64(t), Text: strconv.FormatInt(t, 10)})
+		}
+		top := decimal.NewFromInt(100)
+		for _, pt := range c.Points {
+			top = decimal.Max(top, pt.Payout)
+		}
+		for t := int64(0); t <= top.IntPart(); t += 50 {
+			g.YTicks = append(g.YTicks, svg.Tick{At: float64(t), Text: strconv.FormatInt(t, 10)})
+		}
 		cc := curveChart{Plan: c.Plan, Of: c.Of}
 		for _, pt := range c.Points {
 			g.Curve = append(g.Curve, [2]float64{pt.Attainment.InexactFloat64(), pt.Payout.InexactFloat64()})
@@ -227,7 +237,7 @@ func (s *Server) pageHealth(w http.ResponseWriter, r *http.Request) error {
 		pg.Curves = append(pg.Curves, cc)
 	}
 	for _, p := range h.People {
-		row := healthRow{Name: p.Name, Link: "/people/" + p.Employee + "?" + pairs("period", h.Period.Label()), Team: p.Unit, Plan: p.Plan,
+		row := healthRow{Name: p.Name, Link: "/people/" + p.Employee + "?" + pairs("period", h.Period.Label()), Team: p.UnitName, Plan: p.Plan,
 			Attainment: "–", Class: "hn", Band: p.Band, Payout: "–", Target: "–", Bonus: "–", BonusPercent: "–", Status: p.Status, Error: p.Error}
 		if !p.AttainmentNull {
 			row.Attainment, row.AttainmentRaw, row.Class = f.Points(p.Attainment), p.Attainment.String(), svg.HeatClass(p.Attainment.InexactFloat64())
