@@ -441,10 +441,25 @@ func (a *App) PlanHealth(ctx context.Context, who kpi.Actor, r PlanHealthRequest
 	usedPlans := map[string]bool{}
 	// Each statement is a computation of its own (a draft reads the
 	// locked ones before it): a few at once.
+	// Locked (and paid) statements never change: read them at once.
+	stored, err := a.svc.Statements.FindStatements(ctx, kpi.StatementFilter{From: p.From, To: p.To, Statuses: []string{kpi.StatusLocked, kpi.StatusPaid}})
+	if err != nil {
+		return nil, err
+	}
+	locked := map[string]*kpi.Statement{}
+	for _, st := range stored {
+		if st.Period.From == p.From && st.Period.To == p.To {
+			locked[st.Employee.ID] = st
+		}
+	}
 	statements := make([]*kpi.Statement, len(members))
 	failed := make([]error, len(members))
 	err = review.Parallel(len(members), func(i int) error {
 		e := members[i]
+		if st := locked[e.ID]; st != nil {
+			statements[i] = st
+			return nil
+		}
 		if defs.PlanOn(e, p.To) == "" && defs.PlanOn(e, p.From) == "" {
 			return nil
 		}

@@ -160,6 +160,25 @@ func TestPlanHealth(t *testing.T) {
 	if len(h.Total) != 1 || h.Total[0].Payout.String() != "1000" || h.Total[0].Target.String() != "2000" || h.Total[0].Share.String() != "50" {
 		t.Errorf("total %+v", h.Total)
 	}
+	// A locked statement is read as stored: the same numbers.
+	system := kpi.Actor{WorkspaceID: admin.WorkspaceID, Name: "cli:test", Role: kpi.RoleAdmin, System: true}
+	for _, step := range []app.Step{app.Approve, app.Lock} {
+		if _, err := a.StepStatement(ctx, system, app.StatementRef{Employee: "cy", Period: "2025-06"}, step); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, err := a.PlanHealth(ctx, admin, app.PlanHealthRequest{Unit: "co", KPI: "won", Period: "2025-06"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range again.People {
+		if p.Employee == "cy" && (p.Status != kpi.StatusLocked || p.Payout.String() != "1000" || p.BonusPercent.String() != "100" || p.TargetBonus.String() != "1000") {
+			t.Errorf("cy, locked: %+v", p)
+		}
+	}
+	if again.Total[0].Payout.String() != "1000" || again.Total[0].Target.String() != "2000" {
+		t.Errorf("total with cy locked %+v", again.Total)
+	}
 	bob := kpi.Actor{WorkspaceID: admin.WorkspaceID, Name: "user:bob", EmployeeID: "bob", Role: kpi.RoleMember}
 	if _, err := a.PlanHealth(ctx, bob, app.PlanHealthRequest{Unit: "co", Period: "2025-06"}); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
 		t.Errorf("a rep reads plan health: %v", err)
