@@ -39,6 +39,8 @@ type Services struct {
 	ResetLinks kpi.ResetLinkService
 	// Personal erases what identifies a person who has left.
 	Personal kpi.PersonalDataService
+	// Awards keeps the awards of locked periods (recognition.go).
+	Awards kpi.AwardService
 }
 
 // ValueService is the KPI engine: values and explanations, values as they
@@ -63,6 +65,7 @@ type App struct {
 	payroll *payroll.Service
 	preview *preview.Service
 	orgs    orgCache
+	recog   recognitionCache
 }
 
 // New returns the use cases over s.

@@ -36,6 +36,7 @@ const (
 	WriteTokens       Action = "tokens:write"
 	WriteUsers        Action = "users:write"
 	LoadDemo          Action = "demo:load"
+	ReadLeaderboards  Action = "leaderboards:read"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -82,6 +83,7 @@ var Policy = map[Action]rule{
 	WriteTokens:       {Everyone: true, Doc: "one's own API tokens"},
 	WriteUsers:        {Roles: admins, Doc: "users, roles, integration tokens, personal data"},
 	LoadDemo:          {Doc: "load the demo (the system only)"},
+	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,6 +216,7 @@ type pageRoute struct {
 }
 
 func (s *Server) pageRoutes() []pageRoute {
+	return slices.Concat([]pageRoute{
 	return append([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
@@ -224,4 +226,10 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/team", false, s.pageTeam},
 		{"GET", "/explain", false, s.pageExplain},
 	}, s.boardsPages()...)
+	},
+		s.StatementPages(),
+		s.TargetPages(),
+		s.adminPages(),
+	)
+	}, s.recognitionPages()...)
 }

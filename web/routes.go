@@ -104,6 +104,7 @@ func (s *Server) routes() []route {
 			param("limit", "query", "At most this many (default 100)."),
 		}, resp: "AuditEntry[]"}},
 	}, append(s.userRoutes(), s.boardsRoutes()...)...)
+	}, append(s.userRoutes(), s.recognitionRoutes()...)...)
 }
 
 func targetParams() []paramDoc {

@@ -74,6 +74,8 @@ Start with the demo:  attain serve --demo`,
 		m.tokenCommand(),
 		m.userCommand(),
 		m.auditCommand(),
+		m.leaderboardCommand(),
+		m.awardsCommand(),
 	)
 	return root
 }
