@@ -217,7 +217,6 @@ type pageRoute struct {
 
 func (s *Server) pageRoutes() []pageRoute {
 	return slices.Concat([]pageRoute{
-	return append([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -225,11 +224,11 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/people/{id}", false, s.pagePerson},
 		{"GET", "/team", false, s.pageTeam},
 		{"GET", "/explain", false, s.pageExplain},
-	}, s.boardsPages()...)
 	},
 		s.StatementPages(),
 		s.TargetPages(),
 		s.adminPages(),
+		s.recognitionPages(),
+		s.boardsPages(),
 	)
-	}, s.recognitionPages()...)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"attain/app"
 )
@@ -103,8 +104,7 @@ func (s *Server) routes() []route {
 			param("entity_id", "query", "The entity's id or name."),
 			param("limit", "query", "At most this many (default 100)."),
 		}, resp: "AuditEntry[]"}},
-	}, append(s.userRoutes(), s.boardsRoutes()...)...)
-	}, append(s.userRoutes(), s.recognitionRoutes()...)...)
+	}, slices.Concat(s.userRoutes(), s.recognitionRoutes(), s.boardsRoutes())...)
 }
 
 func targetParams() []paramDoc {
