@@ -33,6 +33,7 @@ type tile struct {
 	Actual, Target         string
 	Achievement            string
 	AchievementClass       string
+	Heat                   string // the % of target's class on the heat scale (svg.Heat)
 	Score                  string
 	Status, StatusClass    string
 	Bullet, Spark          template.HTML
@@ -125,7 +126,7 @@ func cardTile(f *Formatter, k *kpi.KPI, card *app.Card, it score.Item, tr *app.T
 	if !it.AchievementNull {
 		t.AchievementRaw = it.Achievement.String()
 		t.Achievement = f.Points(it.Achievement)
-		t.AchievementClass = "down"
+		t.AchievementClass, t.Heat = "down", svg.HeatClass(it.Achievement.InexactFloat64())
 		if it.Achievement.GreaterThanOrEqual(decimal.NewFromInt(100)) {
 			t.AchievementClass = "up"
 		}

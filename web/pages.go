@@ -229,5 +229,6 @@ func (s *Server) pageRoutes() []pageRoute {
 		s.TargetPages(),
 		s.adminPages(),
 		s.recognitionPages(),
+		s.boardsPages(),
 	)
 }

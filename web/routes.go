@@ -107,6 +107,7 @@ func (s *Server) routes() []route {
 	},
 		s.userRoutes(),
 		s.recognitionRoutes(),
+		s.boardsRoutes(),
 	)
 }
 
