@@ -36,6 +36,9 @@ const (
 	WriteTokens       Action = "tokens:write"
 	WriteUsers        Action = "users:write"
 	LoadDemo          Action = "demo:load"
+	ReadInbox         Action = "inbox:read"
+	WriteWebhooks     Action = "webhooks:write"
+	RunNotifications  Action = "notifications:run"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -82,6 +85,9 @@ var Policy = map[Action]rule{
 	WriteTokens:       {Everyone: true, Doc: "one's own API tokens"},
 	WriteUsers:        {Roles: admins, Doc: "users, roles, integration tokens, personal data"},
 	LoadDemo:          {Doc: "load the demo (the system only)"},
+	ReadInbox:         {Everyone: true, Doc: "one's own notifications, mark them read"},
+	WriteWebhooks:     {Roles: admins, Doc: "outgoing webhooks and the outbox"},
+	RunNotifications:  {Doc: "deliver notifications, raise the daily ones, send digests (the system only)"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a
