@@ -143,7 +143,6 @@ func (a *App) Digest(ctx context.Context, org *kpi.Org, employee, kind string, p
 	if card, err := a.review.Scorecard(ctx, kpi.Subject{Kind: kpi.SubjectEmployee, ID: employee}, p, ""); err == nil {
 		b.WriteString("Your numbers:\n")
 		writeItems(&b, defs, card)
-		writeNeeded(&b, defs, card)
 	}
 	if st, err := a.payroll.Statement(ctx, employee, p); err == nil {
 		fmt.Fprintf(&b, "Bonus so far: %s (%s).\n", money(st.Payout, st.Places(), st.Currency), st.Status)
@@ -164,43 +163,43 @@ func orNone(s []string) string {
 }
 
 // writeItems writes each scorecard item: actual against target and the
-// achievement.
+// achievement; inside an open period, against the whole period's target,
+// with what was expected by now and what is needed per remaining working
+// day (see NeededPerDay).
 func writeItems(b *strings.Builder, defs *kpi.Definitions, card *Card) {
+	paces := map[string]score.Pace{}
+	for _, pc := range card.Pace {
+		paces[pc.KPI] = pc.Pace
+	}
 	for _, it := range card.Items {
 		k := defs.KPI(it.KPI)
 		actual := "-"
 		if !it.ActualNull {
 			actual = kpi.Display(k, it.Actual)
 		}
-		ach := ""
-		if !it.AchievementNull {
-			ach = " (" + it.Achievement.StringFixed(1) + " %)"
+		pc, open := paces[it.KPI]
+		if !open || pc.Method == "value" {
+			ach := ""
+			if !it.AchievementNull {
+				ach = " (" + it.Achievement.StringFixed(1) + " %)"
+			}
+			fmt.Fprintf(b, "- %s: %s of %s%s\n", it.KPI, actual, kpi.Display(k, it.Target), ach)
+			continue
 		}
-		fmt.Fprintf(b, "- %s: %s of %s%s\n", it.KPI, actual, kpi.Display(k, it.Target), ach)
+		fmt.Fprintf(b, "- %s: %s of %s, expected %s by now: %s", it.KPI, kpi.Display(k, pc.Actual), kpi.Display(k, pc.Target),
+			kpi.Display(k, pc.Expected), strings.ReplaceAll(string(pc.Status), "_", " "))
+		left := pc.Total - pc.Elapsed
+		switch {
+		case k != nil && k.Direction == kpi.LowerIsBetter, left <= 0:
+		case pc.Target.Sub(pc.Actual).Sign() <= 0:
+			b.WriteString("; target reached")
+		default:
+			fmt.Fprintf(b, "; needs %s per working day for the %d left", kpi.Display(k, NeededPerDay(pc.Target, pc.Actual, left)), left)
+		}
+		b.WriteString(".\n")
 	}
 	if !card.TotalNull {
 		fmt.Fprintf(b, "Score: %s\n", card.Total.StringFixed(1))
-	}
-}
-
-// writeNeeded writes, inside an open period, each behind or unfinished
-// KPI's pace and what is needed per remaining working day: what is left
-// to the target over the working days left, rounded half up to 2 places.
-func writeNeeded(b *strings.Builder, defs *kpi.Definitions, card *Card) {
-	for _, pc := range card.Pace {
-		k := defs.KPI(pc.KPI)
-		left := pc.Total - pc.Elapsed
-		if pc.Method == "value" || left <= 0 || k == nil || k.Direction == kpi.LowerIsBetter {
-			continue
-		}
-		todo := pc.Target.Sub(pc.Actual)
-		if todo.Sign() <= 0 {
-			fmt.Fprintf(b, "- %s: target reached (%s of %s).\n", pc.KPI, kpi.Display(k, pc.Actual), kpi.Display(k, pc.Target))
-			continue
-		}
-		per := NeededPerDay(pc.Target, pc.Actual, left)
-		fmt.Fprintf(b, "- %s: %s, expected %s by now; needs %s per working day for the %d left.\n",
-			pc.KPI, strings.ReplaceAll(string(pc.Status), "_", " "), kpi.Display(k, pc.Expected), kpi.Display(k, per), left)
 	}
 }
 
