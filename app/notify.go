@@ -470,3 +470,45 @@ func (a *App) MarkRead(ctx context.Context, who kpi.Actor, id int64) (*kpi.Notif
 	}
 	return a.svc.Notify.MarkRead(ctx, who.UserID, id)
 }
+
+// How often `attain serve` delivers notifications and raises the daily
+// ones (each day's once, whenever in the day the job runs first).
+const (
+	DeliverEvery = 30 * time.Second
+	DailyEvery   = 6 * time.Hour
+)
+
+// DeliverAll delivers what is due in every workspace's outbox: the
+// delivery job. A workspace that fails does not stop the others.
+func (a *App) DeliverAll(ctx context.Context) error {
+	return a.everyWorkspace(ctx, "notify-deliver", func(who kpi.Actor) error {
+		_, err := a.DeliverNotifications(ctx, who)
+		return err
+	})
+}
+
+// NotifyDailyAll raises the daily events in every workspace: the daily
+// job.
+func (a *App) NotifyDailyAll(ctx context.Context) error {
+	return a.everyWorkspace(ctx, "notify-daily", func(who kpi.Actor) error {
+		_, err := a.NotifyDaily(ctx, who)
+		return err
+	})
+}
+
+func (a *App) everyWorkspace(ctx context.Context, job string, fn func(who kpi.Actor) error) error {
+	wss, err := a.svc.Workspaces.FindWorkspaces(ctx)
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, ws := range wss {
+		if err := fn(kpi.Actor{WorkspaceID: ws.ID, Name: "job:" + job, System: true}); err != nil {
+			a.Logger.Error("job failed in a workspace", "job", job, "workspace", ws.Slug, "err", err)
+			if first == nil {
+				first = fmt.Errorf("%s in workspace %s: %w", job, ws.Slug, err)
+			}
+		}
+	}
+	return first
+}
