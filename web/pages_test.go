@@ -48,6 +48,7 @@ func TestPages(t *testing.T) {
 		{"team", "/team?unit=sales&period=2025-06", 200, []string{"<h1>Sales</h1>", `href="/team?unit=t1&amp;period=2025-06"`, `href="/people/cy?period=2025-06"`, "table class=\"sortable\""}},
 		{"explain", "/explain?kpi=won&employee=bob&period=2025-06", 200, []string{"d1", "d2", "d3", "count of deals where stage == &#34;Won&#34;"}},
 		{"error", "/me", 404, []string{"not an employee"}},
+		{"inbox", "/inbox", 200, []string{"<h1>Inbox</h1>", "Nothing unread"}}, // web/notify_test.go: a user's inbox
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
 	}
 	for _, tt := range tests {
