@@ -76,4 +76,3 @@ func TestInbox(t *testing.T) {
 		t.Errorf("show=all lacks the read notification, or offers to mark it read again")
 	}
 }
-
