@@ -24,11 +24,16 @@ func money(v decimal.Decimal, places int32, currency string) string {
 
 // statementApproved tells the person their statement is approved.
 func statementApproved(st *Statement) Event {
-	return Event{Kind: EventStatementApproved, Subject: st.Employee.ID, Period: st.Period.Label(), Day: st.Period.To,
-		Employees: []string{st.Employee.ID},
-		Title:     fmt.Sprintf("Your bonus statement for %s is approved", st.Period.Label()),
-		Body:      fmt.Sprintf("Payout %s, approved by %s.", money(st.Payout, st.Places(), st.Currency), strings.TrimPrefix(st.ApprovedBy, "user:")),
-		Link:      personLink(st.Employee.ID, st.Period)}
+	return approvedEvent(st.Employee.ID, st.Period, money(st.Payout, st.Places(), st.Currency), st.ApprovedBy)
+}
+
+func approvedEvent(employee string, p kpi.Period, payout, by string) Event {
+	body := "Payout " + payout + "."
+	if by != "" {
+		body = fmt.Sprintf("Payout %s, approved by %s.", payout, strings.TrimPrefix(by, "user:"))
+	}
+	return Event{Kind: EventStatementApproved, Subject: employee, Period: p.Label(), Day: p.To, Employees: []string{employee},
+		Title: fmt.Sprintf("Your bonus statement for %s is approved", p.Label()), Body: body, Link: personLink(employee, p)}
 }
 
 // inquiryAnswered tells whoever asked (a user, by the e-mail the audit
@@ -129,6 +134,18 @@ func (a *App) NotifyDaily(ctx context.Context, who kpi.Actor) (*DailyReport, err
 	if err != nil {
 		return nil, err
 	}
+	var digests []string
+	if today.Weekday() == 1 {
+		digests = append(digests, DigestWeekly)
+	}
+	if today == kpi.PeriodOf(kpi.Month, today).From {
+		digests = append(digests, DigestMonthly)
+	}
+	return a.daily(ctx, who, today, digests)
+}
+
+// daily raises the events of day today and the digests named.
+func (a *App) daily(ctx context.Context, who kpi.Actor, today kpi.Date, digests []string) (*DailyReport, error) {
 	rep := &DailyReport{Day: today, Events: map[string]int{}}
 	raise := func(ev Event) error {
 		n, err := a.notify(ctx, ev)
@@ -195,13 +212,6 @@ func (a *App) NotifyDaily(ctx context.Context, who kpi.Actor) (*DailyReport, err
 			Link:      personLink(p.EmployeeID, last)}); err != nil {
 			return rep, err
 		}
-	}
-	var digests []string
-	if today.Weekday() == 1 {
-		digests = append(digests, DigestWeekly)
-	}
-	if today == month.From {
-		digests = append(digests, DigestMonthly)
 	}
 	for _, kind := range digests {
 		n, err := a.sendDigests(ctx, who, kind, today)
