@@ -145,7 +145,11 @@ func (a *App) Digest(ctx context.Context, org *kpi.Org, employee, kind string, p
 		writeItems(&b, defs, card)
 	}
 	if st, err := a.payroll.Statement(ctx, employee, p); err == nil {
-		fmt.Fprintf(&b, "Bonus so far: %s (%s).\n", money(st.Payout, st.Places(), st.Currency), st.Status)
+		label := "Bonus so far"
+		if kind == DigestMonthly {
+			label = "Bonus for " + p.Label()
+		}
+		fmt.Fprintf(&b, "%s: %s (%s).\n", label, money(st.Payout, st.Places(), st.Currency), st.Status)
 	}
 	title := fmt.Sprintf("Your weekly digest: %s so far", p.Label())
 	if kind == DigestMonthly {
@@ -173,6 +177,10 @@ func writeItems(b *strings.Builder, defs *kpi.Definitions, card *Card) {
 	}
 	for _, it := range card.Items {
 		k := defs.KPI(it.KPI)
+		name := it.KPI
+		if k != nil && k.Title != "" {
+			name = k.Title
+		}
 		actual := "-"
 		if !it.ActualNull {
 			actual = kpi.Display(k, it.Actual)
@@ -183,10 +191,10 @@ func writeItems(b *strings.Builder, defs *kpi.Definitions, card *Card) {
 			if !it.AchievementNull {
 				ach = " (" + it.Achievement.StringFixed(1) + " %)"
 			}
-			fmt.Fprintf(b, "- %s: %s of %s%s\n", it.KPI, actual, kpi.Display(k, it.Target), ach)
+			fmt.Fprintf(b, "- %s: %s of %s%s\n", name, actual, kpi.Display(k, it.Target), ach)
 			continue
 		}
-		fmt.Fprintf(b, "- %s: %s of %s, expected %s by now: %s", it.KPI, kpi.Display(k, pc.Actual), kpi.Display(k, pc.Target),
+		fmt.Fprintf(b, "- %s: %s of %s, expected %s by now: %s", name, kpi.Display(k, pc.Actual), kpi.Display(k, pc.Target),
 			kpi.Display(k, pc.Expected), strings.ReplaceAll(string(pc.Status), "_", " "))
 		left := pc.Total - pc.Elapsed
 		switch {

@@ -166,6 +166,16 @@ func (a *App) daily(ctx context.Context, who kpi.Actor, today kpi.Date, digests 
 			managers[e.ManagerID] = true
 		}
 	}
+	defs, err := a.svc.Definitions.FindDefinitions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	title := func(name string) string {
+		if k := defs.KPI(name); k != nil && k.Title != "" {
+			return k.Title
+		}
+		return name
+	}
 	month := kpi.PeriodOf(kpi.Month, today)
 	for _, m := range sortedKeys(managers) {
 		att, err := a.review.Attention(ctx, m, month)
@@ -182,10 +192,10 @@ func (a *App) daily(ctx context.Context, who kpi.Actor, today kpi.Date, digests 
 				switch r.Code {
 				case "behind_pace":
 					ev.Kind, ev.Subject, ev.Employees = EventBehindPace, c.Subject.ID+":"+r.KPI, []string{c.Subject.ID, m}
-					ev.Title = fmt.Sprintf("%s is behind pace on %s", names[c.Subject.ID], r.KPI)
+					ev.Title = fmt.Sprintf("%s is behind pace on %s", names[c.Subject.ID], title(r.KPI))
 				case "fell_below_threshold", "declining":
 					ev.Kind, ev.Subject, ev.Employees = EventRegression, c.Subject.ID+":"+r.KPI, []string{m}
-					ev.Title = fmt.Sprintf("%s: %s regressed", names[c.Subject.ID], r.KPI)
+					ev.Title = fmt.Sprintf("%s: %s regressed", names[c.Subject.ID], title(r.KPI))
 				default:
 					continue
 				}

@@ -455,7 +455,7 @@ func TestNotifyDaily(t *testing.T) {
 		t.Fatal("bob has no digest")
 	}
 	t.Logf("bob's digest:\n%s", digest.Body)
-	for _, want := range []string{"- won: 3 of 4 (75.0 %)", "Bonus so far: 30.00 EUR (draft)."} {
+	for _, want := range []string{"- won: 3 of 4 (75.0 %)", "Bonus for 2025-06: 30.00 EUR (draft)."} {
 		if !strings.Contains(digest.Body, want) {
 			t.Errorf("bob's digest lacks %q:\n%s", want, digest.Body)
 		}
