@@ -177,6 +177,7 @@ func (a *App) daily(ctx context.Context, who kpi.Actor, today kpi.Date, digests 
 		return name
 	}
 	month := kpi.PeriodOf(kpi.Month, today)
+	open := today < month.To
 	for _, m := range sortedKeys(managers) {
 		att, err := a.review.Attention(ctx, m, month)
 		if err != nil {
@@ -188,19 +189,21 @@ func (a *App) daily(ctx context.Context, who kpi.Actor, today kpi.Date, digests 
 				continue
 			}
 			for _, r := range c.Reasons {
-				ev := Event{Period: month.Label(), Day: today, Link: personLink(c.Subject.ID, month), Body: r.Text}
-				switch r.Code {
-				case "behind_pace":
-					ev.Kind, ev.Subject, ev.Employees = EventBehindPace, c.Subject.ID+":"+r.KPI, []string{c.Subject.ID, m}
-					ev.Title = fmt.Sprintf("%s is behind pace on %s", names[c.Subject.ID], title(r.KPI))
-				case "fell_below_threshold", "declining":
-					ev.Kind, ev.Subject, ev.Employees = EventRegression, c.Subject.ID+":"+r.KPI, []string{m}
-					ev.Title = fmt.Sprintf("%s: %s regressed", names[c.Subject.ID], title(r.KPI))
-				default:
-					continue
+				// Inside the month, below the threshold expected by now is
+				// behind pace too (attention counts it once, as the worse).
+				if open && (r.Code == "behind_pace" || r.Code == "below_threshold" || r.Code == "fell_below_threshold") {
+					if err := raise(Event{Kind: EventBehindPace, Subject: c.Subject.ID + ":" + r.KPI, Period: month.Label(), Day: today,
+						Employees: []string{c.Subject.ID, m}, Title: fmt.Sprintf("%s is behind pace on %s", names[c.Subject.ID], title(r.KPI)),
+						Body: r.Text, Link: personLink(c.Subject.ID, month)}); err != nil {
+						return rep, err
+					}
 				}
-				if err := raise(ev); err != nil {
-					return rep, err
+				if r.Code == "fell_below_threshold" || r.Code == "declining" {
+					if err := raise(Event{Kind: EventRegression, Subject: c.Subject.ID + ":" + r.KPI, Period: month.Label(), Day: today,
+						Employees: []string{m}, Title: fmt.Sprintf("%s: %s regressed", names[c.Subject.ID], title(r.KPI)),
+						Body: r.Text, Link: personLink(c.Subject.ID, month)}); err != nil {
+						return rep, err
+					}
 				}
 			}
 		}

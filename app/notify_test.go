@@ -497,3 +497,60 @@ func TestNotifyWeeklyDigest(t *testing.T) {
 		t.Errorf("needed per day %s, want 2.67", got)
 	}
 }
+
+// TestNotifyPace raises the daily events in the middle of July 2025,
+// when bob and cy have July targets and no deal yet: each is behind pace,
+// told to them and to ann, their manager, once however often it runs.
+// Both were above the threshold at the same point of June (bob 2 deals,
+// 200 EUR; cy 1 deal, 200 EUR, by the 17th) and are below it now: a
+// regression of each KPI, told to ann.
+func TestNotifyPace(t *testing.T) {
+	w := newNotifyWorld(t, kpitest.MustOpenDB(t), time.Date(2025, 7, 16, 6, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	july, _ := kpi.ParsePeriod("2025-07")
+	var in []kpi.TargetInput
+	for _, p := range []struct {
+		who, kpi string
+		v        int64
+	}{{"bob", "won", 10}, {"bob", "won_value", 1000}, {"cy", "won", 10}, {"cy", "won_value", 1000}} {
+		in = append(in, kpi.TargetInput{KPI: p.kpi, Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: p.who}, Period: july, Value: ptr(decimal.NewFromInt(p.v))})
+	}
+	if _, err := w.a.SetTargets(ctx, w.root, in, "pace test"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := w.a.NotifyDaily(ctx, w.system)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", rep)
+	if rep.Events[app.EventBehindPace] != 4 {
+		t.Errorf("behind pace %d, want 4 (bob and cy, won and won value)", rep.Events[app.EventBehindPace])
+	}
+	got := map[string]string{}
+	for _, n := range w.inbox(t, "bob").Notifications {
+		got[n.Title] = n.Body
+	}
+	if body, ok := got["Bob is behind pace on won"]; !ok || body == "" {
+		t.Errorf("bob's inbox %v", got)
+	}
+	ann := w.inbox(t, "ann")
+	kinds := map[string]int{}
+	for _, n := range ann.Notifications {
+		kinds[n.Kind]++
+		if n.Title == "Cy: won regressed" && !strings.HasPrefix(n.Body, "won: fell below the threshold expected by 2025-07-16") {
+			t.Errorf("cy's regression: %q", n.Body)
+		}
+	}
+	if kinds[app.EventBehindPace] != 4 || kinds[app.EventRegression] != 4 {
+		t.Errorf("ann has %v, want 4 behind pace and 4 regressions (bob's and cy's)", kinds)
+	}
+	if again, _ := w.a.NotifyDaily(ctx, w.system); again.Notified != 0 {
+		t.Errorf("the second run of the day reached %d inboxes", again.Notified)
+	}
+	w.clk.Add(24 * time.Hour) // the next day: told again
+	if next, _ := w.a.NotifyDaily(ctx, w.system); next.Notified == 0 {
+		t.Errorf("the next day told nobody: %+v", next)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
