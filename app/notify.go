@@ -32,7 +32,7 @@ const (
 // webhookKinds are the events posted to the workspace's webhooks (a team's
 // chat): those about performance. Pay and personal answers stay in the
 // inbox and the person's e-mail.
-var webhookKinds = map[string]bool{EventAward: true, EventBehindPace: true, EventRegression: true, EventStatementReady: true}
+var webhookKinds = map[string]bool{EventAward: true, EventBehindPace: true, EventRegression: true}
 
 // Event is something to tell people: in their inbox, by e-mail when the
 // server sends e-mail, and, for some kinds, to the webhooks. Its key —
