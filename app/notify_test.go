@@ -319,9 +319,14 @@ func TestNotifyDelivery(t *testing.T) {
 // TestNotifyRestart claims deliveries and stops (a server that died
 // mid-way), then re-opens the store: the deliveries are sent once their
 // claim runs out, exactly once, and two runners at once on one store send
-// each delivery once.
+// each delivery once. On a SQLite file and, with ATTAIN_TEST_POSTGRES, on
+// PostgreSQL.
 func TestNotifyRestart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "attain.db")
+	t.Run("sqlite", func(t *testing.T) { testNotifyRestart(t, filepath.Join(t.TempDir(), "attain.db")) })
+	t.Run("postgres", func(t *testing.T) { testNotifyRestart(t, kpitest.PostgresDSN(t)) })
+}
+
+func testNotifyRestart(t *testing.T, path string) {
 	ctx := context.Background()
 	db1, err := sqldb.Open(ctx, path, nil)
 	if err != nil {
