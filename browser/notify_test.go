@@ -85,4 +85,15 @@ func TestInboxAsMember(t *testing.T) {
 	if got := texts(t, ctx, "ul.inbox li .note-title"); len(got) != len(in.Notifications) {
 		t.Errorf("show=all lists %d, want %d", len(got), len(in.Notifications))
 	}
+	// On a phone the button goes below the text and nothing is wider than
+	// the screen.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	open(t, ctx, "/inbox")
+	screenshot(t, ctx, "inbox-phone")
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+	if err != nil || wide {
+		t.Errorf("the inbox is wider than a phone's screen (%v)", err)
+	}
 }
