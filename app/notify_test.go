@@ -289,6 +289,22 @@ func TestNotifyDelivery(t *testing.T) {
 		}
 
 		// Mark read: one's own only.
+		// bob asks about a line, ann answers: bob is told.
+		q, err := w.a.Inquire(ctx, w.users["bob"], app.StatementRef{Employee: "bob", Period: "2025-06"}, "commission.amount", "Why 30?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.a.Answer(ctx, w.users["ann"], app.StatementRef{Employee: "bob", Period: "2025-06"}, q.ID, "10 % of 300.00 EUR won."); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.inbox(t, "bob").Notifications[0]; got.Kind != app.EventInquiryAnswered || got.Title != "Your question on commission.amount (2025-06) is answered" ||
+			got.Body != "10 % of 300.00 EUR won." {
+			t.Errorf("answer notification %+v", got)
+		}
+		if rep, _ := w.a.DeliverNotifications(ctx, w.system); rep.Sent != 1 || !strings.Contains(smtp.Messages()[3].Data, "10 % of 300.00 EUR won.") {
+			t.Errorf("the answer's e-mail: %+v", rep)
+		}
+
 		if _, err := w.a.MarkRead(ctx, w.users["cy"], approved.ID); kpi.ErrorCode(err) != kpi.ENOTFOUND {
 			t.Errorf("cy marks bob's notification: %v, want not found", err)
 		}
@@ -296,10 +312,10 @@ func TestNotifyDelivery(t *testing.T) {
 		if err != nil || n.ReadAt == nil {
 			t.Fatalf("mark read: %+v, %v", n, err)
 		}
-		if in := w.inbox(t, "bob"); in.Unread != 1 {
-			t.Errorf("unread %d after reading one, want 1", in.Unread)
+		if in := w.inbox(t, "bob"); in.Unread != 2 {
+			t.Errorf("unread %d after reading one, want 2", in.Unread)
 		}
-		if me, err := w.a.Me(ctx, w.users["bob"]); err != nil || me.Unread != 1 {
+		if me, err := w.a.Me(ctx, w.users["bob"]); err != nil || me.Unread != 2 {
 			t.Errorf("me.Unread %v, %v", me, err)
 		}
 
