@@ -56,7 +56,7 @@ func (a *App) sendDigests(ctx context.Context, who kpi.Actor, kind string, today
 		if u.EmployeeID == "" || u.Disabled {
 			continue
 		}
-		ev, err := a.Digest(ctx, org, u.EmployeeID, kind, p)
+		ev, err := a.Digest(ctx, org, u, kind, p)
 		if err != nil {
 			a.Logger.Warn("notify: digest", "employee", u.EmployeeID, "err", err)
 			continue
@@ -73,9 +73,11 @@ func (a *App) sendDigests(ctx context.Context, who kpi.Actor, kind string, today
 // Digest builds one person's digest of period p: for a manager, their
 // team's plan against actual, who is ahead and who needs attention, then
 // their own numbers; for everyone, their pace, what is needed per
-// remaining working day to reach each target, and their bonus so far.
-// ctx is scoped to the workspace.
-func (a *App) Digest(ctx context.Context, org *kpi.Org, employee, kind string, p kpi.Period) (Event, error) {
+// remaining working day to reach each target, and their bonus so far;
+// and the awards of the period the user was told of. ctx is scoped to the
+// workspace.
+func (a *App) Digest(ctx context.Context, org *kpi.Org, u *kpi.User, kind string, p kpi.Period) (Event, error) {
+	employee := u.EmployeeID
 	defs, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {
 		return Event{}, err
@@ -136,9 +138,10 @@ func (a *App) Digest(ctx context.Context, org *kpi.Org, employee, kind string, p
 		}
 		fmt.Fprintf(&b, "Ahead (score 100 or more): %s\n", orNone(ahead))
 		fmt.Fprintf(&b, "Needs attention: %s\n", orNone(behind))
-		// Awards: the award rules add theirs through NotifyAward; a digest
-		// shows them once they are kept with the period.
 		b.WriteString("\n")
+	}
+	if awards := a.awardsOf(ctx, u.ID, p); len(awards) > 0 {
+		fmt.Fprintf(&b, "Awards: %s\n\n", strings.Join(awards, "; "))
 	}
 	if card, err := a.review.Scorecard(ctx, kpi.Subject{Kind: kpi.SubjectEmployee, ID: employee}, p, ""); err == nil {
 		b.WriteString("Your numbers:\n")
@@ -157,6 +160,23 @@ func (a *App) Digest(ctx context.Context, org *kpi.Org, employee, kind string, p
 	}
 	return Event{Kind: EventDigest, Subject: employee + ":" + kind, Period: p.Label(), Employees: []string{employee},
 		Title: title, Body: strings.TrimSpace(b.String()), Link: personLink(employee, p)}, nil
+}
+
+// awardsOf lists the awards of period p the user was told of (their own
+// and their team's), as the award rules raised them (NotifyAward).
+func (a *App) awardsOf(ctx context.Context, user int64, p kpi.Period) []string {
+	ns, err := a.svc.Notify.FindNotifications(ctx, user, MaxInbox)
+	if err != nil {
+		a.Logger.Warn("notify: awards of a digest", "err", err)
+		return nil
+	}
+	var out []string
+	for i := len(ns) - 1; i >= 0; i-- {
+		if n := ns[i]; n.Kind == EventAward && strings.Contains(n.Key, "/"+p.Label()+"/") {
+			out = append(out, strings.TrimPrefix(n.Title, "Award for "))
+		}
+	}
+	return out
 }
 
 func orNone(s []string) string {
@@ -187,11 +207,14 @@ func writeItems(b *strings.Builder, defs *kpi.Definitions, card *Card) {
 		}
 		pc, open := paces[it.KPI]
 		if !open || pc.Method == "value" {
-			ach := ""
-			if !it.AchievementNull {
-				ach = " (" + it.Achievement.StringFixed(1) + " %)"
+			switch {
+			case !it.AchievementNull:
+				fmt.Fprintf(b, "- %s: %s of %s (%s %%)\n", name, actual, kpi.Display(k, it.Target), it.Achievement.StringFixed(1))
+			case it.Target.IsZero():
+				fmt.Fprintf(b, "- %s: %s, no target\n", name, actual)
+			default:
+				fmt.Fprintf(b, "- %s: %s of %s\n", name, actual, kpi.Display(k, it.Target))
 			}
-			fmt.Fprintf(b, "- %s: %s of %s%s\n", name, actual, kpi.Display(k, it.Target), ach)
 			continue
 		}
 		fmt.Fprintf(b, "- %s: %s of %s, expected %s by now: %s", name, kpi.Display(k, pc.Actual), kpi.Display(k, pc.Target),

@@ -441,6 +441,9 @@ func testNotifyRestart(t *testing.T, path string) {
 func TestNotifyDaily(t *testing.T) {
 	w := newNotifyWorld(t, kpitest.MustOpenDB(t), time.Date(2025, 7, 1, 6, 0, 0, 0, time.UTC))
 	ctx := context.Background()
+	if err := w.a.NotifyAward(ctx, w.system, app.AwardNotice{Rule: "top1", Employee: "cy", Period: "2025-06", Text: "Highest won value in 2025-06"}); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := w.a.NotifyDaily(ctx, w.system)
 	if err != nil {
 		t.Fatal(err)
@@ -483,6 +486,24 @@ func TestNotifyDaily(t *testing.T) {
 	}
 	if digest.Title != "Your monthly digest: 2025-06" {
 		t.Errorf("title %q", digest.Title)
+	}
+	// ann's: her team (t1, which has no targets of its own), who is
+	// ahead (cy, with the score of her scorecard), who needs attention
+	// (bob, below the thresholds), and cy's award.
+	cy, err := w.a.Scorecard(ctx, w.root, app.ScorecardRequest{Employee: "cy", Period: "2025-06"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range w.inbox(t, "ann").Notifications {
+		if n.Kind == app.EventDigest {
+			t.Logf("ann's digest:\n%s", n.Body)
+			for _, want := range []string{"Team Team 1, plan vs actual:\n- won: 3, no target\n", "Ahead (score 100 or more): Cy (score " + cy.Total.StringFixed(1) + ")\n",
+				"Needs attention: Bob: won: 3 is below the threshold of 3.2 (target 4); ", "Awards: Cy: Highest won value in 2025-06"} {
+				if !strings.Contains(n.Body, want) {
+					t.Errorf("ann's digest lacks %q", want)
+				}
+			}
+		}
 	}
 }
 
