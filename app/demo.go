@@ -128,6 +128,9 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	if rep.Locked, rep.Failed, err = a.lockDemoStatements(ctx, start, thisMonth); err != nil {
 		return nil, fmt.Errorf("demo statements: %w", err)
 	}
+	if err := a.demoRecognition(ctx, who, start, thisMonth); err != nil {
+		return nil, fmt.Errorf("demo recognition: %w", err)
+	}
 	if err := a.demoNotify(ctx, who, today); err != nil { // demo_notify.go
 		return nil, fmt.Errorf("demo notifications: %w", err)
 	}

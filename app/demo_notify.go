@@ -14,10 +14,10 @@ const EventPayoutsReady = "payouts_ready"
 
 // demoNotify fills each demo person's inbox as the jobs would have by
 // today: the regressions of last month's last day, last month's approved
-// statements, last month's digest (as on the first), today's reps behind
-// pace and regressions, this week's digest, and, for admin and finance,
-// the payouts of the last two months.
-// Loading the demo again the same day adds nothing.
+// statements, the awards of the last month locked, last month's digest
+// (as on the first), today's reps behind pace and regressions, this
+// week's digest, and, for admin and finance, the payouts of the last two
+// months. Loading the demo again the same day adds nothing.
 func (a *App) demoNotify(ctx context.Context, who kpi.Actor, today kpi.Date) error {
 	if a.svc.Notify == nil {
 		return nil
@@ -30,6 +30,11 @@ func (a *App) demoNotify(ctx context.Context, who kpi.Actor, today kpi.Date) err
 		return err
 	}
 	if err := a.demoPayouts(ctx, last); err != nil {
+		return err
+	}
+	if list, err := a.awards(ctx, who.WorkspaceID, score.Previous(last)); err == nil {
+		a.notifyAwards(ctx, who.WorkspaceID, list) // as when the month was locked (the last one locked)
+	} else {
 		return err
 	}
 	if _, err := a.sendDigests(ctx, who, DigestMonthly, kpi.PeriodOf(kpi.Month, today).From); err != nil {

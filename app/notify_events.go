@@ -75,17 +75,22 @@ type AwardNotice struct {
 // unit), and their manager, and posts it to the webhooks; once per rule,
 // subject and period.
 func (a *App) NotifyAward(ctx context.Context, who kpi.Actor, n AwardNotice) error {
-	p, err := parsePeriod(n.Period)
+	ctx, err := a.begin(ctx, who, RunNotifications, on{})
 	if err != nil {
 		return err
 	}
-	if ctx, err = a.begin(ctx, who, RunNotifications, on{}); err != nil {
+	return a.notifyAward(ctx, who.WorkspaceID, n)
+}
+
+func (a *App) notifyAward(ctx context.Context, ws int64, n AwardNotice) error {
+	p, err := parsePeriod(n.Period)
+	if err != nil {
 		return err
 	}
 	if n.Employee == "" && n.Unit == "" || n.Rule == "" {
 		return kpi.Errorf(kpi.EINVALID, "An award names its rule and who earned it (an employee or a unit).")
 	}
-	org, err := a.org(ctx, who.WorkspaceID)
+	org, err := a.org(ctx, ws)
 	if err != nil {
 		return err
 	}
@@ -110,6 +115,29 @@ func (a *App) NotifyAward(ctx context.Context, who kpi.Actor, n AwardNotice) err
 	}
 	_, err = a.notify(ctx, ev)
 	return err
+}
+
+// notifyAwards tells of each award of a frozen (locked) period: the
+// award rules' hook, called when a period's awards freeze. Failures are
+// logged; the awards stand.
+func (a *App) notifyAwards(ctx context.Context, ws int64, list *AwardList) {
+	if list == nil || list.Provisional {
+		return
+	}
+	for _, aw := range list.Awards {
+		n := AwardNotice{Rule: aw.Rule, Period: aw.Period.Label(), Text: aw.Title}
+		if aw.Reason != "" {
+			n.Text += " (" + aw.Reason + ")"
+		}
+		if aw.Subject.Kind == kpi.SubjectUnit {
+			n.Unit = aw.Subject.ID
+		} else {
+			n.Employee = aw.Subject.ID
+		}
+		if err := a.notifyAward(ctx, ws, n); err != nil {
+			a.Logger.Error("notify award", "rule", aw.Rule, "subject", aw.Subject.ID, "err", err)
+		}
+	}
 }
 
 // DailyReport is what a daily run raised: events of each kind, and the

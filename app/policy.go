@@ -39,6 +39,7 @@ const (
 	ReadInbox         Action = "inbox:read"
 	WriteWebhooks     Action = "webhooks:write"
 	RunNotifications  Action = "notifications:run"
+	ReadLeaderboards  Action = "leaderboards:read"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -88,6 +89,7 @@ var Policy = map[Action]rule{
 	ReadInbox:         {Everyone: true, Doc: "one's own notifications, mark them read"},
 	WriteWebhooks:     {Roles: admins, Doc: "outgoing webhooks and the outbox"},
 	RunNotifications:  {Doc: "deliver notifications, raise the daily ones, send digests (the system only)"},
+	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a

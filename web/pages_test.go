@@ -21,6 +21,9 @@ func TestPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.Apply(context.Background(), admin, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.SmallYAML + matrixPlan)}); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer((&Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
 	t.Cleanup(srv.Close)
 	get := func(path string, status int) string {
@@ -47,6 +50,12 @@ func TestPages(t *testing.T) {
 		{"person", "/people/bob?period=2025-06", 200, []string{"<h1>Bob</h1>", "3 <small>of 4</small>", "75.0\u00a0% of target", `class="chart bullet"`, `class="chart spark"`, "€300.00"}},
 		{"team", "/team?unit=sales&period=2025-06", 200, []string{"<h1>Sales</h1>", `href="/team?unit=t1&amp;period=2025-06"`, `href="/people/cy?period=2025-06"`, "table class=\"sortable\""}},
 		{"explain", "/explain?kpi=won&employee=bob&period=2025-06", 200, []string{"d1", "d2", "d3", "count of deals where stage == &#34;Won&#34;"}},
+		{"statement", "/statements/bob/2025-06", 200, []string{"Bonus statement", `data-line="commission.amount"`, `id="payout" data-value="30"`, "€30.00", `name="kpi.won_value"`, "/api/v1/statements/bob/2025-06/pdf"}},
+		{"targets", "/targets?unit=t1&kpi=won&period=2025-07&method=average", 200, []string{"<h1>Targets</h1>", `name="t.employee.bob"`, `id="formula"`, "2025-06 actual"}},
+		{"admin", "/admin", 200, []string{"Add a unit", `data-unit="t1"`, "Move a person"}},
+		{"recognition", "/leaderboard?period=2025-06&metric=won_value", 200, []string{`data-subject="cy" data-place="1"`, `data-value="250">250.0`, `class="medal gold"`, "tied values share a place"}},
+		{"recognition", "/leaderboard?period=2025-06&metric=salary", 200, []string{`id="board-problem">metric: &#34;salary&#34; is not a KPI`, `data-subject="cy" data-place="1"`}},
+		{"recognition", "/leaderboard/tv?period=2025-06", 200, []string{`<meta http-equiv="refresh" content="60">`, `<body class="tv">`, `data-value="115">115.0`}},
 		{"error", "/me", 404, []string{"not an employee"}},
 		{"inbox", "/inbox", 200, []string{"<h1>Inbox</h1>", "Nothing unread"}}, // web/notify_test.go: a user's inbox
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},

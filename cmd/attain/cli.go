@@ -74,6 +74,8 @@ Start with the demo:  attain serve --demo`,
 		m.userCommand(),
 		m.auditCommand(),
 		m.webhookCommand(), m.notifyCommand(), // cmd_notify.go
+		m.leaderboardCommand(),
+		m.awardsCommand(),
 	)
 	return root
 }
