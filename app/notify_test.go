@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -596,3 +597,37 @@ func TestNotifyPace(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestNotifyAwardsOnLock locks June: its awards freeze and the winner and
+// her manager are told, once, even when June is reopened and locked again.
+func TestNotifyAwardsOnLock(t *testing.T) {
+	w := newNotifyWorld(t, kpitest.MustOpenDB(t), time.Date(2025, 7, 2, 9, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	if _, err := w.a.SetAwardRules(ctx, w.root, &kpi.Awards{Rules: []*kpi.AwardRule{{Name: "top", Title: "Top score", Kind: kpi.AwardTop, N: 1}}}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	list, err := w.a.Awards(ctx, w.root, "2025-06")
+	if err != nil || len(list.Awards) != 1 {
+		t.Fatalf("awards %+v, %v", list, err)
+	}
+	winner := list.Awards[0].Subject.ID // cy, on the scores
+	if n := len(w.inbox(t, winner).Notifications); n != 0 {
+		t.Fatalf("%s told of a provisional award: %d notifications", winner, n)
+	}
+	for i, lock := range []bool{true, false, true} {
+		if _, err := w.a.LockPeriod(ctx, w.root, "2025-06", fmt.Sprint("step ", i), lock); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{winner, "ann"} {
+		var awards []*kpi.Notification
+		for _, n := range w.inbox(t, name).Notifications {
+			if n.Kind == app.EventAward {
+				awards = append(awards, n)
+			}
+		}
+		if len(awards) != 1 || !strings.Contains(awards[0].Title, "Top score") || !strings.HasPrefix(awards[0].Key, "award/"+winner+":top/2025-06/") {
+			t.Errorf("%s's award notifications: %+v", name, awards)
+		}
+	}
+}
