@@ -39,6 +39,8 @@ type Services struct {
 	ResetLinks kpi.ResetLinkService
 	// Personal erases what identifies a person who has left.
 	Personal kpi.PersonalDataService
+	// Notify keeps inboxes, the outbox and webhooks; nil: no notifications.
+	Notify kpi.NotifyService
 	// Awards keeps the awards of locked periods (recognition.go).
 	Awards kpi.AwardService
 }
@@ -60,6 +62,8 @@ type App struct {
 	Now func() time.Time
 	// Auth is how people sign in: session lifetimes, links, e-mail, SSO.
 	Auth AuthConfig
+	// Notify is how notifications go out (notify.go).
+	Notify NotifyConfig
 
 	review  *review.Service
 	payroll *payroll.Service

@@ -36,6 +36,9 @@ const (
 	WriteTokens       Action = "tokens:write"
 	WriteUsers        Action = "users:write"
 	LoadDemo          Action = "demo:load"
+	ReadInbox         Action = "inbox:read"
+	WriteWebhooks     Action = "webhooks:write"
+	RunNotifications  Action = "notifications:run"
 	ReadLeaderboards  Action = "leaderboards:read"
 )
 
@@ -83,6 +86,9 @@ var Policy = map[Action]rule{
 	WriteTokens:       {Everyone: true, Doc: "one's own API tokens"},
 	WriteUsers:        {Roles: admins, Doc: "users, roles, integration tokens, personal data"},
 	LoadDemo:          {Doc: "load the demo (the system only)"},
+	ReadInbox:         {Everyone: true, Doc: "one's own notifications, mark them read"},
+	WriteWebhooks:     {Roles: admins, Doc: "outgoing webhooks and the outbox"},
+	RunNotifications:  {Doc: "deliver notifications, raise the daily ones, send digests (the system only)"},
 	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
 }
 

@@ -119,6 +119,12 @@ var matrix = []call{
 	{pattern: "GET /api/v1/tokens", path: "/api/v1/tokens", who: anyone},
 	{pattern: "POST /api/v1/tokens", path: "/api/v1/tokens", body: `{"name": "mine"}`, who: anyone},
 	{pattern: "DELETE /api/v1/tokens/{id}", path: "/api/v1/tokens/999999", who: anyone},
+	{pattern: "GET /api/v1/inbox", path: "/api/v1/inbox", who: anyone},
+	{pattern: "POST /api/v1/inbox/{id}/read", path: "/api/v1/inbox/999999/read", who: anyone},
+	{pattern: "GET /api/v1/webhooks", path: "/api/v1/webhooks", who: admins},
+	{pattern: "POST /api/v1/webhooks", path: "/api/v1/webhooks", body: `{"url": "https://chat.example/hook"}`, who: admins},
+	{pattern: "DELETE /api/v1/webhooks/{id}", path: "/api/v1/webhooks/999999", who: admins},
+	{pattern: "GET /api/v1/outbox", path: "/api/v1/outbox", who: admins},
 
 	{pattern: "GET /static/{file}", path: "", who: public}, // the stylesheet's hashed URL, set below
 	{pattern: "GET /{$}", path: "/", who: anyone},
@@ -137,6 +143,8 @@ var matrix = []call{
 	{pattern: "GET /health", path: "/health?unit=co&period=2025-06", who: readers},
 	{pattern: "GET /api/v1/heatmap", path: "/api/v1/heatmap?unit=t1&period=2025-06", who: ofTeam1},
 	{pattern: "GET /api/v1/plan-health", path: "/api/v1/plan-health?unit=co&period=2025-06", who: readers},
+	{pattern: "GET /inbox", path: "/inbox", who: anyone},
+	{pattern: "POST /inbox/{id}/read", path: "/inbox/999999/read", who: anyone},
 	{pattern: "GET /statements/me", path: "/statements/me", who: anyone},
 	{pattern: "GET /statements/{employee}/{period}", path: "/statements/bob/2025-06", who: ofBob},
 	{pattern: "POST /statements/{employee}/{period}/what-if", path: "/statements/bob/2025-06/what-if", body: "kpi.won_value=100", contentType: "application/x-www-form-urlencoded", who: ofBob},

@@ -230,5 +230,6 @@ func (s *Server) pageRoutes() []pageRoute {
 		s.adminPages(),
 		s.recognitionPages(),
 		s.boardsPages(),
+		s.notifyPages(),
 	)
 }

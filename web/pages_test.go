@@ -59,6 +59,7 @@ func TestPages(t *testing.T) {
 		{"recognition", "/leaderboard?period=2025-06&metric=salary", 200, []string{`id="board-problem">metric: &#34;salary&#34; is not a KPI`, `data-subject="cy" data-place="1"`}},
 		{"recognition", "/leaderboard/tv?period=2025-06", 200, []string{`<meta http-equiv="refresh" content="60">`, `<body class="tv">`, `data-value="115">115.0`}},
 		{"error", "/me", 404, []string{"not an employee"}},
+		{"inbox", "/inbox", 200, []string{"<h1>Inbox</h1>", "Nothing unread"}}, // web/notify_test.go: a user's inbox
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
 	}
 	for _, tt := range tests {

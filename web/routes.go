@@ -108,6 +108,7 @@ func (s *Server) routes() []route {
 		s.userRoutes(),
 		s.recognitionRoutes(),
 		s.boardsRoutes(),
+		s.notifyRoutes(),
 	)
 }
 

@@ -74,6 +74,7 @@ Start with the demo:  attain serve --demo`,
 		m.tokenCommand(),
 		m.userCommand(),
 		m.auditCommand(),
+		m.webhookCommand(), m.notifyCommand(), // cmd_notify.go
 		m.leaderboardCommand(),
 		m.awardsCommand(),
 	)
