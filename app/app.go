@@ -39,6 +39,10 @@ type Services struct {
 	ResetLinks kpi.ResetLinkService
 	// Personal erases what identifies a person who has left.
 	Personal kpi.PersonalDataService
+	// Pilots and Meetings: schemes on trial, and the review meeting's
+	// comments and proposals.
+	Pilots   kpi.PilotService
+	Meetings kpi.MeetingService
 }
 
 // ValueService is the KPI engine: values and explanations, values as they

@@ -32,6 +32,8 @@ func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),
+		Pilots:      sqldb.NewPilotService(db),
+		Meetings:    sqldb.NewMeetingService(db),
 	}
 	e := engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, nil)
 	for _, o := range opts {

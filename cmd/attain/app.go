@@ -112,6 +112,8 @@ func (m *Main) open(ctx context.Context) error {
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),
+		Pilots:      sqldb.NewPilotService(db),
+		Meetings:    sqldb.NewMeetingService(db),
 	}
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
 	m.Engine.MaxCells = m.Config.MaxCells
