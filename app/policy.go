@@ -36,6 +36,12 @@ const (
 	WriteTokens       Action = "tokens:write"
 	WriteUsers        Action = "users:write"
 	LoadDemo          Action = "demo:load"
+	ReadPilots        Action = "pilots:read"
+	WritePilots       Action = "pilots:write"
+	ReadMeetings      Action = "meetings:read"
+	WriteComments     Action = "meetings:comment"
+	WriteProposals    Action = "meetings:propose"
+	DecideProposals   Action = "meetings:decide"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -82,6 +88,12 @@ var Policy = map[Action]rule{
 	WriteTokens:       {Everyone: true, Doc: "one's own API tokens"},
 	WriteUsers:        {Roles: admins, Doc: "users, roles, integration tokens, personal data"},
 	LoadDemo:          {Doc: "load the demo (the system only)"},
+	ReadPilots:        {Roles: readers, Team: true, Doc: "pilots of a unit, their reports and exports"},
+	WritePilots:       {Roles: admins, Doc: "create, end and roll out pilots"},
+	ReadMeetings:      {Roles: readers, Team: true, Doc: "review-meeting comments, proposals and packs"},
+	WriteComments:     {Roles: admins, Self: true, Team: true, Doc: "comment on a KPI in a review meeting"},
+	WriteProposals:    {Roles: admins, Team: true, Doc: "propose a change of a target or a KPI definition"},
+	DecideProposals:   {Roles: admins, Doc: "accept (apply) or reject a proposal"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a
