@@ -128,6 +128,9 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	if rep.Locked, rep.Failed, err = a.lockDemoStatements(ctx, start, thisMonth); err != nil {
 		return nil, fmt.Errorf("demo statements: %w", err)
 	}
+	if err := a.demoPilots(ctx, thisMonth); err != nil {
+		return nil, fmt.Errorf("demo pilots: %w", err)
+	}
 	if haveLost && !lostApplied {
 		if _, err := a.svc.Records.UpsertRecords(ctx, "deals", []kpi.Record{lost}); err != nil {
 			return nil, fmt.Errorf("demo lost deal: %w", err)

@@ -1,0 +1,76 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"attain/kpi"
+)
+
+// The demo's pilot: a new order-processing scheme tried in shadow mode on
+// the Order Entry team for the four weeks that end last month, compared
+// with the Fulfilment Desk.
+const (
+	DemoPilotName     = "Order Entry: new processing bonus"
+	DemoPilotPlan     = "order-processing-pilot"
+	DemoPilotTemplate = "order-processing-pilot"
+	demoPilotUnit     = "order-processing/order-entry"
+	demoPilotCompare  = "order-processing/fulfilment"
+	// demoPilotPosition holds the pilot's plan and template, so nobody is
+	// paid or scored on them.
+	demoPilotPosition = "order-processing manager (pilot)"
+)
+
+// demoPilotPlan: a higher target bonus, paid from a lower score but on a
+// steeper curve, and only from 25 requests processed.
+const demoPilotPlan = `{"name": "order-processing-pilot", "currency": "EUR", "components": [
+  {"id": "bonus", "kind": "bonus", "label": "Processing bonus (pilot)", "target": 450,
+   "coefficient": {"of": "score", "curve": {"points": [[70, 0.4], [100, 1], [130, 1.6]]}}},
+  {"id": "volume", "kind": "gate", "kpi": "requests_processed", "min_actual": 25, "applies_to": ["bonus"]}]}`
+
+// demoPilots adds the pilot's plan and template to the definitions and
+// the finished pilot itself, once.
+func (a *App) demoPilots(ctx context.Context, thisMonth kpi.Period) error {
+	defs, err := a.svc.Definitions.FindDefinitions(ctx)
+	if err != nil {
+		return err
+	}
+	next := cloneDefs(defs)
+	if next.BonusPlan(DemoPilotPlan) == nil {
+		next.BonusPlans = append(next.BonusPlans, &kpi.BonusPlan{Name: DemoPilotPlan, Plan: json.RawMessage(demoPilotPlan),
+			Assign: []kpi.PlanAssignment{{Position: demoPilotPosition}}})
+	}
+	if !slices.ContainsFunc(next.Scorecards, func(t *kpi.ScorecardTemplate) bool { return t.Name == DemoPilotTemplate }) {
+		d := decimal.RequireFromString
+		next.Scorecards = append(next.Scorecards, &kpi.ScorecardTemplate{Name: DemoPilotTemplate, Position: demoPilotPosition, Items: []kpi.ScorecardItem{
+			{KPI: "requests_processed", Weight: d("60"), Basis: kpi.LevelsPlan, Threshold: d("80"), Stretch: d("120")},
+			{KPI: "median_processing_hours", Weight: d("40"), Basis: kpi.LevelsFixed, Threshold: d("8"), Target: d("5"), Stretch: d("3")},
+		}})
+	}
+	if _, err := a.applyDefs(ctx, next, nil, "attain demo: the pilot's scheme"); err != nil {
+		return err
+	}
+	ps, err := a.svc.Pilots.FindPilots(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(ps, func(p *kpi.Pilot) bool { return p.Name == DemoPilotName }) {
+		return nil
+	}
+	end := thisMonth.From - 1 // the last Sunday of last month: four whole weeks
+	for end.Time().Weekday() != time.Sunday {
+		end--
+	}
+	p := &kpi.Pilot{Name: DemoPilotName, Unit: demoPilotUnit, Comparison: demoPilotCompare, Start: end - 27, End: end,
+		Template: DemoPilotTemplate, Plan: DemoPilotPlan, Shadow: true,
+		Notes: "A higher target bonus on a steeper curve, paid from 25 requests; processing volume weighs more (60 %)."}
+	if err := a.svc.Pilots.CreatePilot(ctx, p); err != nil {
+		return err
+	}
+	_, err = a.svc.Pilots.EndPilot(ctx, p.ID, p.End, "four weeks done: the report goes to the review meeting")
+	return err
+}
