@@ -90,8 +90,8 @@ var Policy = map[Action]rule{
 	LoadDemo:          {Doc: "load the demo (the system only)"},
 	ReadPilots:        {Roles: readers, Team: true, Doc: "pilots of a unit, their reports and exports"},
 	WritePilots:       {Roles: admins, Doc: "create, end and roll out pilots"},
-	ReadMeetings:      {Roles: readers, Team: true, Doc: "review-meeting comments, proposals and packs"},
-	WriteComments:     {Roles: admins, Self: true, Team: true, Doc: "comment on a KPI in a review meeting"},
+	ReadMeetings:      {Roles: readers, Self: true, Team: true, Doc: "review-meeting comments, proposals and packs"},
+	WriteComments:     {Roles: readers, Self: true, Team: true, Doc: "comment on a KPI in a review meeting"},
 	WriteProposals:    {Roles: admins, Team: true, Doc: "propose a change of a target or a KPI definition"},
 	DecideProposals:   {Roles: admins, Doc: "accept (apply) or reject a proposal"},
 }
