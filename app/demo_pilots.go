@@ -33,7 +33,7 @@ const demoPilotPlan = `{"name": "order-processing-pilot", "currency": "EUR", "co
   {"id": "volume", "kind": "gate", "kpi": "requests_processed", "min_actual": 25, "applies_to": ["bonus"]}]}`
 
 // demoPilots adds the pilot's plan and template to the definitions and
-// the finished pilot itself, once.
+// the finished pilot itself, once, and last month's review meeting.
 func (a *App) demoPilots(ctx context.Context, thisMonth kpi.Period) error {
 	defs, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {
@@ -58,6 +58,9 @@ func (a *App) demoPilots(ctx context.Context, thisMonth kpi.Period) error {
 	if err != nil {
 		return err
 	}
+	if err := a.demoMeeting(ctx, kpi.PeriodOf(kpi.Month, thisMonth.From-1)); err != nil {
+		return err
+	}
 	if slices.ContainsFunc(ps, func(p *kpi.Pilot) bool { return p.Name == DemoPilotName }) {
 		return nil
 	}
@@ -73,4 +76,42 @@ func (a *App) demoPilots(ctx context.Context, thisMonth kpi.Period) error {
 	}
 	_, err = a.svc.Pilots.EndPilot(ctx, p.ID, p.End, "four weeks done: the report goes to the review meeting")
 	return err
+}
+
+// demoMeeting adds, once, what last month's review meeting of order
+// processing discusses: a thread on a weak month, a comment on the pilot,
+// and a proposal to lower a target.
+func (a *App) demoMeeting(ctx context.Context, lastMonth kpi.Period) error {
+	cs, err := a.svc.Meetings.FindComments(ctx, kpi.CommentFilter{})
+	if err != nil || len(cs) > 0 {
+		return err
+	}
+	as := func(name string) context.Context { return kpi.NewContextWithActor(ctx, name) }
+	moritz := kpi.Subject{Kind: kpi.SubjectEmployee, ID: "moritz.huber"}
+	first := &kpi.Comment{Subject: moritz, KPI: "requests_processed", Period: lastMonth,
+		Text: "Requests processed are down for the third month running. What is getting in the way?"}
+	if err := a.svc.Meetings.CreateComment(as("Jonas Weber"), first); err != nil {
+		return err
+	}
+	if err := a.svc.Meetings.CreateComment(as("Petra Zimmermann"), &kpi.Comment{Parent: first.ID,
+		Text: "He took over the returns queue in week 2; those take twice as long. I propose a lower target for the month."}); err != nil {
+		return err
+	}
+	if err := a.svc.Meetings.CreateComment(as("Jonas Weber"), &kpi.Comment{Subject: kpi.Subject{Kind: kpi.SubjectUnit, ID: demoPilotUnit},
+		KPI: "median_processing_hours", Period: lastMonth,
+		Text: "The pilot report says the processing time gain could be chance. Run two more weeks before we decide on the rollout?"}); err != nil {
+		return err
+	}
+	ts, err := a.svc.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: []string{"requests_processed"}, Subjects: []kpi.Subject{moritz}, From: lastMonth.From, To: lastMonth.To})
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.Period == lastMonth {
+			v := t.Value.Mul(decimal.RequireFromString("0.8")).Round(0)
+			return a.svc.Meetings.CreateProposal(as("Petra Zimmermann"), &kpi.Proposal{Kind: kpi.ProposeTarget, KPI: "requests_processed",
+				Subject: moritz, Period: lastMonth, Value: &v, Why: "Two weeks on the returns queue, which takes twice as long per request."})
+		}
+	}
+	return nil
 }

@@ -127,3 +127,34 @@ func TestPilotReportDiD(t *testing.T) {
 		t.Errorf("before ends %s, pilot starts %s", rep.Before.To, rep.Window.From)
 	}
 }
+
+// TestMeetingPackDemo: last month's pack of order processing has the
+// pilot, the open proposal and the comments, and the workbook opens.
+func TestMeetingPackDemo(t *testing.T) {
+	w, who, p := demoPilot(t)
+	ctx := context.Background()
+	last := p.Window().To // in last month
+	q := app.MeetingQuery{Unit: "order-processing", Period: kpi.PeriodOf(kpi.Month, last).Label()}
+	pack, err := w.App.MeetingPack(ctx, who, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pack.Cards) < 2 || len(pack.Pilots) != 1 || len(pack.Proposals) != 1 || len(pack.Comments) != 3 {
+		t.Fatalf("pack: %d cards, %d pilots, %d proposals, %d comments", len(pack.Cards), len(pack.Pilots), len(pack.Proposals), len(pack.Comments))
+	}
+	if pack.Comments[1].Parent != pack.Comments[0].ID {
+		t.Errorf("the reply does not follow its thread: %+v", pack.Comments)
+	}
+	v, err := w.App.Proposal(ctx, who, pack.Proposals[0].ID)
+	if err != nil || v.Target == nil || !v.Target.After.Target.Equal(*v.Value) {
+		t.Errorf("the demo proposal's preview: %v %+v", err, v)
+	}
+	f, err := w.App.MeetingPackXLSX(ctx, who, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := f.Save(&b); err != nil || b.Len() < 1000 {
+		t.Errorf("workbook: %v, %d bytes", err, b.Len())
+	}
+}
