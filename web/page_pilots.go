@@ -252,6 +252,9 @@ func (s *Server) renderPilot(w http.ResponseWriter, r *http.Request, ro *app.Rol
 		pg.RolloutRes = &rolloutView{Res: res, People: payRows(f, res.People), Current: f.Money(res.Current, cur), Shadow: f.Money(res.Shadow, cur), Costed: res.Costed.Label()}
 	}
 	v.Data = pg
+	if roErr != "" {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+	}
 	return s.render(w, r, "pilot", v)
 }
 
@@ -308,14 +311,13 @@ func (s *Server) pageRolloutPilot(w http.ResponseWriter, r *http.Request) error 
 	res, err := s.App.RolloutPilot(r.Context(), who(r), id, ro)
 	if err != nil {
 		c := kpi.ErrorCode(err)
-		if c == kpi.EINVALID || c == kpi.ECONFLICT || c == kpi.ENOTFOUND {
+		if c == kpi.EINVALID || c == kpi.ECONFLICT {
 			msg := kpi.ErrorMessage(err)
 			if e, ok := err.(*kpi.Error); ok {
 				for _, p := range e.Details {
 					msg += " " + p.Column + ": " + p.Reason + "."
 				}
 			}
-			w.WriteHeader(http.StatusUnprocessableEntity)
 			return s.renderPilot(w, r, &ro, nil, msg)
 		}
 		return err

@@ -38,6 +38,7 @@ func TestPages(t *testing.T) {
 		}
 		return string(b)
 	}
+	pilotsPageFixture(t, a, admin) // a pilot, a comment and a proposal to show
 	rendered := map[string]bool{}
 	tests := []struct {
 		page, path string
@@ -47,6 +48,9 @@ func TestPages(t *testing.T) {
 		{"person", "/people/bob?period=2025-06", 200, []string{"<h1>Bob</h1>", "3 <small>of 4</small>", "75.0\u00a0% of target", `class="chart bullet"`, `class="chart spark"`, "€300.00"}},
 		{"team", "/team?unit=sales&period=2025-06", 200, []string{"<h1>Sales</h1>", `href="/team?unit=t1&amp;period=2025-06"`, `href="/people/cy?period=2025-06"`, "table class=\"sortable\""}},
 		{"explain", "/explain?kpi=won&employee=bob&period=2025-06", 200, []string{"d1", "d2", "d3", "count of deals where stage == &#34;Won&#34;"}},
+		{"pilots", "/pilots", 200, []string{`href="/pilots/1"`, "June trial", "Start a pilot"}},
+		{"pilot", "/pilots/1", 200, []string{"<h1>June trial</h1>", "Who gains, who loses", `data-employee="bob"`, "Roll out"}},
+		{"meetings", "/meetings?unit=t1&period=2025-06", 200, []string{"Review meeting: Team 1", "Two deals slipped.", "stretch him", "Accept and apply"}},
 		{"error", "/me", 404, []string{"not an employee"}},
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
 	}
