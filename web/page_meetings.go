@@ -203,6 +203,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, form meet
 		pg.Comments = append(pg.Comments, mc)
 	}
 	if formErr != "" {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 	}
 	v.Data = pg

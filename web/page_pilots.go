@@ -105,6 +105,7 @@ func (s *Server) renderPilots(w http.ResponseWriter, r *http.Request, form app.P
 		for _, p := range e.Details {
 			pg.Errors[p.Column] = p.Reason
 		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 	}
 	v.Data = pg
@@ -253,6 +254,7 @@ func (s *Server) renderPilot(w http.ResponseWriter, r *http.Request, ro *app.Rol
 	}
 	v.Data = pg
 	if roErr != "" {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 	}
 	return s.render(w, r, "pilot", v)
