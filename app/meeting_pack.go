@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
 	"github.com/xuri/excelize/v2"
 
+	"attain/calc/score"
 	"attain/kpi"
 )
 
@@ -58,10 +60,37 @@ func (a *App) MeetingPack(ctx context.Context, who kpi.Actor, q MeetingQuery) (*
 		return nil, err
 	}
 	pack.UnitName = unit.Name
-	if unit.HeadID != "" {
-		if att, err := a.review.Attention(rctx, unit.HeadID, p); err == nil {
-			pack.Attention = att
+	// Who needs attention: the reports of the unit's head and of the
+	// heads of the units below it.
+	units, err := a.svc.Org.FindOrgUnits(sctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, u := range units {
+		if u.HeadID == "" || seen[u.HeadID] || !slices.Contains(subjects, kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}) {
+			continue
 		}
+		seen[u.HeadID] = true
+		att, err := a.review.Attention(rctx, u.HeadID, p)
+		if err != nil {
+			continue
+		}
+		if pack.Attention == nil {
+			pack.Attention = att
+		} else {
+			pack.Attention.Concerns = append(pack.Attention.Concerns, att.Concerns...)
+			pack.Attention.Skipped = append(pack.Attention.Skipped, att.Skipped...)
+		}
+		pack.Names[u.ID] = u.Name
+	}
+	for _, u := range units {
+		if slices.Contains(subjects, kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}) {
+			pack.Names[u.ID] = u.Name
+		}
+	}
+	if pack.Attention != nil {
+		slices.SortStableFunc(pack.Attention.Concerns, func(x, y score.Concern) int { return y.Points - x.Points })
 	}
 	pilots, err := a.Pilots(ctx, who)
 	if err != nil && kpi.ErrorCode(err) != kpi.EFORBIDDEN {

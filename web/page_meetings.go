@@ -58,8 +58,25 @@ type meetingPilot struct {
 type meetingProposal struct {
 	ID                        int64
 	What, Who, Why, By, Value string
-	Before, After             *app.CardFigures
+	Before, After             *figureRow
 	Rows                      []string
+}
+
+// figureRow is a scorecard's figures of one KPI, formatted.
+type figureRow struct {
+	Target, TargetRaw, Actual, Achievement, Score, Total string
+}
+
+func figureOf(f *Formatter, k *kpi.KPI, c app.CardFigures) *figureRow {
+	r := &figureRow{Target: f.Value(k, c.Target, false), TargetRaw: c.Target.String(), Actual: f.Value(k, c.Actual, false),
+		Achievement: "–", Score: f.Number(c.Score, 1), Total: "–"}
+	if !c.AchievementNull {
+		r.Achievement = f.Number(c.Achievement, 1) + "\u00a0%"
+	}
+	if !c.TotalNull {
+		r.Total = f.Number(c.Total, 1)
+	}
+	return r
 }
 
 type meetingComment struct {
@@ -171,7 +188,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, form meet
 		}
 		if pv, err := s.App.Proposal(r.Context(), who(r), p.ID); err == nil {
 			if pv.Target != nil {
-				mp.Before, mp.After = &pv.Target.Before, &pv.Target.After
+				mp.Before, mp.After = figureOf(f, k, pv.Target.Before), figureOf(f, k, pv.Target.After)
 			}
 			for _, row := range pv.Definition {
 				b, a := "–", "–"
