@@ -70,6 +70,7 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 		return nil, fmt.Errorf("demo definitions: %w", err)
 	}
 	defs := f.Definitions
+	demoPilotScheme(defs)
 	today, err := a.today(ctx)
 	if err != nil {
 		return nil, err

@@ -32,28 +32,25 @@ const demoPilotPlan = `{"name": "order-processing-pilot", "currency": "EUR", "co
    "coefficient": {"of": "score", "curve": {"points": [[70, 0.4], [100, 1], [130, 1.6]]}}},
   {"id": "volume", "kind": "gate", "kpi": "requests_processed", "min_actual": 25, "applies_to": ["bonus"]}]}`
 
-// demoPilots adds the pilot's plan and template to the definitions and
-// the finished pilot itself, once, and last month's review meeting.
-func (a *App) demoPilots(ctx context.Context, thisMonth kpi.Period) error {
-	defs, err := a.svc.Definitions.FindDefinitions(ctx)
-	if err != nil {
-		return err
-	}
-	next := cloneDefs(defs)
-	if next.BonusPlan(DemoPilotPlan) == nil {
-		next.BonusPlans = append(next.BonusPlans, &kpi.BonusPlan{Name: DemoPilotPlan, Plan: json.RawMessage(demoPilotPlan),
+// demoPilotScheme adds the pilot's plan and template to the demo's
+// definitions, before they are applied.
+func demoPilotScheme(defs *kpi.Definitions) {
+	if defs.BonusPlan(DemoPilotPlan) == nil {
+		defs.BonusPlans = append(defs.BonusPlans, &kpi.BonusPlan{Name: DemoPilotPlan, Plan: json.RawMessage(demoPilotPlan),
 			Assign: []kpi.PlanAssignment{{Position: demoPilotPosition}}})
 	}
-	if !slices.ContainsFunc(next.Scorecards, func(t *kpi.ScorecardTemplate) bool { return t.Name == DemoPilotTemplate }) {
+	if !slices.ContainsFunc(defs.Scorecards, func(t *kpi.ScorecardTemplate) bool { return t.Name == DemoPilotTemplate }) {
 		d := decimal.RequireFromString
-		next.Scorecards = append(next.Scorecards, &kpi.ScorecardTemplate{Name: DemoPilotTemplate, Position: demoPilotPosition, Items: []kpi.ScorecardItem{
-			{KPI: "requests_processed", Weight: d("60"), Basis: kpi.LevelsPlan, Threshold: d("80"), Stretch: d("120")},
+		defs.Scorecards = append(defs.Scorecards, &kpi.ScorecardTemplate{Name: DemoPilotTemplate, Position: demoPilotPosition, Items: []kpi.ScorecardItem{
+			{KPI: "requests_processed", Weight: d("60"), Basis: kpi.LevelsFixed, Threshold: d("18"), Target: d("24"), Stretch: d("30")},
 			{KPI: "median_processing_hours", Weight: d("40"), Basis: kpi.LevelsFixed, Threshold: d("8"), Target: d("5"), Stretch: d("3")},
 		}})
 	}
-	if _, err := a.applyDefs(ctx, next, nil, "attain demo: the pilot's scheme"); err != nil {
-		return err
-	}
+}
+
+// demoPilots adds, once, the finished pilot and last month's review
+// meeting.
+func (a *App) demoPilots(ctx context.Context, thisMonth kpi.Period) error {
 	ps, err := a.svc.Pilots.FindPilots(ctx)
 	if err != nil {
 		return err
@@ -70,7 +67,7 @@ func (a *App) demoPilots(ctx context.Context, thisMonth kpi.Period) error {
 	}
 	p := &kpi.Pilot{Name: DemoPilotName, Unit: demoPilotUnit, Comparison: demoPilotCompare, Start: end - 27, End: end,
 		Template: DemoPilotTemplate, Plan: DemoPilotPlan, Shadow: true,
-		Notes: "A higher target bonus on a steeper curve, paid from 25 requests; processing volume weighs more (60 %)."}
+		Notes: "A higher target bonus on a steeper curve, paid from 25 requests; one volume target for everyone (24 requests a month), weighing 60 %."}
 	if err := a.svc.Pilots.CreatePilot(ctx, p); err != nil {
 		return err
 	}
