@@ -124,3 +124,45 @@ func day(t *testing.T, s string) kpi.Date {
 	}
 	return d
 }
+
+// TestLivePilot: a live pilot pays its plan to the unit's people for its
+// days; ending it early ends the assignment that day.
+func TestLivePilot(t *testing.T) {
+	a, who := smallPilots(t)
+	ctx := context.Background()
+	p, err := a.CreatePilot(ctx, who, app.PilotInput{Name: "live", Unit: "t1", Start: "2025-06-02", End: "2025-06-29", Plan: "reps-pilot"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := &kpi.Employee{ID: "bob", Position: "rep"}
+	cy := &kpi.Employee{ID: "cy", Position: "rep"}
+	defs, _ := a.Definitions(ctx, who)
+	for _, c := range []struct {
+		e    *kpi.Employee
+		day  string
+		want string
+	}{{bob, "2025-06-01", "reps"}, {bob, "2025-06-02", "reps-pilot"}, {bob, "2025-06-29", "reps-pilot"}, {bob, "2025-06-30", "reps"}, {cy, "2025-06-10", "reps"}} {
+		if got := defs.PlanOn(c.e, day(t, c.day)); got != c.want {
+			t.Errorf("%s on %s: plan %s, want %s", c.e.ID, c.day, got, c.want)
+		}
+	}
+	rows, err := a.Payouts(ctx, who, "2025-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.EmployeeID == "bob" && r.Plan != "reps" && r.Plan != "reps-pilot" {
+			t.Errorf("bob's June payout: %+v", r)
+		}
+	}
+	if _, err := a.EndPilot(ctx, who, p.ID, "2025-06-15", "stop"); err != nil {
+		t.Fatal(err)
+	}
+	defs, _ = a.Definitions(ctx, who)
+	if got := defs.PlanOn(bob, day(t, "2025-06-16")); got != "reps" {
+		t.Errorf("after ending on the 15th, bob's plan on the 16th is %s", got)
+	}
+	if got := defs.PlanOn(bob, day(t, "2025-06-15")); got != "reps-pilot" {
+		t.Errorf("bob's plan on the 15th is %s", got)
+	}
+}
