@@ -303,18 +303,33 @@ func (a *App) RolloutPilot(ctx context.Context, who kpi.Actor, id int64, r Rollo
 	if err != nil {
 		return nil, err
 	}
+	// Those it changes: in each unit, the people of the position the
+	// pilot measured (the unit's main one), not its heads.
 	var people []*kpi.Employee
 	for _, u := range r.Units {
-		ps, err := a.unitPeople(ctx, u, from)
+		ps, err := a.participants(ctx, defs, u, from)
 		if err != nil {
 			return nil, err
 		}
-		people = append(people, ps...)
+		for _, e := range ps {
+			if !slices.ContainsFunc(people, func(x *kpi.Employee) bool { return x.ID == e.ID }) {
+				people = append(people, e)
+			}
+		}
 	}
 	if len(people) == 0 {
-		return nil, kpi.Errorf(kpi.EINVALID, "units: nobody works in %s on %s.", strings.Join(r.Units, ", "), from)
+		return nil, kpi.Errorf(kpi.EINVALID, "units: nobody with a scorecard works in %s on %s.", strings.Join(r.Units, ", "), from)
 	}
-	res := &RolloutResult{DryRun: r.DryRun, From: from, Costed: kpi.PeriodOf(kpi.Month, from-1), Changes: []kpi.Change{}}
+	today, err := a.today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The cost is worked out on the last closed month before the day.
+	costed := kpi.PeriodOf(kpi.Month, from-1)
+	if costed.To >= today {
+		costed = kpi.PeriodOf(kpi.Month, kpi.PeriodOf(kpi.Month, today).From-1)
+	}
+	res := &RolloutResult{DryRun: r.DryRun, From: from, Costed: costed, Changes: []kpi.Change{}}
 	next := defs
 	if p.Plan != "" {
 		if next, err = assignPlan(defs, p.Plan, ids(people), from, nil); err != nil {
