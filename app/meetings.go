@@ -41,15 +41,14 @@ func (a *App) AddComment(ctx context.Context, who kpi.Actor, in CommentInput) (*
 	}
 	c := &kpi.Comment{Parent: in.Parent, Text: text, KPI: in.KPI}
 	if in.Parent != 0 {
-		parent, err := a.svc.Meetings.FindComments(kpi.NewContextWithWorkspace(ctx, who.WorkspaceID), kpi.CommentFilter{})
+		parent, err := a.svc.Meetings.FindCommentByID(kpi.NewContextWithWorkspace(ctx, who.WorkspaceID), in.Parent)
 		if err != nil {
+			if kpi.ErrorCode(err) == kpi.ENOTFOUND {
+				return nil, kpi.Errorf(kpi.ENOTFOUND, "parent: comment %d not found.", in.Parent)
+			}
 			return nil, err
 		}
-		i := slices.IndexFunc(parent, func(p *kpi.Comment) bool { return p.ID == in.Parent })
-		if i < 0 {
-			return nil, kpi.Errorf(kpi.ENOTFOUND, "parent: comment %d not found.", in.Parent)
-		}
-		c.Subject, c.KPI, c.Period = parent[i].Subject, parent[i].KPI, parent[i].Period
+		c.Subject, c.KPI, c.Period = parent.Subject, parent.KPI, parent.Period
 	} else {
 		var err error
 		if c.Subject, err = oneSubject(in.Employee, in.Unit); err != nil {
@@ -157,18 +156,16 @@ func threads(cs []*kpi.Comment) []*kpi.Comment {
 
 // ResolveComment marks a comment's thread resolved.
 func (a *App) ResolveComment(ctx context.Context, who kpi.Actor, id int64) (*Comment, error) {
-	all, err := a.svc.Meetings.FindComments(kpi.NewContextWithWorkspace(ctx, who.WorkspaceID), kpi.CommentFilter{})
+	c, err := a.svc.Meetings.FindCommentByID(kpi.NewContextWithWorkspace(ctx, who.WorkspaceID), id)
 	if err != nil {
+		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
+			if err := a.authorize(ctx, who, WriteComments, on{}); err != nil {
+				return nil, err
+			}
+		}
 		return nil, err
 	}
-	i := slices.IndexFunc(all, func(c *kpi.Comment) bool { return c.ID == id })
-	if i < 0 {
-		if err := a.authorize(ctx, who, WriteComments, on{}); err != nil {
-			return nil, err
-		}
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "Comment %d not found.", id)
-	}
-	if ctx, err = a.begin(ctx, who, WriteComments, onSubject(all[i].Subject, all[i].Period)); err != nil {
+	if ctx, err = a.begin(ctx, who, WriteComments, onSubject(c.Subject, c.Period)); err != nil {
 		return nil, err
 	}
 	return a.svc.Meetings.ResolveComment(ctx, id)

@@ -75,6 +75,7 @@ type Proposal struct {
 // and proposals, each change audited.
 type MeetingService interface {
 	CreateComment(ctx context.Context, c *Comment) error
+	FindCommentByID(ctx context.Context, id int64) (*Comment, error)
 	FindComments(ctx context.Context, f CommentFilter) ([]*Comment, error)
 	// ResolveComment marks the thread of comment id resolved.
 	ResolveComment(ctx context.Context, id int64) (*Comment, error)

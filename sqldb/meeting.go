@@ -72,6 +72,20 @@ func (tx *Tx) findComment(ctx context.Context, ws, id int64) (*kpi.Comment, erro
 	return &c, nil
 }
 
+// FindCommentByID returns one comment.
+func (s *MeetingService) FindCommentByID(ctx context.Context, id int64) (*kpi.Comment, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c *kpi.Comment
+	err = s.db.read(ctx, func(tx *Tx) error {
+		c, err = tx.findComment(ctx, ws, id)
+		return err
+	})
+	return c, err
+}
+
 // FindComments lists the comments f selects, oldest first, at most
 // kpi.MaxMeetingItems.
 func (s *MeetingService) FindComments(ctx context.Context, f kpi.CommentFilter) ([]*kpi.Comment, error) {
