@@ -546,6 +546,7 @@ type PilotReport struct {
 	Gainers     int               `json:"gainers"`
 	Losers      int               `json:"losers"`
 	PaidNothing int               `json:"paid_nothing"` // would be paid nothing under the pilot's scheme
+	Scores      []ScoreBand       `json:"scores"`       // how the scores spread, under each scheme
 	Months      []kpi.Period      `json:"months"`
 	Corrections []*kpi.AuditEntry `json:"corrections"`
 	Notes       []string          `json:"notes"`
@@ -571,7 +572,49 @@ type PilotPayout struct {
 	Current    decimal.Decimal `json:"current"`
 	Shadow     decimal.Decimal `json:"shadow"`
 	Difference decimal.Decimal `json:"difference"`
-	Error      string          `json:"error,omitempty"`
+	// ScoreCurrent and ScoreShadow are the scorecard scores the schemes
+	// pay on, in the last month evaluated; nil when the plan pays on none.
+	ScoreCurrent *decimal.Decimal `json:"score_current,omitempty"`
+	ScoreShadow  *decimal.Decimal `json:"score_shadow,omitempty"`
+	Error        string           `json:"error,omitempty"`
+}
+
+// ScoreBand counts the people whose score falls in [From, To) under the
+// current scheme and under the pilot's: are the levels too easy or too
+// hard?
+type ScoreBand struct {
+	Label   string `json:"label"`
+	Current int    `json:"current"`
+	Shadow  int    `json:"shadow"`
+}
+
+// scoreBands are the bands of a score: below 80, 80 to 100, 100 to 120,
+// 120 and more.
+func scoreBands(ps []PilotPayout) []ScoreBand {
+	edges := []int64{80, 100, 120}
+	bands := []ScoreBand{{Label: "below 80"}, {Label: "80 to 100"}, {Label: "100 to 120"}, {Label: "120 and more"}}
+	band := func(d decimal.Decimal) int {
+		i := 0
+		for i < len(edges) && !d.LessThan(decimal.NewFromInt(edges[i])) {
+			i++
+		}
+		return i
+	}
+	any := false
+	for _, p := range ps {
+		if p.ScoreCurrent != nil {
+			bands[band(*p.ScoreCurrent)].Current++
+			any = true
+		}
+		if p.ScoreShadow != nil {
+			bands[band(*p.ScoreShadow)].Shadow++
+			any = true
+		}
+	}
+	if !any {
+		return []ScoreBand{}
+	}
+	return bands
 }
 
 // PilotReport computes the report of a pilot (see PilotReport).
@@ -740,6 +783,7 @@ func (a *App) PilotReport(ctx context.Context, who kpi.Actor, id int64) (*PilotR
 		}
 	}
 	rep.Difference = rep.Shadow.Sub(rep.Current)
+	rep.Scores = scoreBands(rep.Payouts)
 	slices.SortStableFunc(rep.Payouts, func(x, y PilotPayout) int { return y.Difference.Cmp(x.Difference) })
 	if p.Shadow {
 		rep.Notes = append(rep.Notes, "shadow mode: the pilot's bonuses are computed and shown, never paid, never in payouts or payroll exports")
@@ -824,12 +868,22 @@ func (a *App) pilotPay(ctx context.Context, p *kpi.Pilot, e *kpi.Employee, windo
 			return out, err
 		}
 		out.Currency = cur.Currency
+		out.ScoreCurrent, out.ScoreShadow = scoreOf(cur), scoreOf(sh)
 		out.Current = out.Current.Add(cur.Payout.Mul(share))
 		out.Shadow = out.Shadow.Add(sh.Payout.Mul(share))
 	}
 	out.Current, out.Shadow = out.Current.Round(2), out.Shadow.Round(2)
 	out.Difference = out.Shadow.Sub(out.Current)
 	return out, nil
+}
+
+// scoreOf is the score a shadow statement paid on, nil if none.
+func scoreOf(st *kpi.Statement) *decimal.Decimal {
+	if len(st.Sections) == 0 || st.Sections[0].Inputs == nil || st.Sections[0].Inputs.Score == nil {
+		return nil
+	}
+	d := *st.Sections[0].Inputs.Score
+	return &d
 }
 
 // sentence says a KPI's result in words a head of sales can follow.

@@ -75,6 +75,19 @@ func TestPilotShadowNotPaid(t *testing.T) {
 			t.Errorf("the payroll export of %s names the pilot's plan:\n%s", m.Label(), b.String())
 		}
 	}
+	// The score bands count everyone with a score, once per scheme.
+	scored, banded := 0, 0
+	for _, pp := range rep.Payouts {
+		if pp.ScoreShadow != nil {
+			scored++
+		}
+	}
+	for _, b := range rep.Scores {
+		banded += b.Shadow
+	}
+	if scored == 0 || banded != scored {
+		t.Errorf("score bands hold %d people, %d have a pilot score: %+v", banded, scored, rep.Scores)
+	}
 	// The totals are the sums of the rows.
 	var cur, sh decimal.Decimal
 	for _, pp := range rep.Payouts {
