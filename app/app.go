@@ -43,6 +43,8 @@ type Services struct {
 	// comments and proposals.
 	Pilots   kpi.PilotService
 	Meetings kpi.MeetingService
+	// Awards keeps the awards of locked periods (recognition.go).
+	Awards kpi.AwardService
 }
 
 // ValueService is the KPI engine: values and explanations, values as they
@@ -67,6 +69,7 @@ type App struct {
 	payroll *payroll.Service
 	preview *preview.Service
 	orgs    orgCache
+	recog   recognitionCache
 }
 
 // New returns the use cases over s.

@@ -132,6 +132,9 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	if err := a.demoPilots(ctx, thisMonth); err != nil {
 		return nil, fmt.Errorf("demo pilots: %w", err)
 	}
+	if err := a.demoRecognition(ctx, who, start, thisMonth); err != nil {
+		return nil, fmt.Errorf("demo recognition: %w", err)
+	}
 	if haveLost && !lostApplied {
 		if _, err := a.svc.Records.UpsertRecords(ctx, "deals", []kpi.Record{lost}); err != nil {
 			return nil, fmt.Errorf("demo lost deal: %w", err)

@@ -42,6 +42,7 @@ const (
 	WriteComments     Action = "meetings:comment"
 	WriteProposals    Action = "meetings:propose"
 	DecideProposals   Action = "meetings:decide"
+	ReadLeaderboards  Action = "leaderboards:read"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -94,6 +95,7 @@ var Policy = map[Action]rule{
 	WriteComments:     {Roles: readers, Self: true, Team: true, Doc: "comment on a KPI in a review meeting"},
 	WriteProposals:    {Roles: admins, Team: true, Doc: "propose a change of a target or a KPI definition"},
 	DecideProposals:   {Roles: admins, Doc: "accept (apply) or reject a proposal"},
+	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a

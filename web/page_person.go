@@ -24,6 +24,7 @@ type personPage struct {
 	Bonus    string
 	Team     string // the unit page of the person's unit, if the viewer may open it
 	Notes    []string
+	Awards   template.HTML // the awards strip (page_recognition.go)
 }
 
 // tile is one KPI of a scorecard, ready to show.
@@ -101,6 +102,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, id, section stri
 	for _, c := range pv.Pace {
 		pg.Paces = append(pg.Paces, paceOf(f, pv.KPIs[c.KPI], c))
 	}
+	pg.Awards = s.personAwards(r, f, id, v.Picker.Period)
 	v.Data = pg
 	return s.render(w, r, "person", v)
 }

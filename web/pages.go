@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,7 +216,7 @@ type pageRoute struct {
 }
 
 func (s *Server) pageRoutes() []pageRoute {
-	return append([]pageRoute{
+	return slices.Concat([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -223,5 +224,11 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/people/{id}", false, s.pagePerson},
 		{"GET", "/team", false, s.pageTeam},
 		{"GET", "/explain", false, s.pageExplain},
-	}, s.pilotsPages()...)
+	},
+		s.StatementPages(),
+		s.TargetPages(),
+		s.adminPages(),
+		s.recognitionPages(),
+		s.pilotsPages(),
+	)
 }

@@ -21,6 +21,9 @@ func TestPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.Apply(context.Background(), admin, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.SmallYAML + matrixPlan)}); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer((&Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
 	t.Cleanup(srv.Close)
 	get := func(path string, status int) string {
@@ -51,6 +54,12 @@ func TestPages(t *testing.T) {
 		{"pilots", "/pilots", 200, []string{`href="/pilots/1"`, "June trial", "Start a pilot"}},
 		{"pilot", "/pilots/1", 200, []string{"<h1>June trial</h1>", "Who gains, who loses", `data-employee="bob"`, "Roll out"}},
 		{"meetings", "/meetings?unit=t1&period=2025-06", 200, []string{"Review meeting: Team 1", "Two deals slipped.", "stretch him", "Accept and apply"}},
+		{"statement", "/statements/bob/2025-06", 200, []string{"Bonus statement", `data-line="commission.amount"`, `id="payout" data-value="30"`, "€30.00", `name="kpi.won_value"`, "/api/v1/statements/bob/2025-06/pdf"}},
+		{"targets", "/targets?unit=t1&kpi=won&period=2025-07&method=average", 200, []string{"<h1>Targets</h1>", `name="t.employee.bob"`, `id="formula"`, "2025-06 actual"}},
+		{"admin", "/admin", 200, []string{"Add a unit", `data-unit="t1"`, "Move a person"}},
+		{"recognition", "/leaderboard?period=2025-06&metric=won_value", 200, []string{`data-subject="cy" data-place="1"`, `data-value="250">250.0`, `class="medal gold"`, "tied values share a place"}},
+		{"recognition", "/leaderboard?period=2025-06&metric=salary", 200, []string{`id="board-problem">metric: &#34;salary&#34; is not a KPI`, `data-subject="cy" data-place="1"`}},
+		{"recognition", "/leaderboard/tv?period=2025-06", 200, []string{`<meta http-equiv="refresh" content="60">`, `<body class="tv">`, `data-value="115">115.0`}},
 		{"error", "/me", 404, []string{"not an employee"}},
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
 	}

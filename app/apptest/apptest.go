@@ -34,6 +34,7 @@ func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 		ResetLinks:  sqldb.NewUserService(db),
 		Pilots:      sqldb.NewPilotService(db),
 		Meetings:    sqldb.NewMeetingService(db),
+		Awards:      sqldb.NewAwardService(db),
 	}
 	e := engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, nil)
 	for _, o := range opts {

@@ -114,6 +114,7 @@ func (m *Main) open(ctx context.Context) error {
 		ResetLinks:  sqldb.NewUserService(db),
 		Pilots:      sqldb.NewPilotService(db),
 		Meetings:    sqldb.NewMeetingService(db),
+		Awards:      sqldb.NewAwardService(db),
 	}
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
 	m.Engine.MaxCells = m.Config.MaxCells

@@ -74,6 +74,8 @@ Start with the demo:  attain serve --demo`,
 		m.userCommand(),
 		m.auditCommand(),
 		m.pilotCommand(), m.meetingCommand(),
+		m.leaderboardCommand(),
+		m.awardsCommand(),
 	)
 	return root
 }
