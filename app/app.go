@@ -41,6 +41,10 @@ type Services struct {
 	Personal kpi.PersonalDataService
 	// Notify keeps inboxes, the outbox and webhooks; nil: no notifications.
 	Notify kpi.NotifyService
+	// Pilots and Meetings: schemes on trial, and the review meeting's
+	// comments and proposals.
+	Pilots   kpi.PilotService
+	Meetings kpi.MeetingService
 	// Awards keeps the awards of locked periods (recognition.go).
 	Awards kpi.AwardService
 }

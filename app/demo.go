@@ -70,6 +70,7 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 		return nil, fmt.Errorf("demo definitions: %w", err)
 	}
 	defs := f.Definitions
+	demoPilotScheme(defs)
 	today, err := a.today(ctx)
 	if err != nil {
 		return nil, err
@@ -127,6 +128,9 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	}
 	if rep.Locked, rep.Failed, err = a.lockDemoStatements(ctx, start, thisMonth); err != nil {
 		return nil, fmt.Errorf("demo statements: %w", err)
+	}
+	if err := a.demoPilots(ctx, thisMonth); err != nil {
+		return nil, fmt.Errorf("demo pilots: %w", err)
 	}
 	if err := a.demoRecognition(ctx, who, start, thisMonth); err != nil {
 		return nil, fmt.Errorf("demo recognition: %w", err)

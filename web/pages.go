@@ -231,5 +231,6 @@ func (s *Server) pageRoutes() []pageRoute {
 		s.recognitionPages(),
 		s.boardsPages(),
 		s.notifyPages(),
+		s.pilotsPages(),
 	)
 }

@@ -41,6 +41,7 @@ func TestPages(t *testing.T) {
 		}
 		return string(b)
 	}
+	pilotsPageFixture(t, a, admin) // a pilot, a comment and a proposal to show
 	rendered := map[string]bool{}
 	tests := []struct {
 		page, path string
@@ -52,6 +53,9 @@ func TestPages(t *testing.T) {
 		{"explain", "/explain?kpi=won&employee=bob&period=2025-06", 200, []string{"d1", "d2", "d3", "count of deals where stage == &#34;Won&#34;"}},
 		{"heatmap", "/heatmap?unit=sales&kpi=won&period=2025-06", 200, []string{`<td class="h h2" data-value="75"`, `href="/explain?kpi=won&amp;employee=bob&amp;period=2025-06"`, "Jun 25"}},
 		{"health", "/health?unit=co&period=2025-06", 200, []string{"Attainment distribution", `class="chart bars"`}},
+		{"pilots", "/pilots", 200, []string{`href="/pilots/1"`, "June trial", "Start a pilot"}},
+		{"pilot", "/pilots/1", 200, []string{"<h1>June trial</h1>", "Who gains, who loses", `data-employee="bob"`, "Roll out"}},
+		{"meetings", "/meetings?unit=t1&period=2025-06", 200, []string{"Review meeting: Team 1", "Two deals slipped.", "stretch him", "Accept and apply"}},
 		{"statement", "/statements/bob/2025-06", 200, []string{"Bonus statement", `data-line="commission.amount"`, `id="payout" data-value="30"`, "€30.00", `name="kpi.won_value"`, "/api/v1/statements/bob/2025-06/pdf"}},
 		{"targets", "/targets?unit=t1&kpi=won&period=2025-07&method=average", 200, []string{"<h1>Targets</h1>", `name="t.employee.bob"`, `id="formula"`, "2025-06 actual"}},
 		{"admin", "/admin", 200, []string{"Add a unit", `data-unit="t1"`, "Move a person"}},

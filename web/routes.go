@@ -109,6 +109,7 @@ func (s *Server) routes() []route {
 		s.recognitionRoutes(),
 		s.boardsRoutes(),
 		s.notifyRoutes(),
+		s.pilotsRoutes(),
 	)
 }
 

@@ -75,6 +75,7 @@ Start with the demo:  attain serve --demo`,
 		m.userCommand(),
 		m.auditCommand(),
 		m.webhookCommand(), m.notifyCommand(), // cmd_notify.go
+		m.pilotCommand(), m.meetingCommand(),
 		m.leaderboardCommand(),
 		m.awardsCommand(),
 	)
