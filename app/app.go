@@ -39,6 +39,8 @@ type Services struct {
 	ResetLinks kpi.ResetLinkService
 	// Personal erases what identifies a person who has left.
 	Personal kpi.PersonalDataService
+	// Strategy keeps objectives, unit functions, guardrails and tasks.
+	Strategy kpi.StrategyService
 }
 
 // ValueService is the KPI engine: values and explanations, values as they
