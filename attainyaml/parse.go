@@ -26,6 +26,10 @@ type document struct {
 	Targets    []*targetDoc    `yaml:"targets,omitempty"`
 	BonusPlans []*bonusPlanDoc `yaml:"bonus_plans,omitempty"`
 	Policy     *policyDoc      `yaml:"policy,omitempty"`
+	// The strategy sections (objectives.go).
+	Objectives *[]*objectiveDoc  `yaml:"objectives,omitempty"`
+	Functions  map[string]string `yaml:"functions,omitempty"`
+	Guardrails *[]*guardrailDoc  `yaml:"guardrails,omitempty"`
 }
 
 // Positions maps things in the file to lines, for error messages.
@@ -40,6 +44,7 @@ type Positions struct {
 	scorecards []*yaml.Node
 	targets    []*yaml.Node
 	bonusPlans []*yaml.Node
+	objectives []*yaml.Node
 }
 
 // item is one dataset, column or KPI of the file: its line, the lines of
@@ -132,10 +137,11 @@ func Parse(file string, data []byte) (*kpi.Definitions, *Positions, error) {
 // parsed is a file read but not validated: probs are the values that could
 // not be read, reported by LoadFile with the rest.
 type parsed struct {
-	defs    *kpi.Definitions
-	targets []*targetDoc
-	pos     *Positions
-	probs   []kpi.Problem
+	defs     *kpi.Definitions
+	targets  []*targetDoc
+	strategy *Strategy
+	pos      *Positions
+	probs    []kpi.Problem
 }
 
 func parse(file string, data []byte) (*parsed, error) {
@@ -167,6 +173,7 @@ func parse(file string, data []byte) (*parsed, error) {
 	defs.Scorecards = r.readScorecards(doc.Scorecards)
 	defs.BonusPlans = r.readBonusPlans(doc.BonusPlans)
 	defs.Policy = r.readPolicy(doc.Policy)
+	p.strategy = r.readStrategy(doc.Objectives, doc.Functions, doc.Guardrails)
 	p.probs = r.probs
 	return p, nil
 }
@@ -225,6 +232,8 @@ func positions(root *yaml.Node) *Positions {
 			p.targets = seq(kv[1])
 		case "bonus_plans":
 			p.bonusPlans = seq(kv[1])
+		case "objectives":
+			p.objectives = seq(kv[1])
 		}
 	}
 	return p

@@ -1,0 +1,212 @@
+package app_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"attain/app"
+	"attain/app/apptest"
+	"attain/kpi"
+)
+
+// smallStrategy cascades a company objective to the sales department,
+// measured by won deals (target 10, weight 2) and days to close (lower is
+// better, target 2, weight 1) in June 2025; the rep scorecard's won value
+// item serves the company objective. A second objective is measured by nothing and carried by
+// nobody.
+const smallStrategy = `
+objectives:
+  - id: grow
+    title: Grow
+    period: 2025-06
+    measures:
+      - {kpi: won_value, target: 1000, weight: 1}
+  - id: grow-sales
+    title: Sales wins more, faster
+    period: 2025-06
+    unit: sales
+    parent: grow
+    measures:
+      - {kpi: won, target: 10, weight: 2}
+      - {kpi: days, target: 2, weight: 1}
+  - id: loose
+    title: Nobody's
+    period: 2025-06
+functions:
+  sales: sales
+guardrails:
+  - {kpi: "", max_change: 10, floor: 80}
+`
+
+func strategyYAML() string {
+	doc := strings.Replace(apptest.SmallYAML, "{kpi: won_value, weight: 30, basis: plan, threshold: 80, stretch: 120}",
+		"{kpi: won_value, weight: 30, basis: plan, threshold: 80, stretch: 120, objective: grow}", 1)
+	return doc + smallStrategy
+}
+
+func TestStrategyRollup(t *testing.T) {
+	a, root := apptest.Small(t)
+	ctx := context.Background()
+	doc := strategyYAML()
+	res, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(doc)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Changes) < 4 {
+		t.Errorf("changes = %+v, want the objectives, the function and the guardrails", res.Changes)
+	}
+	v, err := a.Strategy(ctx, root, "2025-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Objectives) != 3 {
+		t.Fatalf("%d objectives, want 3", len(v.Objectives))
+	}
+	var sales *app.ObjectiveView
+	for _, o := range v.Objectives {
+		if o.Objective.ID == "grow-sales" {
+			sales = o
+		}
+	}
+	if sales == nil || sales.Progress == nil || sales.Depth != 1 {
+		t.Fatalf("grow-sales: %+v", sales)
+	}
+	// The sales department won 5 deals (bob 3, cy 2): 50 % of 10; their
+	// median days to close is 2 (of 1, 2, 3, 1.5, 2.5): 100 % of 2. The
+	// month is over, so pace is progress: (2 × 50 + 1 × 100) / 3.
+	want := decimal.NewFromInt(2*50 + 100).Div(decimal.NewFromInt(3)).Round(2)
+	if !sales.Progress.Progress.Equal(want) || !sales.Progress.Pace.Equal(want) {
+		t.Errorf("progress %s, pace %s, want %s", sales.Progress.Progress, sales.Progress.Pace, want)
+	}
+	// Of the three people in sales (ann has no deals), bob contributes
+	// most: won 3 × 3 / 5 → 180, days 2 / 2 → 100: (2 × 180 + 100) / 3.
+	if len(sales.Most) < 2 || sales.Most[0].Subject.ID != "bob" || sales.Most[0].Index.String() != "153.3" {
+		t.Errorf("most = %+v, want bob at 153.3 first", sales.Most)
+	}
+	kinds := map[string]string{}
+	for _, g := range v.Gaps {
+		kinds[g.Objective+" "+g.Kind] = g.Text
+	}
+	for _, k := range []string{"loose unmeasured", "loose uncarried", "grow-sales unserved"} {
+		if kinds[k] == "" {
+			t.Errorf("no gap %q in %v", k, v.Gaps)
+		}
+	}
+	if kinds["grow uncarried"] != "" {
+		t.Errorf("grow is carried by grow-sales, yet: %s", kinds["grow uncarried"])
+	}
+	// A rep sees the objectives but not the department's numbers.
+	bob := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:bob", Role: kpi.RoleMember, EmployeeID: "bob"}
+	bv, err := a.Strategy(ctx, bob, "2025-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range bv.Objectives {
+		if !o.Hidden || o.Progress != nil {
+			t.Errorf("bob sees the numbers of %s", o.Objective.ID)
+		}
+	}
+	// Unknown objective named by a scorecard item: a clear error.
+	_, err = a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(strings.Replace(doc, "objective: grow}", "objective: nope}", 1))})
+	if kpi.ErrorCode(err) != kpi.EINVALID {
+		t.Errorf("item naming no objective: %v, want invalid", err)
+	}
+}
+
+// TestLevelGuardrails: ann heads team 1. Her change of bob's target inside
+// the guardrail is applied; a bigger one waits for the next level up; one
+// below the floor is refused; team 2's target is not hers to change.
+func TestLevelGuardrails(t *testing.T) {
+	a, root := apptest.Small(t)
+	ctx := context.Background()
+	if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(strategyYAML())}); err != nil {
+		t.Fatal(err)
+	}
+	ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann", Role: kpi.RoleMember, EmployeeID: "ann"}
+	set := func(who kpi.Actor, emp, unit, value string) (*kpi.LevelChange, error) {
+		return a.SetLevel(ctx, who, app.LevelRequest{KPI: "won", Employee: emp, Unit: unit, Period: "2025-06", Value: decimal.RequireFromString(value), Reason: "test"})
+	}
+	target := func() string {
+		ts, err := a.Targets(ctx, root, app.TargetQuery{KPIs: []string{"won"}, Employees: []string{"bob"}, Period: "2025-06"})
+		if err != nil || len(ts) != 1 {
+			t.Fatalf("targets: %v %v", ts, err)
+		}
+		return ts[0].Value.String()
+	}
+	c, err := set(ann, "bob", "", "4.4") // +10 % of 4
+	if err != nil || c.Status != kpi.LevelApplied || target() != "4.4" {
+		t.Fatalf("inside: %+v %v, target %s", c, err, target())
+	}
+	c, err = set(ann, "bob", "", "5") // +25 % of the company value 4
+	if err != nil || c.Status != kpi.LevelPending || target() != "4.4" {
+		t.Fatalf("above max change: %+v %v, target %s", c, err, target())
+	}
+	if _, err := set(ann, "bob", "", "3"); kpi.ErrorCode(err) != kpi.EINVALID { // below 80 % of 4
+		t.Errorf("below the floor: %v, want invalid", err)
+	}
+	if _, err := set(ann, "", "t2", "3"); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+		t.Errorf("another team: %v, want forbidden", err)
+	}
+	if _, err := a.DecideLevel(ctx, ann, c.ID, true); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+		t.Errorf("ann approves her own: %v, want forbidden", err)
+	}
+	if d, err := a.DecideLevel(ctx, root, c.ID, true); err != nil || d.Status != kpi.LevelApproved || target() != "5" {
+		t.Errorf("approved: %+v %v, target %s", d, err, target())
+	}
+	pending, err := a.LevelChanges(ctx, ann, kpi.LevelPending)
+	if err != nil || len(pending) != 0 {
+		t.Errorf("pending after approval: %v %v", pending, err)
+	}
+}
+
+func TestTasks(t *testing.T) {
+	a, root := apptest.Small(t)
+	ctx := context.Background()
+	if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(strategyYAML())}); err != nil {
+		t.Fatal(err)
+	}
+	ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann", Role: kpi.RoleMember, EmployeeID: "ann"}
+	bob := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:bob", Role: kpi.RoleMember, EmployeeID: "bob"}
+	if _, err := a.CreateTask(ctx, bob, app.TaskRequest{Employee: "bob", Title: "Mine", Due: "2025-06-30"}); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+		t.Errorf("bob sets himself a task: %v, want forbidden", err)
+	}
+	if _, err := a.CreateTask(ctx, ann, app.TaskRequest{Employee: "bob", Title: "", Due: "30.06.2025"}); kpi.ErrorCode(err) != kpi.EINVALID {
+		t.Errorf("bad task: %v, want invalid", err)
+	}
+	tk, err := a.CreateTask(ctx, ann, app.TaskRequest{Employee: "bob", Objective: "grow-sales", Title: "Call ten key accounts", Due: "2099-06-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); err == nil {
+		t.Errorf("bob confirms before done: no error")
+	}
+	if tk, err = a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskDone}); err != nil || !app.OnTime(tk) {
+		t.Fatalf("bob marks done: %+v %v", tk, err)
+	}
+	if _, err := a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+		t.Errorf("bob confirms his own: %v, want forbidden", err)
+	}
+	if tk, err = a.ChangeTask(ctx, ann, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); err != nil || tk.Status != kpi.TaskConfirmed {
+		t.Errorf("ann confirms: %+v %v", tk, err)
+	}
+	ts, err := a.Tasks(ctx, bob, "")
+	if err != nil || len(ts) != 1 {
+		t.Errorf("bob's tasks: %v %v", ts, err)
+	}
+	cy := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:cy", Role: kpi.RoleMember, EmployeeID: "cy"}
+	if _, err := a.Tasks(ctx, cy, "bob"); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+		t.Errorf("cy reads bob's tasks: %v, want forbidden", err)
+	}
+	v, err := a.Strategy(ctx, root, "2025-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range v.Objectives {
+		if o.Objective.ID == "grow-sales" && (o.Tasks != 1 || o.TasksDone != 1) {
+			t.Errorf("grow-sales tasks %d done %d, want 1 and 1", o.Tasks, o.TasksDone)
+		}
+	}
+}
