@@ -254,3 +254,42 @@ func (a *App) DecideLevel(ctx context.Context, who kpi.Actor, id int64, approve 
 	}
 	return a.svc.Strategy.DecideLevelChange(ctx, id, status)
 }
+
+// LevelSubject is a unit or person whose levels someone may set.
+type LevelSubject struct {
+	Subject kpi.Subject `json:"subject"`
+	Name    string      `json:"name"`
+}
+
+// LevelScope lists the units and people whose targets who may set as a
+// unit head (everything, for an admin); empty for anyone else.
+func (a *App) LevelScope(ctx context.Context, who kpi.Actor) ([]LevelSubject, error) {
+	ctx, err := a.begin(ctx, who, ReadStrategy, on{})
+	if err != nil {
+		return nil, err
+	}
+	today, err := a.today(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vis, err := a.visibility(ctx, who, WriteLevels, kpi.PeriodOf(kpi.Day, today))
+	if err != nil {
+		return nil, err
+	}
+	org, err := a.org(ctx, who.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	out := []LevelSubject{}
+	for _, u := range org.Units {
+		if s := (kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}); vis.has(s) {
+			out = append(out, LevelSubject{Subject: s, Name: u.Name})
+		}
+	}
+	for _, e := range org.Employees {
+		if s := (kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID}); vis.has(s) && e.ID != who.EmployeeID && (e.LeftOn == nil || *e.LeftOn >= today) {
+			out = append(out, LevelSubject{Subject: s, Name: e.Name})
+		}
+	}
+	return out, nil
+}

@@ -215,7 +215,7 @@ type pageRoute struct {
 }
 
 func (s *Server) pageRoutes() []pageRoute {
-	return []pageRoute{
+	return append([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -223,5 +223,5 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/people/{id}", false, s.pagePerson},
 		{"GET", "/team", false, s.pageTeam},
 		{"GET", "/explain", false, s.pageExplain},
-	}
+	}, s.strategyPages()...)
 }

@@ -103,7 +103,7 @@ func (s *Server) routes() []route {
 			param("entity_id", "query", "The entity's id or name."),
 			param("limit", "query", "At most this many (default 100)."),
 		}, resp: "AuditEntry[]"}},
-	}, s.userRoutes()...)
+	}, append(s.userRoutes(), s.strategyRoutes()...)...)
 }
 
 func targetParams() []paramDoc {
