@@ -73,6 +73,7 @@ Start with the demo:  attain serve --demo`,
 		m.tokenCommand(),
 		m.userCommand(),
 		m.auditCommand(),
+		m.strategyCommand(),
 	)
 	return root
 }
