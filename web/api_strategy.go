@@ -33,6 +33,12 @@ func (s *Server) strategyRoutes() []route {
 			param("employee", "query", "Only this person's (default: everyone one may see)."),
 		}, resp: "Task[]"}},
 		{"POST", "/api/v1/tasks", false, s.createTask, opDoc{tag: "strategy", summary: "Set a person a task (their manager or an admin)", body: "TaskRequest", resp: "Task", status: http.StatusCreated}},
+		{"GET", "/api/v1/library", false, s.listLibrary, opDoc{tag: "strategy", summary: "The KPI library's entries (KPIs and scorecard templates per function and position) and the dataset columns each needs", params: []paramDoc{
+			param("function", "query", "Only the entries of this unit function."),
+		}, resp: "LibraryEntry[]"}},
+		{"POST", "/api/v1/library/{entry}/apply", false, s.applyLibrary, opDoc{tag: "strategy", summary: "Add a library entry's KPIs and template, mapped onto the workspace's datasets and columns; a missing column is named (admins)", params: []paramDoc{
+			param("entry", "path", "The entry's id."),
+		}, body: "LibraryRequest", resp: "LibraryResult"}},
 		{"PATCH", "/api/v1/tasks/{id}", false, s.changeTask, opDoc{tag: "strategy", summary: "Report progress or mark done (the person); confirm, reopen, cancel, rename, move (the manager)", params: []paramDoc{numID}, body: "TaskChange", resp: "Task"}},
 	}
 }
@@ -173,6 +179,29 @@ func (s *Server) decideLevel(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) listLibrary(w http.ResponseWriter, r *http.Request) error {
+	es, err := s.App.Library(r.Context(), who(r), r.URL.Query().Get("function"))
+	if err != nil {
+		return err
+	}
+	writeJSONArray(w, es, nil)
+	return nil
+}
+
+func (s *Server) applyLibrary(w http.ResponseWriter, r *http.Request) error {
+	var req app.LibraryRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	req.Entry = r.PathValue("entry")
+	res, err := s.App.ApplyLibrary(r.Context(), who(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
 func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {
 	ts, err := s.App.Tasks(r.Context(), who(r), r.URL.Query().Get("employee"))
 	if err != nil {
@@ -241,7 +270,12 @@ func strategySchemas() map[string]any {
 		"Task": obj(nil, map[string]any{"id": integer, "employee_id": str, "objective_id": str, "title": str, "due": date, "judged": str,
 			"goal": exact, "progress": exact, "status": str, "done_on": date, "created_by": str, "updated_at": dateTime}),
 		"TaskRequest": obj([]string{"employee", "title", "due"}, map[string]any{"employee": str, "objective": str, "title": str, "due": date, "judged": str, "goal": exact}),
-		"TaskChange":  obj(nil, map[string]any{"status": str, "progress": exact, "due": date, "title": str}),
+		"LibraryEntry": obj(nil, map[string]any{"id": str, "title": str, "function": str, "position": str, "description": str,
+			"needs": list(obj(nil, map[string]any{"dataset": str, "columns": strList}))}),
+		"LibraryRequest": obj(nil, map[string]any{"map": map[string]any{"type": "object", "additionalProperties": str, "description": "theirs → ours: a dataset, a column, or dataset.column"},
+			"position": str, "currency": str, "dry_run": boolean, "reason": str}),
+		"LibraryResult": obj(nil, map[string]any{"dry_run": boolean, "changes": list(schemaRef("Change")), "kept": strList}),
+		"TaskChange":    obj(nil, map[string]any{"status": str, "progress": exact, "due": date, "title": str}),
 	}
 }
 

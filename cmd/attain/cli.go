@@ -74,6 +74,7 @@ Start with the demo:  attain serve --demo`,
 		m.userCommand(),
 		m.auditCommand(),
 		m.strategyCommand(),
+		m.libraryCommand(),
 	)
 	return root
 }
