@@ -78,12 +78,31 @@ func (a *App) ApplyLibrary(ctx context.Context, who kpi.Actor, r LibraryRequest)
 	if err != nil {
 		return nil, err
 	}
+	next, kept, err := mergeLibrary(defs, e, r)
+	if err != nil {
+		return nil, err
+	}
+	res := &LibraryResult{Kept: kept}
+	reason := r.Reason
+	if reason == "" {
+		reason = "library entry " + e.ID
+	}
+	if res.ApplyResult, err = a.Apply(ctx, who, ApplyRequest{Source: "library/" + e.ID, Definitions: next, DryRun: r.DryRun, Reason: reason}); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// mergeLibrary returns defs with entry e's KPIs and scorecard templates
+// added, mapped by r (see ApplyLibrary), and the names of the KPIs defs
+// already had.
+func mergeLibrary(defs *kpi.Definitions, e *library.Entry, r LibraryRequest) (*kpi.Definitions, []string, error) {
 	lib, _, err := attainyaml.Parse("library/"+e.ID, e.Definitions)
 	if err != nil {
-		return nil, fmt.Errorf("library entry %s: %w", e.ID, err)
+		return nil, nil, fmt.Errorf("library entry %s: %w", e.ID, err)
 	}
 	if len(r.Map) > 100 {
-		return nil, kpi.Errorf(kpi.EINVALID, "At most 100 mappings, not %d.", len(r.Map))
+		return nil, nil, kpi.Errorf(kpi.EINVALID, "At most 100 mappings, not %d.", len(r.Map))
 	}
 	// Resolve every dataset and column the entry needs.
 	var probs []kpi.Problem
@@ -124,16 +143,16 @@ func (a *App) ApplyLibrary(ctx context.Context, who kpi.Actor, r LibraryRequest)
 	}
 	if len(probs) > 0 {
 		slices.SortFunc(probs, func(x, y kpi.Problem) int { return strings.Compare(x.Column, y.Column) })
-		return nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Library entry %s does not fit the workspace's datasets: %d problems.", e.ID, len(probs)), Details: probs}
+		return nil, nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Library entry %s does not fit the workspace's datasets: %d problems.", e.ID, len(probs)), Details: probs}
 	}
 	next := *defs
 	next.Revisions, next.ScorecardRevisions = nil, nil
 	next.KPIs = slices.Clone(defs.KPIs)
 	next.Scorecards = slices.Clone(defs.Scorecards)
-	res := &LibraryResult{Kept: []string{}}
+	kept := []string{}
 	for _, k := range lib.KPIs {
 		if defs.KPI(k.Name) != nil {
-			res.Kept = append(res.Kept, k.Name)
+			kept = append(kept, k.Name)
 			continue
 		}
 		m := *k
@@ -158,14 +177,7 @@ func (a *App) ApplyLibrary(ctx context.Context, who kpi.Actor, r LibraryRequest)
 		next.Scorecards = slices.DeleteFunc(next.Scorecards, func(x *kpi.ScorecardTemplate) bool { return x.Name == t.Name || x.Position == t.Position })
 		next.Scorecards = append(next.Scorecards, &t)
 	}
-	reason := r.Reason
-	if reason == "" {
-		reason = "library entry " + e.ID
-	}
-	if res.ApplyResult, err = a.Apply(ctx, who, ApplyRequest{Source: "library/" + e.ID, Definitions: &next, DryRun: r.DryRun, Reason: reason}); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return &next, kept, nil
 }
 
 // renameColumns renames the column names of an expression by cols,
