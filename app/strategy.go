@@ -160,7 +160,8 @@ type ObjectiveView struct {
 	Progress    *strategy.Progress `json:"progress,omitempty"`
 	// Units ranks the units right below the carrying unit; Most and
 	// Least are the people who contribute most and least (index 100: an
-	// even share), only those who may be seen.
+	// even share): those in the unit whose position has a scorecard, and
+	// only those who may be seen.
 	Units []Contributor `json:"units"`
 	Most  []Contributor `json:"most"`
 	Least []Contributor `json:"least"`
@@ -344,7 +345,8 @@ func (a *App) objectiveView(ctx context.Context, o *kpi.Objective, depth int, to
 	}
 	mark(ov.UnitID)
 	for _, e := range org.Employees {
-		if !in[unitOn(org, e, asOf)] || (e.LeftOn != nil && *e.LeftOn < o.Period.From) || (e.HiredOn != nil && *e.HiredOn > asOf) {
+		// Only the people measured: those whose position has a scorecard.
+		if !in[unitOn(org, e, asOf)] || (e.LeftOn != nil && *e.LeftOn < o.Period.From) || (e.HiredOn != nil && *e.HiredOn > asOf) || defs.Scorecard(e.Position) == nil {
 			continue
 		}
 		s := kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID}

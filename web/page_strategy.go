@@ -210,8 +210,29 @@ func (s *Server) renderStrategy(w http.ResponseWriter, r *http.Request, status i
 	if err != nil && kpi.ErrorCode(err) != kpi.EFORBIDDEN {
 		return err
 	}
+	names := map[kpi.Subject]string{}
+	if len(changes) > 0 {
+		units, err := s.App.Units(r.Context(), who(r))
+		if err != nil {
+			return err
+		}
+		for _, u := range units {
+			names[kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}] = u.Name
+		}
+		emps, err := s.App.Employees(r.Context(), who(r), kpi.EmployeeFilter{})
+		if err != nil {
+			return err
+		}
+		for _, e := range emps {
+			names[kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID}] = e.Name
+		}
+	}
 	for _, c := range changes {
-		lr := levelRow{ID: c.ID, KPI: c.KPI, Subject: c.Subject.String(), Period: c.Period.Label(), New: f.Number(c.New, 2),
+		subject := names[c.Subject]
+		if subject == "" {
+			subject = c.Subject.String()
+		}
+		lr := levelRow{ID: c.ID, KPI: c.KPI, Subject: subject, Period: c.Period.Label(), New: f.Number(c.New, 2),
 			Old: "–", Baseline: "–", Status: c.Status, By: c.By, Why: c.Why, StatusClass: "info"}
 		if c.Old != nil {
 			lr.Old = f.Number(*c.Old, 2)
