@@ -115,4 +115,13 @@ func TestStrategy(t *testing.T) {
 		t.Errorf("target after a refused change: %s, want %s", got, inside)
 	}
 	screenshot(t, ctx, "strategy-levels")
+
+	// The tasks of the head's people: the demo's, all in sales.
+	var tasks []struct{ ID int64 }
+	api(t, "/api/v1/tasks", &tasks)
+	open(t, ctx, "/tasks")
+	if rows := texts(t, ctx, "tr[data-task]"); len(tasks) == 0 || len(rows) != len(tasks) {
+		t.Errorf("the head of sales sees %d tasks, the API has %d", len(rows), len(tasks))
+	}
+	screenshot(t, ctx, "tasks")
 }
