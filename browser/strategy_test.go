@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/shopspring/decimal"
@@ -86,11 +87,23 @@ func TestStrategy(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS(`#lv-kpi`), "deals_won"),
 			chromedp.SetValue(chromedp.CSS(`#lv-period`), thisMonth()),
 			chromedp.SetValue(chromedp.CSS(`#lv-value`), v.String()),
-			chromedp.SetValue(chromedp.CSS(`#lv-reason`), "browser test"),
-			chromedp.Click(chromedp.CSS(`form.level-form button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`main`)))
+			chromedp.SetValue(chromedp.CSS(`#lv-reason`), "browser test"))
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Mark the page, submit, and wait for the next page to load.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.dataset.before = "1"; document.querySelector('form.level-form').requestSubmit(); true`)); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; ; i++ {
+			done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.body.dataset.before && document.readyState === "complete" && !!document.querySelector("main")`))
+			if err == nil && done {
+				return
+			}
+			if i > 100 {
+				t.Fatalf("the level form's answer did not load: %v", err)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 	}
 	inside := before.Mul(decimal.RequireFromString("1.05")).Round(2)
