@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -209,5 +210,96 @@ func TestTasks(t *testing.T) {
 		if o.Objective.ID == "grow-sales" && (o.Tasks != 1 || o.TasksDone != 1) {
 			t.Errorf("grow-sales tasks %d done %d, want 1 and 1", o.Tasks, o.TasksDone)
 		}
+	}
+}
+
+// taskDataset, taskKPI and taskScorecards add to SmallYAML the tasks
+// dataset, a KPI of the tasks confirmed done on time, a rep scorecard
+// scoring it and a plan paying 50 a task.
+const (
+	taskDataset = `  - name: tasks
+    key: task_id
+    owner: employee
+    time_columns: [due]
+    columns:
+      - {name: task_id, type: string, required: true}
+      - {name: employee, type: string, required: true}
+      - {name: status, type: string}
+      - {name: due, type: date}
+      - {name: done_on, type: date}
+      - {name: on_time, type: boolean}
+`
+	taskKPI        = "  - {name: tasks_on_time, unit: count, direction: higher, dataset: tasks, aggregation: count, filter: 'on_time && status == \"confirmed\"'}\n"
+	taskScorecards = `scorecards:
+  - name: rep
+    position: rep
+    items:
+      - {kpi: won, weight: 40, basis: plan, threshold: 80, stretch: 120}
+      - {kpi: won_value, weight: 30, basis: plan, threshold: 80, stretch: 120}
+      - {kpi: tasks_on_time, weight: 30, basis: fixed, threshold: 1, target: 2, stretch: 3}
+bonus_plans:
+  - name: reps
+    plan:
+      currency: EUR
+      components:
+        - {id: tasks, kind: commission, kpi: tasks_on_time, rate: 5000}
+    assign:
+      - {position: rep}
+`
+)
+
+// TestTaskKPI: a task confirmed done on time is a record of the tasks
+// dataset, so a KPI counts it, a scorecard scores it and a bonus statement
+// pays it.
+func TestTaskKPI(t *testing.T) {
+	a, root := apptest.Small(t)
+	ctx := context.Background()
+	doc := strings.Replace(apptest.SmallYAML, "kpis:\n", taskDataset+"kpis:\n"+taskKPI, 1)
+	doc = doc[:strings.Index(doc, "scorecards:")] + taskScorecards + doc[strings.Index(doc, "targets:"):]
+	if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann", Role: kpi.RoleMember, EmployeeID: "ann"}
+	bob := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:bob", Role: kpi.RoleMember, EmployeeID: "bob"}
+	for _, due := range []string{"2025-06-20", "2025-06-27"} {
+		tk, err := a.CreateTask(ctx, ann, app.TaskRequest{Employee: "bob", Title: "Visit a key account", Due: due})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Done on its due day, as if the clock said so.
+		a.Now = func() time.Time { d, _ := kpi.ParseDate(due); return d.Time().Add(12 * time.Hour) }
+		if _, err := a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskDone}); err != nil {
+			t.Fatal(err)
+		}
+		if due == "2025-06-20" { // only the first is confirmed
+			if _, err := a.ChangeTask(ctx, ann, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a.Now = nil
+	card, err := a.Scorecard(ctx, root, app.ScorecardRequest{Employee: "bob", Period: "2025-06"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, it := range card.Items {
+		if it.KPI == "tasks_on_time" {
+			found = true
+			if !it.Actual.Equal(decimal.NewFromInt(1)) {
+				t.Errorf("tasks on time = %s, want 1 (one confirmed on time)", it.Actual)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no tasks_on_time item in %+v", card.Items)
+	}
+	st, err := a.Statement(ctx, root, app.StatementRef{Employee: "bob", Period: "2025-06"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 5000 % of 1 task: 50.
+	if !st.Payout.Equal(decimal.NewFromInt(50)) {
+		t.Errorf("payout = %s, want 50 for one task on time", st.Payout)
 	}
 }

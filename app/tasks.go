@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -107,7 +108,7 @@ func (a *App) CreateTask(ctx context.Context, who kpi.Actor, r TaskRequest) (*kp
 	if err := a.svc.Strategy.CreateTask(ctx, t); err != nil {
 		return nil, err
 	}
-	return t, nil
+	return t, a.taskRecord(ctx, t)
 }
 
 // TaskChange is what someone does to a task: the person reports progress
@@ -176,7 +177,52 @@ func (a *App) ChangeTask(ctx context.Context, who kpi.Actor, id int64, ch TaskCh
 	if ctx, err = a.begin(ctx, who, act, onEmployee(t.EmployeeID, kpi.Period{})); err != nil {
 		return nil, err
 	}
-	return a.svc.Strategy.UpdateTask(ctx, id, upd)
+	if t, err = a.svc.Strategy.UpdateTask(ctx, id, upd); err != nil {
+		return nil, err
+	}
+	return t, a.taskRecord(ctx, t)
+}
+
+// TaskDataset is the dataset tasks are written to as records, when the
+// workspace declares it: so tasks done on time can be a KPI, in a
+// scorecard and a bonus statement, like any other.
+const TaskDataset = "tasks"
+
+// taskRecord writes t as a record of the tasks dataset, if the workspace
+// has one: its key column gets the task's number, its owner column the
+// person, and the columns named title, objective, status, judged, due,
+// done_on, on_time, progress and goal the task's (other columns stay
+// empty).
+func (a *App) taskRecord(ctx context.Context, t *kpi.Task) error {
+	defs, err := a.svc.Definitions.FindDefinitions(ctx)
+	if err != nil {
+		return err
+	}
+	ds := defs.Dataset(TaskDataset)
+	if ds == nil {
+		return nil
+	}
+	text := map[string]string{ds.Key: strconv.FormatInt(t.ID, 10), ds.Owner: t.EmployeeID, "title": t.Title, "objective": t.ObjectiveID,
+		"status": t.Status, "judged": t.Judged, "due": t.Due.String(), "on_time": strconv.FormatBool(OnTime(t))}
+	if t.DoneOn != nil {
+		text["done_on"] = t.DoneOn.String()
+	}
+	if t.Progress != nil {
+		text["progress"] = t.Progress.String()
+	}
+	if t.Goal != nil {
+		text["goal"] = t.Goal.String()
+	}
+	rec := kpi.Record{Key: text[ds.Key], Owner: t.EmployeeID, Values: make([]kpi.Value, len(ds.Columns))}
+	for i, c := range ds.Columns {
+		v, err := kpi.ParseValue(c, text[c.Name])
+		if err != nil {
+			return kpi.Errorf(kpi.EINVALID, "Task %d cannot be written to dataset %s: %v", t.ID, TaskDataset, err)
+		}
+		rec.Values[i] = v
+	}
+	_, err = a.svc.Records.UpsertRecords(ctx, TaskDataset, []kpi.Record{rec})
+	return err
 }
 
 // OnTime reports whether a task was done by its due day.
