@@ -11,6 +11,8 @@ import (
 	"attain/app"
 	"attain/app/apptest"
 	"attain/kpi"
+	"attain/kpitest"
+	"attain/sqldb"
 )
 
 // smallStrategy cascades a company objective to the sales department,
@@ -122,95 +124,99 @@ func TestStrategyRollup(t *testing.T) {
 // the guardrail is applied; a bigger one waits for the next level up; one
 // below the floor is refused; team 2's target is not hers to change.
 func TestLevelGuardrails(t *testing.T) {
-	a, root := apptest.Small(t)
-	ctx := context.Background()
-	if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(strategyYAML())}); err != nil {
-		t.Fatal(err)
-	}
-	ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann", Role: kpi.RoleMember, EmployeeID: "ann"}
-	set := func(who kpi.Actor, emp, unit, value string) (*kpi.LevelChange, error) {
-		return a.SetLevel(ctx, who, app.LevelRequest{KPI: "won", Employee: emp, Unit: unit, Period: "2025-06", Value: decimal.RequireFromString(value), Reason: "test"})
-	}
-	target := func() string {
-		ts, err := a.Targets(ctx, root, app.TargetQuery{KPIs: []string{"won"}, Employees: []string{"bob"}, Period: "2025-06"})
-		if err != nil || len(ts) != 1 {
-			t.Fatalf("targets: %v %v", ts, err)
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		a, root := apptest.SmallOn(t, db)
+		ctx := context.Background()
+		if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(strategyYAML())}); err != nil {
+			t.Fatal(err)
 		}
-		return ts[0].Value.String()
-	}
-	c, err := set(ann, "bob", "", "4.4") // +10 % of 4
-	if err != nil || c.Status != kpi.LevelApplied || target() != "4.4" {
-		t.Fatalf("inside: %+v %v, target %s", c, err, target())
-	}
-	c, err = set(ann, "bob", "", "5") // +25 % of the company value 4
-	if err != nil || c.Status != kpi.LevelPending || target() != "4.4" {
-		t.Fatalf("above max change: %+v %v, target %s", c, err, target())
-	}
-	if _, err := set(ann, "bob", "", "3"); kpi.ErrorCode(err) != kpi.EINVALID { // below 80 % of 4
-		t.Errorf("below the floor: %v, want invalid", err)
-	}
-	if _, err := set(ann, "", "t2", "3"); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
-		t.Errorf("another team: %v, want forbidden", err)
-	}
-	if _, err := a.DecideLevel(ctx, ann, c.ID, true); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
-		t.Errorf("ann approves her own: %v, want forbidden", err)
-	}
-	if d, err := a.DecideLevel(ctx, root, c.ID, true); err != nil || d.Status != kpi.LevelApproved || target() != "5" {
-		t.Errorf("approved: %+v %v, target %s", d, err, target())
-	}
-	pending, err := a.LevelChanges(ctx, ann, kpi.LevelPending)
-	if err != nil || len(pending) != 0 {
-		t.Errorf("pending after approval: %v %v", pending, err)
-	}
+		ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann", Role: kpi.RoleMember, EmployeeID: "ann"}
+		set := func(who kpi.Actor, emp, unit, value string) (*kpi.LevelChange, error) {
+			return a.SetLevel(ctx, who, app.LevelRequest{KPI: "won", Employee: emp, Unit: unit, Period: "2025-06", Value: decimal.RequireFromString(value), Reason: "test"})
+		}
+		target := func() string {
+			ts, err := a.Targets(ctx, root, app.TargetQuery{KPIs: []string{"won"}, Employees: []string{"bob"}, Period: "2025-06"})
+			if err != nil || len(ts) != 1 {
+				t.Fatalf("targets: %v %v", ts, err)
+			}
+			return ts[0].Value.String()
+		}
+		c, err := set(ann, "bob", "", "4.4") // +10 % of 4
+		if err != nil || c.Status != kpi.LevelApplied || target() != "4.4" {
+			t.Fatalf("inside: %+v %v, target %s", c, err, target())
+		}
+		c, err = set(ann, "bob", "", "5") // +25 % of the company value 4
+		if err != nil || c.Status != kpi.LevelPending || target() != "4.4" {
+			t.Fatalf("above max change: %+v %v, target %s", c, err, target())
+		}
+		if _, err := set(ann, "bob", "", "3"); kpi.ErrorCode(err) != kpi.EINVALID { // below 80 % of 4
+			t.Errorf("below the floor: %v, want invalid", err)
+		}
+		if _, err := set(ann, "", "t2", "3"); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+			t.Errorf("another team: %v, want forbidden", err)
+		}
+		if _, err := a.DecideLevel(ctx, ann, c.ID, true); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+			t.Errorf("ann approves her own: %v, want forbidden", err)
+		}
+		if d, err := a.DecideLevel(ctx, root, c.ID, true); err != nil || d.Status != kpi.LevelApproved || target() != "5" {
+			t.Errorf("approved: %+v %v, target %s", d, err, target())
+		}
+		pending, err := a.LevelChanges(ctx, ann, kpi.LevelPending)
+		if err != nil || len(pending) != 0 {
+			t.Errorf("pending after approval: %v %v", pending, err)
+		}
+	})
 }
 
 func TestTasks(t *testing.T) {
-	a, root := apptest.Small(t)
-	ctx := context.Background()
-	if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(strategyYAML())}); err != nil {
-		t.Fatal(err)
-	}
-	ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann", Role: kpi.RoleMember, EmployeeID: "ann"}
-	bob := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:bob", Role: kpi.RoleMember, EmployeeID: "bob"}
-	if _, err := a.CreateTask(ctx, bob, app.TaskRequest{Employee: "bob", Title: "Mine", Due: "2025-06-30"}); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
-		t.Errorf("bob sets himself a task: %v, want forbidden", err)
-	}
-	if _, err := a.CreateTask(ctx, ann, app.TaskRequest{Employee: "bob", Title: "", Due: "30.06.2025"}); kpi.ErrorCode(err) != kpi.EINVALID {
-		t.Errorf("bad task: %v, want invalid", err)
-	}
-	tk, err := a.CreateTask(ctx, ann, app.TaskRequest{Employee: "bob", Objective: "grow-sales", Title: "Call ten key accounts", Due: "2099-06-30"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); err == nil {
-		t.Errorf("bob confirms before done: no error")
-	}
-	if tk, err = a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskDone}); err != nil || !app.OnTime(tk) {
-		t.Fatalf("bob marks done: %+v %v", tk, err)
-	}
-	if _, err := a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
-		t.Errorf("bob confirms his own: %v, want forbidden", err)
-	}
-	if tk, err = a.ChangeTask(ctx, ann, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); err != nil || tk.Status != kpi.TaskConfirmed {
-		t.Errorf("ann confirms: %+v %v", tk, err)
-	}
-	ts, err := a.Tasks(ctx, bob, "")
-	if err != nil || len(ts) != 1 {
-		t.Errorf("bob's tasks: %v %v", ts, err)
-	}
-	cy := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:cy", Role: kpi.RoleMember, EmployeeID: "cy"}
-	if _, err := a.Tasks(ctx, cy, "bob"); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
-		t.Errorf("cy reads bob's tasks: %v, want forbidden", err)
-	}
-	v, err := a.Strategy(ctx, root, "2025-06")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range v.Objectives {
-		if o.Objective.ID == "grow-sales" && (o.Tasks != 1 || o.TasksDone != 1) {
-			t.Errorf("grow-sales tasks %d done %d, want 1 and 1", o.Tasks, o.TasksDone)
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		a, root := apptest.SmallOn(t, db)
+		ctx := context.Background()
+		if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(strategyYAML())}); err != nil {
+			t.Fatal(err)
 		}
-	}
+		ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann", Role: kpi.RoleMember, EmployeeID: "ann"}
+		bob := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:bob", Role: kpi.RoleMember, EmployeeID: "bob"}
+		if _, err := a.CreateTask(ctx, bob, app.TaskRequest{Employee: "bob", Title: "Mine", Due: "2025-06-30"}); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+			t.Errorf("bob sets himself a task: %v, want forbidden", err)
+		}
+		if _, err := a.CreateTask(ctx, ann, app.TaskRequest{Employee: "bob", Title: "", Due: "30.06.2025"}); kpi.ErrorCode(err) != kpi.EINVALID {
+			t.Errorf("bad task: %v, want invalid", err)
+		}
+		tk, err := a.CreateTask(ctx, ann, app.TaskRequest{Employee: "bob", Objective: "grow-sales", Title: "Call ten key accounts", Due: "2099-06-30"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); err == nil {
+			t.Errorf("bob confirms before done: no error")
+		}
+		if tk, err = a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskDone}); err != nil || !app.OnTime(tk) {
+			t.Fatalf("bob marks done: %+v %v", tk, err)
+		}
+		if _, err := a.ChangeTask(ctx, bob, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+			t.Errorf("bob confirms his own: %v, want forbidden", err)
+		}
+		if tk, err = a.ChangeTask(ctx, ann, tk.ID, app.TaskChange{Status: kpi.TaskConfirmed}); err != nil || tk.Status != kpi.TaskConfirmed {
+			t.Errorf("ann confirms: %+v %v", tk, err)
+		}
+		ts, err := a.Tasks(ctx, bob, "")
+		if err != nil || len(ts) != 1 {
+			t.Errorf("bob's tasks: %v %v", ts, err)
+		}
+		cy := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:cy", Role: kpi.RoleMember, EmployeeID: "cy"}
+		if _, err := a.Tasks(ctx, cy, "bob"); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+			t.Errorf("cy reads bob's tasks: %v, want forbidden", err)
+		}
+		v, err := a.Strategy(ctx, root, "2025-06")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range v.Objectives {
+			if o.Objective.ID == "grow-sales" && (o.Tasks != 1 || o.TasksDone != 1) {
+				t.Errorf("grow-sales tasks %d done %d, want 1 and 1", o.Tasks, o.TasksDone)
+			}
+		}
+	})
 }
 
 // taskDataset, taskKPI and taskScorecards add to SmallYAML the tasks
