@@ -125,10 +125,10 @@ func (v *validator) strategy(defs *kpi.Definitions, s *Strategy) {
 		for _, o := range *s.Objectives {
 			ids[o.ID] = true
 		}
-		for _, t := range defs.Scorecards {
+		for k, t := range defs.Scorecards {
 			for i, it := range t.Items {
 				if it.Objective != "" && !ids[it.Objective] {
-					v.add(0, fmt.Sprintf("scorecards[%s].items[%d].objective", t.Name, i), it.Objective, "no such objective in the objectives section")
+					v.add(v.pos.lineAt(v.pos.scorecard(k), fmt.Sprintf("items[%d].objective", i)), fmt.Sprintf("scorecards[%s].items[%d].objective", t.Name, i), it.Objective, "no such objective in the objectives section")
 				}
 			}
 		}
