@@ -87,14 +87,11 @@ func (a *App) Apply(ctx context.Context, who kpi.Actor, r ApplyRequest) (*ApplyR
 	if res.Changes, err = a.svc.Definitions.ApplyDefinitions(ctx, f.Definitions, opt); err != nil {
 		return nil, err
 	}
-	if !r.DryRun {
-		strategyChanges, err := a.applyStrategy(ctx, who, f.Strategy, r.Reason)
-		if err != nil {
-			return nil, err
-		}
-		res.Changes = append(res.Changes, strategyChanges...)
+	strategyChanges, err := a.applyStrategy(ctx, who, f.Strategy, r.Reason, r.DryRun)
+	if err != nil {
+		return nil, err
 	}
-	res.Changes = nonNil(res.Changes)
+	res.Changes = nonNil(append(res.Changes, strategyChanges...))
 	if r.DryRun {
 		rows, err := a.preview.Rows(ctx, f.Definitions, res.Changes, popt)
 		if err != nil {

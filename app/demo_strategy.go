@@ -114,7 +114,7 @@ func (a *App) demoStrategy(ctx context.Context, who kpi.Actor, data *demo.Data, 
 		{KPI: "won_value", MaxChange: decimal.NewFromInt(5), Floor: decimal.NewFromInt(90)},
 	}
 	if _, err := a.applyStrategy(ctx, who, &attainyaml.Strategy{Objectives: &list, Guardrails: &guard,
-		Functions: map[string]string{demo.UnitSales: "sales", demo.UnitProcessing: "order_processing"}}, "attain demo"); err != nil {
+		Functions: map[string]string{demo.UnitSales: "sales", demo.UnitProcessing: "order_processing"}}, "attain demo", false); err != nil {
 		return err
 	}
 	return a.demoOwnership(ctx, who, data, today)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -79,7 +80,7 @@ func (a *App) checkObjectives(ctx context.Context, objs []*kpi.Objective) error 
 
 // applyStrategy stores what an attain.yaml's strategy sections declare
 // (a section left out is left as it is) and returns the changes.
-func (a *App) applyStrategy(ctx context.Context, who kpi.Actor, s *attainyaml.Strategy, reason string) ([]kpi.Change, error) {
+func (a *App) applyStrategy(ctx context.Context, who kpi.Actor, s *attainyaml.Strategy, reason string, dryRun bool) ([]kpi.Change, error) {
 	if s == nil || (s.Objectives == nil && s.Functions == nil && s.Guardrails == nil) {
 		return nil, nil
 	}
@@ -87,7 +88,13 @@ func (a *App) applyStrategy(ctx context.Context, who kpi.Actor, s *attainyaml.St
 		return nil, err
 	}
 	var changes []kpi.Change
-	if s.Objectives != nil {
+	if s.Objectives != nil && dryRun {
+		old, err := a.svc.Strategy.FindObjectives(ctx)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, objectiveChanges(old, *s.Objectives)...)
+	} else if s.Objectives != nil {
 		ch, err := a.svc.Strategy.ReplaceObjectives(ctx, *s.Objectives, reason)
 		if err != nil {
 			return nil, err
@@ -107,8 +114,10 @@ func (a *App) applyStrategy(ctx context.Context, who kpi.Actor, s *attainyaml.St
 		if slices.Contains(have, kpi.UnitFunction{UnitID: u, Function: s.Functions[u]}) {
 			continue
 		}
-		if err := a.svc.Strategy.SetUnitFunction(ctx, kpi.UnitFunction{UnitID: u, Function: s.Functions[u]}); err != nil {
-			return nil, err
+		if !dryRun {
+			if err := a.svc.Strategy.SetUnitFunction(ctx, kpi.UnitFunction{UnitID: u, Function: s.Functions[u]}); err != nil {
+				return nil, err
+			}
 		}
 		changes = append(changes, kpi.Change{Action: "update", Kind: "unit_function", Name: u})
 	}
@@ -118,13 +127,51 @@ func (a *App) applyStrategy(ctx context.Context, who kpi.Actor, s *attainyaml.St
 			return nil, err
 		}
 		if !sameGuardrails(old, *s.Guardrails) {
-			if err := a.svc.Strategy.SetGuardrails(ctx, *s.Guardrails); err != nil {
-				return nil, err
+			if !dryRun {
+				if err := a.svc.Strategy.SetGuardrails(ctx, *s.Guardrails); err != nil {
+					return nil, err
+				}
 			}
 			changes = append(changes, kpi.Change{Action: "update", Kind: "guardrails", Name: "guardrails"})
 		}
 	}
 	return changes, nil
+}
+
+// objectiveChanges are the changes that replacing old with next makes:
+// what a dry run reports.
+func objectiveChanges(old, next []*kpi.Objective) []kpi.Change {
+	byID := map[string]*kpi.Objective{}
+	for _, o := range old {
+		byID[o.ID] = o
+	}
+	var out []kpi.Change
+	for _, o := range next {
+		prev := byID[o.ID]
+		delete(byID, o.ID)
+		switch {
+		case prev == nil:
+			out = append(out, kpi.Change{Action: "create", Kind: "objective", Name: o.ID})
+		case !sameObjective(prev, o):
+			out = append(out, kpi.Change{Action: "update", Kind: "objective", Name: o.ID})
+		}
+	}
+	for _, o := range old {
+		if byID[o.ID] != nil {
+			out = append(out, kpi.Change{Action: "delete", Kind: "objective", Name: o.ID})
+		}
+	}
+	return out
+}
+
+// sameObjective reports whether two objectives say the same, whenever
+// they were stored.
+func sameObjective(a, b *kpi.Objective) bool {
+	x, y := *a, *b
+	x.UpdatedAt = y.UpdatedAt
+	ja, _ := json.Marshal(x)
+	jb, _ := json.Marshal(y)
+	return string(ja) == string(jb)
 }
 
 func sameGuardrails(a, b []kpi.Guardrail) bool {

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,15 @@ func TestStrategyRollup(t *testing.T) {
 	a, root := apptest.Small(t)
 	ctx := context.Background()
 	doc := strategyYAML()
-	res, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(doc)})
+	// A dry run says what would change and stores nothing.
+	res, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(doc), DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if objs, _ := a.Objectives(ctx, root); len(objs) != 0 || !slices.Contains(res.Changes, kpi.Change{Action: "create", Kind: "objective", Name: "grow"}) {
+		t.Errorf("dry run: stored %d objectives, changes %+v", len(objs), res.Changes)
+	}
+	res, err = a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(doc)})
 	if err != nil {
 		t.Fatal(err)
 	}
