@@ -45,6 +45,9 @@ type ImportRequest struct {
 	Progress func(read int64)
 	// MaxFieldBytes caps one cell (0: ingest's default).
 	MaxFieldBytes int
+	// Columns, if set, maps each dataset column to the file column it is
+	// read from (CSV and XLSX); a column left out reads nothing.
+	Columns map[string]string
 }
 
 // RejectedRow is a record an import left out, with why.
@@ -83,6 +86,11 @@ func (a *App) ImportRecords(ctx context.Context, who kpi.Actor, r ImportRequest)
 	ds, err := dataset(defs, r.Dataset)
 	if err != nil {
 		return nil, err
+	}
+	if r.Columns != nil {
+		if ds, err = mapColumns(ds, r.Columns); err != nil {
+			return nil, err
+		}
 	}
 	loc, err := kpi.WorkspaceLocation(ctx, a.svc.Workspaces)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -216,6 +217,7 @@ type pageRoute struct {
 
 func (s *Server) pageRoutes() []pageRoute {
 	return append([]pageRoute{
+	return slices.Concat([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
 		{"GET", "/live", false, s.live},
@@ -224,4 +226,9 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/team", false, s.pageTeam},
 		{"GET", "/explain", false, s.pageExplain},
 	}, s.strategyPages()...)
+	},
+		s.StatementPages(),
+		s.TargetPages(),
+		s.adminPages(),
+	)
 }

@@ -21,6 +21,9 @@ func TestPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.Apply(context.Background(), admin, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.SmallYAML + matrixPlan)}); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer((&Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
 	t.Cleanup(srv.Close)
 	get := func(path string, status int) string {
@@ -49,6 +52,9 @@ func TestPages(t *testing.T) {
 		{"explain", "/explain?kpi=won&employee=bob&period=2025-06", 200, []string{"d1", "d2", "d3", "count of deals where stage == &#34;Won&#34;"}},
 		{"strategy", "/strategy?period=2025-06", 200, []string{"<h1>Strategy</h1>", "No objectives overlap 2025-06"}},
 		{"tasks", "/tasks", 200, []string{"<h1>Tasks</h1>", "Set a task"}},
+		{"statement", "/statements/bob/2025-06", 200, []string{"Bonus statement", `data-line="commission.amount"`, `id="payout" data-value="30"`, "€30.00", `name="kpi.won_value"`, "/api/v1/statements/bob/2025-06/pdf"}},
+		{"targets", "/targets?unit=t1&kpi=won&period=2025-07&method=average", 200, []string{"<h1>Targets</h1>", `name="t.employee.bob"`, `id="formula"`, "2025-06 actual"}},
+		{"admin", "/admin", 200, []string{"Add a unit", `data-unit="t1"`, "Move a person"}},
 		{"error", "/me", 404, []string{"not an employee"}},
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
 	}

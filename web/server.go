@@ -24,7 +24,8 @@ type Server struct {
 	// sink it (limits.go).
 	Limits Limits
 
-	inFlight inFlight // requests in flight per API token
+	inFlight inFlight   // requests in flight per API token
+	imports  importJobs // files uploaded on the admin pages, to import
 
 	// InsecureCookies sends cookies without Secure, for plain HTTP: only
 	// for the demo on localhost.
@@ -55,7 +56,7 @@ func (s *Server) Handler() http.Handler {
 		if !pg.public {
 			h = s.signedIn(h)
 		}
-		mux.Handle(pg.method+" "+pg.path, s.pageWrap(h))
+		mux.Handle(pg.method+" "+pg.path, s.pageWrap(s.capPage(h, pg)))
 	}
 	for _, pg := range s.pages() {
 		h := s.wrap(pg.handler)

@@ -143,14 +143,23 @@ func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period
 }
 
 func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kpi.Period) (*kpi.Statement, error) {
+	return s.statementFrom(ctx, e, employeeID, p, nil)
+}
+
+// statementFrom is statement with the draft computed already, if draft is
+// not nil (it becomes the statement unless one is locked).
+func (s *Service) statementFrom(ctx context.Context, e *env, employeeID string, p kpi.Period, draft *kpi.Statement) (*kpi.Statement, error) {
 	stored, err := s.Statements.FindStatement(ctx, employeeID, p)
 	if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
 		return nil, err
 	}
 	st := stored
 	if stored == nil || stored.Status == kpi.StatusApproved {
-		if st, _, err = s.draft(ctx, e, employeeID, p); err != nil {
-			return nil, err
+		st = draft
+		if st == nil {
+			if st, _, err = s.draft(ctx, e, employeeID, p); err != nil {
+				return nil, err
+			}
 		}
 		if stored != nil && !stored.Payout.Equal(st.Payout) {
 			st.Notes = append(st.Notes, fmt.Sprintf("approved with payout %s; the data changed since and it now comes to %s: approve it again before locking",
