@@ -216,7 +216,6 @@ type pageRoute struct {
 }
 
 func (s *Server) pageRoutes() []pageRoute {
-	return append([]pageRoute{
 	return slices.Concat([]pageRoute{
 		{"GET", "/static/{file}", true, s.static},
 		{"GET", "/{$}", false, s.home},
@@ -225,10 +224,10 @@ func (s *Server) pageRoutes() []pageRoute {
 		{"GET", "/people/{id}", false, s.pagePerson},
 		{"GET", "/team", false, s.pageTeam},
 		{"GET", "/explain", false, s.pageExplain},
-	}, s.strategyPages()...)
 	},
 		s.StatementPages(),
 		s.TargetPages(),
 		s.adminPages(),
+		s.strategyPages(),
 	)
 }
