@@ -130,7 +130,7 @@ var matrix = []call{
 	{pattern: "GET /api/v1/guardrails", path: "/api/v1/guardrails", who: anyone},
 	{pattern: "PUT /api/v1/guardrails", path: "/api/v1/guardrails", body: `[{"kpi": "", "max_change": "10", "floor": "80"}]`, who: admins},
 	{pattern: "GET /api/v1/levels", path: "/api/v1/levels", who: anyone},
-	{pattern: "POST /api/v1/levels", path: "/api/v1/levels", body: `{"kpi": "won", "employee": "bob", "period": "2025-06", "value": "4.2", "reason": "matrix"}`, who: manageBob},
+	{pattern: "POST /api/v1/levels", path: "/api/v1/levels", body: `{"kpi": "won", "employee": "bob", "period": "2025-07", "value": "5.2", "reason": "matrix"}`, who: manageBob},
 	{pattern: "POST /api/v1/levels/{id}/decide", path: "/api/v1/levels/1/decide", body: `{"approve": true}`, who: admins},
 	{pattern: "GET /api/v1/library", path: "/api/v1/library", who: anyone},
 	{pattern: "POST /api/v1/library/{entry}/apply", path: "/api/v1/library/sales-pipeline/apply", body: `{"dry_run": true, "map": {"closed_at": "closed_on"}}`, who: admins},
@@ -168,7 +168,7 @@ var matrix = []call{
 	{pattern: "GET /admin/audit", path: "/admin/audit", who: readers},
 
 	{pattern: "GET /strategy", path: "/strategy?period=2025-06", who: anyone},
-	{pattern: "POST /strategy/levels", path: "/strategy/levels", body: "kpi=won&subject=employee:bob&period=2025-06&value=4.2&reason=m", contentType: "application/x-www-form-urlencoded", who: manageBob},
+	{pattern: "POST /strategy/levels", path: "/strategy/levels", body: "kpi=won&subject=employee:bob&period=2025-07&value=5.2&reason=m", contentType: "application/x-www-form-urlencoded", who: manageBob},
 	{pattern: "POST /strategy/levels/{id}/decide", path: "/strategy/levels/2/decide", body: "approve=true", contentType: "application/x-www-form-urlencoded", who: admins},
 	{pattern: "GET /tasks", path: "/tasks", who: anyone},
 	{pattern: "POST /tasks", path: "/tasks", body: "employee=bob&title=m&due=2025-06-30", contentType: "application/x-www-form-urlencoded", who: manageBob},

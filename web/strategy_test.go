@@ -19,15 +19,16 @@ import (
 
 // strategyMatrixSetup makes what the strategy routes of the matrix act
 // on: two level changes by ann waiting for approval (1: bob's won target
-// up 50 %; 2: team 1's, which has no company value) and a task for bob
-// (1).
+// of July 2025, 2: team 1's, neither with a company value yet) and a task
+// for bob (1). July, not June: whoever sets bob's June targets may not
+// approve his June statement, which the matrix does.
 func strategyMatrixSetup(t *testing.T, a *app.App, root kpi.Actor) {
 	t.Helper()
 	ctx := context.Background()
 	ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann@small.example", Role: kpi.RoleMember, EmployeeID: "ann"}
 	for _, r := range []app.LevelRequest{
-		{KPI: "won", Employee: "bob", Period: "2025-06", Value: decimal.NewFromInt(6), Reason: "setup"},
-		{KPI: "won", Unit: "t1", Period: "2025-06", Value: decimal.NewFromInt(6), Reason: "setup"},
+		{KPI: "won", Employee: "bob", Period: "2025-07", Value: decimal.NewFromInt(6), Reason: "setup"},
+		{KPI: "won", Unit: "t1", Period: "2025-07", Value: decimal.NewFromInt(6), Reason: "setup"},
 	} {
 		c, err := a.SetLevel(ctx, ann, r)
 		if err != nil || c.Status != kpi.LevelPending {
