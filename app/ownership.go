@@ -65,13 +65,16 @@ type LevelRequest struct {
 	Period   string          `json:"period"`
 	Value    decimal.Decimal `json:"value"`
 	Reason   string          `json:"reason"`
+	// DryRun only says what would happen: applied, pending or refused.
+	DryRun bool `json:"dry_run,omitempty"`
 }
 
 // SetLevel is a unit head's change of a target in their own subtree:
 // inside the guardrails it is applied at once; a change bigger than the
 // guardrail's max change waits for the next level up; one below its floor
 // is refused. An admin's change is applied as asked. Every change is kept
-// as a level change and audited, and the target's history says who.
+// as a level change and audited, and the target's history says who. A dry
+// run says what would happen and changes nothing.
 func (a *App) SetLevel(ctx context.Context, who kpi.Actor, r LevelRequest) (*kpi.LevelChange, error) {
 	subj, err := oneSubject(r.Employee, r.Unit)
 	if err != nil {
@@ -137,6 +140,9 @@ func (a *App) SetLevel(ctx context.Context, who kpi.Actor, r LevelRequest) (*kpi
 		}
 	} else {
 		c.Why = "set by an admin"
+	}
+	if r.DryRun {
+		return c, nil
 	}
 	if c.Status == kpi.LevelApplied {
 		reason := fmt.Sprintf("level change by the unit head: %s", r.Reason)

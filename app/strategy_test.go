@@ -150,6 +150,10 @@ func TestLevelGuardrails(t *testing.T) {
 			}
 			return ts[0].Value.String()
 		}
+		if c, err := a.SetLevel(ctx, ann, app.LevelRequest{KPI: "won", Employee: "bob", Period: "2025-06", Value: decimal.RequireFromString("5"), DryRun: true}); err != nil ||
+			c.Status != kpi.LevelPending || target() != "4" {
+			t.Fatalf("dry run: %+v %v, target %s", c, err, target())
+		}
 		c, err := set(ann, "bob", "", "4.4") // +10 % of 4
 		if err != nil || c.Status != kpi.LevelApplied || target() != "4.4" {
 			t.Fatalf("inside: %+v %v, target %s", c, err, target())

@@ -263,7 +263,7 @@ func strategySchemas() map[string]any {
 			"gaps": list(obj(nil, map[string]any{"objective": str, "title": str, "kind": str, "text": str}))}),
 		"UnitFunction":  obj([]string{"unit_id", "function"}, map[string]any{"unit_id": str, "function": str}),
 		"Guardrail":     obj(nil, map[string]any{"kpi": str, "max_change": exact, "floor": exact}),
-		"LevelRequest":  obj([]string{"kpi", "period", "value"}, map[string]any{"kpi": str, "employee": str, "unit": str, "period": str, "value": exact, "reason": str}),
+		"LevelRequest":  obj([]string{"kpi", "period", "value"}, map[string]any{"kpi": str, "employee": str, "unit": str, "period": str, "value": exact, "reason": str, "dry_run": boolean}),
 		"LevelDecision": obj([]string{"approve"}, map[string]any{"approve": boolean}),
 		"LevelChange": obj(nil, map[string]any{"id": integer, "kpi": str, "subject": subject, "period": period, "baseline": exact, "old": exact, "new": exact,
 			"status": str, "why": str, "reason": str, "by": str, "at": dateTime, "decided_by": str, "decided_at": dateTime}),

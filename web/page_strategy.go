@@ -45,6 +45,7 @@ type strategyPage struct {
 type levelForm struct {
 	KPI, Subject, Period, Value, Reason string
 	Error                               string
+	Preview                             string // what a change would do, after "Preview"
 }
 
 type levelRow struct {
@@ -273,7 +274,7 @@ func (s *Server) postLevel(w http.ResponseWriter, r *http.Request) error {
 	}
 	form := levelForm{KPI: r.PostFormValue("kpi"), Subject: r.PostFormValue("subject"), Period: strings.TrimSpace(r.PostFormValue("period")),
 		Value: strings.TrimSpace(r.PostFormValue("value")), Reason: r.PostFormValue("reason")}
-	req := app.LevelRequest{KPI: form.KPI, Period: form.Period, Reason: form.Reason}
+	req := app.LevelRequest{KPI: form.KPI, Period: form.Period, Reason: form.Reason, DryRun: r.PostFormValue("dry_run") == "true"}
 	kind, id, _ := strings.Cut(form.Subject, ":")
 	switch kind {
 	case kpi.SubjectEmployee:
@@ -293,6 +294,10 @@ func (s *Server) postLevel(w http.ResponseWriter, r *http.Request) error {
 			return s.renderStrategy(w, r, http.StatusBadRequest, form)
 		}
 		return err
+	}
+	if req.DryRun {
+		form.Preview = "Would be " + c.Status + ": " + c.Why
+		return s.renderStrategy(w, r, http.StatusOK, form)
 	}
 	http.Redirect(w, r, "/strategy?"+pairs("period", r.URL.Query().Get("period"), "done", c.Status)+"#levels", http.StatusSeeOther)
 	return nil
