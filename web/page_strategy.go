@@ -20,6 +20,7 @@ func (s *Server) strategyPages() []pageRoute {
 		{"GET", "/strategy", false, s.pageStrategy},
 		{"POST", "/strategy/levels", false, s.postLevel},
 		{"POST", "/strategy/levels/{id}/decide", false, s.postDecideLevel},
+		{"POST", "/strategy/library", false, s.postLibrary},
 		{"GET", "/tasks", false, s.pageTasks},
 		{"POST", "/tasks", false, s.postTask},
 		{"POST", "/tasks/{id}", false, s.postTaskChange},
@@ -40,6 +41,16 @@ type strategyPage struct {
 	Form    levelForm
 	Pending []levelRow
 	Recent  []levelRow
+	// The library, for admins: its entries and the apply form.
+	Library []*app.LibraryEntry
+	Lib     libraryForm
+}
+
+type libraryForm struct {
+	Entry, Map, Position, Currency string
+	Error                          string
+	Problems                       []string
+	Done                           string
 }
 
 type levelForm struct {
@@ -90,6 +101,10 @@ func (s *Server) pageStrategy(w http.ResponseWriter, r *http.Request) error {
 // renderStrategy shows the strategy page; form is the level form as typed
 // (with its error, after a refused change).
 func (s *Server) renderStrategy(w http.ResponseWriter, r *http.Request, status int, form levelForm) error {
+	return s.renderStrategyWith(w, r, status, form, libraryForm{})
+}
+
+func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, status int, form levelForm, lib libraryForm) error {
 	v, err := s.newView(r, "Strategy", "strategy")
 	if err != nil {
 		return err
@@ -113,7 +128,12 @@ func (s *Server) renderStrategy(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	f := v.F
-	pg := &strategyPage{View: sv, Gaps: sv.Gaps, Form: form}
+	pg := &strategyPage{View: sv, Gaps: sv.Gaps, Form: form, Lib: lib}
+	if v.Me.MayAdmin {
+		if pg.Library, err = s.App.Library(r.Context(), who(r), ""); err != nil {
+			return err
+		}
+	}
 	switch r.URL.Query().Get("done") {
 	case kpi.LevelApplied:
 		pg.Flash, pg.FlashClass = "The level is set: inside the guardrails, it applies at once.", "ok"
@@ -464,3 +484,52 @@ func problems(err error) string {
 
 // points2 writes a percentage in points to the 2 places it is computed to.
 func points2(f *Formatter, p decimal.Decimal) string { return f.Number(p, 2) + "\u00a0%" }
+
+// postLibrary applies a library entry from the strategy page (admins):
+// the mapping as THEIRS=OURS pairs separated by commas; a problem shows
+// the form again, as typed, with each problem.
+func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
+	lib := libraryForm{Entry: r.PostFormValue("entry"), Map: r.PostFormValue("map"), Position: r.PostFormValue("position"), Currency: r.PostFormValue("currency")}
+	req := app.LibraryRequest{Entry: lib.Entry, Position: strings.TrimSpace(lib.Position), Currency: strings.TrimSpace(lib.Currency), Map: map[string]string{},
+		DryRun: r.PostFormValue("dry_run") == "true", Reason: "library entry from the strategy page"}
+	for _, pair := range strings.Split(lib.Map, ",") {
+		if strings.TrimSpace(pair) == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(pair, "=")
+		if !ok || strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
+			lib.Error = "Mapping " + strings.TrimSpace(pair) + ": want THEIRS=OURS, like amount=close_value."
+			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
+		}
+		req.Map[strings.TrimSpace(from)] = strings.TrimSpace(to)
+	}
+	res, err := s.App.ApplyLibrary(r.Context(), who(r), req)
+	if err != nil {
+		if code := kpi.ErrorCode(err); code == kpi.EINVALID || code == kpi.ENOTFOUND || code == kpi.ECONFLICT {
+			lib.Error = kpi.ErrorMessage(err)
+			var e *kpi.Error
+			if errors.As(err, &e) {
+				for _, p := range e.Details {
+					lib.Problems = append(lib.Problems, strings.TrimSpace(p.Column+" "+p.Value+": "+p.Reason))
+				}
+			}
+			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
+		}
+		return err
+	}
+	var done []string
+	for _, c := range res.Changes {
+		done = append(done, c.Action+" "+c.Kind+" "+c.Name)
+	}
+	lib.Done = "No changes."
+	if len(done) > 0 {
+		lib.Done = strings.Join(done, ", ") + "."
+	}
+	if req.DryRun {
+		lib.Done = "Would " + lib.Done
+	}
+	if len(res.Kept) > 0 {
+		lib.Done += " Kept your own " + strings.Join(res.Kept, ", ") + "."
+	}
+	return s.renderStrategyWith(w, r, http.StatusOK, levelForm{}, lib)
+}

@@ -101,3 +101,36 @@ objectives:
 		}
 	}
 }
+
+// TestLibraryForm applies a library entry from the strategy page: a dry
+// run lists what it would create; a wrong column is named, the mapping
+// typed kept in the form.
+func TestLibraryForm(t *testing.T) {
+	a, admin := apptest.Small(t)
+	tok, err := a.CreateToken(context.Background(), admin, app.TokenRequest{Name: "pages", Integration: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer((&Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	t.Cleanup(srv.Close)
+	post := func(form string) (int, string) {
+		req, _ := http.NewRequest("POST", srv.URL+"/strategy/library", strings.NewReader(form))
+		req.Header.Set("Authorization", "Bearer "+tok.Secret)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	status, body := post("entry=sales-pipeline&map=closed_at%3Dclosed_on%2C+created_at%3Dclosed_on&dry_run=true")
+	if status != 200 || !strings.Contains(body, "Would create kpi deals_won") || !strings.Contains(body, "create kpi median_days_to_close") || !strings.Contains(body, "Kept your own won_value") {
+		t.Errorf("dry run: %d %s", status, body[strings.Index(body, `id="library"`):])
+	}
+	status, body = post("entry=sales-pipeline&map=closed_at%3Dnope")
+	if status != 400 || !strings.Contains(body, "no column &#34;nope&#34;") || !strings.Contains(body, `value="closed_at=nope"`) {
+		t.Errorf("a wrong column: %d %s", status, body[strings.Index(body, `id="library"`):])
+	}
+}
