@@ -41,6 +41,8 @@ type Services struct {
 	Personal kpi.PersonalDataService
 	// Strategy keeps objectives, unit functions, guardrails and tasks.
 	Strategy kpi.StrategyService
+	// Awards keeps the awards of locked periods (recognition.go).
+	Awards kpi.AwardService
 }
 
 // ValueService is the KPI engine: values and explanations, values as they
@@ -65,6 +67,7 @@ type App struct {
 	payroll *payroll.Service
 	preview *preview.Service
 	orgs    orgCache
+	recog   recognitionCache
 }
 
 // New returns the use cases over s.

@@ -131,6 +131,9 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	if rep.Locked, rep.Failed, err = a.lockDemoStatements(ctx, start, thisMonth); err != nil {
 		return nil, fmt.Errorf("demo statements: %w", err)
 	}
+	if err := a.demoRecognition(ctx, who, start, thisMonth); err != nil {
+		return nil, fmt.Errorf("demo recognition: %w", err)
+	}
 	if haveLost && !lostApplied {
 		if _, err := a.svc.Records.UpsertRecords(ctx, "deals", []kpi.Record{lost}); err != nil {
 			return nil, fmt.Errorf("demo lost deal: %w", err)

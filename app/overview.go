@@ -194,15 +194,26 @@ func (a *App) Team(ctx context.Context, who kpi.Actor, unit, period string) (*Te
 		return row
 	}
 	add(TeamRow{Subject: subj, Card: v.Card})
+	var children []*kpi.OrgUnit
 	for _, u := range org.Units {
-		if u.ParentID != unit {
-			continue
+		if u.ParentID == unit {
+			children = append(children, u)
 		}
-		c, err := a.review.Scorecard(ctx, kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}, p, "")
+	}
+	childCards := make([]*Card, len(children))
+	err = review.Parallel(len(children), func(i int) error {
+		c, err := a.review.Scorecard(ctx, kpi.Subject{Kind: kpi.SubjectUnit, ID: children[i].ID}, p, "")
 		if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
-			return nil, err
+			return err
 		}
-		v.Units = append(v.Units, add(TeamRow{Subject: kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}, Name: u.Name, Card: c}))
+		childCards[i] = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range children {
+		v.Units = append(v.Units, add(TeamRow{Subject: kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}, Name: u.Name, Card: childCards[i]}))
 	}
 	positions := map[string]string{}
 	for _, e := range org.Employees {

@@ -44,6 +44,7 @@ const (
 	ReadTasks     Action = "tasks:read"
 	WriteTasks    Action = "tasks:write"
 	ReportTasks   Action = "tasks:report"
+	ReadLeaderboards  Action = "leaderboards:read"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -97,6 +98,7 @@ var Policy = map[Action]rule{
 	ReadTasks:         {Roles: readers, Self: true, Team: true, Doc: "tasks"},
 	WriteTasks:        {Roles: admins, Team: true, NotOwn: true, Doc: "set, change, confirm a person's tasks"},
 	ReportTasks:       {Roles: admins, Self: true, Team: true, Doc: "report progress on a task"},
+	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a

@@ -276,7 +276,11 @@ func (a *App) LockPeriod(ctx context.Context, who kpi.Actor, period, reason stri
 		return p, err
 	}
 	if lock {
-		return p, a.svc.Targets.LockPeriod(ctx, p, reason)
+		if err := a.svc.Targets.LockPeriod(ctx, p, reason); err != nil {
+			return p, err
+		}
+		a.freezeOnLock(ctx, who, p)
+		return p, nil
 	}
 	return p, a.svc.Targets.ReopenPeriod(ctx, p, reason)
 }

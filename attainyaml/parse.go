@@ -26,6 +26,7 @@ type document struct {
 	Targets    []*targetDoc    `yaml:"targets,omitempty"`
 	BonusPlans []*bonusPlanDoc `yaml:"bonus_plans,omitempty"`
 	Policy     *policyDoc      `yaml:"policy,omitempty"`
+	Awards     *awardsDoc      `yaml:"awards,omitempty"`
 	// The strategy sections (objectives.go).
 	Objectives *[]*objectiveDoc  `yaml:"objectives,omitempty"`
 	Functions  map[string]string `yaml:"functions,omitempty"`
@@ -41,6 +42,7 @@ type Positions struct {
 	// lineAt finds a field's line by its path.
 	calendar   *yaml.Node
 	policy     *yaml.Node
+	awards     *yaml.Node
 	scorecards []*yaml.Node
 	targets    []*yaml.Node
 	bonusPlans []*yaml.Node
@@ -173,6 +175,7 @@ func parse(file string, data []byte) (*parsed, error) {
 	defs.Scorecards = r.readScorecards(doc.Scorecards)
 	defs.BonusPlans = r.readBonusPlans(doc.BonusPlans)
 	defs.Policy = r.readPolicy(doc.Policy)
+	defs.Awards = r.readAwards(doc.Awards)
 	p.strategy = r.readStrategy(doc.Objectives, doc.Functions, doc.Guardrails)
 	p.probs = r.probs
 	return p, nil
@@ -226,6 +229,8 @@ func positions(root *yaml.Node) *Positions {
 			p.calendar = kv[1]
 		case "policy":
 			p.policy = kv[1]
+		case "awards":
+			p.awards = kv[1]
 		case "scorecards":
 			p.scorecards = seq(kv[1])
 		case "targets":
@@ -281,6 +286,7 @@ func Marshal(defs *kpi.Definitions) ([]byte, error) {
 		Calendar:   calendarDocOf(defs.Calendar),
 		Scorecards: scorecardDocsOf(defs.Scorecards),
 		Policy:     policyDocOf(defs.Policy),
+		Awards:     awardsDocOf(defs.Awards),
 	}
 	plans, err := bonusPlanDocsOf(defs.BonusPlans)
 	if err != nil {
@@ -319,6 +325,9 @@ func Marshal(defs *kpi.Definitions) ([]byte, error) {
 	}
 	for _, bp := range seq(field(&n, "bonus_plans")) {
 		onePerLine(field(bp, "assign"))
+	}
+	if aw := field(&n, "awards"); aw != nil {
+		onePerLine(field(aw, "rules"))
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)

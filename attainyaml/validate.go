@@ -145,6 +145,7 @@ func (v *validator) definitions(defs *kpi.Definitions) {
 	v.policy(defs.Policy)
 	v.scorecards(defs)
 	v.bonusPlans(defs)
+	v.awards(defs)
 }
 
 // err returns the problems found as one EINVALID *kpi.Error, in line order

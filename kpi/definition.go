@@ -55,6 +55,7 @@ type Definitions struct {
 	Calendar   *Calendar            `json:"calendar,omitempty"`
 	BonusPlans []*BonusPlan         `json:"bonus_plans,omitempty"`
 	Policy     *WorkspacePolicy     `json:"policy,omitempty"`
+	Awards     *Awards              `json:"awards,omitempty"`
 	// Revisions are earlier definitions of KPIs that stay in effect for
 	// the records (and periods) before a change that was applied from a
 	// date; they are kept by the store, not written in attain.yaml.

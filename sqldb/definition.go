@@ -31,6 +31,7 @@ const (
 	kindCalendar  = "calendar"
 	kindPolicy    = "policy"
 	kindBonusPlan = "bonus_plan"
+	kindAwards    = "awards"
 )
 
 // calendarName is the name of the one calendar row of a workspace.
@@ -56,7 +57,7 @@ func canonicalJSON(v any) ([]byte, error) {
 		c := *v
 		c.UpdatedAt = time.Time{}
 		return json.Marshal(&c)
-	case *kpi.ScorecardTemplate, *kpi.Calendar, *kpi.BonusPlan, *kpi.WorkspacePolicy:
+	case *kpi.ScorecardTemplate, *kpi.Calendar, *kpi.BonusPlan, *kpi.WorkspacePolicy, *kpi.Awards:
 		return json.Marshal(v)
 	}
 	return nil, fmt.Errorf("canonical json: unexpected %T", v)
@@ -117,6 +118,12 @@ func decodeDefs(stored []storedDef) (*kpi.Definitions, error) {
 				return nil, fmt.Errorf("decode policy: %w", err)
 			}
 			defs.Policy = &p
+		case kindAwards:
+			var aw kpi.Awards
+			if err := json.Unmarshal(d.doc, &aw); err != nil {
+				return nil, fmt.Errorf("decode awards: %w", err)
+			}
+			defs.Awards = &aw
 		case kindBonusPlan:
 			var p kpi.BonusPlan
 			if err := json.Unmarshal(d.doc, &p); err != nil {
@@ -311,6 +318,11 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 			return nil, err
 		}
 	}
+	if defs.Awards != nil {
+		if err := add(kindAwards, calendarName, 0, defs.Awards); err != nil {
+			return nil, err
+		}
+	}
 
 	changes := []kpi.Change{}
 	run := s.db.write
@@ -379,7 +391,7 @@ func (s *DefinitionService) ApplyDefinitions(ctx context.Context, defs *kpi.Defi
 		}
 		// Deletes first (templates and KPIs before the datasets they may
 		// use), then creates and updates in the order given.
-		for _, kind := range []string{kindPolicy, kindBonusPlan, kindCalendar, kindScorecard, kindKPI, kindDataset} {
+		for _, kind := range []string{kindAwards, kindPolicy, kindBonusPlan, kindCalendar, kindScorecard, kindKPI, kindDataset} {
 			for _, d := range stored {
 				if d.kind != kind || seen[d.kind+"\x00"+d.name] {
 					continue

@@ -24,6 +24,7 @@ type personPage struct {
 	Bonus    string
 	Team     string // the unit page of the person's unit, if the viewer may open it
 	Notes    []string
+	Awards   template.HTML // the awards strip (page_recognition.go)
 }
 
 // tile is one KPI of a scorecard, ready to show.
@@ -32,6 +33,7 @@ type tile struct {
 	Actual, Target         string
 	Achievement            string
 	AchievementClass       string
+	Heat                   string // the % of target's class on the heat scale (svg.Heat)
 	Score                  string
 	Status, StatusClass    string
 	Bullet, Spark          template.HTML
@@ -101,6 +103,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, id, section stri
 	for _, c := range pv.Pace {
 		pg.Paces = append(pg.Paces, paceOf(f, pv.KPIs[c.KPI], c))
 	}
+	pg.Awards = s.personAwards(r, f, id, v.Picker.Period)
 	v.Data = pg
 	return s.render(w, r, "person", v)
 }
@@ -123,7 +126,7 @@ func cardTile(f *Formatter, k *kpi.KPI, card *app.Card, it score.Item, tr *app.T
 	if !it.AchievementNull {
 		t.AchievementRaw = it.Achievement.String()
 		t.Achievement = f.Points(it.Achievement)
-		t.AchievementClass = "down"
+		t.AchievementClass, t.Heat = "down", svg.HeatClass(it.Achievement.InexactFloat64())
 		if it.Achievement.GreaterThanOrEqual(decimal.NewFromInt(100)) {
 			t.AchievementClass = "up"
 		}

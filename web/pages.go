@@ -228,6 +228,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		s.StatementPages(),
 		s.TargetPages(),
 		s.adminPages(),
+		s.recognitionPages(),
+		s.boardsPages(),
 		s.strategyPages(),
 	)
 }

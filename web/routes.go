@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"attain/app"
 )
@@ -14,7 +15,7 @@ func (s *Server) routes() []route {
 	dsName := param("name", "path", "Dataset name.")
 	kpiName := param("name", "path", "KPI name.")
 	stmtParams := []paramDoc{param("employee", "path", "Employee id."), param("period", "path", "Period, e.g. 2026-03.")}
-	return append([]route{
+	return slices.Concat([]route{
 		{"GET", "/healthz", true, s.healthz, opDoc{tag: "meta", summary: "Liveness and database check"}},
 		{"GET", "/api/v1/openapi.json", true, s.openapi, opDoc{tag: "meta", summary: "This API's OpenAPI 3.1 document"}},
 		{"GET", "/api/v1/workspace", false, s.getWorkspace, opDoc{tag: "workspace", summary: "The workspace the token belongs to", resp: "Workspace"}},
@@ -103,7 +104,12 @@ func (s *Server) routes() []route {
 			param("entity_id", "query", "The entity's id or name."),
 			param("limit", "query", "At most this many (default 100)."),
 		}, resp: "AuditEntry[]"}},
-	}, append(s.userRoutes(), s.strategyRoutes()...)...)
+	},
+		s.userRoutes(),
+		s.recognitionRoutes(),
+		s.boardsRoutes(),
+		s.strategyRoutes(),
+	)
 }
 
 func targetParams() []paramDoc {

@@ -33,6 +33,7 @@ func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),
+		Awards:      sqldb.NewAwardService(db),
 	}
 	e := engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, nil)
 	for _, o := range opts {

@@ -407,16 +407,24 @@ func (s *Service) UnitCards(ctx context.Context, unitID string, p kpi.Period, te
 		return nil, nil, err
 	}
 	cards := []*Card{card}
-	for _, emp := range e.members(unitID) {
-		subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: emp.ID}
-		c, err := s.card(ctx, e, subj, p, "", false)
+	members := e.members(unitID)
+	each := make([]*Card, len(members))
+	err = parallel(len(members), func(i int) error {
+		c, err := s.card(ctx, e, kpi.Subject{Kind: kpi.SubjectEmployee, ID: members[i].ID}, p, "", false)
 		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
-			continue // no template for the position: nothing to score
-		} else if err != nil {
-			return nil, nil, err
+			return nil // no template for the position: nothing to score
 		}
-		names[subj] = emp.Name
-		cards = append(cards, c)
+		each[i] = c
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, c := range each {
+		if c != nil {
+			names[c.Subject] = members[i].Name
+			cards = append(cards, c)
+		}
 	}
 	return cards, names, nil
 }

@@ -113,6 +113,7 @@ func (m *Main) open(ctx context.Context) error {
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),
+		Awards:      sqldb.NewAwardService(db),
 	}
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)
 	m.Engine.MaxCells = m.Config.MaxCells

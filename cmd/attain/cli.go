@@ -65,6 +65,7 @@ Start with the demo:  attain serve --demo`,
 		m.targetCommand(),
 		m.scorecardCommand(),
 		m.attentionCommand(),
+		m.heatmapCommand(),
 		m.periodCommand(),
 		m.orgCommand(),
 		m.personCommand(),
@@ -75,6 +76,8 @@ Start with the demo:  attain serve --demo`,
 		m.auditCommand(),
 		m.strategyCommand(),
 		m.libraryCommand(),
+		m.leaderboardCommand(),
+		m.awardsCommand(),
 	)
 	return root
 }

@@ -219,6 +219,14 @@ type Scatter struct {
 	Points         []Point
 	// XMark, if set, draws a vertical guide (100 % of target).
 	XMark float64
+	// XTicks and YTicks, if given, are labelled marks on the axes.
+	XTicks, YTicks []Tick
+}
+
+// Tick is a labelled mark on an axis.
+type Tick struct {
+	At   float64
+	Text string
 }
 
 // SVG draws the plot.
@@ -259,7 +267,15 @@ func (g Scatter) SVG() template.HTML {
 		}
 		s.circle(x.at(p.X), y.at(p.Y), 4, class, p.Title)
 	}
-	s.text((left+w-right)/2, h-6, "middle", "axis-label", g.XLabel)
-	s.text(4, top+8, "start", "axis-label", g.YLabel)
+	for _, t := range g.XTicks {
+		s.line(x.at(t.At), h-bottom, x.at(t.At), h-bottom+3, "axis", "")
+		s.text(x.at(t.At), h-bottom+12, "middle", "axis-label", t.Text)
+	}
+	for _, t := range g.YTicks {
+		s.line(left-3, y.at(t.At), left, y.at(t.At), "axis", "")
+		s.text(left-5, y.at(t.At)+3.5, "end", "axis-label", t.Text)
+	}
+	s.text((left+w-right)/2, h-3, "middle", "axis-label", g.XLabel)
+	s.text(left+6, top+8, "start", "axis-label", g.YLabel)
 	return s.done()
 }

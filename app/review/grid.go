@@ -1,0 +1,179 @@
+package review
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"attain/calc/score"
+	"attain/kpi"
+)
+
+// Grid returns the cards of many subjects over many periods of one grain
+// (a heat map's rows and columns), reading the values and targets of all
+// of them in one query each. A closed period's card is scored from those
+// exactly as Scorecard scores it (the same template version, the same
+// prorated targets); an open period's, or one not started, is Scorecard's
+// own, scored to date. Only the cards' scores are filled: no pace and no
+// progress. With whole, an open period is scored as PeriodScorecard
+// scores it (against the levels of the whole period, what a statement
+// drafted today pays on). A subject without a template in a period has a
+// nil card there.
+func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kpi.Period, whole bool) (map[kpi.Subject][]*Card, error) {
+	out := make(map[kpi.Subject][]*Card, len(subjects))
+	if len(subjects) == 0 || len(periods) == 0 {
+		return out, nil
+	}
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tmpls := make(map[kpi.Subject][]*kpi.ScorecardTemplate, len(subjects))
+	var names []string
+	seen := map[string]bool{}
+	for _, subj := range subjects {
+		ts := make([]*kpi.ScorecardTemplate, len(periods))
+		for i, p := range periods {
+			t, err := e.template(subj, "", p.From)
+			if kpi.ErrorCode(err) == kpi.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return nil, err
+			}
+			ts[i] = t
+			for _, it := range t.Items {
+				if !seen[it.KPI] {
+					seen[it.KPI] = true
+					names = append(names, it.KPI)
+				}
+			}
+		}
+		tmpls[subj] = ts
+	}
+	grain := periods[0].Grain
+	from, to := periods[0].From, periods[0].To
+	for _, p := range periods {
+		from, to = min(from, p.From), max(to, p.To)
+	}
+	var vals []kpi.KPIValue
+	var targets []*kpi.Target
+	if len(names) > 0 {
+		if vals, err = s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: subjects, Grain: grain, From: from, To: to}); err != nil {
+			return nil, err
+		}
+		if targets, err = s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: subjects, Grain: grain, From: from, To: to}); err != nil {
+			return nil, err
+		}
+	}
+	type key struct {
+		subj kpi.Subject
+		from kpi.Date
+	}
+	valsOf := map[key][]kpi.KPIValue{}
+	for _, v := range vals {
+		k := key{v.Subject, v.Period.From}
+		valsOf[k] = append(valsOf[k], v)
+	}
+	targetsOf := map[key][]*kpi.Target{}
+	for _, t := range targets {
+		k := key{t.Subject, t.Period.From}
+		targetsOf[k] = append(targetsOf[k], t)
+	}
+	// The open periods' cards are whole reviews of their own: a few at once.
+	type job struct {
+		subj kpi.Subject
+		i    int
+	}
+	var open []job
+	for _, subj := range subjects {
+		cards := make([]*Card, len(periods))
+		for i, p := range periods {
+			tmpl := tmpls[subj][i]
+			if tmpl == nil {
+				continue
+			}
+			if p.To >= e.today {
+				open = append(open, job{subj, i})
+				continue
+			}
+			k := key{subj, p.From}
+			var actuals []kpi.KPIValue
+			for _, v := range valsOf[k] {
+				if samePeriod(v.Period, p) {
+					actuals = append(actuals, v)
+				}
+			}
+			current, prorations := s.prorate(e, subj, p, targetsOf[k])
+			sc, err := score.Score(score.Input{Template: tmpl, KPIs: e.defs, Subject: subj, Period: p, Actuals: actuals, Targets: current})
+			if err != nil {
+				return nil, err
+			}
+			cards[i] = &Card{Scorecard: sc, AsOf: e.today, State: StateClosed, PaceMethod: e.pace, Prorations: prorations, defs: e.defs}
+		}
+		out[subj] = cards
+	}
+	opened := make([]*Card, len(open))
+	err = parallel(len(open), func(j int) error {
+		c, err := s.card(ctx, e, open[j].subj, periods[open[j].i], "", whole)
+		opened[j] = c
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for j, o := range open {
+		out[o.subj][o.i] = opened[j]
+	}
+	return out, nil
+}
+
+// parallel runs fn for 0 … n−1 on a few goroutines (as many as there are
+// CPUs, at most 4) and returns the first error; every call has returned
+// by then.
+func parallel(n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), 4, n)
+	if workers <= 1 {
+		for i := range n {
+			if err := fn(i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var (
+		next  atomic.Int64
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				mu.Lock()
+				stop := first != nil
+				mu.Unlock()
+				if stop {
+					return
+				}
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// Parallel is parallel for the use cases: fn for 0 … n−1 on a few
+// goroutines, the first error returned once all have stopped.
+func Parallel(n int, fn func(i int) error) error { return parallel(n, fn) }
