@@ -41,6 +41,12 @@ type Services struct {
 	Personal kpi.PersonalDataService
 	// Strategy keeps objectives, unit functions, guardrails and tasks.
 	Strategy kpi.StrategyService
+	// Notify keeps inboxes, the outbox and webhooks; nil: no notifications.
+	Notify kpi.NotifyService
+	// Pilots and Meetings: schemes on trial, and the review meeting's
+	// comments and proposals.
+	Pilots   kpi.PilotService
+	Meetings kpi.MeetingService
 	// Awards keeps the awards of locked periods (recognition.go).
 	Awards kpi.AwardService
 }
@@ -62,6 +68,8 @@ type App struct {
 	Now func() time.Time
 	// Auth is how people sign in: session lifetimes, links, e-mail, SSO.
 	Auth AuthConfig
+	// Notify is how notifications go out (notify.go).
+	Notify NotifyConfig
 
 	review  *review.Service
 	payroll *payroll.Service

@@ -73,6 +73,7 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	if defs, err = a.demoLibrary(defs); err != nil { // strategy: the library's order-processing template
 		return nil, err
 	}
+	demoPilotScheme(defs)
 	today, err := a.today(ctx)
 	if err != nil {
 		return nil, err
@@ -131,8 +132,14 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 	if rep.Locked, rep.Failed, err = a.lockDemoStatements(ctx, start, thisMonth); err != nil {
 		return nil, fmt.Errorf("demo statements: %w", err)
 	}
+	if err := a.demoPilots(ctx, thisMonth); err != nil {
+		return nil, fmt.Errorf("demo pilots: %w", err)
+	}
 	if err := a.demoRecognition(ctx, who, start, thisMonth); err != nil {
 		return nil, fmt.Errorf("demo recognition: %w", err)
+	}
+	if err := a.demoNotify(ctx, who, today); err != nil { // demo_notify.go
+		return nil, fmt.Errorf("demo notifications: %w", err)
 	}
 	if haveLost && !lostApplied {
 		if _, err := a.svc.Records.UpsertRecords(ctx, "deals", []kpi.Record{lost}); err != nil {

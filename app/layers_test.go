@@ -23,6 +23,7 @@ func TestLayers(t *testing.T) {
 		{"../calc/formula", []string{"attain/kpi"}},
 		{"../calc/score", []string{"attain/kpi"}},
 		{"../calc/bonus", []string{"attain/kpi", "attain/calc/formula", "attain/internal/"}},
+		{"../calc/did", nil},
 		{"../engine", []string{"attain/kpi", "attain/calc/"}},
 		{"../sqldb", []string{"attain/kpi"}},
 		{"../ingest", []string{"attain/kpi"}},

@@ -34,6 +34,8 @@ type Me struct {
 	MayWriteTargets bool `json:"may_write_targets"`
 	MayReadPayouts  bool `json:"may_read_payouts"`
 	MayAdmin        bool `json:"may_admin"`
+	// Unread counts the person's unread notifications.
+	Unread int `json:"unread"`
 }
 
 // Manager reports whether the person manages anyone.
@@ -91,5 +93,6 @@ func (a *App) Me(ctx context.Context, who kpi.Actor) (*Me, error) {
 	case m.Reports && m.Employee != nil:
 		m.Home = m.Employee.UnitID
 	}
+	m.Unread = a.unread(ctx, who)
 	return m, nil
 }

@@ -44,6 +44,15 @@ const (
 	ReadTasks     Action = "tasks:read"
 	WriteTasks    Action = "tasks:write"
 	ReportTasks   Action = "tasks:report"
+	ReadInbox         Action = "inbox:read"
+	WriteWebhooks     Action = "webhooks:write"
+	RunNotifications  Action = "notifications:run"
+	ReadPilots        Action = "pilots:read"
+	WritePilots       Action = "pilots:write"
+	ReadMeetings      Action = "meetings:read"
+	WriteComments     Action = "meetings:comment"
+	WriteProposals    Action = "meetings:propose"
+	DecideProposals   Action = "meetings:decide"
 	ReadLeaderboards  Action = "leaderboards:read"
 )
 
@@ -98,6 +107,15 @@ var Policy = map[Action]rule{
 	ReadTasks:         {Roles: readers, Self: true, Team: true, Doc: "tasks"},
 	WriteTasks:        {Roles: admins, Team: true, NotOwn: true, Doc: "set, change, confirm a person's tasks"},
 	ReportTasks:       {Roles: admins, Self: true, Team: true, Doc: "report progress on a task"},
+	ReadInbox:         {Everyone: true, Doc: "one's own notifications, mark them read"},
+	WriteWebhooks:     {Roles: admins, Doc: "outgoing webhooks and the outbox"},
+	RunNotifications:  {Doc: "deliver notifications, raise the daily ones, send digests (the system only)"},
+	ReadPilots:        {Roles: readers, Team: true, Doc: "pilots of a unit, their reports and exports"},
+	WritePilots:       {Roles: admins, Doc: "create, end and roll out pilots"},
+	ReadMeetings:      {Roles: readers, Self: true, Team: true, Doc: "review-meeting comments, proposals and packs"},
+	WriteComments:     {Roles: readers, Self: true, Team: true, Doc: "comment on a KPI in a review meeting"},
+	WriteProposals:    {Roles: admins, Team: true, Doc: "propose a change of a target or a KPI definition"},
+	DecideProposals:   {Roles: admins, Doc: "accept (apply) or reject a proposal"},
 	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
 }
 

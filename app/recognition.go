@@ -661,9 +661,12 @@ func (a *App) SetAwardRules(ctx context.Context, who kpi.Actor, aw *kpi.Awards, 
 // are those of the rules and numbers of the moment it closed. A failure
 // is logged: the lock stands, and the awards freeze when first read.
 func (a *App) freezeOnLock(ctx context.Context, who kpi.Actor, p kpi.Period) {
-	if _, err := a.awards(ctx, who.WorkspaceID, p); err != nil {
+	list, err := a.awards(ctx, who.WorkspaceID, p)
+	if err != nil {
 		a.Logger.Error("freeze awards on lock", "period", p.Label(), "err", err)
+		return
 	}
+	a.notifyAwards(ctx, who.WorkspaceID, list) // notify_events.go
 }
 
 // FreezeAwards freezes the awards of p now if p is locked and they are not

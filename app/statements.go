@@ -129,7 +129,11 @@ func (a *App) StepStatement(ctx context.Context, who kpi.Actor, r StatementRef, 
 			}
 			return a.payroll.Statement(ctx, r.Employee, p)
 		}
-		return a.payroll.Approve(ctx, r.Employee, p)
+		st, err := a.payroll.Approve(ctx, r.Employee, p)
+		if err == nil {
+			a.emit(ctx, statementApproved(st)) // notify.go
+		}
+		return st, err
 	case Lock:
 		if old != nil && defs.Policy.SecondApproval(old.Payout) && old.SecondApprovedBy == "" {
 			return nil, kpi.Errorf(kpi.ECONFLICT, "The statement of %s for %s pays %s %s, above %s: it needs a second approver, someone other than %s, before it is locked.",
@@ -211,7 +215,11 @@ func (a *App) Answer(ctx context.Context, who kpi.Actor, r StatementRef, id int6
 	if ctx, err = a.begin(ctx, who, AnswerInquiries, onEmployee(r.Employee, p)); err != nil {
 		return nil, err
 	}
-	return a.payroll.Answer(ctx, r.Employee, p, id, text)
+	q, err := a.payroll.Answer(ctx, r.Employee, p, id, text)
+	if err == nil {
+		a.emit(ctx, a.inquiryAnswered(ctx, q)) // notify.go
+	}
+	return q, err
 }
 
 // Payouts lists every payout of a period: the stored figure of a locked

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"attain/app"
 	"attain/kpi"
@@ -152,16 +151,8 @@ func (s *Server) setLevel(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, kpi.Errorf(kpi.EINVALID, "%q is not a number.", r.PathValue("id"))
-	}
-	return id, nil
-}
-
 func (s *Server) decideLevel(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := pathID(r, "Level change")
 	if err != nil {
 		return err
 	}
@@ -225,7 +216,7 @@ func (s *Server) createTask(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) changeTask(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := pathID(r, "Task")
 	if err != nil {
 		return err
 	}

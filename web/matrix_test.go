@@ -30,6 +30,7 @@ const (
 	ofTeam1                     // readers and ann, who heads t1
 	manageBob                   // admins and ann, never bob himself
 	bobOnly                     // admins and bob (his own inquiries)
+	heads                       // readers, ann and dan, who head units
 	bobAndManager               // admins, bob and his manager ann (progress on his task)
 )
 
@@ -44,6 +45,7 @@ var allowed = map[access][]string{
 	ofTeam1:       {"admin", "finance", "auditor", "ann"},
 	manageBob:     {"admin", "ann"},
 	bobOnly:       {"admin", "bob"},
+	heads:         {"admin", "finance", "auditor", "ann", "dan"},
 	bobAndManager: {"admin", "bob", "ann"},
 }
 
@@ -137,6 +139,30 @@ var matrix = []call{
 	{pattern: "GET /api/v1/tasks", path: "/api/v1/tasks?employee=bob", who: ofBob},
 	{pattern: "POST /api/v1/tasks", path: "/api/v1/tasks", body: `{"employee": "bob", "title": "m", "due": "2025-06-30"}`, who: manageBob},
 	{pattern: "PATCH /api/v1/tasks/{id}", path: "/api/v1/tasks/1", body: `{"progress": "50"}`, who: bobAndManager},
+	{pattern: "GET /api/v1/inbox", path: "/api/v1/inbox", who: anyone},
+	{pattern: "POST /api/v1/inbox/{id}/read", path: "/api/v1/inbox/999999/read", who: anyone},
+	{pattern: "GET /api/v1/webhooks", path: "/api/v1/webhooks", who: admins},
+	{pattern: "POST /api/v1/webhooks", path: "/api/v1/webhooks", body: `{"url": "https://chat.example/hook"}`, who: admins},
+	{pattern: "DELETE /api/v1/webhooks/{id}", path: "/api/v1/webhooks/999999", who: admins},
+	{pattern: "GET /api/v1/outbox", path: "/api/v1/outbox", who: admins},
+
+	{pattern: "GET /api/v1/pilots", path: "/api/v1/pilots", who: heads},
+	{pattern: "POST /api/v1/pilots", path: "/api/v1/pilots", body: `{"name": "matrix", "unit": "t1", "comparison": "t2", "start": "2025-06-02", "end": "2025-06-29", "plan": "reps", "shadow": true}`, who: admins},
+	{pattern: "GET /api/v1/pilots/{id}", path: "/api/v1/pilots/1", who: ofTeam1, notForOthers: true},
+	{pattern: "GET /api/v1/pilots/{id}/report", path: "/api/v1/pilots/1/report", who: ofTeam1, notForOthers: true},
+	{pattern: "GET /api/v1/pilots/{id}/report.xlsx", path: "/api/v1/pilots/1/report.xlsx", who: ofTeam1, notForOthers: true},
+	{pattern: "POST /api/v1/pilots/{id}/end", path: "/api/v1/pilots/1/end", body: `{"reason": "matrix"}`, who: admins},
+	{pattern: "POST /api/v1/pilots/{id}/rollout", path: "/api/v1/pilots/1/rollout", body: `{"units": ["t2"], "from": "2025-07-01", "dry_run": true}`, who: admins},
+	{pattern: "GET /api/v1/meetings/comments", path: "/api/v1/meetings/comments?employee=bob&period=2025-06", who: ofBob},
+	{pattern: "POST /api/v1/meetings/comments", path: "/api/v1/meetings/comments", body: `{"employee": "bob", "kpi": "won", "period": "2025-06", "text": "matrix"}`, who: ofBob},
+	{pattern: "POST /api/v1/meetings/comments/{id}/resolve", path: "/api/v1/meetings/comments/1/resolve", who: ofBob},
+	{pattern: "GET /api/v1/meetings/proposals", path: "/api/v1/meetings/proposals?unit=t1&period=2025-06", who: ofTeam1},
+	{pattern: "POST /api/v1/meetings/proposals", path: "/api/v1/meetings/proposals", body: `{"kind": "target", "kpi": "won", "employee": "bob", "period": "2025-08", "value": "5", "why": "matrix"}`, who: manageBob},
+	{pattern: "GET /api/v1/meetings/proposals/{id}", path: "/api/v1/meetings/proposals/1", who: ofBob},
+	{pattern: "POST /api/v1/meetings/proposals/{id}/accept", path: "/api/v1/meetings/proposals/1/accept", who: admins},
+	{pattern: "POST /api/v1/meetings/proposals/{id}/reject", path: "/api/v1/meetings/proposals/2/reject", body: `{"reason": "matrix"}`, who: admins},
+	{pattern: "GET /api/v1/meetings/pack", path: "/api/v1/meetings/pack?unit=t1&period=2025-06", who: ofTeam1},
+	{pattern: "GET /api/v1/meetings/pack.xlsx", path: "/api/v1/meetings/pack.xlsx?unit=t1&period=2025-06", who: ofTeam1},
 
 	{pattern: "GET /static/{file}", path: "", who: public}, // the stylesheet's hashed URL, set below
 	{pattern: "GET /{$}", path: "/", who: anyone},
@@ -155,6 +181,16 @@ var matrix = []call{
 	{pattern: "GET /health", path: "/health?unit=co&period=2025-06", who: readers},
 	{pattern: "GET /api/v1/heatmap", path: "/api/v1/heatmap?unit=t1&period=2025-06", who: ofTeam1},
 	{pattern: "GET /api/v1/plan-health", path: "/api/v1/plan-health?unit=co&period=2025-06", who: readers},
+	{pattern: "GET /inbox", path: "/inbox", who: anyone},
+	{pattern: "POST /inbox/{id}/read", path: "/inbox/999999/read", who: anyone},
+	{pattern: "GET /pilots", path: "/pilots", who: heads},
+	{pattern: "POST /pilots", path: "/pilots", body: "name=page&unit=t1&comparison=t2&start=2025-06-02&end=2025-06-29&plan=reps&mode=shadow", contentType: "application/x-www-form-urlencoded", who: admins},
+	{pattern: "GET /pilots/{id}", path: "/pilots/1", who: ofTeam1},
+	{pattern: "POST /pilots/{id}/rollout", path: "/pilots/1/rollout", body: "units=t2&from=2025-07-01", contentType: "application/x-www-form-urlencoded", who: admins},
+	{pattern: "GET /meetings", path: "/meetings?unit=t1&period=2025-06", who: ofTeam1},
+	{pattern: "POST /meetings/comments", path: "/meetings/comments", body: "unit=t1&period=2025-06&subject=employee:bob&kpi=won&text=page", contentType: "application/x-www-form-urlencoded", who: ofBob},
+	{pattern: "POST /meetings/proposals", path: "/meetings/proposals", body: "unit=t1&period=2025-08&subject=employee:bob&kpi=won&value=6&why=page", contentType: "application/x-www-form-urlencoded", who: manageBob},
+	{pattern: "POST /meetings/proposals/{id}/decide", path: "/meetings/proposals/3/decide", body: "unit=t1&period=2025-06&decision=reject&reason=page", contentType: "application/x-www-form-urlencoded", who: admins},
 	{pattern: "GET /statements/me", path: "/statements/me", who: anyone},
 	{pattern: "GET /statements/{employee}/{period}", path: "/statements/bob/2025-06", who: ofBob},
 	{pattern: "POST /statements/{employee}/{period}/what-if", path: "/statements/bob/2025-06/what-if", body: "kpi.won_value=100", contentType: "application/x-www-form-urlencoded", who: ofBob},

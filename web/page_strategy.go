@@ -324,7 +324,7 @@ func (s *Server) postLevel(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postDecideLevel(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := pathID(r, "Level change")
 	if err != nil {
 		return err
 	}
@@ -459,7 +459,7 @@ func (s *Server) postTask(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postTaskChange(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := pathID(r, "Task")
 	if err != nil {
 		return err
 	}

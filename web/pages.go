@@ -230,6 +230,8 @@ func (s *Server) pageRoutes() []pageRoute {
 		s.adminPages(),
 		s.recognitionPages(),
 		s.boardsPages(),
+		s.notifyPages(),
+		s.pilotsPages(),
 		s.strategyPages(),
 	)
 }

@@ -41,6 +41,7 @@ func TestPages(t *testing.T) {
 		}
 		return string(b)
 	}
+	pilotsPageFixture(t, a, admin) // a pilot, a comment and a proposal to show
 	rendered := map[string]bool{}
 	tests := []struct {
 		page, path string
@@ -54,6 +55,9 @@ func TestPages(t *testing.T) {
 		{"tasks", "/tasks", 200, []string{"<h1>Tasks</h1>", "Set a task"}},
 		{"heatmap", "/heatmap?unit=sales&kpi=won&period=2025-06", 200, []string{`<td class="h h2" data-value="75"`, `href="/explain?kpi=won&amp;employee=bob&amp;period=2025-06"`, "Jun 25"}},
 		{"health", "/health?unit=co&period=2025-06", 200, []string{"Attainment distribution", `class="chart bars"`}},
+		{"pilots", "/pilots", 200, []string{`href="/pilots/1"`, "June trial", "Start a pilot"}},
+		{"pilot", "/pilots/1", 200, []string{"<h1>June trial</h1>", "Who gains, who loses", `data-employee="bob"`, "Roll out"}},
+		{"meetings", "/meetings?unit=t1&period=2025-06", 200, []string{"Review meeting: Team 1", "Two deals slipped.", "stretch him", "Accept and apply"}},
 		{"statement", "/statements/bob/2025-06", 200, []string{"Bonus statement", `data-line="commission.amount"`, `id="payout" data-value="30"`, "€30.00", `name="kpi.won_value"`, "/api/v1/statements/bob/2025-06/pdf"}},
 		{"targets", "/targets?unit=t1&kpi=won&period=2025-07&method=average", 200, []string{"<h1>Targets</h1>", `name="t.employee.bob"`, `id="formula"`, "2025-06 actual"}},
 		{"admin", "/admin", 200, []string{"Add a unit", `data-unit="t1"`, "Move a person"}},
@@ -61,6 +65,7 @@ func TestPages(t *testing.T) {
 		{"recognition", "/leaderboard?period=2025-06&metric=salary", 200, []string{`id="board-problem">metric: &#34;salary&#34; is not a KPI`, `data-subject="cy" data-place="1"`}},
 		{"recognition", "/leaderboard/tv?period=2025-06", 200, []string{`<meta http-equiv="refresh" content="60">`, `<body class="tv">`, `data-value="115">115.0`}},
 		{"error", "/me", 404, []string{"not an employee"}},
+		{"inbox", "/inbox", 200, []string{"<h1>Inbox</h1>", "Nothing unread"}}, // web/notify_test.go: a user's inbox
 		{"error", "/people/nobody?period=2025-06", 404, []string{"nobody"}},
 	}
 	for _, tt := range tests {

@@ -108,6 +108,8 @@ func (s *Server) routes() []route {
 		s.userRoutes(),
 		s.recognitionRoutes(),
 		s.boardsRoutes(),
+		s.notifyRoutes(),
+		s.pilotsRoutes(),
 		s.strategyRoutes(),
 	)
 }

@@ -33,6 +33,9 @@ func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),
+		Notify:      sqldb.NewNotifyService(db),
+		Pilots:      sqldb.NewPilotService(db),
+		Meetings:    sqldb.NewMeetingService(db),
 		Awards:      sqldb.NewAwardService(db),
 	}
 	e := engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, nil)

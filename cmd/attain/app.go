@@ -113,6 +113,9 @@ func (m *Main) open(ctx context.Context) error {
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),
+		Notify:      sqldb.NewNotifyService(db),
+		Pilots:      sqldb.NewPilotService(db),
+		Meetings:    sqldb.NewMeetingService(db),
 		Awards:      sqldb.NewAwardService(db),
 	}
 	m.Engine = engine.New(engine.Services{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Records: s.Records}, m.Logger)

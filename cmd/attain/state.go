@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"attain/app"
 	"attain/jobs"
 )
 
@@ -47,5 +48,7 @@ func (m *Main) jobRunner() *jobs.Runner {
 	r.Add(jobs.Job{Name: "save-engine-state", Every: saveStateEvery, Local: true, Run: func(context.Context) error {
 		return m.Engine.SaveChanged()
 	}})
+	r.Add(jobs.Job{Name: "notify-deliver", Every: app.DeliverEvery, Run: m.App.DeliverAll}) // cmd_notify.go
+	r.Add(jobs.Job{Name: "notify-daily", Every: app.DailyEvery, Run: m.App.NotifyDailyAll})
 	return r
 }
