@@ -39,6 +39,8 @@ type Services struct {
 	ResetLinks kpi.ResetLinkService
 	// Personal erases what identifies a person who has left.
 	Personal kpi.PersonalDataService
+	// Strategy keeps objectives, unit functions, guardrails and tasks.
+	Strategy kpi.StrategyService
 	// Notify keeps inboxes, the outbox and webhooks; nil: no notifications.
 	Notify kpi.NotifyService
 	// Pilots and Meetings: schemes on trial, and the review meeting's

@@ -87,7 +87,11 @@ func (a *App) Apply(ctx context.Context, who kpi.Actor, r ApplyRequest) (*ApplyR
 	if res.Changes, err = a.svc.Definitions.ApplyDefinitions(ctx, f.Definitions, opt); err != nil {
 		return nil, err
 	}
-	res.Changes = nonNil(res.Changes)
+	strategyChanges, err := a.applyStrategy(ctx, who, f.Strategy, r.Reason, r.DryRun)
+	if err != nil {
+		return nil, err
+	}
+	res.Changes = nonNil(append(res.Changes, strategyChanges...))
 	if r.DryRun {
 		rows, err := a.preview.Rows(ctx, f.Definitions, res.Changes, popt)
 		if err != nil {

@@ -70,6 +70,9 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 		return nil, fmt.Errorf("demo definitions: %w", err)
 	}
 	defs := f.Definitions
+	if defs, err = a.demoLibrary(defs); err != nil { // strategy: the library's order-processing template
+		return nil, err
+	}
 	demoPilotScheme(defs)
 	today, err := a.today(ctx)
 	if err != nil {
@@ -142,6 +145,9 @@ func (a *App) LoadDemo(ctx context.Context, seed int64) (*DemoReport, error) {
 		if _, err := a.svc.Records.UpsertRecords(ctx, "deals", []kpi.Record{lost}); err != nil {
 			return nil, fmt.Errorf("demo lost deal: %w", err)
 		}
+	}
+	if err := a.demoStrategy(ctx, who, data, today); err != nil {
+		return nil, fmt.Errorf("demo strategy: %w", err)
 	}
 	return rep, nil
 }

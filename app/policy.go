@@ -36,6 +36,14 @@ const (
 	WriteTokens       Action = "tokens:write"
 	WriteUsers        Action = "users:write"
 	LoadDemo          Action = "demo:load"
+	// Strategy (strategy.go): objectives, unit ownership of levels, tasks.
+	ReadStrategy  Action = "strategy:read"
+	WriteStrategy Action = "strategy:write"
+	WriteLevels   Action = "levels:write"
+	ApproveLevels Action = "levels:approve"
+	ReadTasks     Action = "tasks:read"
+	WriteTasks    Action = "tasks:write"
+	ReportTasks   Action = "tasks:report"
 	ReadInbox         Action = "inbox:read"
 	WriteWebhooks     Action = "webhooks:write"
 	RunNotifications  Action = "notifications:run"
@@ -92,6 +100,13 @@ var Policy = map[Action]rule{
 	WriteTokens:       {Everyone: true, Doc: "one's own API tokens"},
 	WriteUsers:        {Roles: admins, Doc: "users, roles, integration tokens, personal data"},
 	LoadDemo:          {Doc: "load the demo (the system only)"},
+	ReadStrategy:      {Everyone: true, Doc: "objectives and their gaps, unit functions, guardrails, the KPI library (progress numbers only of units one may see values of)"},
+	WriteStrategy:     {Roles: admins, Doc: "objectives, unit functions, guardrails"},
+	WriteLevels:       {Roles: admins, Team: true, NotOwn: true, Doc: "a unit head's targets for their units and people, inside the guardrails"},
+	ApproveLevels:     {Roles: admins, Team: true, NotOwn: true, Doc: "approve or reject a level change above the guardrails (the next level up)"},
+	ReadTasks:         {Roles: readers, Self: true, Team: true, Doc: "tasks"},
+	WriteTasks:        {Roles: admins, Team: true, NotOwn: true, Doc: "set, change, confirm a person's tasks"},
+	ReportTasks:       {Roles: admins, Self: true, Team: true, Doc: "report progress on a task"},
 	ReadInbox:         {Everyone: true, Doc: "one's own notifications, mark them read"},
 	WriteWebhooks:     {Roles: admins, Doc: "outgoing webhooks and the outbox"},
 	RunNotifications:  {Doc: "deliver notifications, raise the daily ones, send digests (the system only)"},

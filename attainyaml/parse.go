@@ -27,6 +27,10 @@ type document struct {
 	BonusPlans []*bonusPlanDoc `yaml:"bonus_plans,omitempty"`
 	Policy     *policyDoc      `yaml:"policy,omitempty"`
 	Awards     *awardsDoc      `yaml:"awards,omitempty"`
+	// The strategy sections (objectives.go).
+	Objectives *[]*objectiveDoc  `yaml:"objectives,omitempty"`
+	Functions  map[string]string `yaml:"functions,omitempty"`
+	Guardrails *[]*guardrailDoc  `yaml:"guardrails,omitempty"`
 }
 
 // Positions maps things in the file to lines, for error messages.
@@ -42,6 +46,7 @@ type Positions struct {
 	scorecards []*yaml.Node
 	targets    []*yaml.Node
 	bonusPlans []*yaml.Node
+	objectives []*yaml.Node
 }
 
 // item is one dataset, column or KPI of the file: its line, the lines of
@@ -134,10 +139,11 @@ func Parse(file string, data []byte) (*kpi.Definitions, *Positions, error) {
 // parsed is a file read but not validated: probs are the values that could
 // not be read, reported by LoadFile with the rest.
 type parsed struct {
-	defs    *kpi.Definitions
-	targets []*targetDoc
-	pos     *Positions
-	probs   []kpi.Problem
+	defs     *kpi.Definitions
+	targets  []*targetDoc
+	strategy *Strategy
+	pos      *Positions
+	probs    []kpi.Problem
 }
 
 func parse(file string, data []byte) (*parsed, error) {
@@ -170,6 +176,7 @@ func parse(file string, data []byte) (*parsed, error) {
 	defs.BonusPlans = r.readBonusPlans(doc.BonusPlans)
 	defs.Policy = r.readPolicy(doc.Policy)
 	defs.Awards = r.readAwards(doc.Awards)
+	p.strategy = r.readStrategy(doc.Objectives, doc.Functions, doc.Guardrails)
 	p.probs = r.probs
 	return p, nil
 }
@@ -230,6 +237,8 @@ func positions(root *yaml.Node) *Positions {
 			p.targets = seq(kv[1])
 		case "bonus_plans":
 			p.bonusPlans = seq(kv[1])
+		case "objectives":
+			p.objectives = seq(kv[1])
 		}
 	}
 	return p

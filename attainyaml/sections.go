@@ -43,6 +43,7 @@ type itemDoc struct {
 	Target    number    `yaml:"target,omitempty"`
 	Stretch   number    `yaml:"stretch"`
 	Curve     *curveDoc `yaml:"curve,omitempty"`
+	Objective string    `yaml:"objective,omitempty"` // the objective the item serves
 }
 
 type curveDoc struct {
@@ -165,6 +166,7 @@ func (v *validator) readScorecards(docs []*scorecardDoc) []*kpi.ScorecardTemplat
 				Threshold: num("threshold", it.Threshold),
 				Target:    num("target", it.Target),
 				Stretch:   num("stretch", it.Stretch),
+				Objective: it.Objective,
 			}
 			if c := it.Curve; c != nil {
 				item.Curve = kpi.Curve{Kind: kpi.CurveKind(c.Kind), Cap: num("curve.cap", c.Cap)}
@@ -212,6 +214,7 @@ func scorecardDocsOf(ts []*kpi.ScorecardTemplate) []*scorecardDoc {
 				Basis:     string(it.Basis),
 				Threshold: numberOf(it.Threshold),
 				Stretch:   numberOf(it.Stretch),
+				Objective: it.Objective,
 			}
 			if it.Basis != kpi.LevelsPlan || !it.Target.IsZero() {
 				item.Target = numberOf(it.Target)

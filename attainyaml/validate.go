@@ -18,6 +18,7 @@ import (
 type File struct {
 	Definitions *kpi.Definitions
 	Targets     []kpi.TargetInput
+	Strategy    *Strategy // objectives, functions, guardrails (objectives.go)
 }
 
 // Load parses an attain.yaml, fills defaults (see SetDefaults) and
@@ -43,10 +44,11 @@ func LoadFile(file string, data []byte) (*File, error) {
 	v := &validator{file: file, pos: p.pos, probs: p.probs}
 	v.definitions(p.defs)
 	targets := v.targets(p.defs, p.targets)
+	v.strategy(p.defs, p.strategy)
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return &File{Definitions: p.defs, Targets: targets}, nil
+	return &File{Definitions: p.defs, Targets: targets, Strategy: p.strategy}, nil
 }
 
 // SetDefaults fills what a definition may leave out: a money column's scale

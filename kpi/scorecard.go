@@ -75,6 +75,8 @@ type ScorecardItem struct {
 	Target    decimal.Decimal `json:"target,omitzero" yaml:"target,omitempty"` // LevelsFixed only
 	Stretch   decimal.Decimal `json:"stretch" yaml:"stretch"`
 	Curve     Curve           `json:"curve,omitzero" yaml:"curve,omitempty"`
+	// Objective is the strategy objective the item serves, if any.
+	Objective string `json:"objective,omitempty" yaml:"objective,omitempty"`
 }
 
 // ScorecardTemplate is the KPI matrix of a position: which KPIs count, how

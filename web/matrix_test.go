@@ -22,29 +22,31 @@ import (
 type access int
 
 const (
-	public    access = iota // anyone, signed in or not (the page itself may say no: a wrong password)
-	anyone                  // every signed-in person
-	readers                 // admins, finance, auditors
-	admins                  // admins only
-	ofBob                   // readers, bob, and his manager ann
-	ofTeam1                 // readers and ann, who heads t1
-	manageBob               // admins and ann, never bob himself
-	bobOnly                 // admins and bob (his own inquiries)
-	heads                   // readers, ann and dan, who head units
+	public        access = iota // anyone, signed in or not (the page itself may say no: a wrong password)
+	anyone                      // every signed-in person
+	readers                     // admins, finance, auditors
+	admins                      // admins only
+	ofBob                       // readers, bob, and his manager ann
+	ofTeam1                     // readers and ann, who heads t1
+	manageBob                   // admins and ann, never bob himself
+	bobOnly                     // admins and bob (his own inquiries)
+	heads                       // readers, ann and dan, who head units
+	bobAndManager               // admins, bob and his manager ann (progress on his task)
 )
 
 // allowed lists, per access, the actors that pass; the others must be
 // refused (401 without credentials, 403 with).
 var allowed = map[access][]string{
-	public:    {"anonymous", "admin", "finance", "auditor", "bob", "cy", "ann", "dan"},
-	anyone:    {"admin", "finance", "auditor", "bob", "cy", "ann", "dan"},
-	readers:   {"admin", "finance", "auditor"},
-	admins:    {"admin"},
-	ofBob:     {"admin", "finance", "auditor", "bob", "ann"},
-	ofTeam1:   {"admin", "finance", "auditor", "ann"},
-	manageBob: {"admin", "ann"},
-	bobOnly:   {"admin", "bob"},
-	heads:     {"admin", "finance", "auditor", "ann", "dan"},
+	public:        {"anonymous", "admin", "finance", "auditor", "bob", "cy", "ann", "dan"},
+	anyone:        {"admin", "finance", "auditor", "bob", "cy", "ann", "dan"},
+	readers:       {"admin", "finance", "auditor"},
+	admins:        {"admin"},
+	ofBob:         {"admin", "finance", "auditor", "bob", "ann"},
+	ofTeam1:       {"admin", "finance", "auditor", "ann"},
+	manageBob:     {"admin", "ann"},
+	bobOnly:       {"admin", "bob"},
+	heads:         {"admin", "finance", "auditor", "ann", "dan"},
+	bobAndManager: {"admin", "bob", "ann"},
 }
 
 // call is one request of the matrix: a route (its pattern, as the routes
@@ -121,6 +123,22 @@ var matrix = []call{
 	{pattern: "GET /api/v1/tokens", path: "/api/v1/tokens", who: anyone},
 	{pattern: "POST /api/v1/tokens", path: "/api/v1/tokens", body: `{"name": "mine"}`, who: anyone},
 	{pattern: "DELETE /api/v1/tokens/{id}", path: "/api/v1/tokens/999999", who: anyone},
+	{pattern: "GET /api/v1/strategy", path: "/api/v1/strategy?period=2025-06", who: anyone},
+	{pattern: "GET /api/v1/objectives", path: "/api/v1/objectives", who: anyone},
+	{pattern: "PUT /api/v1/objectives/{id}", path: "/api/v1/objectives/m1", body: `{"title": "M", "period": "2025-06", "measures": [{"kpi": "won", "target": "5", "weight": "1"}]}`, who: admins},
+	{pattern: "DELETE /api/v1/objectives/{id}", path: "/api/v1/objectives/m1", who: admins},
+	{pattern: "GET /api/v1/functions", path: "/api/v1/functions", who: anyone},
+	{pattern: "PUT /api/v1/functions", path: "/api/v1/functions", body: `{"unit_id": "t1", "function": "sales"}`, who: admins},
+	{pattern: "GET /api/v1/guardrails", path: "/api/v1/guardrails", who: anyone},
+	{pattern: "PUT /api/v1/guardrails", path: "/api/v1/guardrails", body: `[{"kpi": "", "max_change": "10", "floor": "80"}]`, who: admins},
+	{pattern: "GET /api/v1/levels", path: "/api/v1/levels", who: anyone},
+	{pattern: "POST /api/v1/levels", path: "/api/v1/levels", body: `{"kpi": "won", "employee": "bob", "period": "2025-07", "value": "5.2", "reason": "matrix"}`, who: manageBob},
+	{pattern: "POST /api/v1/levels/{id}/decide", path: "/api/v1/levels/1/decide", body: `{"approve": true}`, who: admins},
+	{pattern: "GET /api/v1/library", path: "/api/v1/library", who: anyone},
+	{pattern: "POST /api/v1/library/{entry}/apply", path: "/api/v1/library/sales-pipeline/apply", body: `{"dry_run": true, "map": {"closed_at": "closed_on"}}`, who: admins},
+	{pattern: "GET /api/v1/tasks", path: "/api/v1/tasks?employee=bob", who: ofBob},
+	{pattern: "POST /api/v1/tasks", path: "/api/v1/tasks", body: `{"employee": "bob", "title": "m", "due": "2025-06-30"}`, who: manageBob},
+	{pattern: "PATCH /api/v1/tasks/{id}", path: "/api/v1/tasks/1", body: `{"progress": "50"}`, who: bobAndManager},
 	{pattern: "GET /api/v1/inbox", path: "/api/v1/inbox", who: anyone},
 	{pattern: "POST /api/v1/inbox/{id}/read", path: "/api/v1/inbox/999999/read", who: anyone},
 	{pattern: "GET /api/v1/webhooks", path: "/api/v1/webhooks", who: admins},
@@ -195,6 +213,14 @@ var matrix = []call{
 	{pattern: "POST /admin/definitions", path: "/admin/definitions", body: "do=validate&yaml=datasets%3A+%5B%5D%0A", contentType: form, who: admins},
 	{pattern: "GET /admin/audit", path: "/admin/audit", who: readers},
 
+	{pattern: "GET /strategy", path: "/strategy?period=2025-06", who: anyone},
+	{pattern: "POST /strategy/levels", path: "/strategy/levels", body: "kpi=won&subject=employee:bob&period=2025-07&value=5.2&reason=m", contentType: "application/x-www-form-urlencoded", who: manageBob},
+	{pattern: "POST /strategy/levels/{id}/decide", path: "/strategy/levels/2/decide", body: "approve=true", contentType: "application/x-www-form-urlencoded", who: admins},
+	{pattern: "POST /strategy/library", path: "/strategy/library", body: "entry=sales-pipeline&map=closed_at%3Dclosed_on&dry_run=true", contentType: "application/x-www-form-urlencoded", who: admins},
+	{pattern: "GET /tasks", path: "/tasks", who: anyone},
+	{pattern: "POST /tasks", path: "/tasks", body: "employee=bob&title=m&due=2025-06-30", contentType: "application/x-www-form-urlencoded", who: manageBob},
+	{pattern: "POST /tasks/{id}", path: "/tasks/1", body: "status=done", contentType: "application/x-www-form-urlencoded", who: bobAndManager},
+
 	{pattern: "GET /signin", path: "/signin", who: public},
 	{pattern: "POST /signin", path: "/signin", body: "email=x@y&password=z", contentType: "application/x-www-form-urlencoded", who: public},
 	{pattern: "POST /signout", path: "/signout", who: public},
@@ -253,6 +279,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Fatal(err)
 		}
 		tokens := apptest.People(t, a, root)
+		strategyMatrixSetup(t, a, root)
 		// An inquiry for the answer route to answer.
 		if _, err := a.Inquire(ctx, root, app.StatementRef{Employee: "bob", Period: "2025-06"}, "commission.amount", "first"); err != nil {
 			t.Fatal(err)

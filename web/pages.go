@@ -232,5 +232,6 @@ func (s *Server) pageRoutes() []pageRoute {
 		s.boardsPages(),
 		s.notifyPages(),
 		s.pilotsPages(),
+		s.strategyPages(),
 	)
 }

@@ -51,6 +51,8 @@ func TestPages(t *testing.T) {
 		{"person", "/people/bob?period=2025-06", 200, []string{"<h1>Bob</h1>", "3 <small>of 4</small>", "75.0\u00a0% of target", `class="chart bullet"`, `class="chart spark"`, "€300.00"}},
 		{"team", "/team?unit=sales&period=2025-06", 200, []string{"<h1>Sales</h1>", `href="/team?unit=t1&amp;period=2025-06"`, `href="/people/cy?period=2025-06"`, "table class=\"sortable\""}},
 		{"explain", "/explain?kpi=won&employee=bob&period=2025-06", 200, []string{"d1", "d2", "d3", "count of deals where stage == &#34;Won&#34;"}},
+		{"strategy", "/strategy?period=2025-06", 200, []string{"<h1>Strategy</h1>", "No objectives overlap 2025-06"}},
+		{"tasks", "/tasks", 200, []string{"<h1>Tasks</h1>", "Set a task"}},
 		{"heatmap", "/heatmap?unit=sales&kpi=won&period=2025-06", 200, []string{`<td class="h h2" data-value="75"`, `href="/explain?kpi=won&amp;employee=bob&amp;period=2025-06"`, "Jun 25"}},
 		{"health", "/health?unit=co&period=2025-06", 200, []string{"Attainment distribution", `class="chart bars"`}},
 		{"pilots", "/pilots", 200, []string{`href="/pilots/1"`, "June trial", "Start a pilot"}},

@@ -110,6 +110,7 @@ func (s *Server) routes() []route {
 		s.boardsRoutes(),
 		s.notifyRoutes(),
 		s.pilotsRoutes(),
+		s.strategyRoutes(),
 	)
 }
 

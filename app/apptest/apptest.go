@@ -29,6 +29,7 @@ func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 		Statements:  sqldb.NewStatementService(db),
 		Users:       sqldb.NewUserService(db),
 		Personal:    sqldb.NewPersonalDataService(db),
+		Strategy:    sqldb.NewStrategyService(db),
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),

@@ -109,6 +109,7 @@ func (m *Main) open(ctx context.Context) error {
 		Statements:  sqldb.NewStatementService(db),
 		Users:       sqldb.NewUserService(db),
 		Personal:    sqldb.NewPersonalDataService(db),
+		Strategy:    sqldb.NewStrategyService(db),
 		Sessions:    sqldb.NewSessionService(db),
 		Throttle:    sqldb.NewSessionService(db),
 		ResetLinks:  sqldb.NewUserService(db),

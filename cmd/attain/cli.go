@@ -74,6 +74,8 @@ Start with the demo:  attain serve --demo`,
 		m.tokenCommand(),
 		m.userCommand(),
 		m.auditCommand(),
+		m.strategyCommand(),
+		m.libraryCommand(),
 		m.webhookCommand(), m.notifyCommand(), // cmd_notify.go
 		m.pilotCommand(), m.meetingCommand(),
 		m.leaderboardCommand(),

@@ -1,0 +1,158 @@
+package kpi
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Objective is what the company (or a department, a team) means to achieve
+// in a period: "grow won value in key accounts by 20 % in 2027". It is
+// measured by one or more KPIs, each with a target and a weight, and may
+// cascade from a parent objective. UnitID is the unit that carries it; ""
+// for the company as a whole (its top unit).
+type Objective struct {
+	ID          string             `json:"id" yaml:"id"`
+	Title       string             `json:"title" yaml:"title"`
+	Description string             `json:"description,omitempty" yaml:"description,omitempty"`
+	Period      Period             `json:"period" yaml:"-"`
+	ParentID    string             `json:"parent_id,omitempty" yaml:"parent,omitempty"`
+	UnitID      string             `json:"unit_id,omitempty" yaml:"unit,omitempty"`
+	Measures    []ObjectiveMeasure `json:"measures" yaml:"measures"`
+	UpdatedAt   time.Time          `json:"updated_at" yaml:"-"`
+}
+
+// ObjectiveMeasure is a KPI that measures an objective: the value it
+// should reach over the objective's period and its weight in the
+// objective's progress (any positive numbers; they need not add up to
+// 100).
+type ObjectiveMeasure struct {
+	KPI    string          `json:"kpi" yaml:"kpi"`
+	Target decimal.Decimal `json:"target" yaml:"target"`
+	Weight decimal.Decimal `json:"weight" yaml:"weight"`
+}
+
+// UnitFunction is what an org unit does: sales, order processing,
+// production, service. The KPI library proposes definitions by function.
+type UnitFunction struct {
+	UnitID   string `json:"unit_id"`
+	Function string `json:"function"`
+}
+
+// Functions are the unit functions the library knows; a workspace may use
+// others.
+var Functions = []string{"sales", "order_processing", "production", "service", "purchasing", "finance"}
+
+// Guardrail bounds what the head of a unit may change on their own: a
+// target of their unit or of a person below them. A change that moves a
+// target by more than MaxChange % of its company value (the value before
+// the first change by a head in that period) waits for approval by the
+// next level up; one that sets it below Floor % of the company value is
+// refused. KPI "" is the default for every KPI.
+type Guardrail struct {
+	KPI       string          `json:"kpi"`
+	MaxChange decimal.Decimal `json:"max_change"`
+	Floor     decimal.Decimal `json:"floor"`
+}
+
+// Level change statuses.
+const (
+	LevelApplied  = "applied"
+	LevelPending  = "pending"
+	LevelApproved = "approved"
+	LevelRejected = "rejected"
+)
+
+// LevelChange is a head's change of a target: applied at once inside the
+// guardrails, or pending until the next level up approves or rejects it.
+type LevelChange struct {
+	ID        int64            `json:"id"`
+	KPI       string           `json:"kpi"`
+	Subject   Subject          `json:"subject"`
+	Period    Period           `json:"period"`
+	Baseline  *decimal.Decimal `json:"baseline"` // the company value; nil when there was no target
+	Old       *decimal.Decimal `json:"old"`
+	New       decimal.Decimal  `json:"new"`
+	Status    string           `json:"status"`
+	Why       string           `json:"why"` // which guardrail, in words
+	Reason    string           `json:"reason,omitempty"`
+	By        string           `json:"by"`
+	At        time.Time        `json:"at"`
+	DecidedBy string           `json:"decided_by,omitempty"`
+	DecidedAt *time.Time       `json:"decided_at,omitempty"`
+}
+
+// Task statuses.
+const (
+	TaskOpen      = "open"
+	TaskDone      = "done"
+	TaskConfirmed = "confirmed"
+	TaskCancelled = "cancelled"
+)
+
+// Task judging: how a task is judged done.
+const (
+	JudgedDone    = "done"    // done or not
+	JudgedPercent = "percent" // a percentage complete
+	JudgedValue   = "value"   // a value reached against Goal
+)
+
+// Task is something a manager asks of one person, by a day, perhaps for an
+// objective: the person reports progress, the manager confirms.
+type Task struct {
+	ID          int64            `json:"id"`
+	EmployeeID  string           `json:"employee_id"`
+	ObjectiveID string           `json:"objective_id,omitempty"`
+	Title       string           `json:"title"`
+	Due         Date             `json:"due"`
+	Judged      string           `json:"judged"`
+	Goal        *decimal.Decimal `json:"goal,omitempty"`     // judged by value
+	Progress    *decimal.Decimal `json:"progress,omitempty"` // percent or value reached
+	Status      string           `json:"status"`
+	DoneOn      *Date            `json:"done_on,omitempty"`
+	CreatedBy   string           `json:"created_by"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+}
+
+// TaskUpdate changes the fields that are set.
+type TaskUpdate struct {
+	Title    *string          `json:"title"`
+	Due      *Date            `json:"due"`
+	Status   *string          `json:"status"`
+	Progress *decimal.Decimal `json:"progress"`
+	DoneOn   **Date           `json:"-"`
+}
+
+// TaskFilter selects tasks; empty fields match all.
+type TaskFilter struct {
+	Employees   []string
+	ObjectiveID string
+}
+
+// StrategyService keeps the objectives, unit functions, guardrails, level
+// changes and tasks of the context's workspace; every change is audited.
+type StrategyService interface {
+	FindObjectives(ctx context.Context) ([]*Objective, error)
+	// ReplaceObjectives replaces all objectives with objs in one
+	// transaction (what attain.yaml declares), returning the changes.
+	ReplaceObjectives(ctx context.Context, objs []*Objective, reason string) ([]Change, error)
+	PutObjective(ctx context.Context, o *Objective) error
+	DeleteObjective(ctx context.Context, id string) error
+
+	FindUnitFunctions(ctx context.Context) ([]UnitFunction, error)
+	SetUnitFunction(ctx context.Context, f UnitFunction) error
+
+	FindGuardrails(ctx context.Context) ([]Guardrail, error)
+	SetGuardrails(ctx context.Context, gs []Guardrail) error
+
+	FindLevelChanges(ctx context.Context, status string) ([]*LevelChange, error)
+	FindLevelChange(ctx context.Context, id int64) (*LevelChange, error)
+	CreateLevelChange(ctx context.Context, c *LevelChange) error
+	DecideLevelChange(ctx context.Context, id int64, status string) (*LevelChange, error)
+
+	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, error)
+	FindTask(ctx context.Context, id int64) (*Task, error)
+	CreateTask(ctx context.Context, t *Task) error
+	UpdateTask(ctx context.Context, id int64, upd TaskUpdate) (*Task, error)
+}

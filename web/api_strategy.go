@@ -1,0 +1,277 @@
+package web
+
+import (
+	"net/http"
+
+	"attain/app"
+	"attain/kpi"
+)
+
+// strategyRoutes are the API of objectives, unit functions, guardrails,
+// department heads' level changes, tasks and the KPI library.
+func (s *Server) strategyRoutes() []route {
+	objID := param("id", "path", "Objective id.")
+	numID := param("id", "path", "Its number.")
+	return []route{
+		{"GET", "/api/v1/strategy", false, s.getStrategy, opDoc{tag: "strategy", summary: "Objectives of a period with progress (weighted % of target, pace), who contributes most and least, and gaps; numbers only of units one may see", params: []paramDoc{
+			param("period", "query", "Period, e.g. 2026 or 2026-Q2 (default this year)."),
+		}, resp: "StrategyView"}},
+		{"GET", "/api/v1/objectives", false, s.listObjectives, opDoc{tag: "strategy", summary: "List objectives", resp: "Objective[]"}},
+		{"PUT", "/api/v1/objectives/{id}", false, s.putObjective, opDoc{tag: "strategy", summary: "Create or replace an objective (admins)", params: []paramDoc{objID}, body: "Objective", resp: "Objective"}},
+		{"DELETE", "/api/v1/objectives/{id}", false, s.deleteObjective, opDoc{tag: "strategy", summary: "Delete an objective nothing cascades from (admins)", params: []paramDoc{objID}, status: http.StatusNoContent}},
+		{"GET", "/api/v1/functions", false, s.listFunctions, opDoc{tag: "strategy", summary: "The units' functions (sales, order processing, ...)", resp: "UnitFunction[]"}},
+		{"PUT", "/api/v1/functions", false, s.setFunction, opDoc{tag: "strategy", summary: "Set a unit's function (admins)", body: "UnitFunction", status: http.StatusNoContent}},
+		{"GET", "/api/v1/guardrails", false, s.listGuardrails, opDoc{tag: "strategy", summary: "The guardrails of unit heads' target changes", resp: "Guardrail[]"}},
+		{"PUT", "/api/v1/guardrails", false, s.setGuardrails, opDoc{tag: "strategy", summary: "Replace the guardrails (admins)", body: "Guardrail[]", status: http.StatusNoContent}},
+		{"GET", "/api/v1/levels", false, s.listLevels, opDoc{tag: "strategy", summary: "Level changes by unit heads, newest first, of subjects whose targets one may read", params: []paramDoc{
+			param("status", "query", "applied, pending, approved or rejected (default all)."),
+		}, resp: "LevelChange[]"}},
+		{"POST", "/api/v1/levels", false, s.setLevel, opDoc{tag: "strategy", summary: "A unit head sets a target of their unit or one of their people: applied inside the guardrails, pending above the max change, refused below the floor", body: "LevelRequest", resp: "LevelChange", status: http.StatusCreated}},
+		{"POST", "/api/v1/levels/{id}/decide", false, s.decideLevel, opDoc{tag: "strategy", summary: "Approve (and apply) or reject a pending level change: the next level up or an admin", params: []paramDoc{numID}, body: "LevelDecision", resp: "LevelChange"}},
+		{"GET", "/api/v1/tasks", false, s.listTasks, opDoc{tag: "strategy", summary: "Tasks, by due day", params: []paramDoc{
+			param("employee", "query", "Only this person's (default: everyone one may see)."),
+		}, resp: "Task[]"}},
+		{"POST", "/api/v1/tasks", false, s.createTask, opDoc{tag: "strategy", summary: "Set a person a task (their manager or an admin)", body: "TaskRequest", resp: "Task", status: http.StatusCreated}},
+		{"GET", "/api/v1/library", false, s.listLibrary, opDoc{tag: "strategy", summary: "The KPI library's entries (KPIs and scorecard templates per function and position) and the dataset columns each needs", params: []paramDoc{
+			param("function", "query", "Only the entries of this unit function."),
+		}, resp: "LibraryEntry[]"}},
+		{"POST", "/api/v1/library/{entry}/apply", false, s.applyLibrary, opDoc{tag: "strategy", summary: "Add a library entry's KPIs and template, mapped onto the workspace's datasets and columns; a missing column is named (admins)", params: []paramDoc{
+			param("entry", "path", "The entry's id."),
+		}, body: "LibraryRequest", resp: "LibraryResult"}},
+		{"PATCH", "/api/v1/tasks/{id}", false, s.changeTask, opDoc{tag: "strategy", summary: "Report progress or mark done (the person); confirm, reopen, cancel, rename, move (the manager)", params: []paramDoc{numID}, body: "TaskChange", resp: "Task"}},
+	}
+}
+
+func (s *Server) getStrategy(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.App.Strategy(r.Context(), who(r), r.URL.Query().Get("period"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) listObjectives(w http.ResponseWriter, r *http.Request) error {
+	objs, err := s.App.Objectives(r.Context(), who(r))
+	if err != nil {
+		return err
+	}
+	writeJSONArray(w, objs, nil)
+	return nil
+}
+
+func (s *Server) putObjective(w http.ResponseWriter, r *http.Request) error {
+	var o kpi.Objective
+	if err := readJSON(r, &o); err != nil {
+		return err
+	}
+	if o.ID != "" && o.ID != r.PathValue("id") {
+		return kpi.Errorf(kpi.EINVALID, "id: %q differs from the path's %q.", o.ID, r.PathValue("id"))
+	}
+	o.ID = r.PathValue("id")
+	if err := s.App.PutObjective(r.Context(), who(r), &o); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) deleteObjective(w http.ResponseWriter, r *http.Request) error {
+	if err := s.App.DeleteObjective(r.Context(), who(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listFunctions(w http.ResponseWriter, r *http.Request) error {
+	fs, err := s.App.UnitFunctions(r.Context(), who(r))
+	if err != nil {
+		return err
+	}
+	writeJSONArray(w, fs, nil)
+	return nil
+}
+
+func (s *Server) setFunction(w http.ResponseWriter, r *http.Request) error {
+	var f kpi.UnitFunction
+	if err := readJSON(r, &f); err != nil {
+		return err
+	}
+	if err := s.App.SetUnitFunction(r.Context(), who(r), f); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listGuardrails(w http.ResponseWriter, r *http.Request) error {
+	gs, err := s.App.Guardrails(r.Context(), who(r))
+	if err != nil {
+		return err
+	}
+	writeJSONArray(w, gs, nil)
+	return nil
+}
+
+func (s *Server) setGuardrails(w http.ResponseWriter, r *http.Request) error {
+	var gs []kpi.Guardrail
+	if err := readJSON(r, &gs); err != nil {
+		return err
+	}
+	if len(gs) > 1000 {
+		return kpi.Errorf(kpi.EINVALID, "At most 1000 guardrails, not %d.", len(gs))
+	}
+	if err := s.App.SetGuardrails(r.Context(), who(r), gs); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) listLevels(w http.ResponseWriter, r *http.Request) error {
+	cs, err := s.App.LevelChanges(r.Context(), who(r), r.URL.Query().Get("status"))
+	if err != nil {
+		return err
+	}
+	writeJSONArray(w, cs, nil)
+	return nil
+}
+
+func (s *Server) setLevel(w http.ResponseWriter, r *http.Request) error {
+	var req app.LevelRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	c, err := s.App.SetLevel(r.Context(), who(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) decideLevel(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Level change")
+	if err != nil {
+		return err
+	}
+	var d struct {
+		Approve bool `json:"approve"`
+	}
+	if err := readJSON(r, &d); err != nil {
+		return err
+	}
+	c, err := s.App.DecideLevel(r.Context(), who(r), id, d.Approve)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) listLibrary(w http.ResponseWriter, r *http.Request) error {
+	es, err := s.App.Library(r.Context(), who(r), r.URL.Query().Get("function"))
+	if err != nil {
+		return err
+	}
+	writeJSONArray(w, es, nil)
+	return nil
+}
+
+func (s *Server) applyLibrary(w http.ResponseWriter, r *http.Request) error {
+	var req app.LibraryRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	req.Entry = r.PathValue("entry")
+	res, err := s.App.ApplyLibrary(r.Context(), who(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) listTasks(w http.ResponseWriter, r *http.Request) error {
+	ts, err := s.App.Tasks(r.Context(), who(r), r.URL.Query().Get("employee"))
+	if err != nil {
+		return err
+	}
+	writeJSONArray(w, ts, nil)
+	return nil
+}
+
+func (s *Server) createTask(w http.ResponseWriter, r *http.Request) error {
+	var req app.TaskRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	t, err := s.App.CreateTask(r.Context(), who(r), req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (s *Server) changeTask(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Task")
+	if err != nil {
+		return err
+	}
+	var ch app.TaskChange
+	if err := readJSON(r, &ch); err != nil {
+		return err
+	}
+	t, err := s.App.ChangeTask(r.Context(), who(r), id, ch)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+// strategySchemas are the OpenAPI schemas of the strategy routes, added to
+// the table when the package starts.
+func strategySchemas() map[string]any {
+	subject, period := schemaRef("Subject"), schemaRef("Period")
+	measure := obj([]string{"kpi", "target", "weight"}, map[string]any{"kpi": str, "target": exact, "weight": exact})
+	line := obj(nil, map[string]any{"kpi": str, "direction": str, "additive": boolean, "target": exact, "weight": exact, "actual": exact, "null": boolean,
+		"achievement": exact, "achievement_null": boolean, "expected": exact, "pace": exact, "pace_null": boolean})
+	contributor := obj(nil, map[string]any{"subject": subject, "name": str, "index": exact})
+	list := func(s any) map[string]any { return map[string]any{"type": "array", "items": s} }
+	return map[string]any{
+		"Objective": obj([]string{"title", "period"}, map[string]any{"id": str, "title": str, "description": str, "period": period,
+			"parent_id": str, "unit_id": map[string]any{"type": "string", "description": "the unit that carries it; empty: the company"},
+			"measures": list(measure), "updated_at": dateTime}),
+		"StrategyView": obj(nil, map[string]any{"period": period, "as_of": date,
+			"objectives": list(obj(nil, map[string]any{"objective": schemaRef("Objective"), "unit_id": str, "unit_name": str, "depth": integer,
+				"open": boolean, "elapsed": integer, "working_days": integer, "hidden": boolean,
+				"progress": obj(nil, map[string]any{"lines": list(line), "progress": exact, "progress_null": boolean, "pace": exact, "pace_null": boolean, "missing": strList}),
+				"units":    list(contributor), "most": list(contributor), "least": list(contributor),
+				"served": list(obj(nil, map[string]any{"template": str, "position": str, "kpi": str})), "tasks": integer, "tasks_done": integer})),
+			"gaps": list(obj(nil, map[string]any{"objective": str, "title": str, "kind": str, "text": str}))}),
+		"UnitFunction":  obj([]string{"unit_id", "function"}, map[string]any{"unit_id": str, "function": str}),
+		"Guardrail":     obj(nil, map[string]any{"kpi": str, "max_change": exact, "floor": exact}),
+		"LevelRequest":  obj([]string{"kpi", "period", "value"}, map[string]any{"kpi": str, "employee": str, "unit": str, "period": str, "value": exact, "reason": str, "dry_run": boolean}),
+		"LevelDecision": obj([]string{"approve"}, map[string]any{"approve": boolean}),
+		"LevelChange": obj(nil, map[string]any{"id": integer, "kpi": str, "subject": subject, "period": period, "baseline": exact, "old": exact, "new": exact,
+			"status": str, "why": str, "reason": str, "by": str, "at": dateTime, "decided_by": str, "decided_at": dateTime}),
+		"Task": obj(nil, map[string]any{"id": integer, "employee_id": str, "objective_id": str, "title": str, "due": date, "judged": str,
+			"goal": exact, "progress": exact, "status": str, "done_on": date, "created_by": str, "updated_at": dateTime}),
+		"TaskRequest": obj([]string{"employee", "title", "due"}, map[string]any{"employee": str, "objective": str, "title": str, "due": date, "judged": str, "goal": exact}),
+		"LibraryEntry": obj(nil, map[string]any{"id": str, "title": str, "function": str, "position": str, "description": str,
+			"needs": list(obj(nil, map[string]any{"dataset": str, "columns": strList}))}),
+		"LibraryRequest": obj(nil, map[string]any{"map": map[string]any{"type": "object", "additionalProperties": str, "description": "theirs → ours: a dataset, a column, or dataset.column"},
+			"position": str, "currency": str, "dry_run": boolean, "reason": str}),
+		"LibraryResult": obj(nil, map[string]any{"dry_run": boolean, "changes": list(schemaRef("Change")), "kept": strList}),
+		"TaskChange":    obj(nil, map[string]any{"status": str, "progress": exact, "due": date, "title": str}),
+	}
+}
+
+func init() {
+	for k, v := range strategySchemas() {
+		schemas[k] = v
+	}
+}
