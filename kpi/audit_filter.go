@@ -4,7 +4,8 @@ import "time"
 
 // AuditFilter selects audit entries; empty fields match all.
 type AuditFilter struct {
-	Entity string
+	Entity   string
+	EntityID string
 	// Actor matches who acted, case-insensitively, anywhere in the name
 	// ("ann" finds "user:ann@example.com").
 	Actor string

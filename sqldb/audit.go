@@ -19,46 +19,7 @@ var _ kpi.AuditService = (*AuditService)(nil)
 // FindAuditEntries returns the newest entries first; entity and entityID
 // narrow the list when set, limit caps it when positive.
 func (s *AuditService) FindAuditEntries(ctx context.Context, entity, entityID string, limit int) ([]*kpi.AuditEntry, error) {
-	ws, err := workspaceID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q := `SELECT id, at, actor, action, entity, entity_id, old, new, reason, addr FROM audit_entries WHERE workspace_id = $1`
-	args := []any{ws}
-	if entity != "" {
-		args = append(args, entity)
-		q += fmt.Sprintf(" AND entity = $%d", len(args))
-	}
-	if entityID != "" {
-		args = append(args, entityID)
-		q += fmt.Sprintf(" AND entity_id = $%d", len(args))
-	}
-	q += " ORDER BY id DESC"
-	if limit > 0 {
-		args = append(args, limit)
-		q += fmt.Sprintf(" LIMIT $%d", len(args))
-	}
-	var entries []*kpi.AuditEntry
-	err = s.db.read(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var e kpi.AuditEntry
-			if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Old, &e.New, &e.Reason, &e.Addr); err != nil {
-				return err
-			}
-			e.At = e.At.UTC()
-			entries = append(entries, &e)
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find audit entries: %w", err)
-	}
-	return entries, nil
+	return s.SearchAuditEntries(ctx, kpi.AuditFilter{Entity: entity, EntityID: entityID, Limit: limit})
 }
 
 // audit writes one entry in tx: who (from ctx), now, what; old and new are

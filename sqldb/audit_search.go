@@ -24,6 +24,9 @@ func (s *AuditService) SearchAuditEntries(ctx context.Context, f kpi.AuditFilter
 	if f.Entity != "" {
 		add("entity = $%d", f.Entity)
 	}
+	if f.EntityID != "" {
+		add("entity_id = $%d", f.EntityID)
+	}
 	if f.Actor != "" {
 		add("LOWER(actor) LIKE $%d ESCAPE '\\'", "%"+likeEscape(strings.ToLower(f.Actor))+"%")
 	}
