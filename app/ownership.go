@@ -135,6 +135,20 @@ func (a *App) judgeLevels(ctx context.Context, who kpi.Actor, in []kpi.TargetInp
 	if err := a.review.CheckTargets(ctx, in); err != nil {
 		return nil, err
 	}
+	// A locked period refuses a change that would wait too, not only one
+	// stored now.
+	locks, err := a.svc.Targets.FindPeriodLocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range in {
+		for _, l := range locks {
+			if l.Period.From <= t.Period.To && t.Period.From <= l.Period.To {
+				return nil, kpi.Errorf(kpi.ECONFLICT, "The %s target of %s for %s cannot change: %s is locked since %s by %s; reopen it with a reason.",
+					t.KPI, t.Subject, t.Period.Label(), l.Period.Label(), l.LockedAt.Format("2006-01-02 15:04 UTC"), l.LockedBy)
+			}
+		}
+	}
 	// The company value: the value before the first change by a head in
 	// this period, applied or approved.
 	earlier, err := a.svc.Strategy.FindLevelChanges(ctx, "")
