@@ -191,7 +191,7 @@ func TestTargetsPage(t *testing.T) {
 	if tg := bobJuly(); tg.Value.String() != "6" {
 		t.Errorf("a change waiting for approval was stored: %s", tg.Value)
 	}
-	if _, _, body := do("ann", "GET", loc, nil); !strings.Contains(body, "1 change(s) above the guardrails wait for approval") {
+	if _, _, body := do("ann", "GET", loc, nil); !strings.Contains(body, "1 change above the guardrails waits for approval") {
 		t.Error("the grid does not say a change waits for approval")
 	}
 	// Below the floor (4 is under 80 % of 5.5 = 4.4): refused at the grid.

@@ -95,10 +95,15 @@ func (s *Server) pageTargets(w http.ResponseWriter, r *http.Request) error {
 	if n := r.URL.Query().Get("saved"); n != "" {
 		pg.Flash = "Saved " + n + " targets."
 	}
-	if n := r.URL.Query().Get("pending"); n != "" {
-		if _, err := strconv.Atoi(n); err == nil {
-			pg.Flash += " " + n + " change(s) above the guardrails wait for approval by the next level up (see Unit levels on the strategy page)."
+	if n, err := strconv.Atoi(r.URL.Query().Get("pending")); err == nil && n > 0 {
+		if r.URL.Query().Get("saved") == "0" {
+			pg.Flash = ""
 		}
+		what := strconv.Itoa(n) + " changes above the guardrails wait"
+		if n == 1 {
+			what = "1 change above the guardrails waits"
+		}
+		pg.Flash = strings.TrimSpace(pg.Flash + " " + what + " for approval by the next level up (see Unit levels on the strategy page).")
 	}
 	return s.targets(w, r, r.URL.Query(), pg, nil)
 }
