@@ -107,5 +107,26 @@ func TestTargetsThroughGuardrails(t *testing.T) {
 		if ts, err := a.SetTargets(ctx, root, []kpi.TargetInput{in("won", kpi.SubjectEmployee, "bob", "3")}, "admin"); err != nil || len(ts) != 1 || target("won", "bob") != "3" || levels("") != before {
 			t.Errorf("admin: %+v %v, target %s", ts, err, target("won", "bob"))
 		}
+
+		// The change PUT waiting is the one the next level up approves.
+		pending, err := a.LevelChanges(ctx, root, kpi.LevelPending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var five *kpi.LevelChange
+		for _, c := range pending {
+			if c.KPI == "won" && c.Subject.ID == "bob" && c.Period == june {
+				five = c
+			}
+		}
+		if five == nil || five.New.String() != "5" || five.Reason != "more" {
+			t.Fatalf("bob's waiting change: %+v in %+v", five, pending)
+		}
+		if _, err := a.DecideLevel(ctx, ann, five.ID, true); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
+			t.Errorf("ann approves her own: %v, want forbidden", err)
+		}
+		if d, err := a.DecideLevel(ctx, root, five.ID, true); err != nil || d.Status != kpi.LevelApproved || target("won", "bob") != "5" {
+			t.Errorf("approved: %+v %v, target %s", d, err, target("won", "bob"))
+		}
 	})
 }
