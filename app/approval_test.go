@@ -40,8 +40,9 @@ func TestApprovals(t *testing.T) {
 	bob := app.StatementRef{Employee: "bob", Period: "2025-06"}
 	step := func(who kpi.Actor, s app.Step) (*app.Statement, error) { return a.StepStatement(ctx, who, bob, s) }
 
-	// Ann sets Bob's June target, so she may not approve his June statement.
-	v := decimal.NewFromInt(5)
+	// Ann sets Bob's June target (4 → 4.4, inside the default guardrail of
+	// 10 %, so applied), so she may not approve his June statement.
+	v := decimal.RequireFromString("4.4")
 	june := kpi.PeriodOf(kpi.Month, kpi.NewDate(2025, 6, 1))
 	if _, err := a.SetTargets(ctx, ann, []kpi.TargetInput{{KPI: "won", Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: "bob"}, Period: june, Value: &v}}, "more"); err != nil {
 		t.Fatal(err)

@@ -84,36 +84,69 @@ func (a *App) SetLevel(ctx context.Context, who kpi.Actor, r LevelRequest) (*kpi
 	if err != nil {
 		return nil, err
 	}
-	if r.Value.IsNegative() {
-		return nil, kpi.Errorf(kpi.EINVALID, "value: %s: a target cannot be negative.", r.Value)
-	}
-	if len(r.Reason) > 500 {
-		return nil, kpi.Errorf(kpi.EINVALID, "reason: at most 500 characters.")
-	}
 	if ctx, err = a.begin(ctx, who, WriteLevels, onSubject(subj, p)); err != nil {
 		return nil, err
+	}
+	v := r.Value
+	cs, err := a.judgeLevels(ctx, who, []kpi.TargetInput{{KPI: r.KPI, Subject: subj, Period: p, Value: &v}}, r.Reason)
+	if err != nil {
+		return nil, err
+	}
+	if r.DryRun {
+		return cs[0], nil
+	}
+	if _, err := a.applyLevels(ctx, who, cs, r.Reason); err != nil {
+		return nil, err
+	}
+	return cs[0], nil
+}
+
+// isAdmin reports whether who sets targets as asked, without guardrails.
+func isAdmin(who kpi.Actor) bool { return who.System || who.Role == kpi.RoleAdmin }
+
+// judgeLevels is the one place a change of targets meets the guardrails,
+// whichever way it comes (SetLevel, SetTargets and what calls it): for each
+// change it finds the old value and the company value and decides applied,
+// pending or (for anyone but an admin) rejected, and why. A rejected change
+// fails them all, naming each refused one; so does deleting a target
+// (nil value) by anyone but an admin. Nothing is stored here.
+func (a *App) judgeLevels(ctx context.Context, who kpi.Actor, in []kpi.TargetInput, reason string) ([]*kpi.LevelChange, error) {
+	if len(reason) > 500 {
+		return nil, kpi.Errorf(kpi.EINVALID, "reason: at most 500 characters.")
+	}
+	admin := isAdmin(who)
+	for _, t := range in {
+		if t.Value == nil && !admin {
+			return nil, kpi.Errorf(kpi.EFORBIDDEN, "Only an admin may delete a target (%s of %s, %s); a unit head changes it.", t.KPI, t.Subject, t.Period.Label())
+		}
+		if t.Value != nil && t.Value.IsNegative() {
+			return nil, kpi.Errorf(kpi.EINVALID, "value: %s: a target cannot be negative.", t.Value)
+		}
 	}
 	defs, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	k := defs.KPI(r.KPI)
-	if k == nil {
-		return nil, kpi.Errorf(kpi.ENOTFOUND, "KPI %q not found.", r.KPI)
+	for _, t := range in {
+		if defs.KPI(t.KPI) == nil {
+			return nil, kpi.Errorf(kpi.ENOTFOUND, "KPI %q not found.", t.KPI)
+		}
 	}
-	v := r.Value
-	if err := a.review.CheckTargets(ctx, []kpi.TargetInput{{KPI: r.KPI, Subject: subj, Period: p, Value: &v}}); err != nil {
+	if err := a.review.CheckTargets(ctx, in); err != nil {
 		return nil, err
 	}
-	ts, err := a.svc.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: []string{r.KPI}, Subjects: []kpi.Subject{subj}, From: p.From, To: p.To})
+	// A locked period refuses a change that would wait too, not only one
+	// stored now.
+	locks, err := a.svc.Targets.FindPeriodLocks(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c := &kpi.LevelChange{KPI: r.KPI, Subject: subj, Period: p, New: r.Value, Reason: r.Reason, Status: kpi.LevelApplied}
-	for _, t := range ts {
-		if t.Period.From == p.From && t.Period.To == p.To {
-			old := t.Value
-			c.Old, c.Baseline = &old, &old
+	for _, t := range in {
+		for _, l := range locks {
+			if l.Period.From <= t.Period.To && t.Period.From <= l.Period.To {
+				return nil, kpi.Errorf(kpi.ECONFLICT, "The %s target of %s for %s cannot change: %s is locked since %s by %s; reopen it with a reason.",
+					t.KPI, t.Subject, t.Period.Label(), l.Period.Label(), l.LockedAt.Format("2006-01-02 15:04 UTC"), l.LockedBy)
+			}
 		}
 	}
 	// The company value: the value before the first change by a head in
@@ -122,41 +155,82 @@ func (a *App) SetLevel(ctx context.Context, who kpi.Actor, r LevelRequest) (*kpi
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range earlier { // newest first: the last one seen is the first made
-		if e.KPI == c.KPI && e.Subject == subj && e.Period == p && (e.Status == kpi.LevelApplied || e.Status == kpi.LevelApproved) && e.Baseline != nil {
-			c.Baseline = e.Baseline
+	var gs []kpi.Guardrail
+	if !admin {
+		if gs, err = a.svc.Strategy.FindGuardrails(ctx); err != nil {
+			return nil, err
 		}
 	}
-	admin := who.System || who.Role == kpi.RoleAdmin
-	if !admin {
-		gs, err := a.svc.Strategy.FindGuardrails(ctx)
+	var out []*kpi.LevelChange
+	var refused []kpi.Problem
+	for _, t := range in {
+		ts, err := a.svc.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: []string{t.KPI}, Subjects: []kpi.Subject{t.Subject}, From: t.Period.From, To: t.Period.To})
 		if err != nil {
 			return nil, err
 		}
-		g := guardrail(gs, r.KPI)
-		c.Status, c.Why = judge(g, k.Direction, c.Baseline, r.Value)
-		if c.Status == kpi.LevelRejected {
-			return nil, kpi.Errorf(kpi.EINVALID, "%s Ask the next level up to change the company value.", c.Why)
+		c := &kpi.LevelChange{KPI: t.KPI, Subject: t.Subject, Period: t.Period, Reason: reason, Status: kpi.LevelApplied}
+		if t.Value != nil {
+			c.New = *t.Value
 		}
-	} else {
-		c.Why = "set by an admin"
-	}
-	if r.DryRun {
-		return c, nil
-	}
-	if c.Status == kpi.LevelApplied {
-		reason := fmt.Sprintf("level change by the unit head: %s", r.Reason)
+		for _, x := range ts {
+			if x.Period.From == t.Period.From && x.Period.To == t.Period.To {
+				old := x.Value
+				c.Old, c.Baseline = &old, &old
+			}
+		}
+		for _, e := range earlier { // newest first: the last one seen is the first made
+			if e.KPI == c.KPI && e.Subject == c.Subject && e.Period == c.Period && (e.Status == kpi.LevelApplied || e.Status == kpi.LevelApproved) && e.Baseline != nil {
+				c.Baseline = e.Baseline
+			}
+		}
 		if admin {
-			reason = r.Reason
+			c.Why = "set by an admin"
+		} else {
+			c.Status, c.Why = judge(guardrail(gs, t.KPI), defs.KPI(t.KPI).Direction, c.Baseline, c.New)
 		}
-		if _, err := a.svc.Targets.SetTargets(ctx, []kpi.TargetInput{{KPI: r.KPI, Subject: subj, Period: p, Value: &v}}, reason); err != nil {
+		if c.Status == kpi.LevelRejected {
+			refused = append(refused, kpi.Problem{Column: t.KPI, Value: c.New.String(), Reason: fmt.Sprintf("%s, %s: %s", t.Subject, t.Period.Label(), c.Why)})
+		}
+		out = append(out, c)
+	}
+	switch {
+	case len(refused) == 1 && len(in) == 1:
+		return nil, kpi.Errorf(kpi.EINVALID, "%s Ask the next level up to change the company value.", out[0].Why)
+	case len(refused) > 0:
+		return nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("%d of %d target changes are below the guardrails' floor, so none was made: %s Ask the next level up to change the company value.", len(refused), len(in), refused[0].String()), Details: refused}
+	}
+	return out, nil
+}
+
+// applyLevels stores what judgeLevels decided: the applied targets in one
+// change (a unit head's reason says so in the history), and every change
+// as a level change, the pending ones to wait for the next level up. It
+// returns the targets stored.
+func (a *App) applyLevels(ctx context.Context, who kpi.Actor, cs []*kpi.LevelChange, reason string) ([]*kpi.Target, error) {
+	var in []kpi.TargetInput
+	for _, c := range cs {
+		if c.Status == kpi.LevelApplied {
+			v := c.New
+			in = append(in, kpi.TargetInput{KPI: c.KPI, Subject: c.Subject, Period: c.Period, Value: &v})
+		}
+	}
+	var ts []*kpi.Target
+	if len(in) > 0 {
+		why := reason
+		if !isAdmin(who) {
+			why = fmt.Sprintf("level change by the unit head: %s", reason)
+		}
+		var err error
+		if ts, err = a.svc.Targets.SetTargets(ctx, in, why); err != nil {
 			return nil, err
 		}
 	}
-	if err := a.svc.Strategy.CreateLevelChange(ctx, c); err != nil {
-		return nil, err
+	for _, c := range cs {
+		if err := a.svc.Strategy.CreateLevelChange(ctx, c); err != nil {
+			return nil, err
+		}
 	}
-	return c, nil
+	return nonNil(ts), nil
 }
 
 // judge says whether a head may set a target to v against the company

@@ -148,8 +148,41 @@ func (a *App) TargetHistory(ctx context.Context, who kpi.Actor, q TargetQuery) (
 
 // SetTargets sets targets (a nil value deletes one), all or nothing, after
 // checking that every KPI, employee and unit they name exists; a locked
-// period refuses them all. It returns the targets stored now.
+// period refuses them all. It returns the targets stored now; a unit head's
+// changes that wait for approval are not among them (see ChangeTargets).
 func (a *App) SetTargets(ctx context.Context, who kpi.Actor, in []kpi.TargetInput, reason string) ([]*kpi.Target, error) {
+	res, err := a.ChangeTargets(ctx, who, in, reason)
+	if err != nil {
+		return nil, err
+	}
+	return res.Targets, nil
+}
+
+// TargetsChanged is what a change of targets did: the targets stored now
+// and, when a unit head (not an admin) made it, each change as the
+// guardrails judged it: applied or waiting for the next level up.
+type TargetsChanged struct {
+	Targets []*kpi.Target      `json:"targets"`
+	Levels  []*kpi.LevelChange `json:"level_changes"`
+}
+
+// Pending counts the changes that wait for approval.
+func (r *TargetsChanged) Pending() int {
+	n := 0
+	for _, c := range r.Levels {
+		if c.Status == kpi.LevelPending {
+			n++
+		}
+	}
+	return n
+}
+
+// ChangeTargets is SetTargets saying what it did. An admin's targets are
+// set as asked; a unit head's go through the guardrails like SetLevel's
+// (judgeLevels): inside them applied, above them waiting for the next
+// level up, below the floor refused (then none is changed), and each kept
+// as a level change.
+func (a *App) ChangeTargets(ctx context.Context, who kpi.Actor, in []kpi.TargetInput, reason string) (*TargetsChanged, error) {
 	if len(in) == 0 {
 		return nil, kpi.Errorf(kpi.EINVALID, "Give at least one target.")
 	}
@@ -162,7 +195,22 @@ func (a *App) SetTargets(ctx context.Context, who kpi.Actor, in []kpi.TargetInpu
 	if err != nil {
 		return nil, err
 	}
-	return a.setTargets(ctx, in, reason)
+	if isAdmin(who) {
+		ts, err := a.setTargets(ctx, in, reason)
+		if err != nil {
+			return nil, err
+		}
+		return &TargetsChanged{Targets: ts, Levels: []*kpi.LevelChange{}}, nil
+	}
+	cs, err := a.judgeLevels(ctx, who, in, reason)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := a.applyLevels(ctx, who, cs, reason)
+	if err != nil {
+		return nil, err
+	}
+	return &TargetsChanged{Targets: ts, Levels: cs}, nil
 }
 
 func (a *App) setTargets(ctx context.Context, in []kpi.TargetInput, reason string) ([]*kpi.Target, error) {
@@ -194,6 +242,9 @@ type ProposeRequest struct {
 type Proposals struct {
 	Proposals []score.Proposal `json:"proposals"`
 	Stored    int              `json:"stored"`
+	// Levels: a unit head's applied proposals as the guardrails judged
+	// them (see ChangeTargets).
+	Levels []*kpi.LevelChange `json:"level_changes,omitempty"`
 }
 
 // ProposeTargets proposes targets from history; nothing is saved unless
@@ -233,8 +284,18 @@ func (a *App) ProposeTargets(ctx context.Context, who kpi.Actor, r ProposeReques
 			return nil, err
 		}
 	}
-	ts, err := a.svc.Targets.SetTargets(ctx, in, r.Reason)
+	if isAdmin(who) {
+		ts, err := a.svc.Targets.SetTargets(ctx, in, r.Reason)
+		out.Stored = len(ts)
+		return out, err
+	}
+	cs, err := a.judgeLevels(ctx, who, in, r.Reason)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := a.applyLevels(ctx, who, cs, r.Reason)
 	out.Stored = len(ts)
+	out.Levels = cs
 	return out, err
 }
 

@@ -171,6 +171,16 @@ func TestTargetsAndApproval(t *testing.T) {
 	ctx := browser(t, "lead")
 	const unit, who, kpiName = "sales/key-accounts", "sofia.marino", "won_value"
 	next := nextMonth()
+	// An admin sets next month's company value; then the lead changes it.
+	companyValue := `{"targets": [{"kpi": "` + kpiName + `", "subject": {"kind": "employee", "id": "` + who + `"}, "period": "` + next + `", "value": "50000"}], "reason": "browser test: the company value"}`
+	req, _ := http.NewRequest("PUT", demo.url+"/api/v1/targets", strings.NewReader(companyValue))
+	req.Header.Set("Authorization", "Bearer "+demo.token)
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("the admin sets the company value: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
 	// Change one person's target with a reason.
 	open(t, ctx, "/targets?kpi="+kpiName+"&unit="+unit+"&period="+next)
 	// The lead plans their people, never themselves.
@@ -180,7 +190,14 @@ func TestTargetsAndApproval(t *testing.T) {
 	if n := texts(t, ctx, `tr[data-subject="`+who+`"]`); len(n) != 1 {
 		t.Fatalf("%s is not in the lead's grid", who)
 	}
-	value := "54321"
+	// A lead is a unit head: inside the guardrail (the demo's 10 % of the
+	// company value) the change applies at once, so 5 % more.
+	current := attr(t, ctx, `tr[data-subject="`+who+`"] td.current`, "data-value")
+	base, err := decimal.NewFromString(current)
+	if err != nil || !base.IsPositive() {
+		t.Fatalf("%s has no target for %s to change: %q", who, next, current)
+	}
+	value := base.Mul(decimal.RequireFromString("1.05")).Round(0).String()
 	reason := "browser test: a bigger account moved to Sofia " + time.Now().Format("150405")
 	cell := `input[name="t.employee.` + who + `"]`
 	if err := chromedp.Do(ctx,
@@ -193,7 +210,7 @@ func TestTargetsAndApproval(t *testing.T) {
 	}
 	found := false
 	for _, row := range texts(t, ctx, "table.history tbody tr") {
-		if strings.Contains(row, who) && strings.Contains(row, reason) && strings.Contains(row, "54,321") {
+		if strings.Contains(row, who) && strings.Contains(row, reason) && strings.Contains(row, fmtThousands(value)) {
 			found = true
 		}
 	}
@@ -208,9 +225,40 @@ func TestTargetsAndApproval(t *testing.T) {
 		Reason string `json:"reason"`
 	}
 	api(t, "/api/v1/targets/history?kpi="+kpiName+"&employee="+who+"&period="+next, &hist)
-	if len(hist) == 0 || !decEqual(hist[len(hist)-1].New, value) || hist[len(hist)-1].Reason != reason {
+	if len(hist) == 0 || !decEqual(hist[len(hist)-1].New, value) || hist[len(hist)-1].Reason != "level change by the unit head: "+reason {
 		t.Errorf("the API's history: %+v", hist)
 	}
+
+	// Half as much again: above the guardrail, it waits for the next
+	// level up; the grid says so and the target stays.
+	big := base.Mul(decimal.RequireFromString("1.5")).Round(0).String()
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS(cell), big),
+		chromedp.SetValue(chromedp.CSS("#reason"), "browser test: far more"),
+		chromedp.Submit(chromedp.CSS("#grid")),
+		chromedp.WaitVisible(chromedp.CSS(".flash.ok")),
+	); err != nil {
+		t.Fatalf("save above the guardrail: %v", err)
+	}
+	if f := texts(t, ctx, ".flash.ok"); len(f) != 1 || !strings.Contains(f[0], "1 change above the guardrails waits for approval") {
+		t.Errorf("the flash after a change above the guardrail: %v", f)
+	}
+	if got := attr(t, ctx, `tr[data-subject="`+who+`"] td.current`, "data-value"); !decEqual(got, value) {
+		t.Errorf("a waiting change was stored: %q, want %s", got, value)
+	}
+	var pending []struct {
+		New     string              `json:"new"`
+		Subject struct{ ID string } `json:"subject"`
+	}
+	api(t, "/api/v1/levels?status=pending", &pending)
+	waits := false
+	for _, c := range pending {
+		waits = waits || (c.Subject.ID == who && decEqual(c.New, big))
+	}
+	if !waits {
+		t.Errorf("the API's pending level changes lack %s's %s: %+v", who, big, pending)
+	}
+	shot(t, ctx, "targets-pending")
 
 	// Proposals from history: the method's formula in words, a proposal
 	// per person equal to the API's.
@@ -322,4 +370,17 @@ func shot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, name)
+}
+
+// fmtThousands writes a whole number as the demo workspace's formatter
+// does: 54321 as 54,321.
+func fmtThousands(n string) string {
+	var b strings.Builder
+	for i, r := range n {
+		if i > 0 && (len(n)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

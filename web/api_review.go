@@ -45,11 +45,18 @@ func (s *Server) setTargets(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(r, &body); err != nil {
 		return err
 	}
-	ts, err := s.App.SetTargets(r.Context(), who(r), body.Targets, body.Reason)
+	res, err := s.App.ChangeTargets(r.Context(), who(r), body.Targets, body.Reason)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ts)
+	// A unit head's change above the guardrails waits for the next level
+	// up: 202, and where to find it; the body is still the targets stored.
+	status := http.StatusOK
+	if res.Pending() > 0 {
+		status = http.StatusAccepted
+		w.Header().Set("Location", "/api/v1/levels?status="+kpi.LevelPending)
+	}
+	writeJSON(w, status, res.Targets)
 	return nil
 }
 

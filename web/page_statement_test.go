@@ -161,14 +161,43 @@ func TestTargetsPage(t *testing.T) {
 	if status != http.StatusBadRequest || !strings.Contains(body, "“five” is not a number") || !strings.Contains(body, `value="five"`) || !strings.Contains(body, "Say why") {
 		t.Errorf("a bad save: %d, want the errors at the cell and the reason", status)
 	}
-	// A good one: stored, and in the history with its reason.
+	// A good one, inside the guardrail (an admin set 5.5; 6 is +9.09 %,
+	// the default allows 10 %): stored, and in the history with its reason.
+	five5 := decimal.RequireFromString("5.5")
+	july := kpi.PeriodOf(kpi.Month, kpi.NewDate(2025, 7, 1))
+	if _, err := a.SetTargets(context.Background(), root, []kpi.TargetInput{{KPI: "won", Subject: kpi.Subject{Kind: kpi.SubjectEmployee, ID: "bob"}, Period: july, Value: &five5}}, "company value"); err != nil {
+		t.Fatal(err)
+	}
 	status, loc, _ := do("ann", "POST", "/targets", url.Values{"kpi": {"won"}, "unit": {"t1"}, "period": {"2025-07"}, "t.employee.bob": {"6"}, "reason": {"new key account"}})
-	if status != http.StatusSeeOther || !strings.Contains(loc, "saved=1") {
+	if status != http.StatusSeeOther || !strings.Contains(loc, "saved=1") || strings.Contains(loc, "pending") {
 		t.Fatalf("save: %d %s", status, loc)
 	}
-	ts, err := a.Targets(context.Background(), root, app.TargetQuery{KPIs: []string{"won"}, Employees: []string{"bob"}, Period: "2025-07"})
-	if err != nil || len(ts) != 1 || ts[0].Value.String() != "6" || ts[0].Reason != "new key account" {
-		t.Fatalf("bob's target after the save: %+v, %v", ts, err)
+	bobJuly := func() *kpi.Target {
+		ts, err := a.Targets(context.Background(), root, app.TargetQuery{KPIs: []string{"won"}, Employees: []string{"bob"}, Period: "2025-07"})
+		if err != nil || len(ts) != 1 {
+			t.Fatalf("bob's July target: %+v, %v", ts, err)
+		}
+		return ts[0]
+	}
+	if tg := bobJuly(); tg.Value.String() != "6" || tg.Reason != "level change by the unit head: new key account" {
+		t.Fatalf("bob's target after the save: %+v", tg)
+	}
+	// Above the guardrail (8 is +45 % of the company value 5.5): it waits
+	// for the next level up, the grid says so, the target stays 6.
+	status, loc, _ = do("ann", "POST", "/targets", url.Values{"kpi": {"won"}, "unit": {"t1"}, "period": {"2025-07"}, "t.employee.bob": {"8"}, "reason": {"big deal"}})
+	if status != http.StatusSeeOther || !strings.Contains(loc, "saved=0") || !strings.Contains(loc, "pending=1") {
+		t.Fatalf("save above the guardrail: %d %s", status, loc)
+	}
+	if tg := bobJuly(); tg.Value.String() != "6" {
+		t.Errorf("a change waiting for approval was stored: %s", tg.Value)
+	}
+	if _, _, body := do("ann", "GET", loc, nil); !strings.Contains(body, "1 change above the guardrails waits for approval") {
+		t.Error("the grid does not say a change waits for approval")
+	}
+	// Below the floor (4 is under 80 % of 5.5 = 4.4): refused at the grid.
+	status, _, body = do("ann", "POST", "/targets", url.Values{"kpi": {"won"}, "unit": {"t1"}, "period": {"2025-07"}, "t.employee.bob": {"4"}, "reason": {"bad month"}})
+	if status != http.StatusBadRequest || !strings.Contains(body, "4.4") || !strings.Contains(body, `value="4"`) {
+		t.Errorf("save below the floor: %d, want 400 naming 4.4 with the 4 kept", status)
 	}
 	_, _, body = do("ann", "GET", "/targets?unit=t1&kpi=won&period=2025-07", nil)
 	if !strings.Contains(body, "new key account") || !strings.Contains(body, `class="num current" data-value="6"`) {

@@ -95,6 +95,16 @@ func (s *Server) pageTargets(w http.ResponseWriter, r *http.Request) error {
 	if n := r.URL.Query().Get("saved"); n != "" {
 		pg.Flash = "Saved " + n + " targets."
 	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("pending")); err == nil && n > 0 {
+		if r.URL.Query().Get("saved") == "0" {
+			pg.Flash = ""
+		}
+		what := strconv.Itoa(n) + " changes above the guardrails wait"
+		if n == 1 {
+			what = "1 change above the guardrails waits"
+		}
+		pg.Flash = strings.TrimSpace(pg.Flash + " " + what + " for approval by the next level up (see Unit levels on the strategy page).")
+	}
 	return s.targets(w, r, r.URL.Query(), pg, nil)
 }
 
@@ -263,9 +273,12 @@ func (s *Server) postTargets(w http.ResponseWriter, r *http.Request) error {
 		bad = true
 	}
 	if !bad {
-		ts, err := s.App.SetTargets(r.Context(), who(r), in, pg.Reason)
+		res, err := s.App.ChangeTargets(r.Context(), who(r), in, pg.Reason)
 		if err == nil {
-			back := pairs("kpi", g.KPI.Name, "unit", g.Unit, "period", g.Period.Label(), "saved", strconv.Itoa(len(ts)))
+			back := pairs("kpi", g.KPI.Name, "unit", g.Unit, "period", g.Period.Label(), "saved", strconv.Itoa(len(res.Targets)))
+			if n := res.Pending(); n > 0 {
+				back += "&" + pairs("pending", strconv.Itoa(n))
+			}
 			http.Redirect(w, r, "/targets?"+back+"#history", http.StatusSeeOther)
 			return nil
 		}

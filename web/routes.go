@@ -72,7 +72,7 @@ func (s *Server) routes() []route {
 			param("limit", "query", "Records listed at most (default 1000)."),
 		}, resp: "Explanation"}},
 		{"GET", "/api/v1/targets", false, s.listTargets, opDoc{tag: "targets", summary: "List targets", params: targetParams(), resp: "Target[]"}},
-		{"PUT", "/api/v1/targets", false, s.setTargets, opDoc{tag: "targets", summary: "Set targets (a null value deletes), all or nothing; refused in locked periods", body: "SetTargets", resp: "Target[]"}},
+		{"PUT", "/api/v1/targets", false, s.setTargets, opDoc{tag: "targets", summary: "Set targets (a null value deletes), all or nothing; refused in locked periods; a unit head's go through the guardrails (202 when some wait for approval, see GET /api/v1/levels)", body: "SetTargets", resp: "Target[]"}},
 		{"GET", "/api/v1/targets/history", false, s.targetHistory, opDoc{tag: "targets", summary: "Every change of the targets: who, when, old, new, why", params: targetParams(), resp: "TargetChange[]"}},
 		{"POST", "/api/v1/targets/propose", false, s.proposeTargets, opDoc{tag: "targets", summary: "Propose targets from history (preview; nothing is saved)", body: "ProposeRequest", resp: "Proposal[]"}},
 		{"GET", "/api/v1/targets/cascade", false, s.targetCascade, opDoc{tag: "targets", summary: "Units whose target and the sum of their members' targets disagree", params: []paramDoc{

@@ -100,11 +100,14 @@ func (m *Main) setTargets(cmd *cobra.Command, in []kpi.TargetInput, reason strin
 	if err != nil {
 		return err
 	}
-	ts, err := m.App.SetTargets(cmd.Context(), who, in, reason)
+	res, err := m.App.ChangeTargets(cmd.Context(), who, in, reason)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "%d target(s) given; %d stored now.\n", len(in), len(ts))
+	fmt.Fprintf(m.Stdout, "%d target(s) given; %d stored now.\n", len(in), len(res.Targets))
+	if n := res.Pending(); n > 0 {
+		fmt.Fprintf(m.Stdout, "%d change(s) above the guardrails wait for approval by the next level up.\n", n)
+	}
 	return nil
 }
 
