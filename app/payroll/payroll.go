@@ -153,6 +153,31 @@ func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period
 	return s.statement(ctx, e, employeeID, p)
 }
 
+// StatementsOf is Statement for each of employeeIDs, a few at once, reading
+// what every statement reads first (the definitions, the employees and
+// what rechecks are kept under) once: out[i] is the statement of
+// employeeIDs[i], or failed[i] why it cannot be computed (not found,
+// invalid); err is an internal error, which ends them all.
+func (s *Service) StatementsOf(ctx context.Context, employeeIDs []string, p kpi.Period) (out []*kpi.Statement, failed []error, err error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, failed = make([]*kpi.Statement, len(employeeIDs)), make([]error, len(employeeIDs))
+	err = review.Parallel(len(employeeIDs), func(i int) error {
+		st, err := s.statement(ctx, e, employeeIDs[i], p)
+		if err != nil && kpi.ErrorCode(err) == kpi.EINTERNAL {
+			return err
+		}
+		out[i], failed[i] = st, err
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, failed, nil
+}
+
 func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kpi.Period) (*kpi.Statement, error) {
 	return s.statementFrom(ctx, e, employeeID, p, nil)
 }

@@ -96,3 +96,31 @@ func TestRecheckCache(t *testing.T) {
 		same("target changed, asked again", "80")
 	})
 }
+
+// TestStatementsOf: the statements of several people at once are each
+// one's Statement, and one that cannot be computed fails alone.
+func TestStatementsOf(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		f := newFixture(t, db)
+		f.deal("d1", "ann", "Won", "3000", "2026-03-05")
+		f.deal("d3", "ann", "Won", "5000", "2026-04-02")
+		f.approveLock("ann", "2026-03")
+		f.deal("d1", "ann", "Won", "4000", "2026-03-05")
+		p := period(t, "2026-04")
+		sts, failed, err := f.svc.StatementsOf(f.ctx, []string{"ann", "bob", "nobody"}, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := f.statement("ann", "2026-04")
+		if failed[0] != nil || !sts[0].Payout.Equal(want.Payout) || len(sts[0].Adjustments) != 1 {
+			t.Fatalf("ann: %v, %+v; want payout %s", failed[0], sts[0], want.Payout)
+		}
+		money(t, sts[0].Payout, "1200") // 500 + 500 + March: 800 now, 600 locked
+		if _, err := f.svc.Statement(f.ctx, "bob", p); err == nil || failed[1] == nil || failed[1].Error() != err.Error() {
+			t.Errorf("bob: %v, alone %v", failed[1], err)
+		}
+		if kpi.ErrorCode(failed[2]) != kpi.ENOTFOUND || sts[2] != nil {
+			t.Errorf("nobody: %v", failed[2])
+		}
+	})
+}
