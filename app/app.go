@@ -88,7 +88,7 @@ func New(s Services, logger *slog.Logger) *App {
 	a.review = &review.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values, Targets: s.Targets, Now: now,
 		Versions: s.Records.Versions}
 	a.payroll = &payroll.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values,
-		Targets: s.Targets, Statements: s.Statements, Records: s.Records, Review: a.review, Now: now}
+		Targets: s.Targets, Statements: s.Statements, Records: s.Records, Review: a.review, Now: now, Versions: s.Records.Versions}
 	a.preview = &preview.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values}
 	return a
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"attain/app/review"
 	"attain/calc/bonus"
 	"attain/calc/score"
 	"attain/kpi"
@@ -454,24 +453,26 @@ func (a *App) PlanHealth(ctx context.Context, who kpi.Actor, r PlanHealthRequest
 	}
 	statements := make([]*kpi.Statement, len(members))
 	failed := make([]error, len(members))
-	err = review.Parallel(len(members), func(i int) error {
-		e := members[i]
+	var drafts []string // of the people with a plan and no locked statement
+	var at []int
+	for i, e := range members {
 		if st := locked[e.ID]; st != nil {
 			statements[i] = st
-			return nil
+			continue
 		}
 		if defs.PlanOn(e, p.To) == "" && defs.PlanOn(e, p.From) == "" {
-			return nil
+			continue
 		}
-		st, err := a.payroll.Statement(ctx, e.ID, p)
-		if kpi.ErrorCode(err) == kpi.EINTERNAL {
-			return err
+		drafts, at = append(drafts, e.ID), append(at, i)
+	}
+	if len(drafts) > 0 {
+		sts, errs, err := a.payroll.StatementsOf(ctx, drafts, p)
+		if err != nil {
+			return nil, err
 		}
-		statements[i], failed[i] = st, err
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		for j, i := range at {
+			statements[i], failed[i] = sts[j], errs[j]
+		}
 	}
 	for i, e := range members {
 		subj := kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID}

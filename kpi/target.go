@@ -73,6 +73,10 @@ type TargetService interface {
 	SetTargets(ctx context.Context, in []TargetInput, reason string) ([]*Target, error)
 	// TargetHistory lists the changes of targets matching f, oldest first.
 	TargetHistory(ctx context.Context, f TargetFilter) ([]*TargetChange, error)
+	// TargetsVersion is the number of the workspace's last target change
+	// (0 before any): it grows with every SetTargets that changes a
+	// target, so a cache of what targets feed can tell it is stale.
+	TargetsVersion(ctx context.Context) (int64, error)
 
 	FindPeriodLocks(ctx context.Context) ([]*PeriodLock, error)
 	// LockPeriod closes p; ReopenPeriod removes the lock of exactly p.

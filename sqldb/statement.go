@@ -200,17 +200,80 @@ func (s *StatementService) FindStatements(ctx context.Context, f kpi.StatementFi
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for _, st := range out {
-			if st.Attributions, err = tx.findAttributions(ctx, ws, st.Employee.ID, st.Period); err != nil {
-				return err
-			}
+		if len(out) == 0 {
+			return nil
 		}
-		return nil
+		return tx.findAttributionsOf(ctx, ws, f, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("find statements: %w", err)
 	}
 	return out, nil
+}
+
+// findAttributionsOf sets the attributions of the statements out, which
+// FindStatements read with f, reading those of f's employee and periods in
+// one query.
+func (tx *Tx) findAttributionsOf(ctx context.Context, ws int64, f kpi.StatementFilter, out []*kpi.Statement) error {
+	type key struct {
+		employee string
+		from, to kpi.Date
+	}
+	byKey := make(map[key]*kpi.Statement, len(out))
+	for _, st := range out {
+		st.Attributions = nil
+		byKey[key{st.Employee.ID, st.Period.From, st.Period.To}] = st
+	}
+	q := `SELECT employee_id, period_from, period_to, kpi, record_key, record_date, value, paid, reversed_from, reversed_to, reversed_grain
+		FROM statement_records WHERE workspace_id = $1`
+	args := []any{ws}
+	if f.EmployeeID != "" {
+		args = append(args, f.EmployeeID)
+		q += fmt.Sprintf(" AND employee_id = $%d", len(args))
+	}
+	if f.From != 0 {
+		args = append(args, int64(f.From))
+		q += fmt.Sprintf(" AND period_from >= $%d", len(args))
+	}
+	if f.To != 0 {
+		args = append(args, int64(f.To))
+		q += fmt.Sprintf(" AND period_to <= $%d", len(args))
+	}
+	q += " ORDER BY employee_id, period_from, period_to, kpi, record_date, record_key"
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("find statement records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k key
+		var from, to int64
+		var a kpi.Attribution
+		var date int64
+		var value, paid string
+		var rf, rt sql.NullInt64
+		var rg sql.NullString
+		if err := rows.Scan(&k.employee, &from, &to, &a.KPI, &a.Key, &date, &value, &paid, &rf, &rt, &rg); err != nil {
+			return fmt.Errorf("find statement records: %w", err)
+		}
+		k.from, k.to = kpi.Date(from), kpi.Date(to)
+		st := byKey[k]
+		if st == nil {
+			continue // a statement of another status
+		}
+		a.Date = kpi.Date(date)
+		if a.Value, err = decimal.NewFromString(value); err != nil {
+			return fmt.Errorf("statement record %s: %w", a.Key, err)
+		}
+		if a.Paid, err = decimal.NewFromString(paid); err != nil {
+			return fmt.Errorf("statement record %s: %w", a.Key, err)
+		}
+		if rf.Valid {
+			a.ReversedIn = &kpi.Period{Grain: kpi.Grain(rg.String), From: kpi.Date(rf.Int64), To: kpi.Date(rt.Int64)}
+		}
+		st.Attributions = append(st.Attributions, a)
+	}
+	return rows.Err()
 }
 
 // auditDoc is what the audit trail keeps of a statement step: the figures,

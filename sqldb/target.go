@@ -582,3 +582,19 @@ func (s *TargetService) ReopenPeriod(ctx context.Context, p kpi.Period, reason s
 		return tx.auditWhy(ctx, ws, "reopen", "period_lock", old.Period.Label(), old, nil, reason)
 	})
 }
+
+// TargetsVersion returns the id of the workspace's last target change.
+func (s *TargetService) TargetsVersion(ctx context.Context) (int64, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.db.read(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM target_history WHERE workspace_id = $1`, ws).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("targets version: %w", err)
+	}
+	return id, nil
+}

@@ -482,3 +482,44 @@ func TestTargetService_Exact(t *testing.T) {
 		})
 	})
 }
+
+// TestTargetService_TargetsVersion: the version grows with every change of
+// a target, not with a write that changes nothing, and per workspace.
+func TestTargetService_TargetsVersion(t *testing.T) {
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		a, b := mustWorkspace(t, db, "a"), mustWorkspace(t, db, "b")
+		s := sqldb.NewTargetService(db)
+		version := func(ctx context.Context) int64 {
+			t.Helper()
+			v, err := s.TargetsVersion(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if v := version(a); v != 0 {
+			t.Errorf("before any target: %d", v)
+		}
+		set := func(value string) {
+			t.Helper()
+			if _, err := s.SetTargets(a, []kpi.TargetInput{targetInput(t, "won_value", "unit:sales", "2026-06", value)}, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set("1")
+		v1 := version(a)
+		set("1") // unchanged
+		if v := version(a); v != v1 {
+			t.Errorf("an unchanged target moved the version from %d to %d", v1, v)
+		}
+		set("2")
+		if v := version(a); v <= v1 {
+			t.Errorf("a changed target left the version at %d (was %d)", v, v1)
+		}
+		if v := version(b); v != 0 {
+			t.Errorf("b's version moved with a's targets: %d", v)
+		}
+		_, err := s.TargetsVersion(context.Background())
+		wantCode(t, err, kpi.EUNAUTHORIZED)
+	})
+}

@@ -37,6 +37,12 @@ type Service struct {
 	Records kpi.RecordService
 	Review  *review.Service
 	Now     func() time.Time
+	// Versions, if set, lets what a locked statement pays recomputed now
+	// be kept between drafts for as long as nothing it reads changes (see
+	// recheckStamp).
+	Versions func(ctx context.Context) (kpi.Versions, error)
+
+	rechecks recheckCache
 }
 
 // LookBack is how far back locked statements are rechecked (adjustments)
@@ -50,6 +56,8 @@ type env struct {
 	plans     map[string]*bonus.Plan
 	cal       score.Calendar
 	today     kpi.Date
+	// stamp is what rechecks are kept under; nil: none kept.
+	stamp *recheckStamp
 }
 
 func (s *Service) env(ctx context.Context) (*env, error) {
@@ -80,6 +88,9 @@ func (s *Service) env(ctx context.Context) (*env, error) {
 			return nil, fmt.Errorf("bonus plan %q: %w", bp.Name, err)
 		}
 		e.plans[bp.Name] = &p
+	}
+	if e.stamp, err = s.stamp(ctx, e.today, loc.String()); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -140,6 +151,31 @@ func (s *Service) Statement(ctx context.Context, employeeID string, p kpi.Period
 		return nil, err
 	}
 	return s.statement(ctx, e, employeeID, p)
+}
+
+// StatementsOf is Statement for each of employeeIDs, a few at once, reading
+// what every statement reads first (the definitions, the employees and
+// what rechecks are kept under) once: out[i] is the statement of
+// employeeIDs[i], or failed[i] why it cannot be computed (not found,
+// invalid); err is an internal error, which ends them all.
+func (s *Service) StatementsOf(ctx context.Context, employeeIDs []string, p kpi.Period) (out []*kpi.Statement, failed []error, err error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, failed = make([]*kpi.Statement, len(employeeIDs)), make([]error, len(employeeIDs))
+	err = review.Parallel(len(employeeIDs), func(i int) error {
+		st, err := s.statement(ctx, e, employeeIDs[i], p)
+		if err != nil && kpi.ErrorCode(err) == kpi.EINTERNAL {
+			return err
+		}
+		out[i], failed[i] = st, err
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, failed, nil
 }
 
 func (s *Service) statement(ctx context.Context, e *env, employeeID string, p kpi.Period) (*kpi.Statement, error) {
@@ -499,7 +535,7 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 		if l.Period.To >= p.From || l.Period.From < since || trueUpCovers(e, l, p) {
 			continue
 		}
-		now, err := s.recompute(ctx, e, emp, l)
+		now, err := s.recheck(ctx, e, emp, l)
 		if err != nil {
 			// A statement that cannot be recomputed (its plan is gone, say)
 			// is not corrected; say so rather than fail this one.
@@ -512,16 +548,16 @@ func (s *Service) history(ctx context.Context, e *env, emp *kpi.Employee, p kpi.
 				clawed = clawed.Add(a.Paid)
 			}
 		}
-		diff := now.Payout.Sub(l.Payout).Add(clawed).Sub(adjusted[l.Period])
+		diff := now.payout.Sub(l.Payout).Add(clawed).Sub(adjusted[l.Period])
 		if diff.IsZero() {
 			continue
 		}
-		reason := fmt.Sprintf("recomputed now it pays %s, locked at %s", now.Payout.StringFixed(now.Places()), l.Payout.StringFixed(now.Places()))
+		reason := fmt.Sprintf("recomputed now it pays %s, locked at %s", now.payout.StringFixed(now.places), l.Payout.StringFixed(now.places))
 		if !clawed.IsZero() {
-			reason += fmt.Sprintf(", %s of it clawed back on reversed records", clawed.StringFixed(now.Places()))
+			reason += fmt.Sprintf(", %s of it clawed back on reversed records", clawed.StringFixed(now.places))
 		}
 		if a := adjusted[l.Period]; !a.IsZero() {
-			reason += fmt.Sprintf(", %s adjusted before", a.StringFixed(now.Places()))
+			reason += fmt.Sprintf(", %s adjusted before", a.StringFixed(now.places))
 		}
 		h.adjustments = append(h.adjustments, kpi.Adjustment{Of: l.Period, Amount: diff, Reason: reason})
 	}
