@@ -30,6 +30,7 @@ type meetingPage struct {
 	Error     string
 	Form      meetingForm // what was typed, kept when it is refused
 	XLSX      string
+	PDF       string
 }
 
 type meetingForm struct {
@@ -110,7 +111,8 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, form meet
 	f := v.F
 	v.Title = "Review meeting: " + pack.UnitName
 	pg := &meetingPage{Pack: pack, Unit: unit, Period: period, Admin: v.Me.MayAdmin, Error: formErr, Form: form,
-		XLSX: "/api/v1/meetings/pack.xlsx?" + pairs("unit", unit, "period", period)}
+		XLSX: "/api/v1/meetings/pack.xlsx?" + pairs("unit", unit, "period", period),
+		PDF:  "/api/v1/meetings/pack.pdf?" + pairs("unit", unit, "period", period)}
 	name := func(id string) string {
 		if n := pack.Names[id]; n != "" {
 			return n

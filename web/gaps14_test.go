@@ -1,0 +1,98 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"attain/app"
+	"attain/app/apptest"
+	"attain/kpi"
+)
+
+// gaps14Server is the small workspace with the pilot fixture, served, and
+// a GET as its admin.
+func gaps14Server(t *testing.T) func(path string) (string, string) {
+	t.Helper()
+	a, admin := apptest.Small(t)
+	tok, err := a.CreateToken(context.Background(), admin, app.TokenRequest{Name: "gaps14", Integration: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pilotsPageFixture(t, a, admin)
+	srv := httptest.NewServer((&Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	t.Cleanup(srv.Close)
+	return func(path string) (string, string) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Secret)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s = %d:\n%s", path, res.StatusCode, b)
+		}
+		return string(b), res.Header.Get("Content-Type")
+	}
+}
+
+// TestPilotReportPDF: the pilot's page links its PDF, and the PDF has the
+// report's totals and each person's would-be bonus, as the API gives them.
+func TestPilotReportPDF(t *testing.T) {
+	get := gaps14Server(t)
+	page, _ := get("/pilots/1")
+	if !strings.Contains(page, `href="/api/v1/pilots/1/report.pdf"`) {
+		t.Errorf("the pilot page does not link its PDF")
+	}
+	body, _ := get("/api/v1/pilots/1/report")
+	var rep app.PilotReport
+	if err := json.Unmarshal([]byte(body), &rep); err != nil {
+		t.Fatal(err)
+	}
+	pdf, ct := get("/api/v1/pilots/1/report.pdf")
+	if ct != app.ContentPDF || !strings.HasPrefix(pdf, "%PDF") {
+		t.Fatalf("report.pdf: %s, starts %q", ct, pdf[:min(8, len(pdf))])
+	}
+	if len(rep.Payouts) == 0 {
+		t.Fatal("the fixture's pilot has no would-be bonuses")
+	}
+	want := []string{"Pilot report: June trial", "Did the KPIs move?", "(" + kpi.Grouped(rep.Current, 2) + " " + rep.Currency + ")", "(" + kpi.Grouped(rep.Shadow, 2) + " " + rep.Currency + ")"}
+	for _, pp := range rep.Payouts {
+		want = append(want, "("+pp.Employee+")", "("+kpi.Grouped(pp.Shadow, 2)+" "+pp.Currency+")")
+	}
+	for _, w := range want {
+		if !strings.Contains(pdf, w) {
+			t.Errorf("the PDF lacks %q", w)
+		}
+	}
+}
+
+// TestMeetingPackPDF: the meeting page links the pack's PDF, which has its
+// five parts in the meeting's order, the pilot, the proposal and the comment.
+func TestMeetingPackPDF(t *testing.T) {
+	get := gaps14Server(t)
+	page, _ := get("/meetings?unit=t1&period=2025-06")
+	if !strings.Contains(page, `href="/api/v1/meetings/pack.pdf?unit=t1&amp;period=2025-06"`) {
+		t.Errorf("the meeting page does not link the pack's PDF")
+	}
+	pdf, ct := get("/api/v1/meetings/pack.pdf?unit=t1&period=2025-06")
+	if ct != app.ContentPDF || !strings.HasPrefix(pdf, "%PDF") {
+		t.Fatalf("pack.pdf: %s", ct)
+	}
+	at := -1
+	for _, part := range []string{"(1. Plan vs actual)", "(2. Who needs attention)", "(3. Pilots)", "(Pilot: June trial)", "(4. Open proposals)", "stretch him", "(5. Comments)", "Two deals slipped."} {
+		i := strings.Index(pdf, part)
+		if i < at {
+			t.Errorf("%q is missing or out of order (at %d, after %d)", part, i, at)
+		}
+		at = i
+	}
+}
