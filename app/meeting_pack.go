@@ -232,7 +232,7 @@ func (b *book) pilotSheets(rep *PilotReport, prefix string) {
 	for _, pp := range rep.Payouts {
 		rows = append(rows, []any{pp.Employee, pp.Name, pp.Currency, pp.Current, pp.Shadow, pp.Difference, pp.Error})
 	}
-	rows = append(rows, []any{"Total", "", rep.Currency, rep.Current, rep.Shadow, rep.Difference, fmt.Sprintf("%d gain, %d lose, %d paid nothing", rep.Gainers, rep.Losers, rep.PaidNothing)})
+	rows = append(rows, []any{"Total", "", rep.Currency, rep.Current, rep.Shadow, rep.Difference, fmt.Sprintf("%d gain, %d lose, %d paid nothing; capped: %d current, %d pilot", rep.Gainers, rep.Losers, rep.PaidNothing, rep.CappedCurrent, rep.CappedShadow)})
 	rows = append(rows, []any{}, []any{"Score", "Current scheme (people)", "Pilot scheme (people)"})
 	for _, sb := range rep.Scores {
 		rows = append(rows, []any{sb.Label, sb.Current, sb.Shadow})

@@ -193,18 +193,18 @@ func (d *pdfDoc) pilot(rep *PilotReport, level int) {
 		d.para(k.Sentence)
 	}
 	h("Would-be bonuses over the pilot's days")
-	d.para(fmt.Sprintf("Current scheme %s; pilot scheme %s; difference %s. %d gain, %d lose, %d would be paid nothing.",
-		pdfMoney(rep.Current, rep.Currency), pdfMoney(rep.Shadow, rep.Currency), pdfMoney(rep.Difference, rep.Currency), rep.Gainers, rep.Losers, rep.PaidNothing))
+	d.para(fmt.Sprintf("Current scheme %s; pilot scheme %s; difference %s. %d gain, %d lose, %d would be paid nothing; capped: %d under the current scheme, %d under the pilot's.",
+		pdfMoney(rep.Current, rep.Currency), pdfMoney(rep.Shadow, rep.Currency), pdfMoney(rep.Difference, rep.Currency), rep.Gainers, rep.Losers, rep.PaidNothing, rep.CappedCurrent, rep.CappedShadow))
 	rows = rows[:0]
 	for _, pp := range rep.Payouts {
 		if pp.Error != "" {
 			rows = append(rows, []string{pp.Employee, pp.Name, "", "", "", pp.Error})
 			continue
 		}
-		rows = append(rows, []string{pp.Employee, pp.Name, pdfMoney(pp.Current, pp.Currency), pdfMoney(pp.Shadow, pp.Currency), pdfMoney(pp.Difference, pp.Currency), ""})
+		rows = append(rows, []string{pp.Employee, pp.Name, pdfMoney(pp.Current, pp.Currency), pdfMoney(pp.Shadow, pp.Currency), pdfMoney(pp.Difference, pp.Currency), capNote(pp)})
 	}
 	rows = append(rows, []string{"Total", "", pdfMoney(rep.Current, rep.Currency), pdfMoney(rep.Shadow, rep.Currency), pdfMoney(rep.Difference, rep.Currency), ""})
-	d.table([]float64{34, 40, 28, 28, 28, 22}, []string{"Employee", "Name", "Current ", "Pilot ", "Difference ", ""}, rows)
+	d.table([]float64{34, 40, 28, 28, 28, 22}, []string{"Employee", "Name", "Current ", "Pilot ", "Difference ", "Capped"}, rows)
 	if len(rep.Scores) > 0 {
 		rows = rows[:0]
 		for _, sb := range rep.Scores {
@@ -220,6 +220,18 @@ func (d *pdfDoc) pilot(rep *PilotReport, level int) {
 	for _, c := range rep.Corrections {
 		d.para(fmt.Sprintf("%s by %s: %s %s %s", c.At.Format("2006-01-02 15:04"), c.Actor, c.Action, c.EntityID, c.Reason))
 	}
+}
+
+// capNote says under which scheme a person's statement hits a cap.
+func capNote(pp PilotPayout) string {
+	var s []string
+	if pp.CappedCurrent {
+		s = append(s, "current")
+	}
+	if pp.CappedShadow {
+		s = append(s, "pilot")
+	}
+	return strings.Join(s, ", ")
 }
 
 func writePackPDF(w io.Writer, pack *MeetingPack) error {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -56,6 +57,9 @@ func TestPilotReportPDF(t *testing.T) {
 	var rep app.PilotReport
 	if err := json.Unmarshal([]byte(body), &rep); err != nil {
 		t.Fatal(err)
+	}
+	if w := fmt.Sprintf(`class="capped-shadow" data-value="%d"`, rep.CappedShadow); !strings.Contains(page, w) {
+		t.Errorf("the pilot page lacks %s", w)
 	}
 	pdf, ct := get("/api/v1/pilots/1/report.pdf")
 	if ct != app.ContentPDF || !strings.HasPrefix(pdf, "%PDF") {

@@ -1,0 +1,82 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"attain/app"
+	"attain/app/apptest"
+)
+
+// cappedPlans are the small workspace's current plan (a 10 % commission,
+// a period cap of 1,000 nobody reaches) and two pilot plans: the same
+// commission capped at 20 and at 50, assigned to nobody.
+const cappedPlans = `
+bonus_plans:
+  - name: reps
+    plan:
+      currency: EUR
+      components:
+        - {id: commission, kind: commission, kpi: won_value, rate: 10}
+      limits: {period_cap: 1000}
+    assign:
+      - {position: rep}
+  - name: capped20
+    plan:
+      currency: EUR
+      components:
+        - {id: commission, kind: commission, kpi: won_value, rate: 10, cap: 20}
+    assign:
+      - {position: nobody}
+  - name: capped50
+    plan:
+      currency: EUR
+      components:
+        - {id: commission, kind: commission, kpi: won_value, rate: 10, cap: 50}
+    assign:
+      - {position: nobody-else}
+`
+
+// TestPilotReportCapped: the report counts, under each scheme, the people
+// whose statement hits a cap: exactly those whose month's commission
+// (10 % of won value, from the API's values) is above the pilot plan's cap.
+func TestPilotReportCapped(t *testing.T) {
+	a, admin := apptest.Small(t)
+	ctx := context.Background()
+	if _, err := a.Apply(ctx, admin, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.SmallYAML + cappedPlans)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, cap := range []int64{20, 50} {
+		plan := map[int64]string{20: "capped20", 50: "capped50"}[cap]
+		p, err := a.CreatePilot(ctx, admin, app.PilotInput{Name: "cap " + plan, Unit: "t1", Comparison: "t2", Start: "2025-06-02", End: "2025-06-29", Plan: plan, Shadow: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := a.PilotReport(ctx, admin, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, pp := range rep.Payouts {
+			vals, err := a.Values(ctx, admin, app.ValuesRequest{KPIs: []string{"won_value"}, Employees: []string{pp.Employee}, Period: "2025-06"})
+			if err != nil || len(vals) != 1 {
+				t.Fatalf("values of %s: %v %v", pp.Employee, err, vals)
+			}
+			over := vals[0].Value.Mul(decimal.NewFromInt(10)).Div(decimal.NewFromInt(100)).GreaterThan(decimal.NewFromInt(cap))
+			if over {
+				want++
+			}
+			if pp.CappedShadow != over || pp.CappedCurrent {
+				t.Errorf("cap %d, %s (won value %s): capped under the pilot %v, under the current scheme %v", cap, pp.Employee, vals[0].Value, pp.CappedShadow, pp.CappedCurrent)
+			}
+		}
+		if len(rep.Payouts) == 0 || rep.CappedShadow != want || rep.CappedCurrent != 0 {
+			t.Errorf("cap %d: %d people, capped %d under the pilot (want %d), %d under the current scheme (want 0)", cap, len(rep.Payouts), rep.CappedShadow, want, rep.CappedCurrent)
+		}
+		if cap == 20 && want == 0 {
+			t.Errorf("the fixture should cap someone at 20")
+		}
+	}
+}
