@@ -546,14 +546,15 @@ type PilotReport struct {
 	Gainers     int               `json:"gainers"`
 	Losers      int               `json:"losers"`
 	PaidNothing int               `json:"paid_nothing"` // would be paid nothing under the pilot's scheme
-	// CappedCurrent and CappedShadow count the people whose statement
-	// would hit a cap (see capped) under each scheme.
-	CappedCurrent int `json:"capped_current"`
-	CappedShadow  int `json:"capped_shadow"`
 	Scores      []ScoreBand       `json:"scores"`       // how the scores spread, under each scheme
 	Months      []kpi.Period      `json:"months"`
 	Corrections []*kpi.AuditEntry `json:"corrections"`
 	Notes       []string          `json:"notes"`
+
+	// CappedCurrent and CappedShadow count the people whose statement
+	// would hit a cap (see capped) under each scheme.
+	CappedCurrent int `json:"capped_current"`
+	CappedShadow  int `json:"capped_shadow"`
 }
 
 // PilotKPI is one KPI's comparison.
