@@ -8,6 +8,7 @@ import (
 
 	"attain/app"
 	"attain/app/apptest"
+	"attain/kpi"
 )
 
 // cappedPlans are the small workspace's current plan (a 10 % commission,
@@ -78,5 +79,56 @@ func TestPilotReportCapped(t *testing.T) {
 		if cap == 20 && want == 0 {
 			t.Errorf("the fixture should cap someone at 20")
 		}
+	}
+}
+
+// TestMyPilots: bob, in the shadow pilot of t1, sees his own would-be
+// bonus (10 % commission capped at 20 against the current 10 % of his 300
+// won, each for the 20 of June's 21 working days inside the pilot),
+// equal to the report's line for him and not paid; ann (heading t1, not
+// measured) and cy (in the comparison unit) see no pilot; nobody can be
+// shown a colleague's, as the action is only ever taken on oneself.
+func TestMyPilots(t *testing.T) {
+	a, admin := apptest.Small(t)
+	ctx := context.Background()
+	if _, err := a.Apply(ctx, admin, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.SmallYAML + cappedPlans)}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.CreatePilot(ctx, admin, app.PilotInput{Name: "June", Unit: "t1", Comparison: "t2", Start: "2025-06-02", End: "2025-06-29", Plan: "capped20", Shadow: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := func(id string) kpi.Actor {
+		return kpi.Actor{WorkspaceID: admin.WorkspaceID, Name: "user:" + id, Role: kpi.RoleMember, EmployeeID: id}
+	}
+	mine, err := a.MyPilots(ctx, actor("bob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mine) != 1 || mine[0].Pilot.ID != p.ID || mine[0].Paid {
+		t.Fatalf("bob's pilots: %+v", mine)
+	}
+	b := mine[0].Bonus
+	share := decimal.NewFromInt(20).DivRound(decimal.NewFromInt(21), 16)
+	wantCur, wantSh := decimal.NewFromInt(30).Mul(share).Round(2), decimal.NewFromInt(20).Mul(share).Round(2)
+	if b.Employee != "bob" || !b.Current.Equal(wantCur) || !b.Shadow.Equal(wantSh) || !b.CappedShadow {
+		t.Errorf("bob's would-be bonus: %+v, want current %s, pilot %s, capped", b, wantCur, wantSh)
+	}
+	rep, err := a.PilotReport(ctx, admin, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pp := range rep.Payouts {
+		if pp.Employee == "bob" && (!pp.Shadow.Equal(b.Shadow) || !pp.Current.Equal(b.Current)) {
+			t.Errorf("the report has %s / %s for bob, /me %s / %s", pp.Current, pp.Shadow, b.Current, b.Shadow)
+		}
+	}
+	for _, id := range []string{"ann", "cy"} {
+		if got, err := a.MyPilots(ctx, actor(id)); err != nil || len(got) != 0 {
+			t.Errorf("%s sees %+v, %v; want no pilot", id, got, err)
+		}
+	}
+	if got, err := a.MyPilots(ctx, kpi.Actor{WorkspaceID: admin.WorkspaceID, Name: "user:audit", Role: kpi.RoleAuditor}); err != nil || len(got) != 0 {
+		t.Errorf("an auditor who is no employee sees %+v, %v", got, err)
 	}
 }

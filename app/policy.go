@@ -54,6 +54,7 @@ const (
 	WriteProposals    Action = "meetings:propose"
 	DecideProposals   Action = "meetings:decide"
 	ReadLeaderboards  Action = "leaderboards:read"
+	ReadOwnPilots     Action = "pilots:own"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -117,6 +118,7 @@ var Policy = map[Action]rule{
 	WriteProposals:    {Roles: admins, Team: true, Doc: "propose a change of a target or a KPI definition"},
 	DecideProposals:   {Roles: admins, Doc: "accept (apply) or reject a proposal"},
 	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
+	ReadOwnPilots:     {Self: true, Doc: "one's own would-be bonus in a shadow pilot one takes part in, marked not paid"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a

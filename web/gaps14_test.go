@@ -100,3 +100,54 @@ func TestMeetingPackPDF(t *testing.T) {
 		at = i
 	}
 }
+
+// TestMePilotBox: on /me, bob (measured by the fixture's shadow pilot in
+// t1) sees his own would-be bonus, the same as the report's line for him,
+// marked not paid; cy, compared in t2, sees no box (ann, who heads t1
+// and is not measured, is in TestMyPilots in app).
+func TestMePilotBox(t *testing.T) {
+	a, admin := apptest.Small(t)
+	tokens := apptest.People(t, a, admin)
+	pilotsPageFixture(t, a, admin)
+	srv := httptest.NewServer((&Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	t.Cleanup(srv.Close)
+	get := func(as, path string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tokens[as])
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 {
+			t.Fatalf("GET %s as %s = %d:\n%s", path, as, res.StatusCode, b)
+		}
+		return string(b)
+	}
+	var rep app.PilotReport
+	if err := json.Unmarshal([]byte(get("admin", "/api/v1/pilots/1/report")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var bob *app.PilotPayout
+	for i := range rep.Payouts {
+		if rep.Payouts[i].Employee == "bob" {
+			bob = &rep.Payouts[i]
+		}
+	}
+	if bob == nil {
+		t.Fatalf("bob is not in the pilot: %+v", rep.Payouts)
+	}
+	page := get("bob", "/me?period=2025-06")
+	for _, w := range []string{`id="my-pilots"`, "June trial", "not paid", fmt.Sprintf(`class="num shadow" data-value="%s"`, bob.Shadow), fmt.Sprintf(`class="num current" data-value="%s"`, bob.Current)} {
+		if !strings.Contains(page, w) {
+			t.Errorf("bob's /me lacks %s", w)
+		}
+	}
+	for _, as := range []string{"cy"} {
+		if strings.Contains(get(as, "/me?period=2025-06"), `id="my-pilots"`) {
+			t.Errorf("%s's /me shows a pilot box", as)
+		}
+	}
+}
