@@ -895,8 +895,9 @@ func (a *App) pilotPay(ctx context.Context, p *kpi.Pilot, e *kpi.Employee, windo
 }
 
 // capped says a statement hit a cap: a component's or the plan's cap (per
-// period, per year) took something off, or a coefficient or an attainment
-// was held at its maximum.
+// period, per year) took something off, a coefficient or an attainment
+// was held at its maximum, or the score reached the flat top of a payout
+// curve (at or above its last point, where it pays no more).
 func capped(st *kpi.Statement) bool {
 	for _, sec := range st.Sections {
 		for _, l := range sec.Evaluation.Lines {
@@ -905,7 +906,7 @@ func capped(st *kpi.Statement) bool {
 				if len(l.Inputs) > 0 && l.Inputs[0].Value.GreaterThan(l.Result) {
 					return true
 				}
-			case strings.Contains(l.Rule, "capped at the maximum") || strings.Contains(l.Rule, "(capped)"):
+			case strings.Contains(l.Rule, "capped at the maximum") || strings.Contains(l.Rule, "(capped)") || strings.Contains(l.Rule, "at or above the last point"):
 				return true
 			}
 		}
