@@ -132,3 +132,66 @@ func TestMyPilots(t *testing.T) {
 		t.Errorf("an auditor who is no employee sees %+v, %v", got, err)
 	}
 }
+
+// TestMeetingPackAwardsAndTrends: last month's pack of order processing
+// has the month's awards of the people on its scorecards (all of them, and
+// only those), and each scorecard's total score over 12 months, each
+// month's as the scorecard API gives it.
+func TestMeetingPackAwardsAndTrends(t *testing.T) {
+	w, who, p := demoPilot(t)
+	ctx := context.Background()
+	period := kpi.PeriodOf(kpi.Month, p.Window().To)
+	pack, err := w.App.MeetingPack(ctx, who, app.MeetingQuery{Unit: "order-processing", Period: period.Label()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onCard := map[kpi.Subject]bool{}
+	for _, c := range pack.Cards {
+		onCard[c.Subject] = true
+	}
+	all, err := w.App.Awards(ctx, who, period.Label())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, aw := range all.Awards {
+		if onCard[aw.Subject] {
+			want++
+		}
+	}
+	if want == 0 || len(pack.Awards) < want {
+		t.Errorf("pack awards %d, awards of people on its cards %d (want some)", len(pack.Awards), want)
+	}
+	if len(pack.Trends) != len(pack.Cards) {
+		t.Fatalf("%d trends for %d cards", len(pack.Trends), len(pack.Cards))
+	}
+	checked := 0
+	for _, tr := range pack.Trends[:min(3, len(pack.Trends))] {
+		if len(tr.Periods) != app.TrendMonths || tr.Periods[app.TrendMonths-1] != period || len(tr.Totals) != app.TrendMonths {
+			t.Fatalf("%s: periods %v", tr.Subject.ID, tr.Periods)
+		}
+		for _, i := range []int{0, app.TrendMonths - 2, app.TrendMonths - 1} {
+			r := app.ScorecardRequest{Period: tr.Periods[i].Label()}
+			if tr.Subject.Kind == kpi.SubjectUnit {
+				r.Unit = tr.Subject.ID
+			} else {
+				r.Employee = tr.Subject.ID
+			}
+			card, err := w.App.Scorecard(ctx, who, r)
+			got := tr.Totals[i]
+			switch {
+			case err != nil || card.TotalNull:
+				if got != nil {
+					t.Errorf("%s %s: trend %s, the scorecard has none (%v)", tr.Subject.ID, tr.Periods[i].Label(), got, err)
+				}
+			case got == nil || !got.Equal(card.Total):
+				t.Errorf("%s %s: trend %v, scorecard %s", tr.Subject.ID, tr.Periods[i].Label(), got, card.Total)
+			default:
+				checked++
+			}
+		}
+	}
+	if checked < 3 {
+		t.Errorf("only %d months had a score to compare", checked)
+	}
+}

@@ -28,6 +28,12 @@ type MeetingPack struct {
 	Proposals []*kpi.Proposal   `json:"proposals"`
 	Comments  []*Comment        `json:"comments"`
 	Notes     []string          `json:"notes"`
+
+	// The period's awards of the people and units covered, and each
+	// scorecard's total score over the 12 months to the period
+	// (pack_extra.go).
+	Awards []*kpi.Award `json:"awards"`
+	Trends []ScoreTrend `json:"trends"`
 }
 
 // MaxPackPilots is how many pilots a pack reports on.
@@ -114,6 +120,9 @@ func (a *App) MeetingPack(ctx context.Context, who kpi.Actor, q MeetingQuery) (*
 		return nil, err
 	}
 	if pack.Comments, err = a.Comments(ctx, who, q); err != nil {
+		return nil, err
+	}
+	if err := a.packExtras(ctx, rctx, who, pack, subjects); err != nil {
 		return nil, err
 	}
 	return pack, nil
