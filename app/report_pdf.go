@@ -264,6 +264,38 @@ func writePackPDF(w io.Writer, pack *MeetingPack) error {
 		}
 		d.table([]float64{50, 16, 24, 24, 24, 18, 24}, []string{"KPI", "Weight ", "Actual ", "Target ", "Achievement % ", "Score ", "Status"}, rows)
 	}
+	if len(pack.Trends) > 0 {
+		d.sub("Total score over 12 months")
+		header := []string{"Who"}
+		widths := []float64{36}
+		for _, m := range pack.Trends[0].Periods {
+			header, widths = append(header, m.Label()[2:]+" "), append(widths, 12)
+		}
+		rows := [][]string{}
+		for _, tr := range pack.Trends {
+			row := []string{name(tr.Subject.ID)}
+			for _, t := range tr.Totals {
+				if t == nil {
+					row = append(row, "-")
+				} else {
+					row = append(row, t.Round(1).String())
+				}
+			}
+			rows = append(rows, row)
+		}
+		d.table(widths, header, rows)
+	}
+	d.sub("Awards in " + pack.Period.Label())
+	if len(pack.Awards) == 0 {
+		d.para("None for the people and units of this pack.")
+	}
+	for _, aw := range pack.Awards {
+		n := aw.Name
+		if n == "" {
+			n = name(aw.Subject.ID)
+		}
+		d.para(fmt.Sprintf("%s: %s. %s", aw.Title, n, aw.Reason))
+	}
 	d.heading("2. Who needs attention")
 	if pack.Attention == nil || len(pack.Attention.Concerns) == 0 {
 		d.para("Nobody: no KPI below threshold, falling or behind pace.")

@@ -87,12 +87,33 @@ func TestMeetingPackPDF(t *testing.T) {
 	if !strings.Contains(page, `href="/api/v1/meetings/pack.pdf?unit=t1&amp;period=2025-06"`) {
 		t.Errorf("the meeting page does not link the pack's PDF")
 	}
+	var pack app.MeetingPack
+	body, _ := get("/api/v1/meetings/pack?unit=t1&period=2025-06")
+	if err := json.Unmarshal([]byte(body), &pack); err != nil {
+		t.Fatal(err)
+	}
+	if len(pack.Trends) == 0 || len(pack.Trends) != len(pack.Cards) {
+		t.Fatalf("pack: %d trends for %d cards", len(pack.Trends), len(pack.Cards))
+	}
+	for i, tr := range pack.Trends {
+		c := pack.Cards[i]
+		if c.Subject != tr.Subject || (tr.Totals[len(tr.Totals)-1] == nil) != c.TotalNull || (!c.TotalNull && !tr.Totals[len(tr.Totals)-1].Equal(c.Total)) {
+			t.Errorf("%s: the trend ends %v, the card's total is %s", tr.Subject.ID, tr.Totals[len(tr.Totals)-1], c.Total)
+		}
+		row, _, _ := strings.Cut(page[strings.Index(page, fmt.Sprintf(`<tr data-subject="%s">`, tr.Subject.ID))+1:], "</tr>")
+		if last := row[strings.LastIndex(row, "<td"):]; !c.TotalNull && !strings.Contains(last, fmt.Sprintf(`data-value="%s"`, c.Total)) {
+			t.Errorf("the trend row of %s ends %q, the card's total is %s", tr.Subject.ID, last, c.Total)
+		}
+	}
+	if !strings.Contains(page, `id="pack-trends"`) || !strings.Contains(page, `class="chart spark"`) {
+		t.Errorf("the meeting page has no trends card with sparklines")
+	}
 	pdf, ct := get("/api/v1/meetings/pack.pdf?unit=t1&period=2025-06")
 	if ct != app.ContentPDF || !strings.HasPrefix(pdf, "%PDF") {
 		t.Fatalf("pack.pdf: %s", ct)
 	}
 	at := -1
-	for _, part := range []string{"(1. Plan vs actual)", "(2. Who needs attention)", "(3. Pilots)", "(Pilot: June trial)", "(4. Open proposals)", "stretch him", "(5. Comments)", "Two deals slipped."} {
+	for _, part := range []string{"(1. Plan vs actual)", "(Total score over 12 months)", "(Awards in 2025-06)", "(2. Who needs attention)", "(3. Pilots)", "(Pilot: June trial)", "(4. Open proposals)", "stretch him", "(5. Comments)", "Two deals slipped."} {
 		i := strings.Index(pdf, part)
 		if i < at {
 			t.Errorf("%q is missing or out of order (at %d, after %d)", part, i, at)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ type meetingPage struct {
 	Form      meetingForm // what was typed, kept when it is refused
 	XLSX      string
 	PDF       string
+	Extra     template.HTML // trends and awards (page_gaps14.go)
 }
 
 type meetingForm struct {
@@ -156,6 +158,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, form meet
 		pg.Rows = append(pg.Rows, row)
 		pg.Subjects = append(pg.Subjects, option{Value: c.Subject.Kind + ":" + c.Subject.ID, Label: name(c.Subject.ID)})
 	}
+	pg.Extra = s.packExtra(f, pack, name)
 	if pack.Attention != nil {
 		for _, c := range pack.Attention.Concerns {
 			con := concern{Link: "/people/" + c.Subject.ID + "?" + pairs("period", period), Name: name(c.Subject.ID), Points: c.Points}
