@@ -55,3 +55,49 @@ func TestMePilotBoxAsParticipant(t *testing.T) {
 	}
 	screenshot(t, admin, "pilot-pdf-capped")
 }
+
+// TestMeetingTrends opens last month's review meeting of order processing:
+// each scorecard's trend row ends with the score the pack's JSON gives,
+// and has a sparkline; the awards of the pack are listed.
+func TestMeetingTrends(t *testing.T) {
+	var pl struct {
+		End string `json:"end"`
+	}
+	api(t, fmt.Sprintf("/api/v1/pilots/%d", demoPilotID(t)), &pl)
+	period := pl.End[:7]
+	var pack struct {
+		Trends []struct {
+			Subject struct{ ID string } `json:"subject"`
+			Totals  []*string           `json:"totals"`
+		} `json:"trends"`
+		Awards []struct{ Title string } `json:"awards"`
+	}
+	api(t, "/api/v1/meetings/pack?unit=order-processing&period="+period, &pack)
+	if len(pack.Trends) == 0 {
+		t.Fatal("the pack has no trends")
+	}
+	ctx := browser(t, "admin")
+	open(t, ctx, "/meetings?unit=order-processing&period="+period)
+	screenshot(t, ctx, "meeting-trends")
+	for _, tr := range pack.Trends {
+		cells := values(t, ctx, fmt.Sprintf("#pack-trends tr[data-subject=%q] td.num", tr.Subject.ID))
+		if len(cells) != len(tr.Totals) {
+			t.Fatalf("%s: %d cells for %d months", tr.Subject.ID, len(cells), len(tr.Totals))
+		}
+		for i, v := range tr.Totals {
+			want := ""
+			if v != nil {
+				want = *v
+			}
+			if cells[i] != want {
+				t.Errorf("%s month %d: page %q, API %q", tr.Subject.ID, i, cells[i], want)
+			}
+		}
+	}
+	if n := len(texts(t, ctx, "#pack-trends svg.spark")); n != len(pack.Trends) {
+		t.Errorf("%d sparklines for %d trends", n, len(pack.Trends))
+	}
+	if n := len(texts(t, ctx, "#pack-trends ul.awards li")); n != len(pack.Awards) {
+		t.Errorf("%d awards on the page, %d in the pack", n, len(pack.Awards))
+	}
+}
