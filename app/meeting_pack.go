@@ -28,6 +28,12 @@ type MeetingPack struct {
 	Proposals []*kpi.Proposal   `json:"proposals"`
 	Comments  []*Comment        `json:"comments"`
 	Notes     []string          `json:"notes"`
+
+	// The period's awards of the people and units covered, and each
+	// scorecard's total score over the 12 months to the period
+	// (pack_extra.go).
+	Awards []*kpi.Award `json:"awards"`
+	Trends []ScoreTrend `json:"trends"`
 }
 
 // MaxPackPilots is how many pilots a pack reports on.
@@ -114,6 +120,9 @@ func (a *App) MeetingPack(ctx context.Context, who kpi.Actor, q MeetingQuery) (*
 		return nil, err
 	}
 	if pack.Comments, err = a.Comments(ctx, who, q); err != nil {
+		return nil, err
+	}
+	if err := a.packExtras(ctx, rctx, who, pack, subjects); err != nil {
 		return nil, err
 	}
 	return pack, nil
@@ -232,7 +241,7 @@ func (b *book) pilotSheets(rep *PilotReport, prefix string) {
 	for _, pp := range rep.Payouts {
 		rows = append(rows, []any{pp.Employee, pp.Name, pp.Currency, pp.Current, pp.Shadow, pp.Difference, pp.Error})
 	}
-	rows = append(rows, []any{"Total", "", rep.Currency, rep.Current, rep.Shadow, rep.Difference, fmt.Sprintf("%d gain, %d lose, %d paid nothing", rep.Gainers, rep.Losers, rep.PaidNothing)})
+	rows = append(rows, []any{"Total", "", rep.Currency, rep.Current, rep.Shadow, rep.Difference, fmt.Sprintf("%d gain, %d lose, %d paid nothing; capped: %d current, %d pilot", rep.Gainers, rep.Losers, rep.PaidNothing, rep.CappedCurrent, rep.CappedShadow)})
 	rows = append(rows, []any{}, []any{"Score", "Current scheme (people)", "Pilot scheme (people)"})
 	for _, sb := range rep.Scores {
 		rows = append(rows, []any{sb.Label, sb.Current, sb.Shadow})

@@ -550,6 +550,11 @@ type PilotReport struct {
 	Months      []kpi.Period      `json:"months"`
 	Corrections []*kpi.AuditEntry `json:"corrections"`
 	Notes       []string          `json:"notes"`
+
+	// CappedCurrent and CappedShadow count the people whose statement
+	// would hit a cap (see capped) under each scheme.
+	CappedCurrent int `json:"capped_current"`
+	CappedShadow  int `json:"capped_shadow"`
 }
 
 // PilotKPI is one KPI's comparison.
@@ -577,6 +582,10 @@ type PilotPayout struct {
 	ScoreCurrent *decimal.Decimal `json:"score_current,omitempty"`
 	ScoreShadow  *decimal.Decimal `json:"score_shadow,omitempty"`
 	Error        string           `json:"error,omitempty"`
+	// CappedCurrent and CappedShadow say a month's statement under the
+	// scheme hit a cap.
+	CappedCurrent bool `json:"capped_current,omitempty"`
+	CappedShadow  bool `json:"capped_shadow,omitempty"`
 }
 
 // ScoreBand counts the people whose score falls in [From, To) under the
@@ -781,6 +790,12 @@ func (a *App) PilotReport(ctx context.Context, who kpi.Actor, id int64) (*PilotR
 		if pay.Shadow.IsZero() {
 			rep.PaidNothing++
 		}
+		if pay.CappedCurrent {
+			rep.CappedCurrent++
+		}
+		if pay.CappedShadow {
+			rep.CappedShadow++
+		}
 	}
 	rep.Difference = rep.Shadow.Sub(rep.Current)
 	rep.Scores = scoreBands(rep.Payouts)
@@ -869,12 +884,34 @@ func (a *App) pilotPay(ctx context.Context, p *kpi.Pilot, e *kpi.Employee, windo
 		}
 		out.Currency = cur.Currency
 		out.ScoreCurrent, out.ScoreShadow = scoreOf(cur), scoreOf(sh)
+		out.CappedCurrent = out.CappedCurrent || capped(cur)
+		out.CappedShadow = out.CappedShadow || capped(sh)
 		out.Current = out.Current.Add(cur.Payout.Mul(share))
 		out.Shadow = out.Shadow.Add(sh.Payout.Mul(share))
 	}
 	out.Current, out.Shadow = out.Current.Round(2), out.Shadow.Round(2)
 	out.Difference = out.Shadow.Sub(out.Current)
 	return out, nil
+}
+
+// capped says a statement hit a cap: a component's or the plan's cap (per
+// period, per year) took something off, a coefficient or an attainment
+// was held at its maximum, or the score reached the flat top of a payout
+// curve (at or above its last point, where it pays no more).
+func capped(st *kpi.Statement) bool {
+	for _, sec := range st.Sections {
+		for _, l := range sec.Evaluation.Lines {
+			switch {
+			case strings.HasSuffix(l.ID, ".cap") || l.ID == "limit.period_cap" || l.ID == "limit.year_cap":
+				if len(l.Inputs) > 0 && l.Inputs[0].Value.GreaterThan(l.Result) {
+					return true
+				}
+			case strings.Contains(l.Rule, "capped at the maximum") || strings.Contains(l.Rule, "(capped)") || strings.Contains(l.Rule, "at or above the last point"):
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // scoreOf is the score a shadow statement paid on, nil if none.

@@ -54,6 +54,24 @@ const (
 	WriteProposals   Action = "meetings:propose"
 	DecideProposals  Action = "meetings:decide"
 	ReadLeaderboards Action = "leaderboards:read"
+	ReadStrategy  Action = "strategy:read"
+	WriteStrategy Action = "strategy:write"
+	WriteLevels   Action = "levels:write"
+	ApproveLevels Action = "levels:approve"
+	ReadTasks     Action = "tasks:read"
+	WriteTasks    Action = "tasks:write"
+	ReportTasks   Action = "tasks:report"
+	ReadInbox         Action = "inbox:read"
+	WriteWebhooks     Action = "webhooks:write"
+	RunNotifications  Action = "notifications:run"
+	ReadPilots        Action = "pilots:read"
+	WritePilots       Action = "pilots:write"
+	ReadMeetings      Action = "meetings:read"
+	WriteComments     Action = "meetings:comment"
+	WriteProposals    Action = "meetings:propose"
+	DecideProposals   Action = "meetings:decide"
+	ReadLeaderboards  Action = "leaderboards:read"
+	ReadOwnPilots     Action = "pilots:own"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -117,6 +135,7 @@ var Policy = map[Action]rule{
 	WriteProposals:    {Roles: admins, Team: true, Doc: "propose a change of a target or a KPI definition"},
 	DecideProposals:   {Roles: admins, Doc: "accept (apply) or reject a proposal"},
 	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
+	ReadOwnPilots:     {Self: true, Doc: "one's own would-be bonus in a shadow pilot one takes part in, marked not paid"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a

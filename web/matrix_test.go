@@ -163,6 +163,8 @@ var matrix = []call{
 	{pattern: "POST /api/v1/meetings/proposals/{id}/reject", path: "/api/v1/meetings/proposals/2/reject", body: `{"reason": "matrix"}`, who: admins},
 	{pattern: "GET /api/v1/meetings/pack", path: "/api/v1/meetings/pack?unit=t1&period=2025-06", who: ofTeam1},
 	{pattern: "GET /api/v1/meetings/pack.xlsx", path: "/api/v1/meetings/pack.xlsx?unit=t1&period=2025-06", who: ofTeam1},
+	{pattern: "GET /api/v1/pilots/{id}/report.pdf", path: "/api/v1/pilots/1/report.pdf", who: ofTeam1, notForOthers: true},
+	{pattern: "GET /api/v1/meetings/pack.pdf", path: "/api/v1/meetings/pack.pdf?unit=t1&period=2025-06", who: ofTeam1},
 
 	{pattern: "GET /static/{file}", path: "", who: public}, // the stylesheet's hashed URL, set below
 	{pattern: "GET /{$}", path: "/", who: anyone},

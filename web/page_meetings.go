@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,8 @@ type meetingPage struct {
 	Error     string
 	Form      meetingForm // what was typed, kept when it is refused
 	XLSX      string
+	PDF       string
+	Extra     template.HTML // trends and awards (page_gaps14.go)
 }
 
 type meetingForm struct {
@@ -110,7 +113,8 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, form meet
 	f := v.F
 	v.Title = "Review meeting: " + pack.UnitName
 	pg := &meetingPage{Pack: pack, Unit: unit, Period: period, Admin: v.Me.MayAdmin, Error: formErr, Form: form,
-		XLSX: "/api/v1/meetings/pack.xlsx?" + pairs("unit", unit, "period", period)}
+		XLSX: "/api/v1/meetings/pack.xlsx?" + pairs("unit", unit, "period", period),
+		PDF:  "/api/v1/meetings/pack.pdf?" + pairs("unit", unit, "period", period)}
 	name := func(id string) string {
 		if n := pack.Names[id]; n != "" {
 			return n
@@ -154,6 +158,7 @@ func (s *Server) renderMeeting(w http.ResponseWriter, r *http.Request, form meet
 		pg.Rows = append(pg.Rows, row)
 		pg.Subjects = append(pg.Subjects, option{Value: c.Subject.Kind + ":" + c.Subject.ID, Label: name(c.Subject.ID)})
 	}
+	pg.Extra = s.packExtra(f, pack, name)
 	if pack.Attention != nil {
 		for _, c := range pack.Attention.Concerns {
 			con := concern{Link: "/people/" + c.Subject.ID + "?" + pairs("period", period), Name: name(c.Subject.ID), Points: c.Points}

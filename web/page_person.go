@@ -25,6 +25,7 @@ type personPage struct {
 	Team     string // the unit page of the person's unit, if the viewer may open it
 	Notes    []string
 	Awards   template.HTML // the awards strip (page_recognition.go)
+	Pilots   template.HTML // one's own would-be bonus in shadow pilots, on /me (page_gaps14.go)
 }
 
 // tile is one KPI of a scorecard, ready to show.
@@ -104,6 +105,9 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request, id, section stri
 		pg.Paces = append(pg.Paces, paceOf(f, pv.KPIs[c.KPI], c))
 	}
 	pg.Awards = s.personAwards(r, f, id, v.Picker.Period)
+	if section == "me" {
+		pg.Pilots = s.myPilots(r, f)
+	}
 	v.Data = pg
 	return s.render(w, r, "person", v)
 }
