@@ -49,29 +49,12 @@ const (
 	RunNotifications Action = "notifications:run"
 	ReadPilots       Action = "pilots:read"
 	WritePilots      Action = "pilots:write"
+	ReadOwnPilots    Action = "pilots:own"
 	ReadMeetings     Action = "meetings:read"
 	WriteComments    Action = "meetings:comment"
 	WriteProposals   Action = "meetings:propose"
 	DecideProposals  Action = "meetings:decide"
 	ReadLeaderboards Action = "leaderboards:read"
-	ReadStrategy  Action = "strategy:read"
-	WriteStrategy Action = "strategy:write"
-	WriteLevels   Action = "levels:write"
-	ApproveLevels Action = "levels:approve"
-	ReadTasks     Action = "tasks:read"
-	WriteTasks    Action = "tasks:write"
-	ReportTasks   Action = "tasks:report"
-	ReadInbox         Action = "inbox:read"
-	WriteWebhooks     Action = "webhooks:write"
-	RunNotifications  Action = "notifications:run"
-	ReadPilots        Action = "pilots:read"
-	WritePilots       Action = "pilots:write"
-	ReadMeetings      Action = "meetings:read"
-	WriteComments     Action = "meetings:comment"
-	WriteProposals    Action = "meetings:propose"
-	DecideProposals   Action = "meetings:decide"
-	ReadLeaderboards  Action = "leaderboards:read"
-	ReadOwnPilots     Action = "pilots:own"
 )
 
 // rule says who may take an action: the roles that may take it on anything
@@ -130,12 +113,12 @@ var Policy = map[Action]rule{
 	RunNotifications:  {Doc: "deliver notifications, raise the daily ones, send digests (the system only)"},
 	ReadPilots:        {Roles: readers, Team: true, Doc: "pilots of a unit, their reports and exports"},
 	WritePilots:       {Roles: admins, Doc: "create, end and roll out pilots"},
+	ReadOwnPilots:     {Self: true, Doc: "one's own would-be bonus in a shadow pilot one takes part in, marked not paid"},
 	ReadMeetings:      {Roles: readers, Self: true, Team: true, Doc: "review-meeting comments, proposals and packs"},
 	WriteComments:     {Roles: readers, Self: true, Team: true, Doc: "comment on a KPI in a review meeting"},
 	WriteProposals:    {Roles: admins, Team: true, Doc: "propose a change of a target or a KPI definition"},
 	DecideProposals:   {Roles: admins, Doc: "accept (apply) or reject a proposal"},
 	ReadLeaderboards:  {Everyone: true, Doc: "leaderboards and awards: peers' rank and % of target as the workspace allows, never pay"},
-	ReadOwnPilots:     {Self: true, Doc: "one's own would-be bonus in a shadow pilot one takes part in, marked not paid"},
 }
 
 // on is what an action is taken on: employees and units as of a period (a
