@@ -89,26 +89,30 @@ func TestServers(t *testing.T) {
 	if vals[0].Value.String() != "0" {
 		t.Fatalf("won before any record = %s", vals[0].Value)
 	}
-	var slowest time.Duration
+	// A read that starts more than 100 ms after a write must see it. What
+	// counts is when the read started: on a busy machine a request may
+	// itself take longer than that, which says nothing of freshness.
+	var stalest time.Duration // the latest start of a read that missed a write
 	for i := 1; i <= 20; i++ {
 		body := fmt.Sprintf(`[{"id": "d%d", "rep": "ann", "stage": "Won", "amount": "10", "closed_on": "2017-06-02"}]`, i)
 		ca.must("POST", "/api/v1/datasets/deals/records", "application/json", body, 200)
 		written := time.Now()
 		for {
+			started := time.Since(written)
 			decode(t, cb.must("GET", query, "", "", 200), &vals)
 			if vals[0].Value.String() == fmt.Sprint(i) {
 				break
 			}
-			if time.Since(written) > 5*time.Second {
+			stalest = max(stalest, started)
+			if started > 5*time.Second {
 				t.Fatalf("record %d never showed through the other server: won = %s", i, vals[0].Value)
 			}
 		}
-		slowest = max(slowest, time.Since(written))
 	}
-	if slowest > 100*time.Millisecond {
-		t.Errorf("slowest change took %s to show through the other server, want at most 100 ms", slowest)
+	if stalest > 100*time.Millisecond {
+		t.Errorf("a read started %s after a write through the other server did not show it, want at most 100 ms", stalest)
 	}
-	t.Logf("slowest change showed through the other server after %s", slowest)
+	t.Logf("the latest read that missed a write started %s after it", stalest)
 
 	// Enough ticks to see both servers try each: a busy machine may miss
 	// some, so wait for them rather than for a time.
