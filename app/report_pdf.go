@@ -89,9 +89,11 @@ func (d *pdfDoc) para(s string) {
 }
 
 // table writes a header row and rows; widths are in mm (they should add
-// up to 180), a column whose header starts with "#" or ends in a space is
-// right-aligned (numbers). Long cells are cut to their width.
+// up to 180), a column whose header ends in a space is right-aligned
+// (numbers). A long cell wraps onto more lines; a row that does not fit on
+// the page starts the next one, under the header again.
 func (d *pdfDoc) table(widths []float64, header []string, rows [][]string) {
+	const lineH = 4.2
 	align := make([]string, len(header))
 	for i, h := range header {
 		align[i] = "L"
@@ -99,27 +101,44 @@ func (d *pdfDoc) table(widths []float64, header []string, rows [][]string) {
 			align[i] = "R"
 		}
 	}
-	row := func(cells []string, bold bool) {
+	var row func(cells []string, head bool)
+	row = func(cells []string, head bool) {
 		style := ""
-		if bold {
+		if head {
 			style = "B"
 		}
 		d.f.SetFont("Helvetica", style, 8)
-		for i, c := range cells {
-			if i >= len(widths) {
-				break
+		lines := make([][]string, len(widths))
+		n := 1
+		for i, w := range widths {
+			if i < len(cells) && cells[i] != "" {
+				lines[i] = d.f.SplitText(d.tr(cells[i]), w-1.5)
 			}
-			s := d.tr(c)
-			for len(s) > 1 && d.f.GetStringWidth(s) > widths[i]-1.5 {
-				s = s[:len(s)-2] + "."
-			}
-			border := ""
-			if bold {
-				border = "B"
-			}
-			d.f.CellFormat(widths[i], 5, s, border, 0, align[i], false, 0, "")
+			n = max(n, len(lines[i]))
 		}
-		d.f.Ln(5)
+		h := float64(n)*lineH + 0.8
+		_, pageH := d.f.GetPageSize()
+		_, _, _, bottom := d.f.GetMargins()
+		if d.f.GetY()+h > pageH-bottom {
+			d.f.AddPage()
+			if !head {
+				row(header, true)
+				d.f.SetFont("Helvetica", style, 8)
+			}
+		}
+		left, top := d.f.GetXY()
+		x := left
+		for i, w := range widths {
+			for j, l := range lines[i] {
+				d.f.SetXY(x, top+float64(j)*lineH)
+				d.f.CellFormat(w, lineH, l, "", 0, align[i], false, 0, "")
+			}
+			x += w
+		}
+		if head {
+			d.f.Line(left, top+h, x, top+h)
+		}
+		d.f.SetXY(left, top+h)
 	}
 	row(header, true)
 	for _, r := range rows {
@@ -259,10 +278,10 @@ func writePackPDF(w io.Writer, pack *MeetingPack) error {
 		d.sub(fmt.Sprintf("%s: total score %s", name(c.Subject.ID), total))
 		rows := [][]string{}
 		for _, it := range c.Items {
-			row := []string{it.KPI, it.Weight.String(), it.Display.Actual, it.Display.Target, num(it.Achievement, it.AchievementNull), num(it.Score, it.ScoreNull), string(it.Status)}
+			row := []string{it.KPI, it.Weight.String(), it.Display.Actual, it.Display.Target, num(it.Achievement, it.AchievementNull), num(it.Score, it.ScoreNull), it.Status.Words()}
 			rows = append(rows, row)
 		}
-		d.table([]float64{50, 16, 24, 24, 24, 18, 24}, []string{"KPI", "Weight ", "Actual ", "Target ", "Achievement % ", "Score ", "Status"}, rows)
+		d.table([]float64{40, 13, 30, 30, 20, 13, 34}, []string{"KPI", "Weight ", "Actual ", "Target ", "% of target ", "Score ", "Status"}, rows)
 	}
 	if len(pack.Trends) > 0 {
 		d.sub("Total score over 12 months")
@@ -352,9 +371,10 @@ func writePackPDF(w io.Writer, pack *MeetingPack) error {
 	return d.save(w, "review pack")
 }
 
+// num writes a score or a percentage to one decimal, "-" for none.
 func num(v decimal.Decimal, null bool) string {
 	if null {
 		return "-"
 	}
-	return v.String()
+	return v.StringFixed(1)
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -196,15 +195,11 @@ func change(f *Formatter, pct decimal.Decimal, null bool, dir kpi.Direction, tit
 func statusBadge(st score.Status) (string, string) {
 	switch st {
 	case score.StatusAboveTarget:
-		return "at or above target", "good"
-	case score.StatusOnTrack:
-		return "between threshold and target", "info"
+		return st.Words(), "good"
 	case score.StatusBelowThreshold:
-		return "below threshold", "bad"
-	case score.StatusNoTarget:
-		return "no target", "info"
+		return st.Words(), "bad"
 	}
-	return strings.ReplaceAll(string(st), "_", " "), "info"
+	return st.Words(), "info"
 }
 
 // pageRoute is one page. Pages are listed once here, beside the API's

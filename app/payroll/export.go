@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/shopspring/decimal"
@@ -306,10 +307,10 @@ func WritePDF(w io.Writer, st *kpi.Statement, kpiOf func(name string) *kpi.KPI) 
 	pdf.SetFont("Helvetica", "", 9)
 	for _, step := range []struct {
 		what, by string
-		at       any
+		at       *time.Time
 	}{{"approved", st.ApprovedBy, st.ApprovedAt}, {"approved again", st.SecondApprovedBy, st.SecondApprovedAt}, {"locked", st.LockedBy, st.LockedAt}, {"paid", st.PaidBy, st.PaidAt}} {
-		if step.by != "" {
-			pdf.MultiCell(0, 4.5, t(fmt.Sprintf("%s by %s at %v", step.what, step.by, step.at)), "", "L", false)
+		if step.by != "" && step.at != nil {
+			pdf.MultiCell(0, 4.5, t(fmt.Sprintf("%s by %s on %s", step.what, step.by, step.at.UTC().Format("2006-01-02 15:04 UTC"))), "", "L", false)
 		}
 	}
 	if err := pdf.Output(w); err != nil {

@@ -22,6 +22,20 @@ const (
 	StatusEarly          Status = "too_early"       // an open period: less than one record expected so far
 )
 
+// Words names a status for people: "at or above target", "below
+// threshold" and so on.
+func (s Status) Words() string {
+	switch s {
+	case StatusAboveTarget:
+		return "at or above target"
+	case StatusOnTrack:
+		return "between threshold and target"
+	case StatusEarly:
+		return "too early to tell"
+	}
+	return strings.ReplaceAll(string(s), "_", " ")
+}
+
 // Scores of the linear curve at its three levels.
 const (
 	ThresholdScore = 50
