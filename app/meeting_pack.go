@@ -259,6 +259,29 @@ func writePackXLSX(w io.Writer, pack *MeetingPack) error {
 		}
 	}
 	b.sheet("Plan vs actual", rows)
+	if len(pack.Trends) > 0 {
+		rows = [][]any{{"Subject", "Name"}}
+		for _, m := range pack.Trends[0].Periods {
+			rows[0] = append(rows[0], m.Label())
+		}
+		for _, tr := range pack.Trends {
+			row := []any{tr.Subject.ID, pack.Names[tr.Subject.ID]}
+			for _, t := range tr.Totals {
+				if t == nil {
+					row = append(row, "")
+				} else {
+					row = append(row, *t)
+				}
+			}
+			rows = append(rows, row)
+		}
+		b.sheet("Total score by month", rows)
+	}
+	rows = [][]any{{"Award", "Subject", "Name", "Why"}}
+	for _, aw := range pack.Awards {
+		rows = append(rows, []any{aw.Title, aw.Subject.ID, aw.Name, aw.Reason})
+	}
+	b.sheet("Awards", rows)
 	rows = [][]any{{"Subject", "Points", "Why"}}
 	if pack.Attention != nil {
 		for _, c := range pack.Attention.Concerns {

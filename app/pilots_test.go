@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
 
 	"attain/app"
 	"attain/app/apptest"
@@ -168,6 +169,20 @@ func TestMeetingPackDemo(t *testing.T) {
 	}
 	var b strings.Builder
 	if err := f.Save(&b); err != nil || b.Len() < 1000 {
-		t.Errorf("workbook: %v, %d bytes", err, b.Len())
+		t.Fatalf("workbook: %v, %d bytes", err, b.Len())
+	}
+	book, err := excelize.OpenReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	for sheet, want := range map[string]int{"Total score by month": len(pack.Trends) + 1, "Awards": len(pack.Awards) + 1} {
+		rows, err := book.GetRows(sheet)
+		if err != nil || len(rows) != want {
+			t.Errorf("sheet %q: %v, %d rows, want %d", sheet, err, len(rows), want)
+		}
+	}
+	if len(pack.Trends) == 0 || len(pack.Awards) == 0 {
+		t.Errorf("the demo pack has %d score trends and %d awards", len(pack.Trends), len(pack.Awards))
 	}
 }
