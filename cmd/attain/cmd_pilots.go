@@ -36,7 +36,7 @@ interval) and the would-be bonuses with the current scheme's.
       --comparison order-processing/fulfilment --start 2026-11-02 --end 2026-11-29 \
       --plan order-processing-pilot --template order-processing-pilot
   attain pilot list
-  attain pilot report 1 [--xlsx pilot.xlsx]
+  attain pilot report 1 [--xlsx pilot.xlsx | --pdf pilot.pdf]
   attain pilot end 1 --reason "four weeks done"
   attain pilot rollout 1 --units order-processing --from 2027-01-01 --reason "agreed" [--dry-run]`,
 	}
@@ -84,9 +84,9 @@ interval) and the would-be bonuses with the current scheme's.
 			return t, nil
 		})
 
-	var xlsx, format string
+	var xlsx, pdf, format string
 	report := &cobra.Command{
-		Use:   "report ID [--xlsx FILE]",
+		Use:   "report ID [--xlsx FILE | --pdf FILE]",
 		Short: "The pilot's report: KPIs before and during against the comparison unit, would-be bonuses",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -98,15 +98,19 @@ interval) and the would-be bonuses with the current scheme's.
 			if err != nil {
 				return err
 			}
-			if xlsx != "" {
-				f, err := m.App.PilotReportXLSX(cmd.Context(), who, id)
+			if xlsx != "" || pdf != "" {
+				file, write := xlsx, m.App.PilotReportXLSX
+				if pdf != "" {
+					file, write = pdf, m.App.PilotReportPDF
+				}
+				f, err := write(cmd.Context(), who, id)
 				if err != nil {
 					return err
 				}
-				if err := writeFile(xlsx, f.Save); err != nil {
+				if err := writeFile(file, f.Save); err != nil {
 					return err
 				}
-				fmt.Fprintf(m.Stdout, "Wrote the report of pilot %d to %s.\n", id, xlsx)
+				fmt.Fprintf(m.Stdout, "Wrote the report of pilot %d to %s.\n", id, file)
 				return nil
 			}
 			rep, err := m.App.PilotReport(cmd.Context(), who, id)
@@ -153,6 +157,8 @@ interval) and the would-be bonuses with the current scheme's.
 		},
 	}
 	report.Flags().StringVar(&xlsx, "xlsx", "", "write the report to this XLSX file")
+	report.Flags().StringVar(&pdf, "pdf", "", "write the report to this PDF file")
+	report.MarkFlagsMutuallyExclusive("xlsx", "pdf")
 	report.Flags().StringVar(&format, "format", "table", "table, csv or json")
 
 	var endDay, reason string
@@ -259,7 +265,8 @@ rejected), and the review pack of a unit and period as XLSX.
   attain meeting propose --kpi requests_processed --employee moritz.huber --period 2026-11 --value 18 --why "..."
   attain meeting proposals --unit order-processing --period 2026-11
   attain meeting accept 1 | reject 1 --reason "..."
-  attain meeting pack --unit order-processing --period 2026-11 --xlsx pack.xlsx`,
+  attain meeting pack --unit order-processing --period 2026-11 --xlsx pack.xlsx
+  attain meeting pack --unit order-processing --period 2026-11 --pdf pack.pdf`,
 	}
 	var ci app.CommentInput
 	comment := &cobra.Command{
@@ -397,20 +404,24 @@ rejected), and the review pack of a unit and period as XLSX.
 		return c
 	}
 
-	var packFile string
+	var packFile, packPDF string
 	pack := &cobra.Command{
-		Use:   "pack --unit U --period P --xlsx FILE",
+		Use:   "pack --unit U --period P (--xlsx FILE | --pdf FILE)",
 		Short: "Write the review pack of a unit and period",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if packFile == "" {
-				return kpi.Errorf(kpi.EINVALID, "Give the file to write: --xlsx pack.xlsx.")
+			if packFile == "" && packPDF == "" {
+				return kpi.Errorf(kpi.EINVALID, "Give the file to write: --xlsx pack.xlsx or --pdf pack.pdf.")
 			}
 			who, _, err := m.actor(cmd.Context())
 			if err != nil {
 				return err
 			}
-			f, err := m.App.MeetingPackXLSX(cmd.Context(), who, q)
+			write := m.App.MeetingPackXLSX // m.App is open once the actor is known
+			if packPDF != "" {
+				packFile, write = packPDF, m.App.MeetingPackPDF
+			}
+			f, err := write(cmd.Context(), who, q)
 			if err != nil {
 				return err
 			}
@@ -423,6 +434,8 @@ rejected), and the review pack of a unit and period as XLSX.
 	}
 	scope(pack)
 	pack.Flags().StringVar(&packFile, "xlsx", "", "the XLSX file to write")
+	pack.Flags().StringVar(&packPDF, "pdf", "", "the PDF file to write")
+	pack.MarkFlagsMutuallyExclusive("xlsx", "pdf")
 	cmd.AddCommand(comment, comments, propose, proposals, decide(true), decide(false), pack)
 	return cmd
 }

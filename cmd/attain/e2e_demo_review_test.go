@@ -1,6 +1,9 @@
 package main_test
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +52,37 @@ func TestDemoReview(t *testing.T) {
 			t.Errorf("nobody in the demo is %s in %s; reasons seen: %v", code, month, codes)
 		} else {
 			t.Logf("%s: %s", code, strings.Join(codes[code], ", "))
+		}
+	}
+	t.Run("pdf", func(t *testing.T) { demoPDFs(t, db, loc) })
+}
+
+// demoPDFs writes the demo pilot's report and last month's review pack of
+// order processing as PDF files, and refuses two files at once.
+func demoPDFs(t *testing.T, db string, loc *time.Location) {
+	now := time.Now().In(loc)
+	last := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, loc).Format("2006-01")
+	dir := t.TempDir()
+	for file, args := range map[string][]string{
+		"pilot.pdf": {"pilot", "report", "1"},
+		"pack.pdf":  {"meeting", "pack", "--unit", "order-processing", "--period", last},
+	} {
+		path := filepath.Join(dir, file)
+		out := attain(t, db, append(append([]string{"-w", "demo"}, args...), "--pdf", path)...)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte("%PDF-")) || !strings.Contains(out, path) {
+			t.Errorf("%s: %q, %d bytes starting %q", file, out, len(b), b[:min(len(b), 8)])
+		}
+		for _, want := range map[string][]string{"pilot.pdf": {"(Did the KPIs move?)"}, "pack.pdf": {"(1. Plan vs actual)", "(5. Comments)"}}[file] {
+			if !bytes.Contains(b, []byte(want)) {
+				t.Errorf("%s lacks %s", file, want)
+			}
+		}
+		if _, stderr, err := attainErr(db, append(append([]string{"-w", "demo"}, args...), "--pdf", path, "--xlsx", path+".xlsx")...); err == nil || !strings.Contains(stderr, "xlsx") {
+			t.Errorf("%s with --pdf and --xlsx: %v %s", file, err, stderr)
 		}
 	}
 }
