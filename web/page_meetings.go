@@ -32,7 +32,7 @@ type meetingPage struct {
 	Form      meetingForm // what was typed, kept when it is refused
 	XLSX      string
 	PDF       string
-	Extra     template.HTML // trends and awards (page_gaps14.go)
+	Extra     template.HTML // trends and awards (page_pilot_boxes.go)
 }
 
 type meetingForm struct {

@@ -25,7 +25,7 @@ type personPage struct {
 	Team     string // the unit page of the person's unit, if the viewer may open it
 	Notes    []string
 	Awards   template.HTML // the awards strip (page_recognition.go)
-	Pilots   template.HTML // one's own would-be bonus in shadow pilots, on /me (page_gaps14.go)
+	Pilots   template.HTML // one's own would-be bonus in shadow pilots, on /me (page_pilot_boxes.go)
 }
 
 // tile is one KPI of a scorecard, ready to show.

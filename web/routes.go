@@ -111,7 +111,7 @@ func (s *Server) routes() []route {
 		s.notifyRoutes(),
 		s.pilotsRoutes(),
 		s.strategyRoutes(),
-		s.gaps14Routes(),
+		s.pdfRoutes(),
 	)
 }
 

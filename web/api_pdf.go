@@ -2,9 +2,9 @@ package web
 
 import "net/http"
 
-// gaps14Routes are the PDF exports of the pilot report and the review
+// pdfRoutes are the PDF exports of the pilot report and the review
 // pack, beside their XLSX.
-func (s *Server) gaps14Routes() []route {
+func (s *Server) pdfRoutes() []route {
 	id := param("id", "path", "The pilot's number.")
 	pack := []paramDoc{param("unit", "query", "Org unit id (required)."), param("period", "query", "Period, e.g. 2026-11 (required).")}
 	return []route{

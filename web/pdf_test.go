@@ -16,12 +16,12 @@ import (
 	"attain/kpi"
 )
 
-// gaps14Server is the small workspace with the pilot fixture, served, and
+// pilotServer is the small workspace with the pilot fixture, served, and
 // a GET as its admin.
-func gaps14Server(t *testing.T) func(path string) (string, string) {
+func pilotServer(t *testing.T) func(path string) (string, string) {
 	t.Helper()
 	a, admin := apptest.Small(t)
-	tok, err := a.CreateToken(context.Background(), admin, app.TokenRequest{Name: "gaps14", Integration: true})
+	tok, err := a.CreateToken(context.Background(), admin, app.TokenRequest{Name: "pilots", Integration: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func gaps14Server(t *testing.T) func(path string) (string, string) {
 // TestPilotReportPDF: the pilot's page links its PDF, and the PDF has the
 // report's totals and each person's would-be bonus, as the API gives them.
 func TestPilotReportPDF(t *testing.T) {
-	get := gaps14Server(t)
+	get := pilotServer(t)
 	page, _ := get("/pilots/1")
 	if !strings.Contains(page, `href="/api/v1/pilots/1/report.pdf"`) {
 		t.Errorf("the pilot page does not link its PDF")
@@ -82,7 +82,7 @@ func TestPilotReportPDF(t *testing.T) {
 // TestMeetingPackPDF: the meeting page links the pack's PDF, which has its
 // five parts in the meeting's order, the pilot, the proposal and the comment.
 func TestMeetingPackPDF(t *testing.T) {
-	get := gaps14Server(t)
+	get := pilotServer(t)
 	page, _ := get("/meetings?unit=t1&period=2025-06")
 	if !strings.Contains(page, `href="/api/v1/meetings/pack.pdf?unit=t1&amp;period=2025-06"`) {
 		t.Errorf("the meeting page does not link the pack's PDF")

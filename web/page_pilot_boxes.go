@@ -10,7 +10,7 @@ import (
 	"attain/web/svg"
 )
 
-var myPilotsBox = template.Must(template.New("mypilots.html").Funcs(funcs).ParseFS(templateFS, "templates/gaps14/mypilots.html"))
+var myPilotsBox = template.Must(template.New("mypilots.html").Funcs(funcs).ParseFS(templateFS, "templates/pilotboxes/mypilots.html"))
 
 // myPilotView is one shadow pilot the signed-in person takes part in, as
 // the /me box shows it.
@@ -55,7 +55,7 @@ func (s *Server) myPilots(r *http.Request, f *Formatter) template.HTML {
 	return template.HTML(buf.String())
 }
 
-var packExtraCard = template.Must(template.New("packextra.html").Funcs(funcs).ParseFS(templateFS, "templates/gaps14/packextra.html"))
+var packExtraCard = template.Must(template.New("packextra.html").Funcs(funcs).ParseFS(templateFS, "templates/pilotboxes/packextra.html"))
 
 type packTrendCell struct{ Text, Raw string }
 
