@@ -17,6 +17,9 @@ import (
 // LibraryEntry is an entry of the KPI library (package library).
 type LibraryEntry = library.Entry
 
+// LibraryNeed is a dataset a library entry reads: its columns and values.
+type LibraryNeed = library.Need
+
 // Library lists the built-in library's entries; function, if set, keeps
 // those of that unit function.
 func (a *App) Library(ctx context.Context, who kpi.Actor, function string) ([]*LibraryEntry, error) {
