@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -165,7 +166,9 @@ func mergeLibrary(defs *kpi.Definitions, e *library.Entry, r LibraryRequest) (*k
 	}
 	values, vprobs := entryValues(defs, e, r.Values, datasets, columns)
 	if probs = append(probs, vprobs...); len(probs) > 0 {
-		slices.SortFunc(probs, func(x, y kpi.Problem) int { return strings.Compare(x.Column, y.Column) })
+		slices.SortFunc(probs, func(x, y kpi.Problem) int {
+			return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.Column, y.Column), strings.Compare(x.Value, y.Value))
+		})
 		return nil, nil, nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Library entry %s does not fit the workspace's datasets: %d problems.", e.ID, len(probs)), Details: probs}
 	}
 	compared := usedValues{}
@@ -307,9 +310,9 @@ func ParseValueMap(specs []string) (map[string]map[string][]string, error) {
 		}
 		switch {
 		case !ok1 || !ok2 || col == "" || from == "" || len(ours) == 0:
-			probs = append(probs, kpi.Problem{Value: spec, Reason: "want COLUMN:THEIRS=OURS, like stage:Won=Closed Won (several of yours separated by |)"})
+			probs = append(probs, kpi.Problem{File: ValuesInput, Value: spec, Reason: "want COLUMN:THEIRS=OURS, like stage:Won=Closed Won (several of yours separated by |)"})
 		case out[col][from] != nil:
-			probs = append(probs, kpi.Problem{Column: col, Value: from, Reason: fmt.Sprintf("value %s of %s is mapped twice", from, col)})
+			probs = append(probs, kpi.Problem{File: ValuesInput, Column: col, Value: from, Reason: fmt.Sprintf("value %s of %s is mapped twice", from, col)})
 		default:
 			if out[col] == nil {
 				out[col] = map[string][]string{}
@@ -322,6 +325,10 @@ func ParseValueMap(specs []string) (map[string]map[string][]string, error) {
 	}
 	return out, nil
 }
+
+// ValuesInput is the File of the problems of a value mapping: the
+// request's values (the CLI's --map-value), not its columns' map.
+const ValuesInput = "values"
 
 // maxMappedValues is the most values of the workspace's one value of an
 // entry can be mapped to.
@@ -360,7 +367,7 @@ func entryValues(defs *kpi.Definitions, e *library.Entry, rv map[string]map[stri
 			if len(declared) > 0 {
 				reason += "; it relies on those of " + strings.Join(declared, ", ")
 			}
-			probs = append(probs, kpi.Problem{Column: key, Reason: reason})
+			probs = append(probs, kpi.Problem{File: ValuesInput, Column: key, Reason: reason})
 			continue
 		}
 		for _, n := range matches {
@@ -371,10 +378,10 @@ func entryValues(defs *kpi.Definitions, e *library.Entry, rv map[string]map[stri
 			for theirs, ours := range m {
 				switch {
 				case !slices.Contains(n.Values[col], theirs):
-					probs = append(probs, kpi.Problem{Column: key, Value: theirs,
+					probs = append(probs, kpi.Problem{File: ValuesInput, Column: key, Value: theirs,
 						Reason: fmt.Sprintf("entry %s relies on the values %s of %s, not %q", e.ID, strings.Join(n.Values[col], ", "), col, theirs)})
 				case len(ours) == 0 || len(ours) > maxMappedValues || slices.Contains(ours, ""):
-					probs = append(probs, kpi.Problem{Column: key, Value: theirs,
+					probs = append(probs, kpi.Problem{File: ValuesInput, Column: key, Value: theirs,
 						Reason: fmt.Sprintf("map %s of %s to 1 to %d values, none empty", theirs, col, maxMappedValues)})
 				default:
 					out[n.Dataset][col][theirs] = ours
@@ -397,7 +404,7 @@ func entryValues(defs *kpi.Definitions, e *library.Entry, rv map[string]map[stri
 			for theirs, ours := range vals {
 				for _, v := range ours {
 					if !slices.Contains(allowed, v) {
-						probs = append(probs, kpi.Problem{Column: wds.Name + "." + wds.Columns[i].Name, Value: v,
+						probs = append(probs, kpi.Problem{File: ValuesInput, Column: wds.Name + "." + wds.Columns[i].Name, Value: v,
 							Reason: fmt.Sprintf("the entry's %s value %s would be %q, but column %s of %s allows only %s; map it with --map-value %s:%s=YOUR_VALUE",
 								col, theirs, v, wds.Columns[i].Name, wds.Name, strings.Join(allowed, ", "), col, theirs)})
 					}
