@@ -252,3 +252,71 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
+
+// TestLibraryServiceDesk applies the service desk entry to a tickets
+// dataset written here, whose done tickets say Solved or Closed (both
+// mapped to the entry's resolved): its KPIs are those counted here.
+func TestLibraryServiceDesk(t *testing.T) {
+	yaml := []byte(`datasets:
+  - name: tickets
+    key: id
+    owner: agent
+    time_columns: [opened_at, first_response_at, resolved_at]
+    columns:
+      - {name: id, type: string, required: true}
+      - {name: agent, type: string, required: true}
+      - {name: status, type: string, required: true, values: [New, Pending, Solved, Closed]}
+      - {name: opened_at, type: timestamp, required: true}
+      - {name: first_response_at, type: timestamp}
+      - {name: resolved_at, type: timestamp}
+      - {name: due_at, type: timestamp}
+      - {name: reopened, type: boolean}
+`)
+	a, who := libraryWorkspace(t, "tickets.yaml", yaml)
+	ctx := context.Background()
+	if _, err := a.ImportOrg(ctx, who, []*kpi.OrgUnit{{ID: "co", Name: "Co", Kind: "company"}}, []*kpi.Employee{{ID: "eve", Name: "Eve", UnitID: "co"}}); err != nil {
+		t.Fatal(err)
+	}
+	// First responses after 1, 2, 3, 5 and 8 hours; resolved: t1, t2
+	// (late), t3 (reopened), t4; t5 is pending.
+	csvText := `id,agent,status,opened_at,first_response_at,resolved_at,due_at,reopened
+t1,eve,Solved,2026-04-01T08:00:00Z,2026-04-01T09:00:00Z,2026-04-01T12:00:00Z,2026-04-02T08:00:00Z,false
+t2,eve,Closed,2026-04-02T08:00:00Z,2026-04-02T10:00:00Z,2026-04-04T08:00:00Z,2026-04-03T08:00:00Z,false
+t3,eve,Closed,2026-04-03T08:00:00Z,2026-04-03T11:00:00Z,2026-04-03T18:00:00Z,2026-04-04T08:00:00Z,true
+t4,eve,Solved,2026-04-06T08:00:00Z,2026-04-06T13:00:00Z,2026-04-06T20:00:00Z,2026-04-07T08:00:00Z,false
+t5,eve,Pending,2026-04-07T08:00:00Z,2026-04-07T16:00:00Z,,2026-04-08T08:00:00Z,false
+`
+	if _, err := a.ImportRecords(ctx, who, app.ImportRequest{Dataset: "tickets", File: "tickets.csv", Body: strings.NewReader(csvText)}); err != nil {
+		t.Fatal(err)
+	}
+	r := app.LibraryRequest{Entry: "service-desk", Values: map[string]map[string][]string{"status": {"resolved": {"Solved"}}}}
+	res, err := a.ApplyLibrary(ctx, who, r)
+	if err != nil || len(res.Warnings) != 0 {
+		t.Fatalf("apply: %v %+v", err, res)
+	}
+	if k, err := a.KPI(ctx, who, "tickets_resolved_in_sla"); err != nil || k.Filter != `status == "Solved" && resolved_at <= due_at` {
+		t.Errorf("mapped: %+v %v", k, err)
+	}
+	// Closed is done too: the KPIs the first apply created are kept, so
+	// they are deleted and the entry applied again with both values.
+	defs, err := a.Definitions(ctx, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := *defs
+	next.KPIs, next.Scorecards = nil, nil
+	if _, err := a.Apply(ctx, who, app.ApplyRequest{Source: "tickets.yaml", Definitions: &next}); err != nil {
+		t.Fatal(err)
+	}
+	r.Values["status"]["resolved"] = []string{"Solved", "Closed"}
+	if _, err := a.ApplyLibrary(ctx, who, r); err != nil {
+		t.Fatal(err)
+	}
+	vals := unitValues(t, a, who, "2026-04")
+	want := map[string]string{"tickets_resolved": "4", "tickets_resolved_in_sla": "3", "tickets_reopened": "1", "sla_share": "0.75", "reopen_rate": "0.25", "median_first_response_hours": "3"}
+	for k, v := range want {
+		if got, ok := vals[k]; !ok || !decimal.RequireFromString(got).Equal(decimal.RequireFromString(v)) {
+			t.Errorf("%s = %s, want %s (all %v)", k, got, v, vals)
+		}
+	}
+}

@@ -15,8 +15,8 @@ import (
 // each value is replaced by its list. A mapped column used any other way
 // (an argument of a function, compared with another column) is an error,
 // since its values could not be mapped safely. It also returns, per
-// column, the values src compares it with. An expression without a
-// mapped column is returned as it is.
+// column (mapped or not), the string values src compares it with in those
+// forms. An expression it does not change is returned as it is.
 func MapValues(src string, values map[string]map[string][]string) (string, map[string][]string, error) {
 	tree, err := parse(src)
 	if err != nil {
@@ -71,7 +71,7 @@ func (m *valueMapper) Visit(n *ast.Node) {
 			}
 			col, ok1 := id.(*ast.IdentifierNode)
 			s, ok2 := lit.(*ast.StringNode)
-			if !ok1 || !ok2 || m.values[col.Value] == nil {
+			if !ok1 || !ok2 {
 				return
 			}
 			m.handled[col] = true
@@ -93,16 +93,15 @@ func (m *valueMapper) Visit(n *ast.Node) {
 		case "in", "not in":
 			col, ok1 := x.Left.(*ast.IdentifierNode)
 			arr, ok2 := x.Right.(*ast.ArrayNode)
-			if !ok1 || !ok2 || m.values[col.Value] == nil {
+			if !ok1 || !ok2 {
+				return
+			}
+			if slices.ContainsFunc(arr.Nodes, func(e ast.Node) bool { _, ok := e.(*ast.StringNode); return !ok }) {
 				return
 			}
 			var to []string
 			for _, e := range arr.Nodes {
-				s, ok := e.(*ast.StringNode)
-				if !ok {
-					return
-				}
-				to = append(to, m.mapped(col.Value, s.Value)...)
+				to = append(to, m.mapped(col.Value, e.(*ast.StringNode).Value)...)
 			}
 			m.handled[col] = true
 			if len(to) != len(arr.Nodes) || !slices.EqualFunc(to, arr.Nodes, func(v string, e ast.Node) bool { return v == e.(*ast.StringNode).Value }) {

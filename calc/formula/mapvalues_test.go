@@ -22,10 +22,10 @@ func TestMapValues(t *testing.T) {
 		{`stage == "Lost"`, `stage in ["Closed Lost", "Dropped"]`, "stage:Lost"},
 		{`stage != "Lost"`, `not (stage in ["Closed Lost", "Dropped"])`, "stage:Lost"},
 		{`stage in ["Won", "Lost", "Open"]`, `stage in ["Closed Won", "Closed Lost", "Dropped", "Open"]`, "stage:Won,Lost,Open"},
-		{`stage == "Won" && note == "Won" && amount > 0`, `stage == "Closed Won" && note == "Won" && amount > 0`, "stage:Won"},
+		{`stage == "Won" && note == "Won" && amount > 0`, `stage == "Closed Won" && note == "Won" && amount > 0`, "note:Won stage:Won"},
 		{`status == "done" && hours_between(received_at, processed_at) <= 24`, `status == "processed" && hours_between(received_at, processed_at) <= 24`, "status:done"},
 		{`stage == "Open"`, `stage == "Open"`, "stage:Open"},
-		{`note == "Won"`, `note == "Won"`, ""},
+		{`note == "Won"`, `note == "Won"`, "note:Won"},
 		{`days_between(created_at, closed_at)`, `days_between(created_at, closed_at)`, ""},
 	} {
 		got, seen, err := formula.MapValues(tc.src, values)
