@@ -169,7 +169,7 @@ func mergeLibrary(defs *kpi.Definitions, e *library.Entry, r LibraryRequest) (*k
 		slices.SortFunc(probs, func(x, y kpi.Problem) int {
 			return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.Column, y.Column), strings.Compare(x.Value, y.Value))
 		})
-		return nil, nil, nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Library entry %s does not fit the workspace's datasets: %d problems.", e.ID, len(probs)), Details: probs}
+		return nil, nil, nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Library entry %s does not fit the workspace's datasets and values: %d %s.", e.ID, len(probs), map[bool]string{true: "problem", false: "problems"}[len(probs) == 1]), Details: probs}
 	}
 	compared := usedValues{}
 	next := *defs
@@ -321,7 +321,7 @@ func ParseValueMap(specs []string) (map[string]map[string][]string, error) {
 		}
 	}
 	if len(probs) > 0 {
-		return nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("%d value mappings cannot be read.", len(probs)), Details: probs}
+		return nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Value mappings that cannot be read: %d.", len(probs)), Details: probs}
 	}
 	return out, nil
 }
