@@ -169,7 +169,11 @@ func mergeLibrary(defs *kpi.Definitions, e *library.Entry, r LibraryRequest) (*k
 		slices.SortFunc(probs, func(x, y kpi.Problem) int {
 			return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.Column, y.Column), strings.Compare(x.Value, y.Value))
 		})
-		return nil, nil, nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Library entry %s does not fit the workspace's datasets and values: %d %s.", e.ID, len(probs), map[bool]string{true: "problem", false: "problems"}[len(probs) == 1]), Details: probs}
+		n := fmt.Sprintf("%d problems", len(probs))
+		if len(probs) == 1 {
+			n = "1 problem"
+		}
+		return nil, nil, nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("Library entry %s does not fit the workspace's datasets and values: %s.", e.ID, n), Details: probs}
 	}
 	compared := usedValues{}
 	next := *defs
