@@ -462,35 +462,20 @@ var errEnough = errors.New("enough records")
 func (a *App) checkValues(ctx context.Context, defs *kpi.Definitions, used usedValues) ([]string, error) {
 	warnings := []string{}
 	for _, dsName := range slices.Sorted(maps.Keys(used)) {
-		ds := defs.Dataset(dsName)
 		cols := used[dsName]
 		idx := map[string]int{}
-		counts := map[string]map[string]int{}
 		for col := range cols {
-			idx[col] = ds.ColumnIndex(col)
-			counts[col] = map[string]int{}
+			idx[col] = defs.Dataset(dsName).ColumnIndex(col)
 		}
-		read := 0
-		err := a.svc.Records.ScanRecords(ctx, dsName, func(r kpi.Record) error {
-			if read == maxValueScan {
-				return errEnough
-			}
-			read++
-			for col, i := range idx {
-				if i < len(r.Values) && !r.Values[i].Null {
-					counts[col][r.Values[i].S]++
-				}
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errEnough) {
+		counts, read, cut, err := countValues(ctx, a.svc.Records, dsName, idx, maxValueScan)
+		if err != nil {
 			return nil, err
 		}
 		if read == 0 {
 			continue
 		}
 		records := fmt.Sprintf("the %d records", read)
-		if errors.Is(err, errEnough) {
+		if cut {
 			records = fmt.Sprintf("the first %d records", read)
 		}
 		for _, col := range slices.Sorted(maps.Keys(cols)) {
@@ -502,6 +487,32 @@ func (a *App) checkValues(ctx context.Context, defs *kpi.Definitions, used usedV
 		}
 	}
 	return warnings, nil
+}
+
+// countValues counts, per column of idx (name → index), how many of the
+// first limit records of dataset have each value; it returns how many
+// records it read, and whether the dataset has more.
+func countValues(ctx context.Context, recs kpi.RecordService, dataset string, idx map[string]int, limit int) (counts map[string]map[string]int, read int, cut bool, err error) {
+	counts = map[string]map[string]int{}
+	for col := range idx {
+		counts[col] = map[string]int{}
+	}
+	err = recs.ScanRecords(ctx, dataset, func(r kpi.Record) error {
+		if read == limit {
+			return errEnough
+		}
+		read++
+		for col, i := range idx {
+			if i >= 0 && i < len(r.Values) && !r.Values[i].Null {
+				counts[col][r.Values[i].S]++
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, errEnough) {
+		return counts, read, true, nil
+	}
+	return counts, read, false, err
 }
 
 // countsText lists the most frequent values of counts, like
