@@ -22,7 +22,7 @@ func (a *App) demoLibrary(defs *kpi.Definitions) (*kpi.Definitions, error) {
 	if err != nil || e == nil {
 		return nil, fmt.Errorf("demo library: no order-processing entry: %v", err)
 	}
-	next, _, err := mergeLibrary(defs, e, LibraryRequest{Entry: e.ID, Position: demo.PositionHeadOfProcessing})
+	next, _, _, err := mergeLibrary(defs, e, LibraryRequest{Entry: e.ID, Position: demo.PositionHeadOfProcessing})
 	if err != nil {
 		return nil, fmt.Errorf("demo library: %w", err)
 	}

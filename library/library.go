@@ -33,10 +33,14 @@ type Entry struct {
 	Definitions []byte `json:"-"`
 }
 
-// Need is a dataset an entry reads and the columns it needs of it.
+// Need is a dataset an entry reads and the columns it needs of it, with
+// the values its filters compare columns with: a workspace whose data
+// says "Closed Won" for the entry's Won maps the value when it applies
+// the entry.
 type Need struct {
-	Dataset string   `json:"dataset"`
-	Columns []string `json:"columns"`
+	Dataset string              `json:"dataset"`
+	Columns []string            `json:"columns"`
+	Values  map[string][]string `json:"values,omitempty"`
 }
 
 type entryDoc struct {
@@ -46,7 +50,9 @@ type entryDoc struct {
 	Position    string              `yaml:"position,omitempty"`
 	Description string              `yaml:"description"`
 	Needs       map[string][]string `yaml:"needs"`
-	Definitions yaml.Node           `yaml:"definitions"`
+	// Values: dataset → column → the values the entry relies on.
+	Values      map[string]map[string][]string `yaml:"values,omitempty"`
+	Definitions yaml.Node                      `yaml:"definitions"`
 }
 
 // Entries returns every entry, by id. The files are part of the binary: a
@@ -74,7 +80,14 @@ func Entries() ([]*Entry, error) {
 		}
 		e := &Entry{ID: doc.ID, Title: doc.Title, Function: doc.Function, Position: doc.Position, Description: strings.TrimSpace(doc.Description), Definitions: defs}
 		for ds, cols := range doc.Needs {
-			e.Needs = append(e.Needs, Need{Dataset: ds, Columns: cols})
+			e.Needs = append(e.Needs, Need{Dataset: ds, Columns: cols, Values: doc.Values[ds]})
+		}
+		for ds, vals := range doc.Values {
+			for col := range vals {
+				if !slices.Contains(doc.Needs[ds], col) {
+					return nil, fmt.Errorf("library %s: values of %s.%s, a column the entry does not need", n, ds, col)
+				}
+			}
 		}
 		slices.SortFunc(e.Needs, func(a, b Need) int { return strings.Compare(a.Dataset, b.Dataset) })
 		out = append(out, e)

@@ -35,7 +35,10 @@ func (s *Server) strategyRoutes() []route {
 		{"GET", "/api/v1/library", false, s.listLibrary, opDoc{tag: "strategy", summary: "The KPI library's entries (KPIs and scorecard templates per function and position) and the dataset columns each needs", params: []paramDoc{
 			param("function", "query", "Only the entries of this unit function."),
 		}, resp: "LibraryEntry[]"}},
-		{"POST", "/api/v1/library/{entry}/apply", false, s.applyLibrary, opDoc{tag: "strategy", summary: "Add a library entry's KPIs and template, mapped onto the workspace's datasets and columns; a missing column is named (admins)", params: []paramDoc{
+		{"GET", "/api/v1/library/{entry}", false, s.getLibraryEntry, opDoc{tag: "strategy", summary: "One library entry: its KPIs, scorecard templates, and the datasets, columns and values it needs", params: []paramDoc{
+			param("entry", "path", "The entry's id."),
+		}, resp: "LibraryDetail"}},
+		{"POST", "/api/v1/library/{entry}/apply", false, s.applyLibrary, opDoc{tag: "strategy", summary: "Add a library entry's KPIs and template, mapped onto the workspace's datasets, columns and values; a missing column or a wrong value mapping is named, values no record has are warned of (admins)", params: []paramDoc{
 			param("entry", "path", "The entry's id."),
 		}, body: "LibraryRequest", resp: "LibraryResult"}},
 		{"PATCH", "/api/v1/tasks/{id}", false, s.changeTask, opDoc{tag: "strategy", summary: "Report progress or mark done (the person); confirm, reopen, cancel, rename, move (the manager)", params: []paramDoc{numID}, body: "TaskChange", resp: "Task"}},
@@ -179,6 +182,15 @@ func (s *Server) listLibrary(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) getLibraryEntry(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.App.LibraryEntry(r.Context(), who(r), r.PathValue("entry"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
 func (s *Server) applyLibrary(w http.ResponseWriter, r *http.Request) error {
 	var req app.LibraryRequest
 	if err := readJSON(r, &req); err != nil {
@@ -241,6 +253,11 @@ func strategySchemas() map[string]any {
 		"achievement": exact, "achievement_null": boolean, "expected": exact, "pace": exact, "pace_null": boolean})
 	contributor := obj(nil, map[string]any{"subject": subject, "name": str, "index": exact})
 	list := func(s any) map[string]any { return map[string]any{"type": "array", "items": s} }
+	libraryEntryProps := func() map[string]any {
+		return map[string]any{"id": str, "title": str, "function": str, "position": str, "description": str,
+			"needs": list(obj(nil, map[string]any{"dataset": str, "columns": strList,
+				"values": map[string]any{"type": "object", "additionalProperties": strList, "description": "column → the values the entry's filters compare it with; map them with values of LibraryRequest"}}))}
+	}
 	return map[string]any{
 		"Objective": obj([]string{"title", "period"}, map[string]any{"id": str, "title": str, "description": str, "period": period,
 			"parent_id": str, "unit_id": map[string]any{"type": "string", "description": "the unit that carries it; empty: the company"},
@@ -260,13 +277,20 @@ func strategySchemas() map[string]any {
 			"status": str, "why": str, "reason": str, "by": str, "at": dateTime, "decided_by": str, "decided_at": dateTime}),
 		"Task": obj(nil, map[string]any{"id": integer, "employee_id": str, "objective_id": str, "title": str, "due": date, "judged": str,
 			"goal": exact, "progress": exact, "status": str, "done_on": date, "created_by": str, "updated_at": dateTime}),
-		"TaskRequest": obj([]string{"employee", "title", "due"}, map[string]any{"employee": str, "objective": str, "title": str, "due": date, "judged": str, "goal": exact}),
-		"LibraryEntry": obj(nil, map[string]any{"id": str, "title": str, "function": str, "position": str, "description": str,
-			"needs": list(obj(nil, map[string]any{"dataset": str, "columns": strList}))}),
+		"TaskRequest":  obj([]string{"employee", "title", "due"}, map[string]any{"employee": str, "objective": str, "title": str, "due": date, "judged": str, "goal": exact}),
+		"LibraryEntry": obj(nil, libraryEntryProps()),
+		"LibraryDetail": obj(nil, func() map[string]any {
+			p := libraryEntryProps()
+			p["kpis"], p["scorecards"] = list(schemaRef("KPI")), list(map[string]any{"type": "object", "description": "a scorecard template as in attain.yaml: name, position, items"})
+			return p
+		}()),
 		"LibraryRequest": obj(nil, map[string]any{"map": map[string]any{"type": "object", "additionalProperties": str, "description": "theirs → ours: a dataset, a column, or dataset.column"},
+			"values": map[string]any{"type": "object", "description": "the entry's column (stage or deals.stage) → the entry's value (Won) → your values for it ([\"Closed Won\"])",
+				"additionalProperties": map[string]any{"type": "object", "additionalProperties": strList}},
 			"position": str, "currency": str, "dry_run": boolean, "reason": str}),
-		"LibraryResult": obj(nil, map[string]any{"dry_run": boolean, "changes": list(schemaRef("Change")), "kept": strList}),
-		"TaskChange":    obj(nil, map[string]any{"status": str, "progress": exact, "due": date, "title": str}),
+		"LibraryResult": obj(nil, map[string]any{"dry_run": boolean, "changes": list(schemaRef("Change")), "kept": strList,
+			"warnings": map[string]any{"type": "array", "items": str, "description": "each value the filters compare a column with that no record has, with the values the records have"}}),
+		"TaskChange": obj(nil, map[string]any{"status": str, "progress": exact, "due": date, "title": str}),
 	}
 }
 

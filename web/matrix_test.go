@@ -135,6 +135,7 @@ var matrix = []call{
 	{pattern: "POST /api/v1/levels", path: "/api/v1/levels", body: `{"kpi": "won", "employee": "bob", "period": "2025-07", "value": "5.2", "reason": "matrix"}`, who: manageBob},
 	{pattern: "POST /api/v1/levels/{id}/decide", path: "/api/v1/levels/1/decide", body: `{"approve": true}`, who: admins},
 	{pattern: "GET /api/v1/library", path: "/api/v1/library", who: anyone},
+	{pattern: "GET /api/v1/library/{entry}", path: "/api/v1/library/order-processing-manager", who: anyone}, // the library is built in: sales-pipeline names won_value, a KPI of the workspace too
 	{pattern: "POST /api/v1/library/{entry}/apply", path: "/api/v1/library/sales-pipeline/apply", body: `{"dry_run": true, "map": {"closed_at": "closed_on"}}`, who: admins},
 	{pattern: "GET /api/v1/tasks", path: "/api/v1/tasks?employee=bob", who: ofBob},
 	{pattern: "POST /api/v1/tasks", path: "/api/v1/tasks", body: `{"employee": "bob", "title": "m", "due": "2025-06-30"}`, who: manageBob},

@@ -47,10 +47,13 @@ type strategyPage struct {
 }
 
 type libraryForm struct {
-	Entry, Map, Position, Currency string
-	Error                          string
-	Problems                       []string
-	Done                           string
+	Entry, Map, Values, Position, Currency string
+	Error                                  string
+	// The problems of the map field, of the values field, and those of
+	// neither.
+	MapProblems, ValueProblems, Problems []string
+	Done                                 string
+	Warnings                             []string
 }
 
 type levelForm struct {
@@ -486,10 +489,11 @@ func problems(err error) string {
 func points2(f *Formatter, p decimal.Decimal) string { return f.Number(p, 2) + "\u00a0%" }
 
 // postLibrary applies a library entry from the strategy page (admins):
-// the mapping as THEIRS=OURS pairs separated by commas; a problem shows
-// the form again, as typed, with each problem.
+// the mapping as THEIRS=OURS pairs separated by commas, the value mapping
+// as COLUMN:THEIRS=OURS lines; a problem shows the form again, as typed,
+// with each problem at its field.
 func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
-	lib := libraryForm{Entry: r.PostFormValue("entry"), Map: r.PostFormValue("map"), Position: r.PostFormValue("position"), Currency: r.PostFormValue("currency")}
+	lib := libraryForm{Entry: r.PostFormValue("entry"), Map: r.PostFormValue("map"), Values: r.PostFormValue("values"), Position: r.PostFormValue("position"), Currency: r.PostFormValue("currency")}
 	req := app.LibraryRequest{Entry: lib.Entry, Position: strings.TrimSpace(lib.Position), Currency: strings.TrimSpace(lib.Currency), Map: map[string]string{},
 		DryRun: r.PostFormValue("dry_run") == "true", Reason: "library entry from the strategy page"}
 	for _, pair := range strings.Split(lib.Map, ",") {
@@ -498,25 +502,27 @@ func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
 		}
 		from, to, ok := strings.Cut(pair, "=")
 		if !ok || strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
-			lib.Error = "Mapping " + strings.TrimSpace(pair) + ": want THEIRS=OURS, like amount=close_value."
+			lib.Error = "The mapping cannot be read."
+			lib.MapProblems = []string{strings.TrimSpace(pair) + ": want THEIRS=OURS, like amount=close_value."}
 			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
 		}
 		req.Map[strings.TrimSpace(from)] = strings.TrimSpace(to)
 	}
+	var lines []string
+	for l := range strings.Lines(lib.Values) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	var err error
+	if req.Values, err = app.ParseValueMap(lines); err != nil {
+		return s.libraryProblems(w, r, lib, err)
+	}
 	res, err := s.App.ApplyLibrary(r.Context(), who(r), req)
 	if err != nil {
-		if code := kpi.ErrorCode(err); code == kpi.EINVALID || code == kpi.ENOTFOUND || code == kpi.ECONFLICT {
-			lib.Error = kpi.ErrorMessage(err)
-			var e *kpi.Error
-			if errors.As(err, &e) {
-				for _, p := range e.Details {
-					lib.Problems = append(lib.Problems, strings.TrimSpace(p.Column+" "+p.Value+": "+p.Reason))
-				}
-			}
-			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
-		}
-		return err
+		return s.libraryProblems(w, r, lib, err)
 	}
+	lib.Warnings = res.Warnings
 	var done []string
 	for _, c := range res.Changes {
 		done = append(done, c.Action+" "+c.Kind+" "+c.Name)
@@ -532,4 +538,24 @@ func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
 		lib.Done += " Kept your own " + strings.Join(res.Kept, ", ") + "."
 	}
 	return s.renderStrategyWith(w, r, http.StatusOK, levelForm{}, lib)
+}
+
+// libraryProblems shows the library form again, as typed, with err: each
+// problem at the field it is about (the map or the values).
+func (s *Server) libraryProblems(w http.ResponseWriter, r *http.Request, lib libraryForm, err error) error {
+	if code := kpi.ErrorCode(err); code != kpi.EINVALID && code != kpi.ENOTFOUND && code != kpi.ECONFLICT {
+		return err
+	}
+	lib.Error = kpi.ErrorMessage(err)
+	for _, p := range kpi.ErrorDetails(err) {
+		switch text := strings.TrimSpace(p.Column + " " + p.Value + ": " + p.Reason); {
+		case p.File == app.ValuesInput:
+			lib.ValueProblems = append(lib.ValueProblems, text)
+		case p.Column != "":
+			lib.MapProblems = append(lib.MapProblems, text)
+		default:
+			lib.Problems = append(lib.Problems, text)
+		}
+	}
+	return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
 }

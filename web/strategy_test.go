@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -132,5 +134,44 @@ func TestLibraryForm(t *testing.T) {
 	status, body = post("entry=sales-pipeline&map=closed_at%3Dnope")
 	if status != 400 || !strings.Contains(body, "no column &#34;nope&#34;") || !strings.Contains(body, `value="closed_at=nope"`) {
 		t.Errorf("a wrong column: %d %s", status, body[strings.Index(body, `id="library"`):])
+	}
+	// Value mappings: their problems are shown at their field, what was
+	// typed kept.
+	for _, tc := range []struct{ values, want string }{
+		{"stage:Wonn=Won", `stage Wonn: entry sales-pipeline relies on the values Won, Lost of stage, not &#34;Wonn&#34;`},
+		{"stage:Won=Closed Won\nstage:Lost=Lost", `deals.stage Closed Won: the entry&#39;s stage value Won would be &#34;Closed Won&#34;, but column stage of deals allows only Won, Lost`},
+		{"stage=Won", `stage=Won: want COLUMN:THEIRS=OURS`},
+	} {
+		status, body = post("entry=sales-pipeline&map=closed_at%3Dclosed_on%2C+created_at%3Dclosed_on&dry_run=true&values=" + url.QueryEscape(tc.values))
+		lib := body[strings.Index(body, `id="library"`):]
+		field := lib[strings.Index(lib, `id="lb-values"`):]
+		if status != 400 || !strings.Contains(field, `aria-invalid="true"`) || !strings.Contains(field, template.HTMLEscapeString(tc.values)+"</textarea>") ||
+			!strings.Contains(field[:strings.Index(field, "</ul>")], tc.want) {
+			t.Errorf("values %q: %d %s", tc.values, status, lib)
+		}
+	}
+	status, body = post("entry=sales-pipeline&map=closed_at%3Dclosed_on%2C+created_at%3Dclosed_on&dry_run=true&values=stage%3ALost%3DLost")
+	if status != 200 || !strings.Contains(body, "Would create kpi deals_won") {
+		t.Errorf("a value mapping: %d %s", status, body[strings.Index(body, `id="library"`):])
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/library/sales-pipeline", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.Secret)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var d struct {
+		ID    string
+		Needs []struct {
+			Dataset string
+			Values  map[string][]string
+		}
+		KPIs       []struct{ Name, Filter string }
+		Scorecards []struct{ Name string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&d); err != nil || d.ID != "sales-pipeline" || len(d.Needs) != 1 || strings.Join(d.Needs[0].Values["stage"], ",") != "Won,Lost" ||
+		len(d.KPIs) != 5 || d.KPIs[0].Filter != `stage == "Won"` || len(d.Scorecards) != 1 {
+		t.Errorf("GET /api/v1/library/sales-pipeline: %v %+v", err, d)
 	}
 }

@@ -68,6 +68,19 @@ functions:
 	if kpi.ErrorCode(err) != kpi.EINVALID || !strings.Contains(detailText(err), `no column "phase"`) {
 		t.Errorf("a wrong mapping: %v", err)
 	}
+	if got, err := run("library", "show", "sales-pipeline"); err != nil || !strings.Contains(got, "values of stage: Won, Lost") ||
+		!strings.Contains(got, `count of deals where stage == "Won" by closed_at`) || !strings.Contains(got, "Scorecard template sales-pipeline") {
+		t.Errorf("library show: %v\n%s", err, got)
+	}
+	_, err = run("library", "apply", "sales-pipeline", "--map-value", "stage:Wonn=Closed Won", "--dry-run")
+	if kpi.ErrorCode(err) != kpi.EINVALID || !strings.Contains(detailText(err), `stage: entry sales-pipeline relies on the values Won, Lost of stage, not "Wonn"`) {
+		t.Errorf("a wrong value mapping: %v\n%s", err, detailText(err))
+	}
+	// The demo's stage column lists its values: Closed Won is not one.
+	_, err = run("library", "apply", "sales-pipeline", "--map-value", "stage:Won=Closed Won|Won", "--dry-run")
+	if kpi.ErrorCode(err) != kpi.EINVALID || !strings.Contains(detailText(err), `deals.stage: the entry's stage value Won would be "Closed Won", but column stage of deals allows only Prospecting, Engaging, Won, Lost`) {
+		t.Errorf("a value the column does not allow: %v\n%s", err, detailText(err))
+	}
 }
 
 func detailText(err error) string {
