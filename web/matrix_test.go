@@ -133,6 +133,8 @@ var matrix = []call{
 	{pattern: "PUT /api/v1/guardrails", path: "/api/v1/guardrails", body: `[{"kpi": "", "max_change": "10", "floor": "80"}]`, who: admins},
 	{pattern: "GET /api/v1/levels", path: "/api/v1/levels", who: anyone},
 	{pattern: "POST /api/v1/levels", path: "/api/v1/levels", body: `{"kpi": "won", "employee": "bob", "period": "2025-07", "value": "5.2", "reason": "matrix"}`, who: manageBob},
+	{pattern: "GET /api/v1/levels/scorecard", path: "/api/v1/levels/scorecard?employee=bob&period=2025-07", who: ofBob},
+	{pattern: "POST /api/v1/levels/scorecard", path: "/api/v1/levels/scorecard", body: `{"employee": "bob", "from": "2025-07", "items": [{"kpi": "won", "weight": "100"}], "reason": "matrix"}`, who: manageBob},
 	{pattern: "POST /api/v1/levels/{id}/decide", path: "/api/v1/levels/1/decide", body: `{"approve": true}`, who: admins},
 	{pattern: "GET /api/v1/library", path: "/api/v1/library", who: anyone},
 	{pattern: "POST /api/v1/library/{entry}/apply", path: "/api/v1/library/sales-pipeline/apply", body: `{"dry_run": true, "map": {"closed_at": "closed_on"}}`, who: admins},

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -58,7 +59,7 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 		return nil, err
 	}
 
-	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed, defs: e.defs}
+	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed, defs: e.defs, tmpl: tmpl}
 	switch {
 	case p.From > e.today:
 		card.State = StateNotStarted
@@ -427,4 +428,22 @@ func (s *Service) UnitCards(ctx context.Context, unitID string, p kpi.Period, te
 		}
 	}
 	return cards, names, nil
+}
+
+// ScorecardIf returns the card of subj for p as it would be were the
+// scorecard change c in effect as well (whatever its status): what a
+// preview of a unit head's change shows. Nothing is stored.
+func (s *Service) ScorecardIf(ctx context.Context, subj kpi.Subject, p kpi.Period, template string, c *kpi.LevelChange) (*Card, error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		cp := *c
+		cp.Status, cp.ID = kpi.LevelApplied, math.MaxInt64
+		with := *e
+		with.levels = append(slices.Clip(e.levels), &cp)
+		e = &with
+	}
+	return s.card(ctx, e, subj, p, template, false)
 }
