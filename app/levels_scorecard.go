@@ -228,7 +228,7 @@ func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subjec
 			case own == nil || (own.MinWeight == nil && own.MaxWeight == nil):
 				waiting = append(waiting, fmt.Sprintf("The company set no weight range for %s, so its weight %s %% (the template's %s %%) waits for the next level up.", it.KPI, l.Weight, it.Weight))
 			case own.MinWeight != nil && l.Weight.LessThan(*own.MinWeight), own.MaxWeight != nil && l.Weight.GreaterThan(*own.MaxWeight):
-				waiting = append(waiting, fmt.Sprintf("The weight %s %% of %s is outside its range %s; it waits for the next level up.", l.Weight, it.KPI, weightRange(own)))
+				waiting = append(waiting, fmt.Sprintf("The weight %s %% of %s is outside its range %s; it waits for the next level up.", l.Weight, it.KPI, own.WeightRange()))
 			}
 		}
 		dir := kpi.HigherIsBetter
@@ -262,18 +262,6 @@ func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subjec
 		c.Why = "Inside the guardrails: " + strings.Join(changed, ", ") + "."
 	}
 	return c, nil
-}
-
-// weightRange says a guardrail's weight range in words: "20–40 %".
-func weightRange(g *kpi.Guardrail) string {
-	lo, hi := "0", "100"
-	if g.MinWeight != nil {
-		lo = g.MinWeight.String()
-	}
-	if g.MaxWeight != nil {
-		hi = g.MaxWeight.String()
-	}
-	return lo + "–" + hi + " %"
 }
 
 // scoreEffect scores the subject of c, and for a unit the people in it

@@ -69,6 +69,19 @@ type Guardrail struct {
 	MaxWeight *decimal.Decimal `json:"max_weight,omitempty"`
 }
 
+// WeightRange says g's weight range in words: "20–40 %" (0 and 100
+// where a bound is not set).
+func (g Guardrail) WeightRange() string {
+	lo, hi := "0", "100"
+	if g.MinWeight != nil {
+		lo = g.MinWeight.String()
+	}
+	if g.MaxWeight != nil {
+		hi = g.MaxWeight.String()
+	}
+	return lo + "–" + hi + " %"
+}
+
 // Level change statuses.
 const (
 	LevelApplied  = "applied"
