@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -98,7 +99,7 @@ func (a *App) SetScorecardLevels(ctx context.Context, who kpi.Actor, r Scorecard
 	if len(r.Items) == 0 {
 		return nil, kpi.Errorf(kpi.EINVALID, "items: say which items change.")
 	}
-	c, err := a.judgeScorecard(ctx, who, subj, p, r)
+	c, refused, err := a.judgeScorecard(ctx, who, subj, p, r)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (a *App) SetScorecardLevels(ctx context.Context, who kpi.Actor, r Scorecard
 		return res, nil
 	}
 	if c.Status == kpi.LevelRejected {
-		return nil, &kpi.Error{Code: kpi.EINVALID, Message: c.Why + " Ask the next level up to change the company's template or guardrails."}
+		return nil, &kpi.Error{Code: kpi.EINVALID, Message: c.Why + " Ask the next level up to change the company's template or guardrails.", Details: refused}
 	}
 	if err := a.svc.Strategy.CreateLevelChange(ctx, c); err != nil {
 		return nil, err
@@ -119,25 +120,26 @@ func (a *App) SetScorecardLevels(ctx context.Context, who kpi.Actor, r Scorecard
 }
 
 // judgeScorecard builds the scorecard change r asks for and decides it
-// against the guardrails; nothing is stored.
-func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subject, p kpi.Period, r ScorecardLevelRequest) (*kpi.LevelChange, error) {
+// against the guardrails, with each refusal by item and field
+// ("items[won_value].weight"); nothing is stored.
+func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subject, p kpi.Period, r ScorecardLevelRequest) (*kpi.LevelChange, []kpi.Problem, error) {
 	locks, err := a.svc.Targets.FindPeriodLocks(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, l := range locks {
 		if l.Period.To >= p.From {
-			return nil, kpi.Errorf(kpi.ECONFLICT, "from: %s is locked (by %s), so a scorecard change can only apply from after %s; locked periods keep their scoring.",
+			return nil, nil, kpi.Errorf(kpi.ECONFLICT, "from: %s is locked (by %s), so a scorecard change can only apply from after %s; locked periods keep their scoring.",
 				l.Period.Label(), l.LockedBy, l.Period.To)
 		}
 	}
 	base, _, by, err := a.review.Template(ctx, subj, r.Scorecard, p.From)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defs, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	levels := base.Levels()
 	if by != nil {
@@ -175,36 +177,47 @@ func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subjec
 		set("stretch", ch.Stretch, &l.Stretch)
 	}
 	if len(probs) > 0 {
-		return nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("The scorecard change is invalid: %s", probs[0]), Details: probs}
+		return nil, nil, &kpi.Error{Code: kpi.EINVALID, Message: fmt.Sprintf("The scorecard change is invalid: %s", probs[0]), Details: probs}
 	}
 	if len(changed) == 0 {
-		return nil, kpi.Errorf(kpi.EINVALID, "items: nothing changes; the scorecard in effect from %s already says so.", p.From)
+		return nil, nil, kpi.Errorf(kpi.EINVALID, "items: nothing changes; the scorecard in effect from %s already says so.", p.From)
 	}
 	next := base.WithLevels(levels)
 	if len(next.Items) == 0 {
-		return nil, kpi.Errorf(kpi.EINVALID, "items: at least one item must stay on.")
+		return nil, nil, kpi.Errorf(kpi.EINVALID, "items: at least one item must stay on.")
 	}
 	if err := next.Validate(defs); err != nil {
 		var ke *kpi.Error
 		if errors.As(err, &ke) {
 			msg := "The scorecard would be invalid"
+			for k := range ke.Details { // items[2].weight → items[won_value].weight
+				if n, rest, ok := strings.Cut(strings.TrimPrefix(ke.Details[k].Column, "items["), "]"); ok {
+					if j, err := strconv.Atoi(n); err == nil && j < len(next.Items) {
+						ke.Details[k].Column = "items[" + next.Items[j].KPI + "]" + rest
+					}
+				}
+			}
 			if len(ke.Details) > 0 {
 				msg += ": " + ke.Details[0].String()
 			}
-			return nil, &kpi.Error{Code: kpi.EINVALID, Message: msg, Details: ke.Details}
+			return nil, nil, &kpi.Error{Code: kpi.EINVALID, Message: msg, Details: ke.Details}
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	c := &kpi.LevelChange{Scorecard: base.Name, Subject: subj, Period: p, Items: levels, Changed: changed, Reason: r.Reason, Status: kpi.LevelApplied}
 	if isAdmin(who) {
 		c.Why = "set by an admin"
-		return c, nil
+		return c, nil, nil
 	}
 	gs, err := a.svc.Strategy.FindGuardrails(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var refused, waiting []string
+	var refused []kpi.Problem
+	var waiting []string
+	refuse := func(kpiName, field, value, format string, args ...any) {
+		refused = append(refused, kpi.Problem{Column: "items[" + kpiName + "]." + field, Value: value, Reason: fmt.Sprintf(format, args...)})
+	}
 	for _, it := range base.Items {
 		l := levels[index[it.KPI]]
 		g := guardrail(gs, it.KPI)
@@ -217,14 +230,14 @@ func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subjec
 		mandatory := own != nil && own.Mandatory
 		if l.Off {
 			if mandatory {
-				refused = append(refused, fmt.Sprintf("%s is mandatory: a head may not switch it off.", it.KPI))
+				refuse(it.KPI, "on", "false", "%s is mandatory: a head may not switch it off.", it.KPI)
 			}
 			continue
 		}
 		if !l.Weight.Equal(it.Weight) {
 			switch {
 			case mandatory && own.MinWeight != nil && l.Weight.LessThan(*own.MinWeight):
-				refused = append(refused, fmt.Sprintf("%s is mandatory and may not weigh less than %s %% (asked %s %%).", it.KPI, own.MinWeight, l.Weight))
+				refuse(it.KPI, "weight", l.Weight.String(), "%s is mandatory and may not weigh less than %s %%.", it.KPI, own.MinWeight)
 			case own == nil || (own.MinWeight == nil && own.MaxWeight == nil):
 				waiting = append(waiting, fmt.Sprintf("The company set no weight range for %s, so its weight %s %% (the template's %s %%) waits for the next level up.", it.KPI, l.Weight, it.Weight))
 			case own.MinWeight != nil && l.Weight.LessThan(*own.MinWeight), own.MaxWeight != nil && l.Weight.GreaterThan(*own.MaxWeight):
@@ -244,24 +257,27 @@ func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subjec
 			}
 			b := lv.base
 			status, why := judge(g, dir, &b, lv.to)
-			why = fmt.Sprintf("%s %s: %s", it.KPI, lv.what, why)
 			switch status {
 			case kpi.LevelRejected:
-				refused = append(refused, why)
+				refuse(it.KPI, lv.what, lv.to.String(), "%s %s: %s", it.KPI, lv.what, why)
 			case kpi.LevelPending:
-				waiting = append(waiting, why)
+				waiting = append(waiting, fmt.Sprintf("%s %s: %s", it.KPI, lv.what, why))
 			}
 		}
 	}
 	switch {
 	case len(refused) > 0:
-		c.Status, c.Why = kpi.LevelRejected, strings.Join(refused, " ")
+		why := make([]string, len(refused))
+		for i, p := range refused {
+			why[i] = p.Reason
+		}
+		c.Status, c.Why = kpi.LevelRejected, strings.Join(why, " ")
 	case len(waiting) > 0:
 		c.Status, c.Why = kpi.LevelPending, strings.Join(waiting, " ")
 	default:
 		c.Why = "Inside the guardrails: " + strings.Join(changed, ", ") + "."
 	}
-	return c, nil
+	return c, refused, nil
 }
 
 // scoreEffect scores the subject of c, and for a unit the people in it

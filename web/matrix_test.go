@@ -219,6 +219,7 @@ var matrix = []call{
 
 	{pattern: "GET /strategy", path: "/strategy?period=2025-06", who: anyone},
 	{pattern: "POST /strategy/levels", path: "/strategy/levels", body: "kpi=won&subject=employee:bob&period=2025-07&value=5.2&reason=m", contentType: "application/x-www-form-urlencoded", who: manageBob},
+	{pattern: "POST /strategy/scorecard", path: "/strategy/scorecard", body: "subject=employee:bob&from=2025-07&item=won&on.won=true&weight.won=100&threshold.won=80&stretch.won=120&reason=m", contentType: "application/x-www-form-urlencoded", who: manageBob},
 	{pattern: "POST /strategy/levels/{id}/decide", path: "/strategy/levels/2/decide", body: "approve=true", contentType: "application/x-www-form-urlencoded", who: admins},
 	{pattern: "POST /strategy/library", path: "/strategy/library", body: "entry=sales-pipeline&map=closed_at%3Dclosed_on&dry_run=true", contentType: "application/x-www-form-urlencoded", who: admins},
 	{pattern: "GET /tasks", path: "/tasks", who: anyone},

@@ -20,6 +20,7 @@ func (s *Server) strategyPages() []pageRoute {
 		{"GET", "/strategy", false, s.pageStrategy},
 		{"POST", "/strategy/levels", false, s.postLevel},
 		{"POST", "/strategy/levels/{id}/decide", false, s.postDecideLevel},
+		{"POST", "/strategy/scorecard", false, s.postScorecardLevels},
 		{"POST", "/strategy/library", false, s.postLibrary},
 		{"GET", "/tasks", false, s.pageTasks},
 		{"POST", "/tasks", false, s.postTask},
@@ -41,6 +42,8 @@ type strategyPage struct {
 	Form    levelForm
 	Pending []levelRow
 	Recent  []levelRow
+	// Card is the form a unit head sets a scorecard with.
+	Card *scorecardForm
 	// The library, for admins: its entries and the apply form.
 	Library []*app.LibraryEntry
 	Lib     libraryForm
@@ -101,10 +104,13 @@ func (s *Server) pageStrategy(w http.ResponseWriter, r *http.Request) error {
 // renderStrategy shows the strategy page; form is the level form as typed
 // (with its error, after a refused change).
 func (s *Server) renderStrategy(w http.ResponseWriter, r *http.Request, status int, form levelForm) error {
-	return s.renderStrategyWith(w, r, status, form, libraryForm{})
+	return s.renderStrategyWith(w, r, status, form, libraryForm{}, nil)
 }
 
-func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, status int, form levelForm, lib libraryForm) error {
+// renderStrategyWith shows the strategy page with the forms as typed:
+// the level form, the library's and the scorecard form (nil: the one of
+// the subject and period the query names).
+func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, status int, form levelForm, lib libraryForm, card *scorecardForm) error {
 	v, err := s.newView(r, "Strategy", "strategy")
 	if err != nil {
 		return err
@@ -225,6 +231,9 @@ func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, stat
 		pg.KPIs = defs.KPIs
 		if pg.Form.Period == "" {
 			pg.Form.Period = kpi.PeriodOf(kpi.Month, today).Label()
+		}
+		if pg.Card, err = s.scorecardFormOf(r, pg.Scope, defs, today, card); err != nil {
+			return err
 		}
 	}
 	changes, err := s.App.LevelChanges(r.Context(), who(r), "")
@@ -499,7 +508,7 @@ func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
 		from, to, ok := strings.Cut(pair, "=")
 		if !ok || strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
 			lib.Error = "Mapping " + strings.TrimSpace(pair) + ": want THEIRS=OURS, like amount=close_value."
-			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
+			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib, nil)
 		}
 		req.Map[strings.TrimSpace(from)] = strings.TrimSpace(to)
 	}
@@ -513,7 +522,7 @@ func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
 					lib.Problems = append(lib.Problems, strings.TrimSpace(p.Column+" "+p.Value+": "+p.Reason))
 				}
 			}
-			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
+			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib, nil)
 		}
 		return err
 	}
@@ -531,5 +540,5 @@ func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
 	if len(res.Kept) > 0 {
 		lib.Done += " Kept your own " + strings.Join(res.Kept, ", ") + "."
 	}
-	return s.renderStrategyWith(w, r, http.StatusOK, levelForm{}, lib)
+	return s.renderStrategyWith(w, r, http.StatusOK, levelForm{}, lib, nil)
 }

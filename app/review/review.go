@@ -129,10 +129,10 @@ type PaceDisplay struct {
 type env struct {
 	defs   *kpi.Definitions
 	levels []*kpi.LevelChange // the scorecard changes applied or approved
-	org   kpi.Org
-	today kpi.Date
-	cal   score.Calendar
-	pace  string // the workspace's pace method: kpi.PaceLinear or kpi.PaceShape
+	org    kpi.Org
+	today  kpi.Date
+	cal    score.Calendar
+	pace   string // the workspace's pace method: kpi.PaceLinear or kpi.PaceShape
 }
 
 func (s *Service) env(ctx context.Context) (*env, error) {
@@ -209,10 +209,10 @@ func (s *Service) readEnv(ctx context.Context, today kpi.Date) (*env, error) {
 	return &env{
 		defs:   defs,
 		levels: levels,
-		org:   kpi.Org{Units: units, Employees: emps},
-		today: today,
-		cal:   Calendar(defs.Calendar),
-		pace:  pace,
+		org:    kpi.Org{Units: units, Employees: emps},
+		today:  today,
+		cal:    Calendar(defs.Calendar),
+		pace:   pace,
 	}, nil
 }
 
