@@ -264,6 +264,9 @@ func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, stat
 		}
 		lr := levelRow{ID: c.ID, KPI: c.KPI, Subject: subject, Period: c.Period.Label(), New: f.Number(c.New, 2),
 			Old: "–", Baseline: "–", Status: c.Status, By: c.By, Why: c.Why, StatusClass: "info"}
+		if c.Scorecard != "" { // a scorecard change: what it moves, from when
+			lr.KPI, lr.Period, lr.New = "scorecard "+c.Scorecard, "from "+c.Period.From.String(), strings.Join(c.Changed, ", ")
+		}
 		if c.Old != nil {
 			lr.Old = f.Number(*c.Old, 2)
 		}
