@@ -14,36 +14,6 @@ import (
 	"attain/sqldb"
 )
 
-// ownershipYAML is Small with an optional KPI on the rep scorecard (all
-// deals, fixed levels 2/4/6), guardrails that make won mandatory (weight
-// 30–50) and give won_value a range of 20–40 (days has none), and a bonus
-// plan paying 1,000 × score / 100.
-func ownershipYAML() string {
-	doc := strings.Replace(apptest.SmallYAML, "kpis:\n", "kpis:\n  - {name: deals, unit: count, direction: higher, dataset: deals, aggregation: count}\n", 1)
-	doc = strings.Replace(doc, "      - {kpi: days, weight: 30, basis: fixed, threshold: 3, target: 2, stretch: 1}\n",
-		"      - {kpi: days, weight: 30, basis: fixed, threshold: 3, target: 2, stretch: 1}\n      - {kpi: deals, weight: 10, basis: fixed, threshold: 2, target: 4, stretch: 6, optional: true}\n", 1)
-	return doc + `
-guardrails:
-  - {kpi: "", max_change: 10, floor: 80}
-  - {kpi: won, max_change: 10, floor: 80, mandatory: true, min_weight: 30, max_weight: 50}
-  - {kpi: won_value, max_change: 10, floor: 80, min_weight: 20, max_weight: 40}
-bonus_plans:
-  - name: reps
-    plan:
-      currency: EUR
-      components:
-        - id: bonus
-          kind: bonus
-          target: 1000
-          coefficient:
-            of: score
-            scale:
-              - {from: 0, coefficient: 0, slope: 1}
-    assign:
-      - {position: rep}
-`
-}
-
 // TestScorecardOwnership: ann heads team 1 (bob). Her scorecard changes
 // for bob inside the guardrails apply from their period on, and bob's
 // scorecard and statement follow; outside they wait for the next level
@@ -53,7 +23,7 @@ func TestScorecardOwnership(t *testing.T) {
 	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
 		a, root := apptest.SmallOn(t, db)
 		ctx := context.Background()
-		if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(ownershipYAML())}); err != nil {
+		if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.OwnershipYAML())}); err != nil {
 			t.Fatal(err)
 		}
 		ann := kpi.Actor{WorkspaceID: root.WorkspaceID, Name: "user:ann", Role: kpi.RoleMember, EmployeeID: "ann"}
