@@ -123,15 +123,8 @@ func (a *App) SetScorecardLevels(ctx context.Context, who kpi.Actor, r Scorecard
 // against the guardrails, with each refusal by item and field
 // ("items[won_value].weight"); nothing is stored.
 func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subject, p kpi.Period, r ScorecardLevelRequest) (*kpi.LevelChange, []kpi.Problem, error) {
-	locks, err := a.svc.Targets.FindPeriodLocks(ctx)
-	if err != nil {
+	if err := a.lockedSince(ctx, p.From); err != nil {
 		return nil, nil, err
-	}
-	for _, l := range locks {
-		if l.Period.To >= p.From {
-			return nil, nil, kpi.Errorf(kpi.ECONFLICT, "from: %s is locked (by %s), so a scorecard change can only apply from after %s; locked periods keep their scoring.",
-				l.Period.Label(), l.LockedBy, l.Period.To)
-		}
 	}
 	base, _, by, err := a.review.Template(ctx, subj, r.Scorecard, p.From)
 	if err != nil {
@@ -278,6 +271,22 @@ func (a *App) judgeScorecard(ctx context.Context, who kpi.Actor, subj kpi.Subjec
 		c.Why = "Inside the guardrails: " + strings.Join(changed, ", ") + "."
 	}
 	return c, refused, nil
+}
+
+// lockedSince refuses a scorecard change from day on when a period
+// ending on or after day is locked: locked periods keep their scoring.
+func (a *App) lockedSince(ctx context.Context, day kpi.Date) error {
+	locks, err := a.svc.Targets.FindPeriodLocks(ctx)
+	if err != nil {
+		return err
+	}
+	for _, l := range locks {
+		if l.Period.To >= day {
+			return kpi.Errorf(kpi.ECONFLICT, "from: %s is locked (by %s), so a scorecard change can only apply from after %s; locked periods keep their scoring.",
+				l.Period.Label(), l.LockedBy, l.Period.To)
+		}
+	}
+	return nil
 }
 
 // scoreEffect scores the subject of c, and for a unit the people in it

@@ -118,8 +118,9 @@ func TestScorecardOwnership(t *testing.T) {
 		// switched off. Weights that do not add up to 100: invalid.
 		res, err = set(ann, "bob", "", false, app.ItemChange{KPI: "won_value", Weight: w("45")}, app.ItemChange{KPI: "days", Weight: w("5")})
 		if err != nil || res.Change.Status != kpi.LevelPending || !strings.Contains(res.Change.Why, "20–40") {
-			t.Errorf("weight outside the range: %+v %v", res, err)
+			t.Fatalf("weight outside the range: %+v %v", res, err)
 		}
+		waiting := res.Change.ID
 		if _, err := set(ann, "bob", "", false, app.ItemChange{KPI: "won", Weight: w("20")}, app.ItemChange{KPI: "won_value", Weight: w("40")}); kpi.ErrorCode(err) != kpi.EINVALID || !strings.Contains(err.Error(), "mandatory") {
 			t.Errorf("mandatory below its minimum: %v", err)
 		}
@@ -154,6 +155,9 @@ func TestScorecardOwnership(t *testing.T) {
 		}
 		if _, err := set(ann, "bob", "", false, app.ItemChange{KPI: "won_value", Weight: w("30")}, app.ItemChange{KPI: "deals", On: &off}); kpi.ErrorCode(err) != kpi.ECONFLICT {
 			t.Errorf("into a locked period: %v, want conflict", err)
+		}
+		if _, err := a.DecideLevel(ctx, root, waiting, true); kpi.ErrorCode(err) != kpi.ECONFLICT {
+			t.Errorf("approving a change that would reach into a locked period: %v, want conflict", err)
 		}
 	})
 }
