@@ -38,20 +38,7 @@ func TestUnitScorecard(t *testing.T) {
 	}
 	submit := func(button string) {
 		t.Helper()
-		js := fmt.Sprintf(`document.body.dataset.before = "1"; document.querySelector('#sc-form button%s').click(); true`, button)
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js)); err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; ; i++ {
-			done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.body.dataset.before && document.readyState === "complete" && !!document.querySelector("main")`))
-			if err == nil && done {
-				return
-			}
-			if i > 100 {
-				t.Fatalf("the scorecard form's answer did not load: %v", err)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		submitAndWait(t, ctx, fmt.Sprintf(`document.querySelector('#sc-form button%s').click()`, button))
 	}
 	value := func(id string) string {
 		t.Helper()
@@ -126,5 +113,24 @@ func elementShot(t *testing.T, ctx context.Context, name, sel string) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// submitAndWait marks the page, runs js (which submits a form) and waits
+// for the next page to load.
+func submitAndWait(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.dataset.before = "1"; `+js+`; true`)); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.body.dataset.before && document.readyState === "complete" && !!document.querySelector("main")`))
+		if err == nil && done {
+			return
+		}
+		if i > 100 {
+			t.Fatalf("the form's answer did not load: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
