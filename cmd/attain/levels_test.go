@@ -1,17 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"attain/app"
 	"attain/app/apptest"
-	"attain/kpitest"
-	"attain/web"
 )
 
 // TestLevelsCLI: ann, head of team 1, runs attain levels through --server:
@@ -20,24 +15,8 @@ import (
 // refused (exit 6), and the admin approves the waiting change with attain
 // levels decide; attain levels show prints what is in effect.
 func TestLevelsCLI(t *testing.T) {
-	db := kpitest.MustOpenDB(t)
-	a, root := apptest.SmallOn(t, db)
+	a, root, tokens, run := smallOnServer(t, apptest.OwnershipYAML())
 	ctx := context.Background()
-	if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.OwnershipYAML())}); err != nil {
-		t.Fatal(err)
-	}
-	tokens := apptest.People(t, a, root)
-	srv := httptest.NewServer((&web.Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
-	t.Cleanup(srv.Close)
-	run := func(token string, args ...string) (int, string) {
-		t.Helper()
-		m := NewMain()
-		var out, errOut bytes.Buffer
-		m.Stdout, m.Stderr = &out, &errOut
-		err := m.Run(ctx, append([]string{"--server", srv.URL, "--token", token}, args...))
-		var shown bytes.Buffer
-		return report(&shown, err), out.String() + shown.String()
-	}
 	set := []string{"levels", "scorecard", "--employee", "bob", "--from", "2025-06", "--on", "deals", "--weight", "won_value=20", "--reason", "cli"}
 	code, out := run(tokens["ann"], append(set, "--dry-run")...)
 	if code != 0 || !strings.Contains(out, "applied") || !strings.Contains(out, "30 → 40") {
