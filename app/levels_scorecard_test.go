@@ -9,6 +9,7 @@ import (
 
 	"attain/app"
 	"attain/app/apptest"
+	"attain/calc/bonus"
 	"attain/kpi"
 	"attain/kpitest"
 	"attain/sqldb"
@@ -79,6 +80,12 @@ func TestScorecardOwnership(t *testing.T) {
 		}
 		if got := payout(); got != "400" {
 			t.Errorf("payout after = %s, want 400", got)
+		}
+		// A what-if on the switched-on KPI: 6 deals reach its stretch
+		// (150), so (3000 + 10 × 150) / 100 = 45 pays 450.
+		six := d("6")
+		if wi, err := a.WhatIf(ctx, root, app.StatementRef{Employee: "bob", Period: "2025-06"}, []bonus.Change{{KPI: "deals", Set: &six}}); err != nil || wi.Payout.String() != "450" {
+			t.Errorf("what-if 6 deals: %+v %v, want a payout of 450", wi, err)
 		}
 		// May keeps the company's template; cy (team 2) is not touched.
 		if _, n := total("bob", "2025-05"); n != 3 {
