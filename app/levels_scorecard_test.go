@@ -151,6 +151,24 @@ func TestScorecardOwnership(t *testing.T) {
 		if got, n := total("cy", "2025-06"); got != "105" || n != 4 {
 			t.Errorf("cy after team 2's change: total %s of %d items, want 105 of 4", got, n)
 		}
+		// Cy moves to team 1 from July: June keeps team 2's scorecard,
+		// July has the company's (team 1 has no change of its own).
+		if _, n := total("cy", "2025-07"); n != 4 {
+			t.Errorf("cy in July, still in team 2: %d items, want 4", n)
+		}
+		t1, july := "t1", kpi.Date(0)
+		if july, err = kpi.ParseDate("2025-07-01"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.UpdateEmployee(ctx, root, "cy", kpi.EmployeeUpdate{UnitID: &t1, UnitFrom: &july}); err != nil {
+			t.Fatal(err)
+		}
+		if got, n := total("cy", "2025-06"); got != "105" || n != 4 {
+			t.Errorf("cy in June after moving in July: total %s of %d items, want 105 of 4", got, n)
+		}
+		if _, n := total("cy", "2025-07"); n != 3 {
+			t.Errorf("cy in July in team 1: %d items, want the template's 3", n)
+		}
 		// The history says what applied when.
 		v, err := a.ScorecardLevelsOf(ctx, ann, "bob", "", "2025-06", "")
 		if err != nil || v.Change == nil || len(v.History) != 3 || v.Template.Name != "rep" {

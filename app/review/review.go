@@ -190,6 +190,10 @@ func (s *Service) readEnv(ctx context.Context, today kpi.Date) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
+	ms, err := s.Org.FindMemberships(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var levels []*kpi.LevelChange
 	if s.Levels != nil {
 		cs, err := s.Levels(ctx, "")
@@ -209,7 +213,7 @@ func (s *Service) readEnv(ctx context.Context, today kpi.Date) (*env, error) {
 	return &env{
 		defs:   defs,
 		levels: levels,
-		org:    kpi.Org{Units: units, Employees: emps},
+		org:    kpi.Org{Units: units, Employees: emps, Memberships: ms},
 		today:  today,
 		cal:    Calendar(defs.Calendar),
 		pace:   pace,
@@ -246,7 +250,7 @@ func (e *env) template(subj kpi.Subject, name string, day kpi.Date) (*kpi.Scorec
 	if err != nil {
 		return nil, err
 	}
-	t, _ = kpi.ScorecardFor(t, e.chain(subj), e.levels, day)
+	t, _ = kpi.ScorecardFor(t, e.chain(subj, day), e.levels, day)
 	return t, nil
 }
 
@@ -261,19 +265,20 @@ func (s *Service) Template(ctx context.Context, subj kpi.Subject, name string, d
 	if base, err = e.baseTemplate(subj, name, day); err != nil {
 		return nil, nil, nil, err
 	}
-	effective, by = kpi.ScorecardFor(base, e.chain(subj), e.levels, day)
+	effective, by = kpi.ScorecardFor(base, e.chain(subj, day), e.levels, day)
 	return base, effective, by, nil
 }
 
-// chain is subj and the units above it, up to the top: whose scorecard
-// changes may hold for it, most specific first.
-func (e *env) chain(subj kpi.Subject) []kpi.Subject {
+// chain is subj and the units above it on day (a person's unit then),
+// up to the top: whose scorecard changes may hold for it, most specific
+// first.
+func (e *env) chain(subj kpi.Subject, day kpi.Date) []kpi.Subject {
 	out := []kpi.Subject{subj}
 	unit := subj.ID
 	if subj.Kind == kpi.SubjectEmployee {
 		unit = ""
 		if emp := e.employee(subj.ID); emp != nil {
-			unit = emp.UnitID
+			unit = e.org.UnitOn(emp, day)
 			out = append(out, kpi.Subject{Kind: kpi.SubjectUnit, ID: unit})
 		}
 	}
