@@ -78,6 +78,9 @@ func TestScorecardOwnership(t *testing.T) {
 		if got, n := total("bob", "2025-06"); got != "40" || n != 4 {
 			t.Errorf("bob after: total %s of %d items, want 40 of 4", got, n)
 		}
+		if c, err := a.Scorecard(ctx, root, app.ScorecardRequest{Employee: "bob", Period: "2025-06"}); err != nil || !strings.Contains(c.SetBy, "deals on") {
+			t.Errorf("bob's card says it is set by %q (%v), want ann's change", c.SetBy, err)
+		}
 		if got := payout(); got != "400" {
 			t.Errorf("payout after = %s, want 400", got)
 		}

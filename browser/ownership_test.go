@@ -78,6 +78,13 @@ func TestUnitScorecard(t *testing.T) {
 		t.Errorf("in effect after saving: change %v, items %v", levels.Change, got)
 	}
 
+	// The team's page says its scorecard is the head's.
+	open(t, ctx, "/team?unit="+team+"&period="+thisMonth())
+	if got := texts(t, ctx, "[data-set-by]"); len(got) != 1 {
+		t.Errorf("the team page does not say the scorecard is set by the head: %q", got)
+	}
+	open(t, ctx, "/strategy?sc_subject=unit:"+team+"&sc_from="+thisMonth()+"#scorecard")
+
 	// Won value is mandatory, at least 20 %: refused at its field; a
 	// weight that is no number, at its own.
 	fill(map[string]string{"sc-weight-won_value": "10", "sc-weight-deals_won": "40"}, true)

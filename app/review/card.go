@@ -40,7 +40,7 @@ func (s *Service) PeriodScorecard(ctx context.Context, subj kpi.Subject, p kpi.P
 }
 
 func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string, whole bool) (*Card, error) {
-	tmpl, err := e.template(subj, template, p.From)
+	tmpl, by, err := e.templateBy(subj, template, p.From)
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +60,9 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 	}
 
 	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed, defs: e.defs, tmpl: tmpl}
+	if by != nil {
+		card.SetBy = fmt.Sprintf("%s for %s from %s, change %d: %s", by.By, by.Subject, by.Period.From, by.ID, strings.Join(by.Changed, ", "))
+	}
 	switch {
 	case p.From > e.today:
 		card.State = StateNotStarted

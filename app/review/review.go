@@ -77,7 +77,10 @@ type Card struct {
 	WorkingDays int    `json:"working_days"`
 	Standing    string `json:"standing"`
 	// PaceMethod is the workspace's: linear or shape.
-	PaceMethod string           `json:"pace_method"`
+	PaceMethod string `json:"pace_method"`
+	// SetBy says, when a unit head's scorecard change is in effect for
+	// the card, whose and what it changed.
+	SetBy      string           `json:"set_by,omitempty"`
 	Prorations []ItemProration  `json:"prorations,omitempty"`
 	Pace       []ItemPace       `json:"pace,omitempty"`
 	Progress   []score.Progress `json:"progress,omitempty"`
@@ -246,12 +249,19 @@ func (e *env) employee(id string) *kpi.Employee {
 // and as the unit heads' scorecard changes in effect on that day set it for
 // the subject or a unit above it (kpi.ScorecardFor).
 func (e *env) template(subj kpi.Subject, name string, day kpi.Date) (*kpi.ScorecardTemplate, error) {
+	t, _, err := e.templateBy(subj, name, day)
+	return t, err
+}
+
+// templateBy is template, and the scorecard change it comes from (nil for
+// none).
+func (e *env) templateBy(subj kpi.Subject, name string, day kpi.Date) (*kpi.ScorecardTemplate, *kpi.LevelChange, error) {
 	t, err := e.baseTemplate(subj, name, day)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	t, _ = kpi.ScorecardFor(t, e.chain(subj, day), e.levels, day)
-	return t, nil
+	t, by := kpi.ScorecardFor(t, e.chain(subj, day), e.levels, day)
+	return t, by, nil
 }
 
 // Template returns the scorecard template of subj for the period starting
@@ -265,8 +275,8 @@ func (s *Service) Template(ctx context.Context, subj kpi.Subject, name string, d
 	if base, err = e.baseTemplate(subj, name, day); err != nil {
 		return nil, nil, nil, err
 	}
-	effective, by = kpi.ScorecardFor(base, e.chain(subj, day), e.levels, day)
-	return base, effective, by, nil
+	effective, by, err = e.templateBy(subj, name, day)
+	return base, effective, by, err
 }
 
 // chain is subj and the units above it on day (a person's unit then),
