@@ -86,7 +86,7 @@ func New(s Services, logger *slog.Logger) *App {
 	a := &App{svc: s, Logger: logger}
 	now := func() time.Time { return a.now() }
 	a.review = &review.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values, Targets: s.Targets, Now: now,
-		Versions: s.Records.Versions}
+		Versions: s.Records.Versions, Levels: s.Strategy.FindLevelChanges}
 	a.payroll = &payroll.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values,
 		Targets: s.Targets, Statements: s.Statements, Records: s.Records, Review: a.review, Now: now, Versions: s.Records.Versions}
 	a.preview = &preview.Service{Workspaces: s.Workspaces, Org: s.Org, Definitions: s.Definitions, Values: s.Values}

@@ -111,7 +111,9 @@ func (a *App) demoStrategy(ctx context.Context, who kpi.Actor, data *demo.Data, 
 	}
 	guard := []kpi.Guardrail{
 		{MaxChange: decimal.NewFromInt(10), Floor: decimal.NewFromInt(80)},
-		{KPI: "won_value", MaxChange: decimal.NewFromInt(5), Floor: decimal.NewFromInt(90)},
+		{KPI: "won_value", MaxChange: decimal.NewFromInt(5), Floor: decimal.NewFromInt(90), Mandatory: true, MinWeight: pct(20), MaxWeight: pct(40)},
+		{KPI: "deals_won", MaxChange: decimal.NewFromInt(10), Floor: decimal.NewFromInt(80), MinWeight: pct(20), MaxWeight: pct(40)},
+		{KPI: "distinct_accounts_won", MaxChange: decimal.NewFromInt(10), Floor: decimal.NewFromInt(80), MinWeight: pct(5), MaxWeight: pct(15)},
 	}
 	if _, err := a.applyStrategy(ctx, who, &attainyaml.Strategy{Objectives: &list, Guardrails: &guard,
 		Functions: map[string]string{demo.UnitSales: "sales", demo.UnitProcessing: "order_processing"}}, "attain demo", false); err != nil {
@@ -120,9 +122,14 @@ func (a *App) demoStrategy(ctx context.Context, who kpi.Actor, data *demo.Data, 
 	return a.demoOwnership(ctx, who, data, today)
 }
 
+func pct(n int64) *decimal.Decimal { d := decimal.NewFromInt(n); return &d }
+
 // demoOwnership makes, once, the head of sales raise a sales team's won
-// value target for this month by 3 % (inside the 5 % guardrail), and their
-// team lead set three sales managers a task each.
+// value target for this month by 3 % (inside the 5 % guardrail), switch on
+// the optional KPI distinct accounts won for that team from this month
+// and shift weight to it (inside the ranges), and ask to reweight another
+// team's win rate and days to close (no range: it waits for approval); and
+// their team lead set three sales managers a task each.
 func (a *App) demoOwnership(ctx context.Context, who kpi.Actor, data *demo.Data, today kpi.Date) error {
 	changes, err := a.svc.Strategy.FindLevelChanges(ctx, "")
 	if err != nil {
@@ -166,6 +173,9 @@ func (a *App) demoOwnership(ctx context.Context, who kpi.Actor, data *demo.Data,
 			}
 		}
 	}
+	if err := a.demoScorecards(ctx, actor, head, changes, month); err != nil {
+		return err
+	}
 	if len(tasks) > 0 {
 		return nil
 	}
@@ -194,6 +204,28 @@ func (a *App) demoOwnership(ctx context.Context, who kpi.Actor, data *demo.Data,
 			if _, err := a.ChangeTask(ctx, actor(e), t.ID, TaskChange{Status: kpi.TaskDone}); err != nil {
 				return fmt.Errorf("demo task: %w", err)
 			}
+		}
+	}
+	return nil
+}
+
+// demoScorecards makes the head of sales' scorecard changes, unless some
+// scorecard change was made already.
+func (a *App) demoScorecards(ctx context.Context, actor func(*kpi.Employee) kpi.Actor, head *kpi.Employee, changes []*kpi.LevelChange, month kpi.Period) error {
+	if head == nil || slices.ContainsFunc(changes, func(c *kpi.LevelChange) bool { return c.Scorecard != "" }) {
+		return nil
+	}
+	on := true
+	w := pct
+	for _, r := range []ScorecardLevelRequest{
+		{Unit: "sales/key-accounts", Items: []ItemChange{{KPI: "distinct_accounts_won", On: &on, Weight: w(10)}, {KPI: "deals_won", Weight: w(25)}, {KPI: "won_value", Weight: w(25)}},
+			Reason: "key accounts: winning new accounts counts as much as the deals"},
+		{Unit: "sales/new-business", Items: []ItemChange{{KPI: "win_rate", Weight: w(25)}, {KPI: "median_days_to_close", Weight: w(15)}},
+			Reason: "new business: conversion over speed this quarter"},
+	} {
+		r.Scorecard, r.From = "sales-manager", month.Label()
+		if _, err := a.SetScorecardLevels(ctx, actor(head), r); err != nil {
+			return fmt.Errorf("demo scorecard change: %w", err)
 		}
 	}
 	return nil

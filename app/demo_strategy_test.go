@@ -57,9 +57,35 @@ func TestDemoStrategy(t *testing.T) {
 	if want := sumA.Div(sumW).Round(2); !sales.Progress.Progress.Equal(want) {
 		t.Errorf("sales-revenue progress %s, want %s", sales.Progress.Progress, want)
 	}
-	changes, err := w.App.LevelChanges(ctx, w.Report.Actor, kpi.LevelApplied)
+	changes, err := w.App.LevelChanges(ctx, w.Report.Actor, "")
 	if err != nil || len(changes) == 0 {
 		t.Errorf("level changes: %v %v", changes, err)
+	}
+	// The head of sales switched on accounts won for key accounts (applied)
+	// and asked to reweight new business (waiting); a key accounts sales
+	// manager's card of this month scores accounts won.
+	byUnit := map[string]string{}
+	for _, c := range changes {
+		if c.Scorecard != "" {
+			byUnit[c.Subject.ID] = c.Status
+		}
+	}
+	if byUnit["sales/key-accounts"] != kpi.LevelApplied || byUnit["sales/new-business"] != kpi.LevelPending {
+		t.Errorf("demo scorecard changes: %v", byUnit)
+	}
+	emps, err := w.App.Employees(ctx, w.Report.Actor, kpi.EmployeeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range emps {
+		if e.UnitID != "sales/key-accounts" || e.Position != "sales manager" || e.LeftOn != nil {
+			continue
+		}
+		card, err := w.App.Scorecard(ctx, w.Report.Actor, app.ScorecardRequest{Employee: e.ID, Period: kpi.PeriodOf(kpi.Month, w.Report.To).Label()})
+		if err != nil || len(card.Items) != 5 || card.Items[4].KPI != "distinct_accounts_won" || !card.Items[4].Weight.Equal(decimal.NewFromInt(10)) {
+			t.Errorf("card of %s: %+v %v", e.ID, card, err)
+		}
+		break
 	}
 	tasks, err := w.App.Tasks(ctx, w.Report.Actor, "")
 	if err != nil || len(tasks) != 3 {

@@ -320,7 +320,7 @@ func (a *App) viewProposal(ctx context.Context, p *kpi.Proposal) (*ProposalView,
 			return v, nil // no scorecard to preview on: the proposal stands
 		}
 		rs := &review.Service{Workspaces: a.review.Workspaces, Org: a.review.Org, Definitions: a.review.Definitions, Values: a.review.Values,
-			Targets: proposedTarget{a.review.Targets, p}, Now: a.review.Now}
+			Targets: proposedTarget{a.review.Targets, p}, Now: a.review.Now, Levels: a.review.Levels}
 		after, err := rs.Scorecard(ctx, p.Subject, p.Period, "")
 		if err != nil {
 			return nil, err

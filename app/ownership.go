@@ -324,7 +324,12 @@ func (a *App) DecideLevel(ctx context.Context, who kpi.Actor, id int64, approve 
 		return nil, kpi.Errorf(kpi.EFORBIDDEN, "Nobody may approve their own level change; it needs the next level up.")
 	}
 	status := kpi.LevelRejected
-	if approve {
+	if approve && c.Scorecard != "" { // in effect once approved, unless it would reach into a locked period
+		if err := a.lockedSince(ctx, c.Period.From); err != nil {
+			return nil, err
+		}
+		status = kpi.LevelApproved
+	} else if approve {
 		status = kpi.LevelApproved
 		v := c.New
 		if _, err := a.svc.Targets.SetTargets(ctx, []kpi.TargetInput{{KPI: c.KPI, Subject: c.Subject, Period: c.Period, Value: &v}},

@@ -103,7 +103,7 @@ var Policy = map[Action]rule{
 	LoadDemo:          {Doc: "load the demo (the system only)"},
 	ReadStrategy:      {Everyone: true, Doc: "objectives and their gaps, unit functions, guardrails, the KPI library (progress numbers only of units one may see values of)"},
 	WriteStrategy:     {Roles: admins, Doc: "objectives, unit functions, guardrails"},
-	WriteLevels:       {Roles: admins, Team: true, NotOwn: true, Doc: "a unit head's targets for their units and people, inside the guardrails"},
+	WriteLevels:       {Roles: admins, Team: true, NotOwn: true, Doc: "a unit head's targets, scorecard weights, levels and optional KPIs for their units and people, inside the guardrails"},
 	ApproveLevels:     {Roles: admins, Team: true, NotOwn: true, Doc: "approve or reject a level change above the guardrails (the next level up)"},
 	ReadTasks:         {Roles: readers, Self: true, Team: true, Doc: "tasks"},
 	WriteTasks:        {Roles: admins, Team: true, NotOwn: true, Doc: "set, change, confirm a person's tasks"},

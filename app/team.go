@@ -93,15 +93,7 @@ func below(org *kpi.Org, manager string, d kpi.Date, t *team) {
 
 // unitOn is the unit e belonged to on day d: their earliest membership
 // lasting until d or later, else their unit now.
-func unitOn(org *kpi.Org, e *kpi.Employee, d kpi.Date) string {
-	unit, until := e.UnitID, kpi.Date(0)
-	for _, m := range org.Memberships {
-		if m.EmployeeID == e.ID && m.Until >= d && (until == 0 || m.Until < until) {
-			unit, until = m.UnitID, m.Until
-		}
-	}
-	return unit
-}
+func unitOn(org *kpi.Org, e *kpi.Employee, d kpi.Date) string { return org.UnitOn(e, d) }
 
 // orgCache keeps each workspace's org tree until its org version moves.
 type orgCache struct {

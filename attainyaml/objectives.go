@@ -46,6 +46,9 @@ type guardrailDoc struct {
 	KPI       string `yaml:"kpi"`
 	MaxChange number `yaml:"max_change"`
 	Floor     number `yaml:"floor"`
+	Mandatory bool   `yaml:"mandatory"`
+	MinWeight number `yaml:"min_weight"`
+	MaxWeight number `yaml:"max_weight"`
 }
 
 // Strategy is what the objectives, functions and guardrails sections of
@@ -104,7 +107,16 @@ func (v *validator) readStrategy(objs *[]*objectiveDoc, funcs map[string]string,
 				v.add(0, path, "", "empty guardrail")
 				continue
 			}
-			list = append(list, kpi.Guardrail{KPI: g.KPI, MaxChange: v.readDecimal(0, path+".max_change", g.MaxChange), Floor: v.readDecimal(0, path+".floor", g.Floor)})
+			gr := kpi.Guardrail{KPI: g.KPI, MaxChange: v.readDecimal(0, path+".max_change", g.MaxChange), Floor: v.readDecimal(0, path+".floor", g.Floor), Mandatory: g.Mandatory}
+			if strings.TrimSpace(string(g.MinWeight)) != "" {
+				w := v.readDecimal(0, path+".min_weight", g.MinWeight)
+				gr.MinWeight = &w
+			}
+			if strings.TrimSpace(string(g.MaxWeight)) != "" {
+				w := v.readDecimal(0, path+".max_weight", g.MaxWeight)
+				gr.MaxWeight = &w
+			}
+			list = append(list, gr)
 		}
 		s.Guardrails = &list
 	}
@@ -237,7 +249,8 @@ func CheckObjectives(objs []*kpi.Objective, defs *kpi.Definitions) []ObjectivePr
 }
 
 // CheckGuardrails checks guardrails: each KPI once and known, MaxChange
-// from 0 to 100, Floor from 0 to 100.
+// from 0 to 100, Floor from 0 to 100, a weight range (of a named KPI) from
+// 0 to 100 with its min no more than its max.
 func CheckGuardrails(gs []kpi.Guardrail, defs *kpi.Definitions) []kpi.Problem {
 	var probs []kpi.Problem
 	seen := map[string]bool{}
@@ -256,6 +269,20 @@ func CheckGuardrails(gs []kpi.Guardrail, defs *kpi.Definitions) []kpi.Problem {
 		}
 		if g.Floor.IsNegative() || g.Floor.GreaterThan(hundred) {
 			probs = append(probs, kpi.Problem{Column: col + ".floor", Value: g.Floor.String(), Reason: "want 0 to 100 (%)"})
+		}
+		for _, w := range []struct {
+			field string
+			v     *decimal.Decimal
+		}{{"min_weight", g.MinWeight}, {"max_weight", g.MaxWeight}} {
+			if w.v != nil && (w.v.IsNegative() || w.v.GreaterThan(hundred)) {
+				probs = append(probs, kpi.Problem{Column: col + "." + w.field, Value: w.v.String(), Reason: "want 0 to 100 (%)"})
+			}
+		}
+		if g.MinWeight != nil && g.MaxWeight != nil && g.MinWeight.GreaterThan(*g.MaxWeight) {
+			probs = append(probs, kpi.Problem{Column: col + ".min_weight", Value: g.MinWeight.String(), Reason: fmt.Sprintf("more than max_weight %s", g.MaxWeight)})
+		}
+		if g.KPI == "" && (g.Mandatory || g.MinWeight != nil || g.MaxWeight != nil) {
+			probs = append(probs, kpi.Problem{Column: col + ".kpi", Value: "", Reason: "mandatory and a weight range belong to one KPI; name it"})
 		}
 	}
 	return probs

@@ -79,3 +79,47 @@ func TestObjectivesProblems(t *testing.T) {
 		t.Errorf("no objectives section: %v", err)
 	}
 }
+
+// TestGuardrailsOwnership: a guardrail row reads mandatory and a weight
+// range; a range outside 0..100, a min above the max and a range on the
+// default row are problems; an optional scorecard item is read, and its
+// weight is not in the 100.
+func TestGuardrailsOwnership(t *testing.T) {
+	base := strings.Replace(objectivesBase, ", objective: nope}", "}", 1)
+	base = strings.Replace(base, "    owner: rep\n", "    owner: rep\n    time_columns: [closed_on]\n", 1)
+	base = strings.Replace(base, "  - {name: won, unit: count, direction: higher, dataset: deals, aggregation: count}\n",
+		"  - {name: won, unit: count, direction: higher, dataset: deals, aggregation: count}\n  - {name: all, unit: count, direction: higher, dataset: deals, aggregation: count}\n", 1)
+	base = strings.Replace(base, "stretch: 3}\n", "stretch: 3}\n      - {kpi: all, weight: 10, basis: fixed, threshold: 1, target: 2, stretch: 3, optional: true}\n", 1)
+	f, err := attainyaml.LoadFile("a.yaml", []byte(base+`guardrails:
+  - {kpi: "", max_change: 10, floor: 80}
+  - {kpi: won, max_change: 5, floor: 90, mandatory: true, min_weight: 20, max_weight: 40.5}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs := *f.Strategy.Guardrails
+	if len(gs) != 2 || !gs[1].Mandatory || gs[1].MinWeight.String() != "20" || gs[1].MaxWeight.String() != "40.5" || gs[0].MinWeight != nil {
+		t.Errorf("guardrails = %+v", gs)
+	}
+	if it := f.Definitions.Scorecards[0].Items; len(it) != 2 || !it[1].Optional {
+		t.Errorf("items = %+v", it)
+	}
+	_, err = attainyaml.LoadFile("b.yaml", []byte(base+`guardrails:
+  - {kpi: "", max_change: 10, floor: 80, min_weight: 5}
+  - {kpi: won, max_change: 5, floor: 90, min_weight: 50, max_weight: 40}
+  - {kpi: all, max_change: 5, floor: 90, max_weight: 101}
+`))
+	e, ok := err.(*kpi.Error)
+	if !ok {
+		t.Fatalf("err = %v", err)
+	}
+	got := map[string]bool{}
+	for _, p := range e.Details {
+		got[p.Column] = true
+	}
+	for _, col := range []string{"guardrails[0].kpi", "guardrails[1].min_weight", "guardrails[2].max_weight"} {
+		if !got[col] {
+			t.Errorf("no problem at %s; got %v", col, e.Details)
+		}
+	}
+}

@@ -44,6 +44,7 @@ type itemDoc struct {
 	Stretch   number    `yaml:"stretch"`
 	Curve     *curveDoc `yaml:"curve,omitempty"`
 	Objective string    `yaml:"objective,omitempty"` // the objective the item serves
+	Optional  bool      `yaml:"optional,omitempty"`  // scored only where a unit head switches it on
 }
 
 type curveDoc struct {
@@ -167,6 +168,7 @@ func (v *validator) readScorecards(docs []*scorecardDoc) []*kpi.ScorecardTemplat
 				Target:    num("target", it.Target),
 				Stretch:   num("stretch", it.Stretch),
 				Objective: it.Objective,
+				Optional:  it.Optional,
 			}
 			if c := it.Curve; c != nil {
 				item.Curve = kpi.Curve{Kind: kpi.CurveKind(c.Kind), Cap: num("curve.cap", c.Cap)}
@@ -215,6 +217,7 @@ func scorecardDocsOf(ts []*kpi.ScorecardTemplate) []*scorecardDoc {
 				Threshold: numberOf(it.Threshold),
 				Stretch:   numberOf(it.Stretch),
 				Objective: it.Objective,
+				Optional:  it.Optional,
 			}
 			if it.Basis != kpi.LevelsPlan || !it.Target.IsZero() {
 				item.Target = numberOf(it.Target)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/shopspring/decimal"
@@ -91,20 +90,7 @@ func TestStrategy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Mark the page, submit, and wait for the next page to load.
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.body.dataset.before = "1"; document.querySelector('form.level-form').requestSubmit(); true`)); err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; ; i++ {
-			done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.body.dataset.before && document.readyState === "complete" && !!document.querySelector("main")`))
-			if err == nil && done {
-				return
-			}
-			if i > 100 {
-				t.Fatalf("the level form's answer did not load: %v", err)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		submitAndWait(t, ctx, `document.querySelector('form.level-form').requestSubmit()`)
 	}
 	inside := before.Mul(decimal.RequireFromString("1.05")).Round(2)
 	set(inside)

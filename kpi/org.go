@@ -114,6 +114,18 @@ type Org struct {
 	Memberships []Membership
 }
 
+// UnitOn is the unit e belonged to on day d: their earliest membership
+// lasting until d or later, else their unit now.
+func (o *Org) UnitOn(e *Employee, d Date) string {
+	unit, until := e.UnitID, Date(0)
+	for _, m := range o.Memberships {
+		if m.EmployeeID == e.ID && m.Until >= d && (until == 0 || m.Until < until) {
+			unit, until = m.UnitID, m.Until
+		}
+	}
+	return unit
+}
+
 // Membership is a unit an employee belonged to, up to and including Until.
 type Membership struct {
 	EmployeeID string `json:"employee_id"`

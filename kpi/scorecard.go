@@ -77,6 +77,10 @@ type ScorecardItem struct {
 	Curve     Curve           `json:"curve,omitzero" yaml:"curve,omitempty"`
 	// Objective is the strategy objective the item serves, if any.
 	Objective string `json:"objective,omitempty" yaml:"objective,omitempty"`
+	// Optional items are not scored unless a unit head switches them on
+	// for their unit or a person (LevelChange); Weight is then the weight
+	// proposed. The weights of the other items add up to 100.
+	Optional bool `json:"optional,omitempty" yaml:"optional,omitempty"`
 }
 
 // ScorecardTemplate is the KPI matrix of a position: which KPIs count, how
@@ -89,7 +93,8 @@ type ScorecardTemplate struct {
 }
 
 // Validate checks t on its own and against the KPIs of defs (when defs is
-// not nil): weights are positive and add up to exactly 100, every KPI exists
+// not nil): weights are positive and those of the items that are not
+// optional add up to exactly 100, every KPI exists
 // once, levels are ordered the KPI's better way round (threshold, then
 // target, then stretch), and curves are well formed. It reports every
 // problem at once in an EINVALID *Error.
@@ -132,7 +137,9 @@ func (t *ScorecardTemplate) Validate(defs *Definitions) error {
 		if !it.Weight.IsPositive() {
 			bad(col("weight"), it.Weight.String(), "weight must be more than 0")
 		}
-		sum = sum.Add(it.Weight)
+		if !it.Optional {
+			sum = sum.Add(it.Weight)
+		}
 
 		lo, mid, hi := it.Threshold, it.Target, it.Stretch
 		switch it.Basis {

@@ -50,10 +50,36 @@ var Functions = []string{"sales", "order_processing", "production", "service", "
 // the first change by a head in that period) waits for approval by the
 // next level up; one that sets it below Floor % of the company value is
 // refused. KPI "" is the default for every KPI.
+//
+// For scorecards, the same MaxChange holds for a threshold or stretch level
+// a head moves away from the template's, and the same Floor refuses one
+// easier than Floor % of it. Mandatory says a head may not switch the
+// KPI's scorecard item off, nor weight it below MinWeight; MinWeight and
+// MaxWeight (percent, nil for none) are the range a head may weight the
+// KPI's item in on their own, in any template: a weight outside waits for
+// the next level up (a mandatory KPI's below MinWeight is refused). A KPI
+// with no range set is weighted by its template unless the next level up
+// approves.
 type Guardrail struct {
-	KPI       string          `json:"kpi"`
-	MaxChange decimal.Decimal `json:"max_change"`
-	Floor     decimal.Decimal `json:"floor"`
+	KPI       string           `json:"kpi"`
+	MaxChange decimal.Decimal  `json:"max_change"`
+	Floor     decimal.Decimal  `json:"floor"`
+	Mandatory bool             `json:"mandatory,omitempty"`
+	MinWeight *decimal.Decimal `json:"min_weight,omitempty"`
+	MaxWeight *decimal.Decimal `json:"max_weight,omitempty"`
+}
+
+// WeightRange says g's weight range in words: "20–40 %" (0 and 100
+// where a bound is not set).
+func (g Guardrail) WeightRange() string {
+	lo, hi := "0", "100"
+	if g.MinWeight != nil {
+		lo = g.MinWeight.String()
+	}
+	if g.MaxWeight != nil {
+		hi = g.MaxWeight.String()
+	}
+	return lo + "–" + hi + " %"
 }
 
 // Level change statuses.
@@ -64,8 +90,15 @@ const (
 	LevelRejected = "rejected"
 )
 
-// LevelChange is a head's change of a target: applied at once inside the
+// LevelChange is a head's change of a target, or of the scorecard of
+// their unit or one person (Scorecard set): applied at once inside the
 // guardrails, or pending until the next level up approves or rejects it.
+//
+// A scorecard change holds the whole scorecard as it is to be for Subject
+// (Items: every item of the template, each on or off, with its weight and
+// levels) and applies from Period.From onward: in each period starting on
+// or after it, until a later change; KPI, Baseline, Old and New are then
+// unused.
 type LevelChange struct {
 	ID        int64            `json:"id"`
 	KPI       string           `json:"kpi"`
@@ -81,6 +114,23 @@ type LevelChange struct {
 	At        time.Time        `json:"at"`
 	DecidedBy string           `json:"decided_by,omitempty"`
 	DecidedAt *time.Time       `json:"decided_at,omitempty"`
+
+	Scorecard string       `json:"scorecard,omitempty"` // the template's name
+	Items     []ItemLevels `json:"items,omitempty"`
+	// Changed lists what the change moves from what was in effect,
+	// in words ("won_value weight 30 → 35").
+	Changed []string `json:"changed,omitempty"`
+}
+
+// ItemLevels is one scorecard item as a unit head set it for a subject:
+// on or off, its weight and its threshold and stretch levels (in the
+// item's basis: values, or percent of the target).
+type ItemLevels struct {
+	KPI       string          `json:"kpi"`
+	Off       bool            `json:"off,omitempty"`
+	Weight    decimal.Decimal `json:"weight"`
+	Threshold decimal.Decimal `json:"threshold"`
+	Stretch   decimal.Decimal `json:"stretch"`
 }
 
 // Task statuses.

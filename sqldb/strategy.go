@@ -383,8 +383,22 @@ func (s *StrategyService) CreateLevelChange(ctx context.Context, c *kpi.LevelCha
 		if _, err := tx.exec(ctx, `INSERT INTO level_changes (workspace_id, id, status, doc) VALUES ($1, $2, $3, $4)`, ws, c.ID, c.Status, doc); err != nil {
 			return err
 		}
+		if err := tx.scorecardChanged(ctx, ws, c); err != nil {
+			return err
+		}
 		return tx.auditWhy(ctx, ws, "create", "level_change", fmt.Sprint(c.ID), nil, c, c.Reason)
 	})
+}
+
+// scorecardChanged moves the definitions' version when c is a scorecard
+// change now in effect: what a subject is scored on changed, so whatever
+// was kept by that version is read again.
+func (tx *Tx) scorecardChanged(ctx context.Context, ws int64, c *kpi.LevelChange) error {
+	if c.Scorecard == "" || (c.Status != kpi.LevelApplied && c.Status != kpi.LevelApproved) {
+		return nil
+	}
+	_, err := tx.exec(ctx, `UPDATE counters SET definitions_version = definitions_version + 1 WHERE workspace_id = $1`, ws)
+	return err
 }
 
 // DecideLevelChange approves or rejects a pending change.
@@ -414,6 +428,9 @@ func (s *StrategyService) DecideLevelChange(ctx context.Context, id int64, statu
 			return err
 		}
 		if _, err := tx.exec(ctx, `UPDATE level_changes SET status = $3, doc = $4 WHERE workspace_id = $1 AND id = $2`, ws, id, status, doc); err != nil {
+			return err
+		}
+		if err := tx.scorecardChanged(ctx, ws, c); err != nil {
 			return err
 		}
 		return tx.audit(ctx, ws, status, "level_change", fmt.Sprint(id), old, c)

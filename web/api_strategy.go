@@ -27,6 +27,13 @@ func (s *Server) strategyRoutes() []route {
 			param("status", "query", "applied, pending, approved or rejected (default all)."),
 		}, resp: "LevelChange[]"}},
 		{"POST", "/api/v1/levels", false, s.setLevel, opDoc{tag: "strategy", summary: "A unit head sets a target of their unit or one of their people: applied inside the guardrails, pending above the max change, refused below the floor", body: "LevelRequest", resp: "LevelChange", status: http.StatusCreated}},
+		{"GET", "/api/v1/levels/scorecard", false, s.getScorecardLevels, opDoc{tag: "strategy", summary: "The scorecard of a unit or person in effect in a period (the company's template, the items as scored for them, the unit head's change they come from), its scorecard changes and the guardrails of its KPIs", params: []paramDoc{
+			param("employee", "query", "An employee id (or unit)."),
+			param("unit", "query", "A unit id (or employee)."),
+			param("period", "query", "The period, e.g. 2026-12."),
+			param("scorecard", "query", "The template (default: the subject's)."),
+		}, resp: "ScorecardLevels"}},
+		{"POST", "/api/v1/levels/scorecard", false, s.setScorecardLevels, opDoc{tag: "strategy", summary: "A unit head sets the scorecard of their unit or one of their people from a period on: optional KPIs on or off, weights, threshold and stretch; applied inside the guardrails, pending outside, refused for a mandatory KPI switched off or weighted below its minimum (dry_run: the effect on the scores, 200)", body: "ScorecardLevelRequest", resp: "ScorecardLevelResult", status: http.StatusCreated}},
 		{"POST", "/api/v1/levels/{id}/decide", false, s.decideLevel, opDoc{tag: "strategy", summary: "Approve (and apply) or reject a pending level change: the next level up or an admin", params: []paramDoc{numID}, body: "LevelDecision", resp: "LevelChange"}},
 		{"GET", "/api/v1/tasks", false, s.listTasks, opDoc{tag: "strategy", summary: "Tasks, by due day", params: []paramDoc{
 			param("employee", "query", "Only this person's (default: everyone one may see)."),
@@ -154,6 +161,33 @@ func (s *Server) setLevel(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *Server) getScorecardLevels(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	v, err := s.App.ScorecardLevelsOf(r.Context(), who(r), q.Get("employee"), q.Get("unit"), q.Get("period"), q.Get("scorecard"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) setScorecardLevels(w http.ResponseWriter, r *http.Request) error {
+	var req app.ScorecardLevelRequest
+	if err := readJSON(r, &req); err != nil {
+		return err
+	}
+	res, err := s.App.SetScorecardLevels(r.Context(), who(r), req)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if req.DryRun {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, res)
+	return nil
+}
+
 func (s *Server) decideLevel(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "Level change")
 	if err != nil {
@@ -258,6 +292,7 @@ func strategySchemas() map[string]any {
 			"needs": list(obj(nil, map[string]any{"dataset": str, "columns": strList,
 				"values": map[string]any{"type": "object", "additionalProperties": strList, "description": "column → the values the entry's filters compare it with; map them with values of LibraryRequest"}}))}
 	}
+	itemLevels := obj(nil, map[string]any{"kpi": str, "off": boolean, "weight": exact, "threshold": exact, "stretch": exact})
 	return map[string]any{
 		"Objective": obj([]string{"title", "period"}, map[string]any{"id": str, "title": str, "description": str, "period": period,
 			"parent_id": str, "unit_id": map[string]any{"type": "string", "description": "the unit that carries it; empty: the company"},
@@ -269,12 +304,19 @@ func strategySchemas() map[string]any {
 				"units":    list(contributor), "most": list(contributor), "least": list(contributor),
 				"served": list(obj(nil, map[string]any{"template": str, "position": str, "kpi": str})), "tasks": integer, "tasks_done": integer})),
 			"gaps": list(obj(nil, map[string]any{"objective": str, "title": str, "kind": str, "text": str}))}),
-		"UnitFunction":  obj([]string{"unit_id", "function"}, map[string]any{"unit_id": str, "function": str}),
-		"Guardrail":     obj(nil, map[string]any{"kpi": str, "max_change": exact, "floor": exact}),
+		"UnitFunction": obj([]string{"unit_id", "function"}, map[string]any{"unit_id": str, "function": str}),
+		"Guardrail":    obj(nil, map[string]any{"kpi": str, "max_change": exact, "floor": exact, "mandatory": boolean, "min_weight": exact, "max_weight": exact}),
+		"ScorecardLevelRequest": obj([]string{"from", "items"}, map[string]any{"scorecard": str, "employee": str, "unit": str, "from": str, "reason": str, "dry_run": boolean,
+			"items": list(obj([]string{"kpi"}, map[string]any{"kpi": str, "on": boolean, "weight": exact, "threshold": exact, "stretch": exact}))}),
+		"ScorecardLevelResult": obj(nil, map[string]any{"change": schemaRef("LevelChange"),
+			"effect": list(obj(nil, map[string]any{"subject": subject, "name": str, "before": exact, "after": exact, "difference": exact}))}),
+		"ScorecardLevels": obj(nil, map[string]any{"subject": subject, "period": period, "template": map[string]any{"type": "object"}, "items": list(itemLevels),
+			"change": schemaRef("LevelChange"), "history": list(schemaRef("LevelChange")), "guardrails": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "object"}}}),
 		"LevelRequest":  obj([]string{"kpi", "period", "value"}, map[string]any{"kpi": str, "employee": str, "unit": str, "period": str, "value": exact, "reason": str, "dry_run": boolean}),
 		"LevelDecision": obj([]string{"approve"}, map[string]any{"approve": boolean}),
 		"LevelChange": obj(nil, map[string]any{"id": integer, "kpi": str, "subject": subject, "period": period, "baseline": exact, "old": exact, "new": exact,
-			"status": str, "why": str, "reason": str, "by": str, "at": dateTime, "decided_by": str, "decided_at": dateTime}),
+			"status": str, "why": str, "reason": str, "by": str, "at": dateTime, "decided_by": str, "decided_at": dateTime,
+			"scorecard": str, "items": list(itemLevels), "changed": strList}),
 		"Task": obj(nil, map[string]any{"id": integer, "employee_id": str, "objective_id": str, "title": str, "due": date, "judged": str,
 			"goal": exact, "progress": exact, "status": str, "done_on": date, "created_by": str, "updated_at": dateTime}),
 		"TaskRequest":  obj([]string{"employee", "title", "due"}, map[string]any{"employee": str, "objective": str, "title": str, "due": date, "judged": str, "goal": exact}),

@@ -133,6 +133,8 @@ var matrix = []call{
 	{pattern: "PUT /api/v1/guardrails", path: "/api/v1/guardrails", body: `[{"kpi": "", "max_change": "10", "floor": "80"}]`, who: admins},
 	{pattern: "GET /api/v1/levels", path: "/api/v1/levels", who: anyone},
 	{pattern: "POST /api/v1/levels", path: "/api/v1/levels", body: `{"kpi": "won", "employee": "bob", "period": "2025-07", "value": "5.2", "reason": "matrix"}`, who: manageBob},
+	{pattern: "GET /api/v1/levels/scorecard", path: "/api/v1/levels/scorecard?employee=bob&period=2025-07", who: ofBob},
+	{pattern: "POST /api/v1/levels/scorecard", path: "/api/v1/levels/scorecard", body: `{"employee": "bob", "from": "2025-07", "items": [{"kpi": "won", "weight": "100"}], "reason": "matrix"}`, who: manageBob},
 	{pattern: "POST /api/v1/levels/{id}/decide", path: "/api/v1/levels/1/decide", body: `{"approve": true}`, who: admins},
 	{pattern: "GET /api/v1/library", path: "/api/v1/library", who: anyone},
 	{pattern: "GET /api/v1/library/{entry}", path: "/api/v1/library/order-processing-manager", who: anyone}, // the library is built in: sales-pipeline names won_value, a KPI of the workspace too
@@ -218,6 +220,7 @@ var matrix = []call{
 
 	{pattern: "GET /strategy", path: "/strategy?period=2025-06", who: anyone},
 	{pattern: "POST /strategy/levels", path: "/strategy/levels", body: "kpi=won&subject=employee:bob&period=2025-07&value=5.2&reason=m", contentType: "application/x-www-form-urlencoded", who: manageBob},
+	{pattern: "POST /strategy/scorecard", path: "/strategy/scorecard", body: "subject=employee:bob&from=2025-07&item=won&on.won=true&weight.won=100&threshold.won=80&stretch.won=120&reason=m", contentType: "application/x-www-form-urlencoded", who: manageBob},
 	{pattern: "POST /strategy/levels/{id}/decide", path: "/strategy/levels/2/decide", body: "approve=true", contentType: "application/x-www-form-urlencoded", who: admins},
 	{pattern: "POST /strategy/library", path: "/strategy/library", body: "entry=sales-pipeline&map=closed_at%3Dclosed_on&dry_run=true", contentType: "application/x-www-form-urlencoded", who: admins},
 	{pattern: "GET /tasks", path: "/tasks", who: anyone},

@@ -20,6 +20,7 @@ func (s *Server) strategyPages() []pageRoute {
 		{"GET", "/strategy", false, s.pageStrategy},
 		{"POST", "/strategy/levels", false, s.postLevel},
 		{"POST", "/strategy/levels/{id}/decide", false, s.postDecideLevel},
+		{"POST", "/strategy/scorecard", false, s.postScorecardLevels},
 		{"POST", "/strategy/library", false, s.postLibrary},
 		{"GET", "/tasks", false, s.pageTasks},
 		{"POST", "/tasks", false, s.postTask},
@@ -41,6 +42,8 @@ type strategyPage struct {
 	Form    levelForm
 	Pending []levelRow
 	Recent  []levelRow
+	// Card is the form a unit head sets a scorecard with.
+	Card *scorecardForm
 	// The library, for admins: its entries and the apply form.
 	Library []*app.LibraryEntry
 	Lib     libraryForm
@@ -104,10 +107,13 @@ func (s *Server) pageStrategy(w http.ResponseWriter, r *http.Request) error {
 // renderStrategy shows the strategy page; form is the level form as typed
 // (with its error, after a refused change).
 func (s *Server) renderStrategy(w http.ResponseWriter, r *http.Request, status int, form levelForm) error {
-	return s.renderStrategyWith(w, r, status, form, libraryForm{})
+	return s.renderStrategyWith(w, r, status, form, libraryForm{}, nil)
 }
 
-func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, status int, form levelForm, lib libraryForm) error {
+// renderStrategyWith shows the strategy page with the forms as typed:
+// the level form, the library's and the scorecard form (nil: the one of
+// the subject and period the query names).
+func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, status int, form levelForm, lib libraryForm, card *scorecardForm) error {
 	v, err := s.newView(r, "Strategy", "strategy")
 	if err != nil {
 		return err
@@ -229,6 +235,9 @@ func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, stat
 		if pg.Form.Period == "" {
 			pg.Form.Period = kpi.PeriodOf(kpi.Month, today).Label()
 		}
+		if pg.Card, err = s.scorecardFormOf(r, pg.Scope, defs, today, card); err != nil {
+			return err
+		}
 	}
 	changes, err := s.App.LevelChanges(r.Context(), who(r), "")
 	if err != nil && kpi.ErrorCode(err) != kpi.EFORBIDDEN {
@@ -258,6 +267,9 @@ func (s *Server) renderStrategyWith(w http.ResponseWriter, r *http.Request, stat
 		}
 		lr := levelRow{ID: c.ID, KPI: c.KPI, Subject: subject, Period: c.Period.Label(), New: f.Number(c.New, 2),
 			Old: "–", Baseline: "–", Status: c.Status, By: c.By, Why: c.Why, StatusClass: "info"}
+		if c.Scorecard != "" { // a scorecard change: what it moves, from when
+			lr.KPI, lr.Period, lr.New = "scorecard "+c.Scorecard, "from "+c.Period.From.String(), strings.Join(c.Changed, ", ")
+		}
 		if c.Old != nil {
 			lr.Old = f.Number(*c.Old, 2)
 		}
@@ -504,7 +516,7 @@ func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
 		if !ok || strings.TrimSpace(from) == "" || strings.TrimSpace(to) == "" {
 			lib.Error = "The mapping cannot be read."
 			lib.MapProblems = []string{strings.TrimSpace(pair) + ": want THEIRS=OURS, like amount=close_value."}
-			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
+			return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib, nil)
 		}
 		req.Map[strings.TrimSpace(from)] = strings.TrimSpace(to)
 	}
@@ -537,7 +549,7 @@ func (s *Server) postLibrary(w http.ResponseWriter, r *http.Request) error {
 	if len(res.Kept) > 0 {
 		lib.Done += " Kept your own " + strings.Join(res.Kept, ", ") + "."
 	}
-	return s.renderStrategyWith(w, r, http.StatusOK, levelForm{}, lib)
+	return s.renderStrategyWith(w, r, http.StatusOK, levelForm{}, lib, nil)
 }
 
 // libraryProblems shows the library form again, as typed, with err: each
@@ -557,5 +569,5 @@ func (s *Server) libraryProblems(w http.ResponseWriter, r *http.Request, lib lib
 			lib.Problems = append(lib.Problems, text)
 		}
 	}
-	return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib)
+	return s.renderStrategyWith(w, r, http.StatusBadRequest, levelForm{}, lib, nil)
 }

@@ -202,3 +202,33 @@ func People(tb testing.TB, a *app.App, root kpi.Actor) map[string]string {
 	}
 	return tokens
 }
+
+// OwnershipYAML is SmallYAML with an optional KPI on the rep scorecard (all
+// deals, fixed levels 2/4/6), guardrails that make won mandatory (weight
+// 30–50) and give won_value a range of 20–40 (days has none), and a bonus
+// plan paying 1,000 × score / 100.
+func OwnershipYAML() string {
+	doc := strings.Replace(SmallYAML, "kpis:\n", "kpis:\n  - {name: deals, unit: count, direction: higher, dataset: deals, aggregation: count}\n", 1)
+	doc = strings.Replace(doc, "      - {kpi: days, weight: 30, basis: fixed, threshold: 3, target: 2, stretch: 1}\n",
+		"      - {kpi: days, weight: 30, basis: fixed, threshold: 3, target: 2, stretch: 1}\n      - {kpi: deals, weight: 10, basis: fixed, threshold: 2, target: 4, stretch: 6, optional: true}\n", 1)
+	return doc + `
+guardrails:
+  - {kpi: "", max_change: 10, floor: 80}
+  - {kpi: won, max_change: 10, floor: 80, mandatory: true, min_weight: 30, max_weight: 50}
+  - {kpi: won_value, max_change: 10, floor: 80, min_weight: 20, max_weight: 40}
+bonus_plans:
+  - name: reps
+    plan:
+      currency: EUR
+      components:
+        - id: bonus
+          kind: bonus
+          target: 1000
+          coefficient:
+            of: score
+            scale:
+              - {from: 0, coefficient: 0, slope: 1}
+    assign:
+      - {position: rep}
+`
+}

@@ -3,6 +3,7 @@ package review
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -39,7 +40,7 @@ func (s *Service) PeriodScorecard(ctx context.Context, subj kpi.Subject, p kpi.P
 }
 
 func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string, whole bool) (*Card, error) {
-	tmpl, err := e.template(subj, template, p.From)
+	tmpl, by, err := e.templateBy(subj, template, p.From)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +59,10 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 		return nil, err
 	}
 
-	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed, defs: e.defs}
+	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed, defs: e.defs, tmpl: tmpl}
+	if by != nil {
+		card.SetBy = fmt.Sprintf("%s for %s from %s, change %d: %s", by.By, by.Subject, by.Period.From, by.ID, strings.Join(by.Changed, ", "))
+	}
 	switch {
 	case p.From > e.today:
 		card.State = StateNotStarted
@@ -427,4 +431,22 @@ func (s *Service) UnitCards(ctx context.Context, unitID string, p kpi.Period, te
 		}
 	}
 	return cards, names, nil
+}
+
+// ScorecardIf returns the card of subj for p as it would be were the
+// scorecard change c in effect as well (whatever its status): what a
+// preview of a unit head's change shows. Nothing is stored.
+func (s *Service) ScorecardIf(ctx context.Context, subj kpi.Subject, p kpi.Period, template string, c *kpi.LevelChange) (*Card, error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		cp := *c
+		cp.Status, cp.ID = kpi.LevelApplied, math.MaxInt64
+		with := *e
+		with.levels = append(slices.Clip(e.levels), &cp)
+		e = &with
+	}
+	return s.card(ctx, e, subj, p, template, false)
 }

@@ -32,6 +32,11 @@ type Service struct {
 	// reads first be kept between calls for as long as they do not change
 	// (a statement reads many scorecards).
 	Versions func(ctx context.Context) (kpi.Versions, error)
+	// Levels, if set, lists the level changes of unit heads: a subject is
+	// scored on its template as the scorecard changes in effect say
+	// (kpi.ScorecardFor). A scorecard change moves the definitions'
+	// version, so a kept env stays current.
+	Levels func(ctx context.Context, status string) ([]*kpi.LevelChange, error)
 
 	envs envCache
 }
@@ -72,12 +77,16 @@ type Card struct {
 	WorkingDays int    `json:"working_days"`
 	Standing    string `json:"standing"`
 	// PaceMethod is the workspace's: linear or shape.
-	PaceMethod string           `json:"pace_method"`
+	PaceMethod string `json:"pace_method"`
+	// SetBy says, when a unit head's scorecard change is in effect for
+	// the card, whose and what it changed.
+	SetBy      string           `json:"set_by,omitempty"`
 	Prorations []ItemProration  `json:"prorations,omitempty"`
 	Pace       []ItemPace       `json:"pace,omitempty"`
 	Progress   []score.Progress `json:"progress,omitempty"`
 
-	defs *kpi.Definitions // the KPIs' units, for exports
+	defs *kpi.Definitions       // the KPIs' units, for exports
+	tmpl *kpi.ScorecardTemplate // the template as scored, for a what-if
 }
 
 // States of a Card's period.
@@ -121,11 +130,12 @@ type PaceDisplay struct {
 
 // env is what every review of one workspace reads first.
 type env struct {
-	defs  *kpi.Definitions
-	org   kpi.Org
-	today kpi.Date
-	cal   score.Calendar
-	pace  string // the workspace's pace method: kpi.PaceLinear or kpi.PaceShape
+	defs   *kpi.Definitions
+	levels []*kpi.LevelChange // the scorecard changes applied or approved
+	org    kpi.Org
+	today  kpi.Date
+	cal    score.Calendar
+	pace   string // the workspace's pace method: kpi.PaceLinear or kpi.PaceShape
 }
 
 func (s *Service) env(ctx context.Context) (*env, error) {
@@ -183,16 +193,33 @@ func (s *Service) readEnv(ctx context.Context, today kpi.Date) (*env, error) {
 	if err != nil {
 		return nil, err
 	}
+	ms, err := s.Org.FindMemberships(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var levels []*kpi.LevelChange
+	if s.Levels != nil {
+		cs, err := s.Levels(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if c.Scorecard != "" && (c.Status == kpi.LevelApplied || c.Status == kpi.LevelApproved) {
+				levels = append(levels, c)
+			}
+		}
+	}
 	pace := kpi.PaceLinear
 	if defs.Calendar != nil && defs.Calendar.Pace != "" {
 		pace = defs.Calendar.Pace
 	}
 	return &env{
-		defs:  defs,
-		org:   kpi.Org{Units: units, Employees: emps},
-		today: today,
-		cal:   Calendar(defs.Calendar),
-		pace:  pace,
+		defs:   defs,
+		levels: levels,
+		org:    kpi.Org{Units: units, Employees: emps, Memberships: ms},
+		today:  today,
+		cal:    Calendar(defs.Calendar),
+		pace:   pace,
 	}, nil
 }
 
@@ -218,10 +245,67 @@ func (e *env) employee(id string) *kpi.Employee {
 }
 
 // template picks the scorecard of a subject for the period starting on
-// day, in the version in effect on that day (kpi.Definitions.ScorecardsOn):
-// the one named, else an employee's position's, else for a unit the
-// template of the position most of the unit's people hold.
+// day, in the version in effect on that day (kpi.Definitions.ScorecardsOn)
+// and as the unit heads' scorecard changes in effect on that day set it for
+// the subject or a unit above it (kpi.ScorecardFor).
 func (e *env) template(subj kpi.Subject, name string, day kpi.Date) (*kpi.ScorecardTemplate, error) {
+	t, _, err := e.templateBy(subj, name, day)
+	return t, err
+}
+
+// templateBy is template, and the scorecard change it comes from (nil for
+// none).
+func (e *env) templateBy(subj kpi.Subject, name string, day kpi.Date) (*kpi.ScorecardTemplate, *kpi.LevelChange, error) {
+	t, err := e.baseTemplate(subj, name, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, by := kpi.ScorecardFor(t, e.chain(subj, day), e.levels, day)
+	return t, by, nil
+}
+
+// Template returns the scorecard template of subj for the period starting
+// on day (name "" picks one, as Scorecard does) before and after the unit
+// heads' scorecard changes, and the change in effect (nil for none).
+func (s *Service) Template(ctx context.Context, subj kpi.Subject, name string, day kpi.Date) (base, effective *kpi.ScorecardTemplate, by *kpi.LevelChange, err error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if base, err = e.baseTemplate(subj, name, day); err != nil {
+		return nil, nil, nil, err
+	}
+	effective, by, err = e.templateBy(subj, name, day)
+	return base, effective, by, err
+}
+
+// chain is subj and the units above it on day (a person's unit then),
+// up to the top: whose scorecard changes may hold for it, most specific
+// first.
+func (e *env) chain(subj kpi.Subject, day kpi.Date) []kpi.Subject {
+	out := []kpi.Subject{subj}
+	unit := subj.ID
+	if subj.Kind == kpi.SubjectEmployee {
+		unit = ""
+		if emp := e.employee(subj.ID); emp != nil {
+			unit = e.org.UnitOn(emp, day)
+			out = append(out, kpi.Subject{Kind: kpi.SubjectUnit, ID: unit})
+		}
+	}
+	parent := make(map[string]string, len(e.org.Units))
+	for _, u := range e.org.Units {
+		parent[u.ID] = u.ParentID
+	}
+	for u, n := parent[unit], 0; u != "" && n < len(parent); u, n = parent[u], n+1 {
+		out = append(out, kpi.Subject{Kind: kpi.SubjectUnit, ID: u})
+	}
+	return out
+}
+
+// baseTemplate is the company's template of subj on day: the one named,
+// else an employee's position's, else for a unit the template of the
+// position most of the unit's people hold.
+func (e *env) baseTemplate(subj kpi.Subject, name string, day kpi.Date) (*kpi.ScorecardTemplate, error) {
 	if name != "" {
 		if t := e.defs.ScorecardNamed(name, day); t != nil {
 			return t, nil

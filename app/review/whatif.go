@@ -23,7 +23,8 @@ func (s *Service) Rescore(ctx context.Context, card *Card, changes map[string]de
 }
 
 // Rescored scores card again with score.Score and changed actuals: the
-// same template version (the one in effect on the card's first day), the
+// same template version (the one in effect on the card's first day, as
+// the card was scored), the
 // same targets the card had (after any proration for a partial period),
 // the same share of an open period expected so far, the other actuals as
 // they were. Each changed item notes the change ("what-if: days 5.2 → 2");
@@ -38,7 +39,10 @@ func Rescored(defs *kpi.Definitions, card *Card, changes map[string]decimal.Deci
 		return nil, kpi.Errorf(kpi.EINVALID, "Rescoring needs a scorecard.")
 	}
 	p, subj := card.Period, card.Subject
-	tmpl := defs.ScorecardNamed(card.Template, p.From)
+	tmpl := card.tmpl // as the unit heads' scorecard changes set it
+	if tmpl == nil {
+		tmpl = defs.ScorecardNamed(card.Template, p.From)
+	}
 	if tmpl == nil {
 		return nil, kpi.Errorf(kpi.ENOTFOUND, "No scorecard template %q in effect on %s.", card.Template, p.From)
 	}

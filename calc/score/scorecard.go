@@ -163,6 +163,8 @@ func Score(in Input) (*Scorecard, error) {
 	if err := in.Template.Validate(in.KPIs); err != nil {
 		return nil, fmt.Errorf("score %s: %w", in.Subject, err)
 	}
+	// Optional items count only once switched on (kpi.ScorecardFor).
+	in.Template = in.Template.WithLevels(nil)
 	actuals := map[string]kpi.KPIValue{}
 	for _, v := range in.Actuals {
 		if v.Subject != in.Subject || !samePeriod(v.Period, in.Period) {

@@ -76,6 +76,7 @@ Start with the demo:  attain serve --demo`,
 		m.auditCommand(),
 		m.strategyCommand(),
 		m.libraryCommand(),
+		m.levelsCommand(),
 		m.webhookCommand(), m.notifyCommand(), // cmd_notify.go
 		m.pilotCommand(), m.meetingCommand(),
 		m.leaderboardCommand(),

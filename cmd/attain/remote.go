@@ -31,6 +31,10 @@ type useCases interface {
 	Units(ctx context.Context, who kpi.Actor) ([]*kpi.OrgUnit, error)
 	Employees(ctx context.Context, who kpi.Actor, f kpi.EmployeeFilter) ([]*kpi.Employee, error)
 	ImportRecords(ctx context.Context, who kpi.Actor, r app.ImportRequest) (*app.ImportReport, error)
+	LevelChanges(ctx context.Context, who kpi.Actor, status string) ([]*kpi.LevelChange, error)
+	ScorecardLevelsOf(ctx context.Context, who kpi.Actor, employee, unit, period, scorecard string) (*app.ScorecardLevels, error)
+	SetScorecardLevels(ctx context.Context, who kpi.Actor, r app.ScorecardLevelRequest) (*app.ScorecardLevelResult, error)
+	DecideLevel(ctx context.Context, who kpi.Actor, id int64, approve bool) (*kpi.LevelChange, error)
 }
 
 var _ useCases = (*app.App)(nil)

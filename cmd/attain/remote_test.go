@@ -12,6 +12,7 @@ import (
 
 	"attain/app"
 	"attain/app/apptest"
+	"attain/kpi"
 	"attain/kpitest"
 	"attain/web"
 )
@@ -22,27 +23,12 @@ import (
 // as for every API call. An admin's answers equal those of the command
 // line on the database itself.
 func TestCLIOnServer(t *testing.T) {
-	db := kpitest.MustOpenDB(t)
-	a, root := apptest.SmallOn(t, db)
-	ctx := context.Background()
 	plan := "\nbonus_plans:\n  - name: reps\n    plan:\n      currency: EUR\n      components:\n        - {id: commission, kind: commission, kpi: won_value, rate: 10}\n    assign:\n      - {position: rep}\n"
-	if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(apptest.SmallYAML + plan)}); err != nil {
-		t.Fatal(err)
-	}
-	tokens := apptest.People(t, a, root)
-	srv := httptest.NewServer((&web.Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
-	t.Cleanup(srv.Close)
+	a, root, tokens, run := smallOnServer(t, apptest.SmallYAML+plan)
+	ctx := context.Background()
 	csv := filepath.Join(t.TempDir(), "more.csv")
 	if err := os.WriteFile(csv, []byte("id,rep,stage,amount,closed_on,days\nd8,cy,Won,70,2025-06-29,1.0\n"), 0o644); err != nil {
 		t.Fatal(err)
-	}
-	run := func(token string, args ...string) (int, string) {
-		m := NewMain()
-		var out, errOut bytes.Buffer
-		m.Stdout, m.Stderr = &out, &errOut
-		err := m.Run(ctx, append([]string{"--server", srv.URL, "--token", token}, args...))
-		var shown bytes.Buffer
-		return report(&shown, err), out.String() + shown.String()
 	}
 	everyone := []string{"admin", "finance", "auditor", "bob", "cy", "ann", "dan"}
 	ofBob := []string{"admin", "finance", "auditor", "bob", "ann"}
@@ -84,4 +70,28 @@ func TestCLIOnServer(t *testing.T) {
 	if code != 0 || out != want.String() {
 		t.Errorf("kpi values on the server:\n%s\nwant:\n%s", out, want.String())
 	}
+}
+
+// smallOnServer is the small workspace with doc applied and its people's
+// tokens, served by a real server; run runs a command line against it
+// with --server and a token, and returns its exit code and output.
+func smallOnServer(t *testing.T, doc string) (*app.App, kpi.Actor, map[string]string, func(token string, args ...string) (int, string)) {
+	t.Helper()
+	a, root := apptest.SmallOn(t, kpitest.MustOpenDB(t))
+	ctx := context.Background()
+	if _, err := a.Apply(ctx, root, app.ApplyRequest{Source: "small.yaml", YAML: []byte(doc)}); err != nil {
+		t.Fatal(err)
+	}
+	tokens := apptest.People(t, a, root)
+	srv := httptest.NewServer((&web.Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	t.Cleanup(srv.Close)
+	run := func(token string, args ...string) (int, string) {
+		m := NewMain()
+		var out, errOut bytes.Buffer
+		m.Stdout, m.Stderr = &out, &errOut
+		err := m.Run(ctx, append([]string{"--server", srv.URL, "--token", token}, args...))
+		var shown bytes.Buffer
+		return report(&shown, err), out.String() + shown.String()
+	}
+	return a, root, tokens, run
 }
