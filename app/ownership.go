@@ -10,10 +10,6 @@ import (
 	"attain/kpi"
 )
 
-// DefaultGuardrail holds when the company set none: a head may move a
-// target by up to 10 % of its company value on their own, and never below
-// 80 % of it.
-var DefaultGuardrail = kpi.Guardrail{MaxChange: decimal.NewFromInt(10), Floor: decimal.NewFromInt(80)}
 
 // Guardrails lists the guardrails the company set.
 func (a *App) Guardrails(ctx context.Context, who kpi.Actor) ([]kpi.Guardrail, error) {
@@ -42,9 +38,9 @@ func (a *App) SetGuardrails(ctx context.Context, who kpi.Actor, gs []kpi.Guardra
 }
 
 // guardrail is the guardrail of KPI name: its own, the company default,
-// or DefaultGuardrail.
+// or kpi.DefaultGuardrail.
 func guardrail(gs []kpi.Guardrail, name string) kpi.Guardrail {
-	def := DefaultGuardrail
+	def := kpi.DefaultGuardrail
 	for _, g := range gs {
 		switch g.KPI {
 		case name:

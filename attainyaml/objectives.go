@@ -100,6 +100,15 @@ func (v *validator) readStrategy(objs *[]*objectiveDoc, funcs map[string]string,
 		s.Objectives = &list
 	}
 	if gs != nil {
+		// A KPI's row that leaves max_change or floor out takes the
+		// default row's, or kpi.DefaultGuardrail's.
+		def := kpi.DefaultGuardrail
+		for i, g := range *gs {
+			if g != nil && g.KPI == "" {
+				path := fmt.Sprintf("guardrails[%d]", i)
+				def.MaxChange, def.Floor = v.readDecimal(0, path+".max_change", g.MaxChange), v.readDecimal(0, path+".floor", g.Floor)
+			}
+		}
 		list := []kpi.Guardrail{}
 		for i, g := range *gs {
 			path := fmt.Sprintf("guardrails[%d]", i)
@@ -107,7 +116,13 @@ func (v *validator) readStrategy(objs *[]*objectiveDoc, funcs map[string]string,
 				v.add(0, path, "", "empty guardrail")
 				continue
 			}
-			gr := kpi.Guardrail{KPI: g.KPI, MaxChange: v.readDecimal(0, path+".max_change", g.MaxChange), Floor: v.readDecimal(0, path+".floor", g.Floor), Mandatory: g.Mandatory}
+			gr := kpi.Guardrail{KPI: g.KPI, MaxChange: def.MaxChange, Floor: def.Floor, Mandatory: g.Mandatory}
+			if strings.TrimSpace(string(g.MaxChange)) != "" || g.KPI == "" {
+				gr.MaxChange = v.readDecimal(0, path+".max_change", g.MaxChange)
+			}
+			if strings.TrimSpace(string(g.Floor)) != "" || g.KPI == "" {
+				gr.Floor = v.readDecimal(0, path+".floor", g.Floor)
+			}
 			if strings.TrimSpace(string(g.MinWeight)) != "" {
 				w := v.readDecimal(0, path+".min_weight", g.MinWeight)
 				gr.MinWeight = &w

@@ -104,6 +104,21 @@ func TestGuardrailsOwnership(t *testing.T) {
 	if it := f.Definitions.Scorecards[0].Items; len(it) != 2 || !it[1].Optional {
 		t.Errorf("items = %+v", it)
 	}
+	// A KPI's row that gives only a weight range keeps the default row's
+	// max_change and floor, or the built-in ones without a default row.
+	for file, want := range map[string]string{
+		"guardrails:\n  - {kpi: \"\", max_change: 7, floor: 70}\n  - {kpi: all, min_weight: 5, max_weight: 15}\n": "7/70",
+		"guardrails:\n  - {kpi: all, min_weight: 5, max_weight: 15, floor: 95}\n":                                 "10/95",
+	} {
+		f, err := attainyaml.LoadFile("c.yaml", []byte(base+file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs := *f.Strategy.Guardrails
+		if g := gs[len(gs)-1]; g.MaxChange.String()+"/"+g.Floor.String() != want || g.MinWeight.String() != "5" {
+			t.Errorf("%s: the row of all = %+v, want max_change/floor %s", file, g, want)
+		}
+	}
 	_, err = attainyaml.LoadFile("b.yaml", []byte(base+`guardrails:
   - {kpi: "", max_change: 10, floor: 80, min_weight: 5}
   - {kpi: won, max_change: 5, floor: 90, min_weight: 50, max_weight: 40}

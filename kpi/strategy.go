@@ -82,6 +82,11 @@ func (g Guardrail) WeightRange() string {
 	return lo + "–" + hi + " %"
 }
 
+// DefaultGuardrail holds when the company set none: a head may move a
+// target by up to 10 % of its company value on their own, and never below
+// 80 % of it.
+var DefaultGuardrail = Guardrail{MaxChange: decimal.NewFromInt(10), Floor: decimal.NewFromInt(80)}
+
 // Level change statuses.
 const (
 	LevelApplied  = "applied"
