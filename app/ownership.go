@@ -10,7 +10,6 @@ import (
 	"attain/kpi"
 )
 
-
 // Guardrails lists the guardrails the company set.
 func (a *App) Guardrails(ctx context.Context, who kpi.Actor) ([]kpi.Guardrail, error) {
 	ctx, err := a.begin(ctx, who, ReadStrategy, on{})
