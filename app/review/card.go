@@ -39,6 +39,11 @@ func (s *Service) PeriodScorecard(ctx context.Context, subj kpi.Subject, p kpi.P
 }
 
 func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string, whole bool) (*Card, error) {
+	return s.cardWith(ctx, e, subj, p, template, whole, nil)
+}
+
+// cardWith is card, reading subj's targets from pre when pre holds them.
+func (s *Service) cardWith(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string, whole bool, pre *prefetched) (*Card, error) {
 	tmpl, err := e.template(subj, template, p.From)
 	if err != nil {
 		return nil, err
@@ -53,9 +58,11 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 	if err != nil {
 		return nil, err
 	}
-	targets, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: p.Grain, From: from, To: to})
-	if err != nil {
-		return nil, err
+	targets, ok := pre.targetsOf(subj, p, names)
+	if !ok {
+		if targets, err = s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: p.Grain, From: from, To: to}); err != nil {
+			return nil, err
+		}
 	}
 
 	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed, defs: e.defs}
@@ -408,9 +415,17 @@ func (s *Service) UnitCards(ctx context.Context, unitID string, p kpi.Period, te
 	}
 	cards := []*Card{card}
 	members := e.members(unitID)
+	subjects := make([]kpi.Subject, len(members))
+	for i, m := range members {
+		subjects[i] = kpi.Subject{Kind: kpi.SubjectEmployee, ID: m.ID}
+	}
+	pre, err := s.prefetch(ctx, e, subjects, p)
+	if err != nil {
+		return nil, nil, err
+	}
 	each := make([]*Card, len(members))
 	err = parallel(len(members), func(i int) error {
-		c, err := s.card(ctx, e, kpi.Subject{Kind: kpi.SubjectEmployee, ID: members[i].ID}, p, "", false)
+		c, err := s.cardWith(ctx, e, subjects[i], p, "", false, pre)
 		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
 			return nil // no template for the position: nothing to score
 		}
