@@ -54,7 +54,7 @@ func (s *Service) cardWith(ctx context.Context, e *env, subj kpi.Subject, p kpi.
 	}
 	periods := history(p)
 	from, to := periods[0].From, p.To
-	vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: p.Grain, From: from, To: to})
+	vals, err := s.valuesOf(ctx, pre, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: p.Grain, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
@@ -138,12 +138,12 @@ func (s *Service) cardWith(ctx context.Context, e *env, subj kpi.Subject, p kpi.
 		lastYear, _ := score.LastYear(p)
 		var ok bool
 		if prevCut, ok = score.SamePoint(score.Previous(p), linear.Elapsed, e.cal); ok {
-			if atPrev, err = s.valuesOver(ctx, names, subj, prevCut); err != nil {
+			if atPrev, err = s.valuesOver(ctx, pre, names, subj, prevCut); err != nil {
 				return nil, err
 			}
 		}
 		if cut, ok := score.SamePoint(lastYear, linear.Elapsed, e.cal); ok {
-			if atLastYear, err = s.valuesOver(ctx, names, subj, cut); err != nil {
+			if atLastYear, err = s.valuesOver(ctx, pre, names, subj, cut); err != nil {
 				return nil, err
 			}
 		}
@@ -263,8 +263,8 @@ func recordSizes(defs *kpi.Definitions, names []string, vals []kpi.KPIValue, p k
 }
 
 // valuesOver reads subj's values of names over the range r, by KPI.
-func (s *Service) valuesOver(ctx context.Context, names []string, subj kpi.Subject, r kpi.Period) (map[string]kpi.KPIValue, error) {
-	vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: r.From, To: r.To})
+func (s *Service) valuesOver(ctx context.Context, pre *prefetched, names []string, subj kpi.Subject, r kpi.Period) (map[string]kpi.KPIValue, error) {
+	vals, err := s.valuesOf(ctx, pre, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: r.From, To: r.To})
 	if err != nil {
 		return nil, err
 	}
