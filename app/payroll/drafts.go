@@ -3,7 +3,6 @@ package payroll
 import (
 	"context"
 	"slices"
-	"sync"
 
 	"attain/kpi"
 )
@@ -29,16 +28,6 @@ type draftKey struct {
 
 // maxDrafts bounds one workspace's kept drafts; a full cache is emptied.
 const maxDrafts = 10000
-
-type draftCache struct {
-	mu   sync.Mutex
-	byWS map[int64]*draftEntries
-}
-
-type draftEntries struct {
-	stamp draftStamp
-	m     map[draftKey]*kpi.Statement
-}
 
 // draftStampOf is what drafts of the context's workspace are kept under,
 // from the recheck stamp rs; nil when none is kept.
@@ -66,38 +55,14 @@ func (s *Service) keptDraft(ctx context.Context, e *env, employeeID string, p kp
 		return nil, err
 	}
 	k := draftKey{employee: employeeID, period: p}
-	st := s.draftCache.get(ws, *e.drafts, k)
-	if st == nil {
+	st, ok := s.drafts.get(ws, *e.drafts, k)
+	if !ok {
 		if st, _, err = s.draft(ctx, e, employeeID, p); err != nil {
 			return nil, err
 		}
-		s.draftCache.put(ws, *e.drafts, k, st)
+		s.drafts.put(ws, *e.drafts, k, st, maxDrafts)
 	}
 	c := *st
 	c.Notes = slices.Clip(c.Notes)
 	return &c, nil
-}
-
-func (c *draftCache) get(ws int64, stamp draftStamp, k draftKey) *kpi.Statement {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	es := c.byWS[ws]
-	if es == nil || es.stamp != stamp {
-		return nil
-	}
-	return es.m[k]
-}
-
-func (c *draftCache) put(ws int64, stamp draftStamp, k draftKey, st *kpi.Statement) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.byWS == nil {
-		c.byWS = map[int64]*draftEntries{}
-	}
-	es := c.byWS[ws]
-	if es == nil || es.stamp != stamp || len(es.m) >= maxDrafts {
-		es = &draftEntries{stamp: stamp, m: map[draftKey]*kpi.Statement{}}
-		c.byWS[ws] = es
-	}
-	es.m[k] = st
 }

@@ -3,7 +3,6 @@ package payroll_test
 import (
 	"testing"
 
-	"attain/app/payroll"
 	"attain/kpitest"
 	"attain/sqldb"
 )
@@ -22,9 +21,7 @@ func TestDraftCache(t *testing.T) {
 
 		plain := f.svc
 		targets := &countTargets{TargetService: plain.Targets}
-		cached := &payroll.Service{Workspaces: plain.Workspaces, Org: plain.Org, Definitions: plain.Definitions, Values: plain.Values,
-			Targets: targets, Statements: plain.Statements, Records: plain.Records, Review: plain.Review, Now: plain.Now,
-			Versions: f.records.Versions}
+		cached := keeping(f, targets)
 		p := period(t, "2026-04")
 		// same checks the cached statement against the computed one and
 		// returns how many target reads it took.

@@ -42,8 +42,8 @@ type Service struct {
 	// recheckStamp).
 	Versions func(ctx context.Context) (kpi.Versions, error)
 
-	rechecks   recheckCache
-	draftCache draftCache
+	rechecks stamped[recheckStamp, recheckKey, rechecked]
+	drafts   stamped[draftStamp, draftKey, *kpi.Statement]
 }
 
 // LookBack is how far back locked statements are rechecked (adjustments)
