@@ -12,6 +12,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"attain/app/payroll"
@@ -49,6 +50,9 @@ type Services struct {
 	Meetings kpi.MeetingService
 	// Awards keeps the awards of locked periods (recognition.go).
 	Awards kpi.AwardService
+	// ImportJobs keeps the files uploaded from the admin pages with their
+	// progress and result (import_jobs.go).
+	ImportJobs kpi.ImportJobService
 }
 
 // ValueService is the KPI engine: values and explanations, values as they
@@ -76,6 +80,8 @@ type App struct {
 	preview *preview.Service
 	orgs    orgCache
 	recog   recognitionCache
+	// reading counts the bytes read of the import jobs this process runs.
+	reading sync.Map // job id → *atomic.Int64
 }
 
 // New returns the use cases over s.

@@ -200,15 +200,11 @@ func (a *App) Team(ctx context.Context, who kpi.Actor, unit, period string) (*Te
 			children = append(children, u)
 		}
 	}
-	childCards := make([]*Card, len(children))
-	err = review.Parallel(len(children), func(i int) error {
-		c, err := a.review.Scorecard(ctx, kpi.Subject{Kind: kpi.SubjectUnit, ID: children[i].ID}, p, "")
-		if err != nil && kpi.ErrorCode(err) != kpi.ENOTFOUND {
-			return err
-		}
-		childCards[i] = c
-		return nil
-	})
+	childSubjects := make([]kpi.Subject, len(children))
+	for i, u := range children {
+		childSubjects[i] = kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}
+	}
+	childCards, err := a.review.Cards(ctx, childSubjects, p)
 	if err != nil {
 		return nil, err
 	}

@@ -180,4 +180,7 @@ type StatementService interface {
 	// AnswerInquiry stores the answer to inquiry id of the statement.
 	AnswerInquiry(ctx context.Context, employeeID string, p Period, id int64, answer string) (*Inquiry, error)
 	FindInquiries(ctx context.Context, employeeID string, p Period) ([]*Inquiry, error)
+	// StatementsVersion grows with every write of a statement (approve,
+	// second approval, lock, pay), not of an inquiry.
+	StatementsVersion(ctx context.Context) (int64, error)
 }

@@ -307,7 +307,7 @@ func (s *StatementService) ApproveStatement(ctx context.Context, st *kpi.Stateme
 		return err
 	}
 	return s.db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.lockCounters(ctx, ws); err != nil {
+		if err := tx.lockStatements(ctx, ws); err != nil {
 			return err
 		}
 		old, err := tx.findStatement(ctx, ws, st.Employee.ID, st.Period)
@@ -372,7 +372,7 @@ func (s *StatementService) SecondApproveStatement(ctx context.Context, employeeI
 	}
 	var st *kpi.Statement
 	err = s.db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.lockCounters(ctx, ws); err != nil {
+		if err := tx.lockStatements(ctx, ws); err != nil {
 			return err
 		}
 		old, err := tx.findStatement(ctx, ws, employeeID, p)
@@ -412,7 +412,7 @@ func (s *StatementService) LockStatement(ctx context.Context, st *kpi.Statement)
 		return err
 	}
 	return s.db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.lockCounters(ctx, ws); err != nil {
+		if err := tx.lockStatements(ctx, ws); err != nil {
 			return err
 		}
 		old, err := tx.findStatement(ctx, ws, st.Employee.ID, st.Period)
@@ -477,7 +477,7 @@ func (s *StatementService) PayStatement(ctx context.Context, employeeID string, 
 	}
 	var st *kpi.Statement
 	err = s.db.write(ctx, func(tx *Tx) error {
-		if _, err := tx.lockCounters(ctx, ws); err != nil {
+		if err := tx.lockStatements(ctx, ws); err != nil {
 			return err
 		}
 		old, err := tx.findStatement(ctx, ws, employeeID, p)
@@ -622,4 +622,34 @@ func (s *StatementService) FindInquiries(ctx context.Context, employeeID string,
 		return nil, fmt.Errorf("find inquiries: %w", err)
 	}
 	return out, nil
+}
+
+// lockStatements locks the workspace's counters for a write of its
+// statements and counts the write in statements_version.
+func (tx *Tx) lockStatements(ctx context.Context, ws int64) error {
+	if _, err := tx.lockCounters(ctx, ws); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `UPDATE counters SET statements_version = statements_version + 1 WHERE workspace_id = $1`, ws); err != nil {
+		return fmt.Errorf("statements version: %w", err)
+	}
+	return nil
+}
+
+// StatementsVersion returns how many times the workspace's statements
+// were written (approved, second-approved, locked, paid); inquiries do
+// not count.
+func (s *StatementService) StatementsVersion(ctx context.Context) (int64, error) {
+	ws, err := workspaceID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var v int64
+	err = s.db.read(ctx, func(tx *Tx) error {
+		return tx.queryRow(ctx, `SELECT statements_version FROM counters WHERE workspace_id = $1`, ws).Scan(&v)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("statements version: %w", err)
+	}
+	return v, nil
 }

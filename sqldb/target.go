@@ -351,9 +351,19 @@ func targetWhere(f kpi.TargetFilter, args []any) (string, []any) {
 		q.WriteString(" AND kpi IN (" + strings.Join(ps, ", ") + ")")
 	}
 	if len(f.Subjects) > 0 {
-		ps := make([]string, len(f.Subjects))
-		for i, s := range f.Subjects {
-			ps[i] = "(subject_kind = " + arg(s.Kind) + " AND subject_id = " + arg(s.ID) + ")"
+		// One IN list per kind, which the index on (workspace_id,
+		// subject_kind, subject_id) serves for many subjects at once.
+		var kinds []string
+		ids := map[string][]string{}
+		for _, s := range f.Subjects {
+			if _, ok := ids[s.Kind]; !ok {
+				kinds = append(kinds, s.Kind)
+			}
+			ids[s.Kind] = append(ids[s.Kind], arg(s.ID))
+		}
+		ps := make([]string, len(kinds))
+		for i, k := range kinds {
+			ps[i] = "(subject_kind = " + arg(k) + " AND subject_id IN (" + strings.Join(ids[k], ", ") + "))"
 		}
 		q.WriteString(" AND (" + strings.Join(ps, " OR ") + ")")
 	}

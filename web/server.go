@@ -24,8 +24,7 @@ type Server struct {
 	// sink it (limits.go).
 	Limits Limits
 
-	inFlight inFlight   // requests in flight per API token
-	imports  importJobs // files uploaded on the admin pages, to import
+	inFlight inFlight // requests in flight per API token
 
 	// InsecureCookies sends cookies without Secure, for plain HTTP: only
 	// for the demo on localhost.

@@ -27,6 +27,7 @@ func New(db *sqldb.DB, opts ...func(*engine.Engine)) *app.App {
 		Audit:       sqldb.NewAuditService(db),
 		Targets:     sqldb.NewTargetService(db),
 		Statements:  sqldb.NewStatementService(db),
+		ImportJobs:  sqldb.NewImportJobService(db),
 		Users:       sqldb.NewUserService(db),
 		Personal:    sqldb.NewPersonalDataService(db),
 		Strategy:    sqldb.NewStrategyService(db),

@@ -42,7 +42,8 @@ type Service struct {
 	// recheckStamp).
 	Versions func(ctx context.Context) (kpi.Versions, error)
 
-	rechecks recheckCache
+	rechecks stamped[recheckStamp, recheckKey, rechecked]
+	drafts   stamped[draftStamp, draftKey, *kpi.Statement]
 }
 
 // LookBack is how far back locked statements are rechecked (adjustments)
@@ -56,8 +57,10 @@ type env struct {
 	plans     map[string]*bonus.Plan
 	cal       score.Calendar
 	today     kpi.Date
-	// stamp is what rechecks are kept under; nil: none kept.
-	stamp *recheckStamp
+	// stamp is what rechecks are kept under, drafts what drafts are kept
+	// under; nil: none kept.
+	stamp  *recheckStamp
+	drafts *draftStamp
 }
 
 func (s *Service) env(ctx context.Context) (*env, error) {
@@ -90,6 +93,9 @@ func (s *Service) env(ctx context.Context) (*env, error) {
 		e.plans[bp.Name] = &p
 	}
 	if e.stamp, err = s.stamp(ctx, e.today, loc.String()); err != nil {
+		return nil, err
+	}
+	if e.drafts, err = s.draftStampOf(ctx, e.stamp); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -193,7 +199,7 @@ func (s *Service) statementFrom(ctx context.Context, e *env, employeeID string, 
 	if stored == nil || stored.Status == kpi.StatusApproved {
 		st = draft
 		if st == nil {
-			if st, _, err = s.draft(ctx, e, employeeID, p); err != nil {
+			if st, err = s.keptDraft(ctx, e, employeeID, p); err != nil {
 				return nil, err
 			}
 		}

@@ -58,14 +58,43 @@ type rechecked struct {
 // maxRechecked bounds one workspace's cache; a full cache is emptied.
 const maxRechecked = 100000
 
-type recheckCache struct {
+// stamped keeps values per workspace under a stamp of what they were
+// computed from: a lookup under another stamp finds nothing, and a put
+// under another stamp (or into a full map of max entries) starts over.
+type stamped[S, K comparable, V any] struct {
 	mu   sync.Mutex
-	byWS map[int64]*recheckEntries
+	byWS map[int64]*stampedEntries[S, K, V]
 }
 
-type recheckEntries struct {
-	stamp recheckStamp
-	m     map[recheckKey]rechecked
+type stampedEntries[S, K comparable, V any] struct {
+	stamp S
+	m     map[K]V
+}
+
+func (c *stamped[S, K, V]) get(ws int64, stamp S, k K) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	es := c.byWS[ws]
+	if es == nil || es.stamp != stamp {
+		var zero V
+		return zero, false
+	}
+	v, ok := es.m[k]
+	return v, ok
+}
+
+func (c *stamped[S, K, V]) put(ws int64, stamp S, k K, v V, max int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byWS == nil {
+		c.byWS = map[int64]*stampedEntries[S, K, V]{}
+	}
+	es := c.byWS[ws]
+	if es == nil || es.stamp != stamp || len(es.m) >= max {
+		es = &stampedEntries[S, K, V]{stamp: stamp, m: map[K]V{}}
+		c.byWS[ws] = es
+	}
+	es.m[k] = v
 }
 
 // stamp reads what the rechecks of the context's workspace depend on; nil
@@ -112,32 +141,7 @@ func (s *Service) recheck(ctx context.Context, e *env, emp *kpi.Employee, l *kpi
 	}
 	r := rechecked{payout: now.Payout, places: now.Places()}
 	if ok && e.stamp != nil {
-		s.rechecks.put(ws, *e.stamp, k, r)
+		s.rechecks.put(ws, *e.stamp, k, r, maxRechecked)
 	}
 	return r, nil
-}
-
-func (c *recheckCache) get(ws int64, stamp recheckStamp, k recheckKey) (rechecked, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	es := c.byWS[ws]
-	if es == nil || es.stamp != stamp {
-		return rechecked{}, false
-	}
-	r, ok := es.m[k]
-	return r, ok
-}
-
-func (c *recheckCache) put(ws int64, stamp recheckStamp, k recheckKey, r rechecked) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.byWS == nil {
-		c.byWS = map[int64]*recheckEntries{}
-	}
-	es := c.byWS[ws]
-	if es == nil || es.stamp != stamp || len(es.m) >= maxRechecked {
-		es = &recheckEntries{stamp: stamp, m: map[recheckKey]rechecked{}}
-		c.byWS[ws] = es
-	}
-	es.m[k] = r
 }

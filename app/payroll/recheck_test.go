@@ -24,6 +24,15 @@ func (c *countTargets) FindTargets(ctx context.Context, f kpi.TargetFilter) ([]*
 	return c.TargetService.FindTargets(ctx, f)
 }
 
+// keeping is f's service keeping what it may between statements
+// (Versions set), reading targets through targets.
+func keeping(f *fixture, targets kpi.TargetService) *payroll.Service {
+	plain := f.svc
+	return &payroll.Service{Workspaces: plain.Workspaces, Org: plain.Org, Definitions: plain.Definitions, Values: plain.Values,
+		Targets: targets, Statements: plain.Statements, Records: plain.Records, Review: plain.Review, Now: plain.Now,
+		Versions: f.records.Versions}
+}
+
 // TestRecheckCache: a service that keeps what locked statements pay
 // recomputed (Versions set) drafts the same statements as one that
 // recomputes them every time, before and after records and targets change,
@@ -39,9 +48,7 @@ func TestRecheckCache(t *testing.T) {
 
 		plain := f.svc
 		targets := &countTargets{TargetService: plain.Targets}
-		cached := &payroll.Service{Workspaces: plain.Workspaces, Org: plain.Org, Definitions: plain.Definitions, Values: plain.Values,
-			Targets: targets, Statements: plain.Statements, Records: plain.Records, Review: plain.Review, Now: plain.Now,
-			Versions: f.records.Versions}
+		cached := keeping(f, targets)
 		same := func(step string, wantAdjust string) {
 			t.Helper()
 			for _, emp := range []string{"ann"} {

@@ -40,6 +40,11 @@ func (s *Service) PeriodScorecard(ctx context.Context, subj kpi.Subject, p kpi.P
 }
 
 func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string, whole bool) (*Card, error) {
+	return s.cardWith(ctx, e, subj, p, template, whole, nil)
+}
+
+// cardWith is card, reading subj's targets from pre when pre holds them.
+func (s *Service) cardWith(ctx context.Context, e *env, subj kpi.Subject, p kpi.Period, template string, whole bool, pre *prefetched) (*Card, error) {
 	tmpl, by, err := e.templateBy(subj, template, p.From)
 	if err != nil {
 		return nil, err
@@ -50,13 +55,15 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 	}
 	periods := history(p)
 	from, to := periods[0].From, p.To
-	vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: p.Grain, From: from, To: to})
+	vals, err := s.valuesOf(ctx, pre, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: p.Grain, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
-	targets, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: p.Grain, From: from, To: to})
-	if err != nil {
-		return nil, err
+	targets, ok := pre.targetsOf(subj, p, names)
+	if !ok {
+		if targets, err = s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: p.Grain, From: from, To: to}); err != nil {
+			return nil, err
+		}
 	}
 
 	card := &Card{AsOf: e.today, PaceMethod: e.pace, State: StateClosed, defs: e.defs, tmpl: tmpl}
@@ -135,12 +142,12 @@ func (s *Service) card(ctx context.Context, e *env, subj kpi.Subject, p kpi.Peri
 		lastYear, _ := score.LastYear(p)
 		var ok bool
 		if prevCut, ok = score.SamePoint(score.Previous(p), linear.Elapsed, e.cal); ok {
-			if atPrev, err = s.valuesOver(ctx, names, subj, prevCut); err != nil {
+			if atPrev, err = s.valuesOver(ctx, pre, names, subj, prevCut); err != nil {
 				return nil, err
 			}
 		}
 		if cut, ok := score.SamePoint(lastYear, linear.Elapsed, e.cal); ok {
-			if atLastYear, err = s.valuesOver(ctx, names, subj, cut); err != nil {
+			if atLastYear, err = s.valuesOver(ctx, pre, names, subj, cut); err != nil {
 				return nil, err
 			}
 		}
@@ -260,8 +267,8 @@ func recordSizes(defs *kpi.Definitions, names []string, vals []kpi.KPIValue, p k
 }
 
 // valuesOver reads subj's values of names over the range r, by KPI.
-func (s *Service) valuesOver(ctx context.Context, names []string, subj kpi.Subject, r kpi.Period) (map[string]kpi.KPIValue, error) {
-	vals, err := s.Values.Values(ctx, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: r.From, To: r.To})
+func (s *Service) valuesOver(ctx context.Context, pre *prefetched, names []string, subj kpi.Subject, r kpi.Period) (map[string]kpi.KPIValue, error) {
+	vals, err := s.valuesOf(ctx, pre, kpi.ValueQuery{KPIs: names, Subjects: []kpi.Subject{subj}, Grain: kpi.Range, From: r.From, To: r.To})
 	if err != nil {
 		return nil, err
 	}
@@ -412,15 +419,11 @@ func (s *Service) UnitCards(ctx context.Context, unitID string, p kpi.Period, te
 	}
 	cards := []*Card{card}
 	members := e.members(unitID)
-	each := make([]*Card, len(members))
-	err = parallel(len(members), func(i int) error {
-		c, err := s.card(ctx, e, kpi.Subject{Kind: kpi.SubjectEmployee, ID: members[i].ID}, p, "", false)
-		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
-			return nil // no template for the position: nothing to score
-		}
-		each[i] = c
-		return err
-	})
+	subjects := make([]kpi.Subject, len(members))
+	for i, m := range members {
+		subjects[i] = kpi.Subject{Kind: kpi.SubjectEmployee, ID: m.ID}
+	}
+	each, err := s.cards(ctx, e, subjects, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -449,4 +452,35 @@ func (s *Service) ScorecardIf(ctx context.Context, subj kpi.Subject, p kpi.Perio
 		e = &with
 	}
 	return s.card(ctx, e, subj, p, template, false)
+}
+
+// Cards returns the card of each of subjects for period p, as Scorecard
+// gives it (nil for a subject without a template), reading the targets
+// and values of all of them in one query each.
+func (s *Service) Cards(ctx context.Context, subjects []kpi.Subject, p kpi.Period) ([]*Card, error) {
+	e, err := s.env(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.cards(ctx, e, subjects, p)
+}
+
+func (s *Service) cards(ctx context.Context, e *env, subjects []kpi.Subject, p kpi.Period) ([]*Card, error) {
+	pre, err := s.prefetch(ctx, e, subjects, p)
+	if err != nil {
+		return nil, err
+	}
+	each := make([]*Card, len(subjects))
+	err = parallel(len(subjects), func(i int) error {
+		c, err := s.cardWith(ctx, e, subjects[i], p, "", false, pre)
+		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
+			return nil // no template: nothing to score
+		}
+		each[i] = c
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return each, nil
 }

@@ -113,9 +113,24 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 		}
 		out[subj] = cards
 	}
+	// Their targets in one query per period.
+	pres := map[int]*prefetched{}
+	for _, o := range open {
+		if pres[o.i] == nil {
+			var subjs []kpi.Subject
+			for _, o2 := range open {
+				if o2.i == o.i {
+					subjs = append(subjs, o2.subj)
+				}
+			}
+			if pres[o.i], err = s.prefetch(ctx, e, subjs, periods[o.i]); err != nil {
+				return nil, err
+			}
+		}
+	}
 	opened := make([]*Card, len(open))
 	err = parallel(len(open), func(j int) error {
-		c, err := s.card(ctx, e, open[j].subj, periods[open[j].i], "", whole)
+		c, err := s.cardWith(ctx, e, open[j].subj, periods[open[j].i], "", whole, pres[open[j].i])
 		opened[j] = c
 		return err
 	})

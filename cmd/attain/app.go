@@ -107,6 +107,7 @@ func (m *Main) open(ctx context.Context) error {
 		Audit:       sqldb.NewAuditService(db),
 		Targets:     sqldb.NewTargetService(db),
 		Statements:  sqldb.NewStatementService(db),
+		ImportJobs:  sqldb.NewImportJobService(db),
 		Users:       sqldb.NewUserService(db),
 		Personal:    sqldb.NewPersonalDataService(db),
 		Strategy:    sqldb.NewStrategyService(db),
