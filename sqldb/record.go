@@ -376,10 +376,14 @@ func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
 	return u.flush(ctx, res)
 }
 
-// SQLite: a chunk is first inserted with ON CONFLICT DO NOTHING (changes()
-// counts the created); if some keys existed, the same rows are upserted
-// again with DO UPDATE ... WHERE changed (changes() counts the updated; the
-// rows just created are equal, so they do not count twice).
+// SQLite: a chunk is first inserted with INSERT OR IGNORE (changes() counts
+// the created); if some keys existed, the same rows are upserted again with
+// ON CONFLICT DO UPDATE ... WHERE changed (changes() counts the updated; the
+// rows just created are equal, so they do not count twice). OR IGNORE, not
+// ON CONFLICT DO NOTHING: a statement that cannot abort needs no statement
+// journal, which copied every page a chunk touched (5% of an import's CPU).
+// No value bound is ever NULL, so the NOT NULL constraints it also ignores
+// cannot fail.
 
 const sqliteChunk = 500
 
@@ -393,7 +397,11 @@ type sqliteChunkWriter struct {
 
 func sqliteInsertSQL(ws int64, dataset string, n int, update bool) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO records (workspace_id, dataset, key, owner, seq, vals) VALUES `)
+	if update {
+		b.WriteString(`INSERT INTO records (workspace_id, dataset, key, owner, seq, vals) VALUES `)
+	} else {
+		b.WriteString(`INSERT OR IGNORE INTO records (workspace_id, dataset, key, owner, seq, vals) VALUES `)
+	}
 	// The workspace and dataset, the same in every row, are literals: a
 	// bind costs more than the statement's text, which is prepared once.
 	row := fmt.Sprintf("(%d,'%s',?,?,?,?)", ws, strings.ReplaceAll(dataset, "'", "''"))
@@ -408,8 +416,6 @@ func sqliteInsertSQL(ws int64, dataset string, n int, update bool) string {
 	if update {
 		b.WriteString(` ON CONFLICT (workspace_id, dataset, key) DO UPDATE SET owner = excluded.owner, seq = excluded.seq, vals = excluded.vals
 			WHERE records.owner <> excluded.owner OR records.vals <> excluded.vals`)
-	} else {
-		b.WriteString(` ON CONFLICT DO NOTHING`)
 	}
 	return b.String()
 }

@@ -106,11 +106,21 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 		w.SetConnMaxIdleTime(0)
 		db.wdb, db.rdb = w, w
 	} else {
-		if err := createPrivate(path); err != nil {
+		created, err := createPrivate(path)
+		if err != nil {
 			return fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 		name := "file:" + (&url.URL{Path: path}).EscapedPath()
-		w, err := sql.Open("sqlite", name+"?"+params+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-131072)")
+		if created {
+			if err := formatSQLite(ctx, name); err != nil {
+				return fmt.Errorf("open sqlite %s: %w", path, err)
+			}
+		}
+		// The writer's page cache is small (8 MiB): an import appends, and
+		// the pages it fills spill to the WAL as they go. With 128 MiB a
+		// 1M-record import took more CPU (faulting the cache in, and
+		// handing it back to the OS at close) and twice the peak memory.
+		w, err := sql.Open("sqlite", name+"?"+params+"&_pragma=journal_mode(WAL)&_pragma=cache_size(-8192)")
 		if err != nil {
 			return fmt.Errorf("open sqlite %s: %w", path, err)
 		}
@@ -136,15 +146,39 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 // createPrivate creates the database file, if it is not there, readable
 // and writable by its owner only (0600): SQLite gives the WAL and the
 // shared-memory file it makes beside it the same permissions. An existing
-// file keeps its own.
-func createPrivate(path string) error {
+// file keeps its own. It reports whether the file is new (empty).
+func createPrivate(path string) (bool, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) {
-		return nil
+		fi, err := os.Stat(path)
+		return err == nil && fi.Size() == 0, err
 	} else if err != nil {
+		return false, err
+	}
+	return true, f.Close()
+}
+
+// sqlitePageSize is the page size of a new SQLite store. Records are
+// written in bulk and read in scans: against SQLite's default 4 KiB, a
+// 1M-record import took about 0.8 of the CPU time (fewer page splits, fewer
+// pages to cache and free). A store made before keeps its page size.
+const sqlitePageSize = 16384
+
+// formatSQLite gives the empty database file at name its page size and
+// WAL mode: the page size must be set before WAL, which the connection
+// parameters set first.
+func formatSQLite(ctx context.Context, name string) error {
+	db, err := sql.Open("sqlite", name)
+	if err != nil {
 		return err
 	}
-	return f.Close()
+	defer db.Close()
+	for _, q := range []string{fmt.Sprintf("PRAGMA page_size = %d", sqlitePageSize), "PRAGMA journal_mode = WAL"} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // pgMaxConns caps the PostgreSQL pool unless the DSN sets pool_max_conns.

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -51,6 +52,70 @@ func TestOpen_Private(t *testing.T) {
 		if mode := fi.Mode().Perm(); mode != 0o600 {
 			t.Errorf("%s: mode %v, want -rw-------", filepath.Base(name), mode)
 		}
+	}
+}
+
+// TestOpen_PageSize: a new SQLite store gets 16 KiB pages and WAL; a store
+// made with other pages keeps them and opens as before.
+func TestOpen_PageSize(t *testing.T) {
+	ctx := context.Background()
+	pragma := func(t *testing.T, path, name string) string {
+		t.Helper()
+		c, err := sql.Open("sqlite", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var v string
+		if err := c.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	open := func(t *testing.T, path string) {
+		t.Helper()
+		db, err := sqldb.Open(ctx, path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustWorkspace(t, db, "acme")
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		before func(t *testing.T, path string)
+		want   string
+	}{
+		{"new", func(*testing.T, string) {}, "16384"},
+		{"empty file", func(t *testing.T, path string) {
+			if err := os.WriteFile(path, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "16384"},
+		{"older store", func(t *testing.T, path string) {
+			c, err := sql.Open("sqlite", "file:"+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if _, err := c.ExecContext(ctx, "CREATE TABLE before (x)"); err != nil {
+				t.Fatal(err)
+			}
+		}, "4096"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "attain.db")
+			tc.before(t, path)
+			open(t, path)
+			if got := pragma(t, path, "page_size"); got != tc.want {
+				t.Errorf("page_size = %s, want %s", got, tc.want)
+			}
+			if got := pragma(t, path, "journal_mode"); got != "wal" {
+				t.Errorf("journal_mode = %s, want wal", got)
+			}
+		})
 	}
 }
 
