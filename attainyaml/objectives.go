@@ -100,39 +100,18 @@ func (v *validator) readStrategy(objs *[]*objectiveDoc, funcs map[string]string,
 		s.Objectives = &list
 	}
 	if gs != nil {
-		// A KPI's row that leaves max_change or floor out takes the
-		// default row's, or kpi.DefaultGuardrail's.
-		def := kpi.DefaultGuardrail
-		for i, g := range *gs {
-			if g != nil && g.KPI == "" {
-				path := fmt.Sprintf("guardrails[%d]", i)
-				def.MaxChange, def.Floor = v.readDecimal(0, path+".max_change", g.MaxChange), v.readDecimal(0, path+".floor", g.Floor)
-			}
-		}
-		list := []kpi.Guardrail{}
+		rows := []kpi.GuardrailRow{}
 		for i, g := range *gs {
 			path := fmt.Sprintf("guardrails[%d]", i)
 			if g == nil {
 				v.add(0, path, "", "empty guardrail")
 				continue
 			}
-			gr := kpi.Guardrail{KPI: g.KPI, MaxChange: def.MaxChange, Floor: def.Floor, Mandatory: g.Mandatory}
-			if strings.TrimSpace(string(g.MaxChange)) != "" || g.KPI == "" {
-				gr.MaxChange = v.readDecimal(0, path+".max_change", g.MaxChange)
-			}
-			if strings.TrimSpace(string(g.Floor)) != "" || g.KPI == "" {
-				gr.Floor = v.readDecimal(0, path+".floor", g.Floor)
-			}
-			if strings.TrimSpace(string(g.MinWeight)) != "" {
-				w := v.readDecimal(0, path+".min_weight", g.MinWeight)
-				gr.MinWeight = &w
-			}
-			if strings.TrimSpace(string(g.MaxWeight)) != "" {
-				w := v.readDecimal(0, path+".max_weight", g.MaxWeight)
-				gr.MaxWeight = &w
-			}
-			list = append(list, gr)
+			rows = append(rows, kpi.GuardrailRow{KPI: g.KPI, Mandatory: g.Mandatory,
+				MaxChange: v.readOptional(path+".max_change", g.MaxChange), Floor: v.readOptional(path+".floor", g.Floor),
+				MinWeight: v.readOptional(path+".min_weight", g.MinWeight), MaxWeight: v.readOptional(path+".max_weight", g.MaxWeight)})
 		}
+		list := kpi.GuardrailsOf(rows)
 		s.Guardrails = &list
 	}
 	return s

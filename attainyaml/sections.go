@@ -93,6 +93,15 @@ func (v *validator) readDecimal(line int, path string, n number) decimal.Decimal
 	return d
 }
 
+// readOptional reads n, nil when it is left out.
+func (v *validator) readOptional(path string, n number) *decimal.Decimal {
+	if strings.TrimSpace(string(n)) == "" {
+		return nil
+	}
+	d := v.readDecimal(0, path, n)
+	return &d
+}
+
 var weekdays = map[string]time.Weekday{}
 
 func init() {

@@ -1,6 +1,7 @@
 package kpi
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -86,6 +87,35 @@ func (g Guardrail) WeightRange() string {
 // target by up to 10 % of its company value on their own, and never below
 // 80 % of it.
 var DefaultGuardrail = Guardrail{MaxChange: decimal.NewFromInt(10), Floor: decimal.NewFromInt(80)}
+
+// GuardrailRow is a guardrail as the company writes it (attain.yaml's
+// guardrails:, PUT /api/v1/guardrails): MaxChange and Floor nil where the
+// row leaves them out.
+type GuardrailRow struct {
+	KPI       string           `json:"kpi"`
+	MaxChange *decimal.Decimal `json:"max_change,omitempty"`
+	Floor     *decimal.Decimal `json:"floor,omitempty"`
+	Mandatory bool             `json:"mandatory,omitempty"`
+	MinWeight *decimal.Decimal `json:"min_weight,omitempty"`
+	MaxWeight *decimal.Decimal `json:"max_weight,omitempty"`
+}
+
+// GuardrailsOf returns rows as guardrails: a row that leaves MaxChange or
+// Floor out takes the default row's (KPI ""), else DefaultGuardrail's.
+func GuardrailsOf(rows []GuardrailRow) []Guardrail {
+	def := DefaultGuardrail
+	for _, r := range rows {
+		if r.KPI == "" {
+			def.MaxChange, def.Floor = *cmp.Or(r.MaxChange, &def.MaxChange), *cmp.Or(r.Floor, &def.Floor)
+		}
+	}
+	out := make([]Guardrail, len(rows))
+	for i, r := range rows {
+		out[i] = Guardrail{KPI: r.KPI, MaxChange: *cmp.Or(r.MaxChange, &def.MaxChange), Floor: *cmp.Or(r.Floor, &def.Floor),
+			Mandatory: r.Mandatory, MinWeight: r.MinWeight, MaxWeight: r.MaxWeight}
+	}
+	return out
+}
 
 // Level change statuses.
 const (

@@ -125,14 +125,14 @@ func (s *Server) listGuardrails(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) setGuardrails(w http.ResponseWriter, r *http.Request) error {
-	var gs []kpi.Guardrail
-	if err := readJSON(r, &gs); err != nil {
+	var rows []kpi.GuardrailRow
+	if err := readJSON(r, &rows); err != nil {
 		return err
 	}
-	if len(gs) > 1000 {
-		return kpi.Errorf(kpi.EINVALID, "At most 1000 guardrails, not %d.", len(gs))
+	if len(rows) > 1000 {
+		return kpi.Errorf(kpi.EINVALID, "At most 1000 guardrails, not %d.", len(rows))
 	}
-	if err := s.App.SetGuardrails(r.Context(), who(r), gs); err != nil {
+	if err := s.App.SetGuardrails(r.Context(), who(r), kpi.GuardrailsOf(rows)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -305,7 +305,9 @@ func strategySchemas() map[string]any {
 				"served": list(obj(nil, map[string]any{"template": str, "position": str, "kpi": str})), "tasks": integer, "tasks_done": integer})),
 			"gaps": list(obj(nil, map[string]any{"objective": str, "title": str, "kind": str, "text": str}))}),
 		"UnitFunction": obj([]string{"unit_id", "function"}, map[string]any{"unit_id": str, "function": str}),
-		"Guardrail":    obj(nil, map[string]any{"kpi": str, "max_change": exact, "floor": exact, "mandatory": boolean, "min_weight": exact, "max_weight": exact}),
+		"Guardrail": obj(nil, map[string]any{"kpi": str,
+			"max_change": map[string]any{"type": "string", "pattern": exact["pattern"], "description": "percent; a KPI's row without it takes the default row's (kpi \"\"), else 10"},
+			"floor":      map[string]any{"type": "string", "pattern": exact["pattern"], "description": "percent; a KPI's row without it takes the default row's, else 80"}, "mandatory": boolean, "min_weight": exact, "max_weight": exact}),
 		"ScorecardLevelRequest": obj([]string{"from", "items"}, map[string]any{"scorecard": str, "employee": str, "unit": str, "from": str, "reason": str, "dry_run": boolean,
 			"items": list(obj([]string{"kpi"}, map[string]any{"kpi": str, "on": boolean, "weight": exact, "threshold": exact, "stretch": exact}))}),
 		"ScorecardLevelResult": obj(nil, map[string]any{"change": schemaRef("LevelChange"),

@@ -66,3 +66,33 @@ func TestPutTargetsGuardrails(t *testing.T) {
 		t.Errorf("admin: %d %s, target %s", status, body, target())
 	}
 }
+
+// TestPutGuardrailsDefaults: a KPI's row that leaves max_change and floor
+// out takes the default row's, as in attain.yaml; without a default row,
+// 10 and 80.
+func TestPutGuardrailsDefaults(t *testing.T) {
+	a, root := apptest.Small(t)
+	tokens := apptest.People(t, a, root)
+	srv := httptest.NewServer((&Server{App: a, Logger: slog.New(slog.DiscardHandler)}).Handler())
+	t.Cleanup(srv.Close)
+	for body, want := range map[string]string{
+		`[{"kpi": "", "max_change": "7", "floor": "70"}, {"kpi": "won", "min_weight": "5"}]`: "7/70",
+		`[{"kpi": "won", "floor": "95"}]`: "10/95",
+	} {
+		req, _ := http.NewRequest("PUT", srv.URL+"/api/v1/guardrails", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tokens["admin"])
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		gs, err := a.Guardrails(context.Background(), root)
+		if res.StatusCode != http.StatusNoContent || err != nil {
+			t.Fatalf("%s: %d %v", body, res.StatusCode, err)
+		}
+		if g := gs[len(gs)-1]; g.KPI != "won" || g.MaxChange.String()+"/"+g.Floor.String() != want {
+			t.Errorf("%s: won's row = %+v, want max_change/floor %s", body, g, want)
+		}
+	}
+}
