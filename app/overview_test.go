@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"attain/app"
 	"attain/app/apptest"
 	"attain/kpi"
 )
@@ -45,6 +46,39 @@ func TestPersonAndTeam(t *testing.T) {
 	}
 	if len(team.Path) != 2 || team.Path[0].ID != "co" {
 		t.Errorf("path %v", team.Path)
+	}
+	// The trends equal the values asked for one by one, whether taken
+	// from the cards (a month: its history holds the 12 months) or read
+	// again (a quarter's history does not).
+	for _, period := range []string{"2025-06", "2025-Q2"} {
+		team, err := a.Team(ctx, admin, "sales", period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range append(append([]app.TeamRow{}, team.Units...), team.People...) {
+			for k, tr := range r.Trends {
+				for i, q := range team.Periods {
+					req := app.ValuesRequest{KPIs: []string{k}, Period: q.Label()}
+					if r.Subject.Kind == kpi.SubjectUnit {
+						req.Units = []string{r.Subject.ID}
+					} else {
+						req.Employees = []string{r.Subject.ID}
+					}
+					want, err := a.Values(ctx, admin, req)
+					if err != nil || len(want) != 1 {
+						t.Fatalf("%s %s %s: %v %v", r.Subject.ID, k, q.Label(), want, err)
+					}
+					if got := tr.Values[i]; got.Null != want[0].Null || !got.Value.Equal(want[0].Value) {
+						t.Errorf("%s: %s of %s in %s = %s (null %v), want %s (null %v)", period, k, r.Subject.ID, q.Label(), got.Value, got.Null, want[0].Value, want[0].Null)
+					}
+					n++
+				}
+			}
+		}
+		if n < 100 {
+			t.Errorf("%s: %d trend values checked", period, n)
+		}
 	}
 	bob := kpi.Actor{WorkspaceID: admin.WorkspaceID, Name: "user:bob", EmployeeID: "bob", Role: kpi.RoleMember}
 	if _, err := a.Team(ctx, bob, "sales", "2025-06"); kpi.ErrorCode(err) != kpi.EFORBIDDEN {
