@@ -30,18 +30,7 @@ func pilotServer(t *testing.T) func(path string) (string, string) {
 	t.Cleanup(srv.Close)
 	return func(path string) (string, string) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+tok.Secret)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 200 {
-			t.Fatalf("GET %s = %d:\n%s", path, res.StatusCode, b)
-		}
-		return string(b), res.Header.Get("Content-Type")
+		return bearerGet(t, srv, tok.Secret, path)
 	}
 }
 

@@ -71,18 +71,8 @@ objectives:
 	t.Cleanup(srv.Close)
 	get := func(path string) string {
 		t.Helper()
-		req, _ := http.NewRequest("GET", srv.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+tok.Secret)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != 200 {
-			t.Fatalf("GET %s = %d: %s", path, res.StatusCode, b)
-		}
-		return string(b)
+		body, _ := bearerGet(t, srv, tok.Secret, path)
+		return body
 	}
 	var v app.StrategyView
 	if err := json.Unmarshal([]byte(get("/api/v1/strategy?period=2025-06")), &v); err != nil {
