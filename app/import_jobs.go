@@ -133,8 +133,20 @@ type RunImportRequest struct {
 }
 
 // importProgressEvery is how often a running import stores how much of
-// its file it read.
-const importProgressEvery = 500 * time.Millisecond
+// its file it read; importBeatEvery, how often it renews its lease when it
+// read nothing new.
+const (
+	importProgressEvery = 500 * time.Millisecond
+	importBeatEvery     = 5 * time.Second
+)
+
+// importLease is how long a running import of a file with remaining bytes
+// still to read holds its job before another server may take it over: long
+// enough for the whole rest at a slow 1 MiB a second, since on SQLite the
+// import holds the one writer and cannot renew the lease until it ends.
+func importLease(remaining int64) time.Duration {
+	return 30*time.Second + time.Duration(remaining>>20)*time.Second
+}
 
 // RunImportJob imports who's job's file with the mapping given, marking
 // the job running meanwhile (ECONFLICT when it is already, here or on
@@ -152,31 +164,32 @@ func (a *App) RunImportJob(ctx context.Context, who kpi.Actor, r RunImportReques
 			return nil, kpi.Errorf(kpi.EINVALID, "The file has no column %q (for %s).", h, col)
 		}
 	}
-	if err := a.svc.ImportJobs.StartImportJob(ctx, j.ID); err != nil {
+	if err := a.svc.ImportJobs.StartImportJob(ctx, j.ID, importLease(j.Size)); err != nil {
 		return nil, err
 	}
 	read := &atomic.Int64{}
 	a.reading.Store(j.ID, read)
 	defer a.reading.Delete(j.ID)
 	// The bytes read go to the store every importProgressEvery, for the
-	// progress bar on any server; best effort: on SQLite the import holds
-	// the one writer, and the counter in memory serves this server.
+	// progress bar on any server, renewing the lease (and at least every
+	// importBeatEvery); best effort: on SQLite the import holds the one
+	// writer, and the counter in memory serves this server.
 	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
 		tick := time.NewTicker(importProgressEvery)
 		defer tick.Stop()
-		last := int64(0)
+		last, beat := int64(0), time.Now()
 		for {
 			select {
 			case <-stop:
 				return
 			case <-tick.C:
 			}
-			if n := read.Load(); n != last {
+			if n := read.Load(); n != last || time.Since(beat) >= importBeatEvery {
 				tctx, cancel := context.WithTimeout(ctx, importProgressEvery)
-				if a.svc.ImportJobs.ImportJobProgress(tctx, j.ID, n) == nil {
-					last = n
+				if a.svc.ImportJobs.ImportJobProgress(tctx, j.ID, n, importLease(j.Size-n)) == nil {
+					last, beat = n, time.Now()
 				}
 				cancel()
 			}

@@ -21,8 +21,8 @@ type ImportJob struct {
 	// file column it is guessed to come from.
 	Header []string          `json:"header"`
 	Guess  map[string]string `json:"guess"`
-	// Running: an import of the file is under way; Read is how many bytes
-	// of it were read, as last stored.
+	// Running: an import of the file is under way (its lease has not run
+	// out); Read is how many bytes of it were read, as last stored.
 	Running bool  `json:"running"`
 	Read    int64 `json:"read"`
 	// Result is the last import's, nil before one finished.
@@ -77,12 +77,14 @@ type ImportJobService interface {
 	FindImportJob(ctx context.Context, id string) (*ImportJob, error)
 	// OpenImportFile reads a job's file back.
 	OpenImportFile(ctx context.Context, id string) (io.ReadCloser, error)
-	// StartImportJob marks a job running from its first byte; ECONFLICT
-	// when it is running already.
-	StartImportJob(ctx context.Context, id string) error
+	// StartImportJob marks a job running from its first byte, for lease:
+	// ECONFLICT while an earlier start's lease has not run out. A server
+	// that dies mid-import leaves a lease that runs out, so the file can
+	// be imported again.
+	StartImportJob(ctx context.Context, id string, lease time.Duration) error
 	// ImportJobProgress stores how many bytes of a running job's file were
-	// read.
-	ImportJobProgress(ctx context.Context, id string, read int64) error
-	// FinishImportJob stores a job's result and marks it not running.
+	// read and renews its lease for lease from now.
+	ImportJobProgress(ctx context.Context, id string, read int64, lease time.Duration) error
+	// FinishImportJob stores a job's result and ends its lease.
 	FinishImportJob(ctx context.Context, id string, r *ImportJobResult) error
 }

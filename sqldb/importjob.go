@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -53,7 +54,8 @@ func (s *ImportJobService) CreateImportJob(ctx context.Context, j *kpi.ImportJob
 			return fmt.Errorf("create import job: expired: %w", err)
 		}
 		// Past max jobs of the owner, the oldest that are not running go.
-		rows, err := tx.query(ctx, `SELECT id FROM import_jobs WHERE workspace_id = $1 AND owner = $2 AND running = 0 ORDER BY created_at DESC, id`, ws, j.Owner)
+		rows, err := tx.query(ctx, `SELECT id FROM import_jobs WHERE workspace_id = $1 AND owner = $2 AND (lease_until IS NULL OR lease_until <= $3)
+			ORDER BY created_at DESC, id`, ws, j.Owner, tx.now)
 		if err != nil {
 			return fmt.Errorf("create import job: %w", err)
 		}
@@ -123,16 +125,16 @@ func (s *ImportJobService) FindImportJob(ctx context.Context, id string) (*kpi.I
 	var j kpi.ImportJob
 	err = s.db.read(ctx, func(tx *Tx) error {
 		var hdr, result string
-		var running int64
-		err := tx.queryRow(ctx, `SELECT id, owner, dataset, file, size, created_at, expires_at, header, running, read_bytes, result
+		var lease sql.NullTime
+		err := tx.queryRow(ctx, `SELECT id, owner, dataset, file, size, created_at, expires_at, header, lease_until, read_bytes, result
 			FROM import_jobs WHERE workspace_id = $1 AND id = $2 AND expires_at > $3`, ws, id, tx.now).
-			Scan(&j.ID, &j.Owner, &j.Dataset, &j.File, &j.Size, &j.Created, &j.Expires, &hdr, &running, &j.Read, &result)
+			Scan(&j.ID, &j.Owner, &j.Dataset, &j.File, &j.Size, &j.Created, &j.Expires, &hdr, &lease, &j.Read, &result)
 		if isNoRows(err) {
 			return kpi.Errorf(kpi.ENOTFOUND, "No import %s: it is not yours, or older than an hour; upload the file again.", id)
 		} else if err != nil {
 			return err
 		}
-		j.Created, j.Expires, j.Running = j.Created.UTC(), j.Expires.UTC(), running != 0
+		j.Created, j.Expires, j.Running = j.Created.UTC(), j.Expires.UTC(), lease.Valid && lease.Time.After(tx.now)
 		var h jobHeader
 		if err := json.Unmarshal([]byte(hdr), &h); err != nil {
 			return fmt.Errorf("header: %w", err)
@@ -194,14 +196,16 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 
 func (r *chunkReader) Close() error { r.done = true; return nil }
 
-// StartImportJob marks a job running; ECONFLICT when it is already.
-func (s *ImportJobService) StartImportJob(ctx context.Context, id string) error {
+// StartImportJob marks a job running until now + lease; ECONFLICT when
+// another import of it holds a lease that has not run out.
+func (s *ImportJobService) StartImportJob(ctx context.Context, id string, lease time.Duration) error {
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return err
 	}
 	return s.db.write(ctx, func(tx *Tx) error {
-		n, err := tx.exec(ctx, `UPDATE import_jobs SET running = 1, read_bytes = 0 WHERE workspace_id = $1 AND id = $2 AND running = 0 AND expires_at > $3`, ws, id, tx.now)
+		n, err := tx.exec(ctx, `UPDATE import_jobs SET lease_until = $4, read_bytes = 0
+			WHERE workspace_id = $1 AND id = $2 AND (lease_until IS NULL OR lease_until <= $3) AND expires_at > $3`, ws, id, tx.now, tx.now.Add(lease))
 		if err != nil {
 			return fmt.Errorf("start import job: %w", err)
 		}
@@ -212,19 +216,21 @@ func (s *ImportJobService) StartImportJob(ctx context.Context, id string) error 
 	})
 }
 
-// ImportJobProgress stores how many bytes of a job's file were read.
-func (s *ImportJobService) ImportJobProgress(ctx context.Context, id string, read int64) error {
+// ImportJobProgress stores how many bytes of a running job's file were
+// read and renews its lease until now + lease.
+func (s *ImportJobService) ImportJobProgress(ctx context.Context, id string, read int64, lease time.Duration) error {
 	ws, err := workspaceID(ctx)
 	if err != nil {
 		return err
 	}
 	return s.db.write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE import_jobs SET read_bytes = $3 WHERE workspace_id = $1 AND id = $2 AND running = 1`, ws, id, read)
+		_, err := tx.exec(ctx, `UPDATE import_jobs SET read_bytes = $3, lease_until = $4
+			WHERE workspace_id = $1 AND id = $2 AND lease_until IS NOT NULL`, ws, id, read, tx.now.Add(lease))
 		return err
 	})
 }
 
-// FinishImportJob stores a job's result and marks it not running.
+// FinishImportJob stores a job's result and ends its lease.
 func (s *ImportJobService) FinishImportJob(ctx context.Context, id string, r *kpi.ImportJobResult) error {
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -235,7 +241,7 @@ func (s *ImportJobService) FinishImportJob(ctx context.Context, id string, r *kp
 		return fmt.Errorf("finish import job: %w", err)
 	}
 	return s.db.write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `UPDATE import_jobs SET running = 0, read_bytes = size, result = $3 WHERE workspace_id = $1 AND id = $2`, ws, id, string(doc))
+		_, err := tx.exec(ctx, `UPDATE import_jobs SET lease_until = NULL, read_bytes = size, result = $3 WHERE workspace_id = $1 AND id = $2`, ws, id, string(doc))
 		if err != nil {
 			return fmt.Errorf("finish import job: %w", err)
 		}

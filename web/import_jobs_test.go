@@ -74,11 +74,22 @@ func TestAdminImportServers(t *testing.T) {
 		// Running it again while it runs elsewhere is refused: the mark is
 		// in the store.
 		id := strings.TrimPrefix(loc, "/admin/import/")
-		if err := sqldb.NewImportJobService(db).StartImportJob(kpi.NewContextWithWorkspace(ctx, admin.WorkspaceID), id); err != nil {
+		if err := sqldb.NewImportJobService(db).StartImportJob(kpi.NewContextWithWorkspace(ctx, admin.WorkspaceID), id, time.Minute); err != nil {
 			t.Fatal(err)
 		}
 		if status, _, body := one.post(loc, mapping); status != http.StatusConflict {
 			t.Errorf("run while running on another server: %d: %.300s", status, body)
+		}
+		// A server that died mid-import leaves a lease that runs out: two
+		// minutes later the job shows as not running and runs again.
+		db.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+		t.Cleanup(func() { db.Now = time.Now })
+		status, _, body = two.do("GET", loc+"/progress", "", nil)
+		if err := json.Unmarshal([]byte(body), &p); err != nil || status != 200 || p.Running {
+			t.Errorf("progress after the lease ran out: %d %s, want not running", status, body)
+		}
+		if status, _, body := one.post(loc, mapping); status != http.StatusSeeOther {
+			t.Errorf("run after the lease ran out: %d: %.300s", status, body)
 		}
 		// Another person's token does not see it.
 		if status, _, _ := client(a1, "someone-else").do("GET", loc, "", nil); status != http.StatusNotFound {
