@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -166,9 +167,7 @@ func (a *App) Team(ctx context.Context, who kpi.Actor, unit, period string) (*Te
 	if v.Unit = units[unit]; v.Unit == nil {
 		return nil, kpi.Errorf(kpi.ENOTFOUND, "Org unit %q not found.", unit)
 	}
-	for u := v.Unit; u != nil; u = units[u.ParentID] {
-		v.Path = append([]*kpi.OrgUnit{u}, v.Path...)
-	}
+	v.Path = pathTo(units, v.Unit)
 	defs, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {
 		return nil, err
@@ -249,6 +248,19 @@ func (a *App) Team(ctx context.Context, who kpi.Actor, unit, period string) (*Te
 		}
 	}
 	return v, nil
+}
+
+// pathTo is the units from the top down to u. A cycle in the org (a unit
+// above itself) ends the path where a unit would come twice.
+func pathTo(units map[string]*kpi.OrgUnit, u *kpi.OrgUnit) []*kpi.OrgUnit {
+	var path []*kpi.OrgUnit
+	seen := map[string]bool{}
+	for ; u != nil && !seen[u.ID]; u = units[u.ParentID] {
+		seen[u.ID] = true
+		path = append(path, u)
+	}
+	slices.Reverse(path)
+	return path
 }
 
 // series are the trends of some subjects' KPIs.

@@ -346,8 +346,10 @@ func (e *env) members(unitID string) []*kpi.Employee {
 	for _, u := range e.org.Units {
 		parent[u.ID] = u.ParentID
 	}
+	// At most one step per unit: a cycle in the org (a unit above
+	// itself) ends the walk instead of looping.
 	in := func(u string) bool {
-		for ; u != ""; u = parent[u] {
+		for n := 0; u != "" && n <= len(parent); u, n = parent[u], n+1 {
 			if u == unitID {
 				return true
 			}
