@@ -18,6 +18,7 @@ type prefetched struct {
 	names   map[string]bool
 	targets map[kpi.Subject][]*kpi.Target
 	values  map[valueRange]map[kpi.Subject][]kpi.KPIValue
+	span    valueRange // the periods of p's grain read: the cards' history
 }
 
 // valueRange is the grain and days of a values query.
@@ -56,7 +57,8 @@ func (s *Service) prefetch(ctx context.Context, e *env, subjects []kpi.Subject, 
 	for _, t := range ts {
 		pre.targets[t.Subject] = append(pre.targets[t.Subject], t)
 	}
-	ranges := []valueRange{{p.Grain, periods[0].From, p.To}}
+	pre.span = valueRange{p.Grain, periods[0].From, p.To}
+	ranges := []valueRange{pre.span}
 	if p.Grain != kpi.Range && p.From <= e.today && e.today <= p.To {
 		// The cuts card makes of an open period (see cardWith).
 		linear, err := score.ShareOf(p, e.today, e.cal, nil)
@@ -135,6 +137,42 @@ func (s *Service) valuesOf(ctx context.Context, pre *prefetched, q kpi.ValueQuer
 		}
 	}
 	return s.Values.Values(ctx, q)
+}
+
+// series returns the values and targets of names for subjects over the
+// periods of the grain read from from to to, as Values and FindTargets
+// give them (each subject's in their order), if pre read them all: the
+// same grain, a span holding from … to, every subject and every name.
+func (pre *prefetched) series(names []string, subjects []kpi.Subject, from, to kpi.Date) ([]kpi.KPIValue, []*kpi.Target, bool) {
+	if pre == nil || pre.span.grain == kpi.Range || pre.span.grain == "" || from < pre.span.from || to > pre.span.to {
+		return nil, nil, false
+	}
+	of, ok := pre.values[pre.span]
+	if !ok {
+		return nil, nil, false
+	}
+	for _, subj := range subjects {
+		if !pre.has(subj, names) {
+			return nil, nil, false
+		}
+	}
+	want := wanted(names)
+	var vals []kpi.KPIValue
+	var targets []*kpi.Target
+	for _, subj := range subjects {
+		for _, v := range of[subj] {
+			if want[v.KPI] && v.Period.From >= from && v.Period.To <= to {
+				vals = append(vals, v)
+			}
+		}
+		for _, t := range pre.targets[subj] {
+			// FindTargets' test: the target's period overlaps from … to.
+			if want[t.KPI] && t.Period.To >= from && t.Period.From <= to {
+				targets = append(targets, t)
+			}
+		}
+	}
+	return vals, targets, true
 }
 
 func wanted(names []string) map[string]bool {
