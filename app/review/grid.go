@@ -55,6 +55,11 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 	from, to := periods[0].From, periods[0].To
 	for _, p := range periods {
 		from, to = min(from, p.From), max(to, p.To)
+		if p.To >= e.today && grain != kpi.Range {
+			// An open period's card reads its history too: read it here,
+			// once for all (see prefetchFrom).
+			from = min(from, history(p)[0].From)
+		}
 	}
 	var vals []kpi.KPIValue
 	var targets []*kpi.Target
@@ -113,7 +118,9 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 		}
 		out[subj] = cards
 	}
-	// Their targets in one query per period.
+	// Their history from what was read above; the cuts of an open
+	// period in one query each.
+	given := &read{grain: grain, from: from, to: to, names: seen, vals: vals, targets: targets}
 	pres := map[int]*prefetched{}
 	for _, o := range open {
 		if pres[o.i] == nil {
@@ -123,7 +130,7 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 					subjs = append(subjs, o2.subj)
 				}
 			}
-			if pres[o.i], err = s.prefetch(ctx, e, subjs, periods[o.i]); err != nil {
+			if pres[o.i], err = s.prefetchFrom(ctx, e, subjs, periods[o.i], given); err != nil {
 				return nil, err
 			}
 		}

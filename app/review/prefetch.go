@@ -30,6 +30,36 @@ type valueRange struct {
 // prefetch reads the targets and values of the cards of subjects for
 // period p (their own templates, as an employee's card has it).
 func (s *Service) prefetch(ctx context.Context, e *env, subjects []kpi.Subject, p kpi.Period) (*prefetched, error) {
+	return s.prefetchFrom(ctx, e, subjects, p, nil)
+}
+
+// read is what a caller has read already: the values and targets of
+// names for some subjects over the periods of grain from from to to.
+type read struct {
+	grain    kpi.Grain
+	from, to kpi.Date
+	names    map[string]bool
+	vals     []kpi.KPIValue
+	targets  []*kpi.Target
+}
+
+// holds reports whether r read names over from … to in grain g.
+func (r *read) holds(g kpi.Grain, names []string, from, to kpi.Date) bool {
+	if r == nil || r.grain != g || g == kpi.Range || from < r.from || to > r.to {
+		return false
+	}
+	for _, n := range names {
+		if !r.names[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// prefetchFrom is prefetch, taking the values and targets over the
+// cards' history from given when it holds them (it must hold every one
+// of subjects) instead of reading them again.
+func (s *Service) prefetchFrom(ctx context.Context, e *env, subjects []kpi.Subject, p kpi.Period, given *read) (*prefetched, error) {
 	pre := &prefetched{p: p, names: map[string]bool{}, targets: make(map[kpi.Subject][]*kpi.Target, len(subjects)),
 		values: map[valueRange]map[kpi.Subject][]kpi.KPIValue{}}
 	var names []string
@@ -50,15 +80,22 @@ func (s *Service) prefetch(ctx context.Context, e *env, subjects []kpi.Subject, 
 		return pre, nil
 	}
 	periods := history(p)
-	ts, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: subjects, Grain: p.Grain, From: periods[0].From, To: p.To})
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range ts {
-		pre.targets[t.Subject] = append(pre.targets[t.Subject], t)
-	}
 	pre.span = valueRange{p.Grain, periods[0].From, p.To}
-	ranges := []valueRange{pre.span}
+	if given.holds(p.Grain, names, pre.span.from, pre.span.to) {
+		pre.take(given)
+	} else {
+		ts, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: subjects, Grain: p.Grain, From: pre.span.from, To: pre.span.to})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			pre.targets[t.Subject] = append(pre.targets[t.Subject], t)
+		}
+	}
+	var ranges []valueRange
+	if _, ok := pre.values[pre.span]; !ok {
+		ranges = append(ranges, pre.span)
+	}
 	if p.Grain != kpi.Range && p.From <= e.today && e.today <= p.To {
 		// The cuts card makes of an open period (see cardWith).
 		linear, err := score.ShareOf(p, e.today, e.cal, nil)
@@ -87,6 +124,26 @@ func (s *Service) prefetch(ctx context.Context, e *env, subjects []kpi.Subject, 
 		pre.values[r] = of
 	}
 	return pre, nil
+}
+
+// take keeps of given what pre's subjects' cards read over pre's span:
+// the targets FindTargets and the values Values would give.
+func (pre *prefetched) take(given *read) {
+	for _, t := range given.targets {
+		if _, ok := pre.targets[t.Subject]; ok && pre.names[t.KPI] && t.Period.To >= pre.span.from && t.Period.From <= pre.span.to {
+			pre.targets[t.Subject] = append(pre.targets[t.Subject], t)
+		}
+	}
+	of := make(map[kpi.Subject][]kpi.KPIValue, len(pre.targets))
+	for subj := range pre.targets {
+		of[subj] = nil
+	}
+	for _, v := range given.vals {
+		if _, ok := of[v.Subject]; ok && pre.names[v.KPI] && v.Period.From >= pre.span.from && v.Period.To <= pre.span.to {
+			of[v.Subject] = append(of[v.Subject], v)
+		}
+	}
+	pre.values[pre.span] = of
 }
 
 // has reports whether pre read subj's data of names.

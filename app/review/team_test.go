@@ -129,3 +129,71 @@ func targetSet(ts []*kpi.Target) map[string]string {
 	}
 	return out
 }
+
+// TestDemoGridCards: on the demo, the cards of a heat map's grid (twelve
+// months up to the open one, the open one's history taken from the grid's
+// own read) and of plan health (the open month whole) score as Scorecard
+// and PeriodScorecard score them one by one.
+func TestDemoGridCards(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo")
+	}
+	d := loadDemo(t, date(t, "2026-12-15"))
+	var subjects []kpi.Subject
+	for _, e := range d.data.Employees {
+		subjects = append(subjects, kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID})
+	}
+	for _, u := range d.data.Units {
+		subjects = append(subjects, kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID})
+	}
+	dec := period(t, "2026-12")
+	var months []kpi.Period
+	for p, i := dec, 0; i < 12; i++ {
+		months = append([]kpi.Period{p}, months...)
+		p = kpi.PeriodOf(kpi.Month, p.From-1)
+	}
+	for _, whole := range []bool{false, true} {
+		periods := months
+		if whole {
+			periods = []kpi.Period{dec}
+		}
+		grid, err := d.svc.Grid(d.ctx, subjects, periods, whole)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compared := 0
+		for _, subj := range subjects {
+			for i, p := range periods {
+				got := grid[subj][i]
+				var want *review.Card
+				if whole {
+					want, err = d.svc.PeriodScorecard(d.ctx, subj, p, "")
+				} else {
+					want, err = d.svc.Scorecard(d.ctx, subj, p, "")
+				}
+				if kpi.ErrorCode(err) == kpi.ENOTFOUND {
+					if got != nil {
+						t.Errorf("%s %s: a card where Scorecard has none", subj, p.Label())
+					}
+					continue
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				if got == nil {
+					t.Fatalf("%s %s: no card", subj, p.Label())
+				}
+				// A closed month's grid card is the score alone.
+				if p.To < dec.From {
+					want = &review.Card{Scorecard: want.Scorecard, AsOf: want.AsOf, State: want.State, PaceMethod: want.PaceMethod, Prorations: want.Prorations}
+				}
+				if g, w := cardJSON(t, got), cardJSON(t, want); g != w {
+					t.Errorf("%s %s (whole %t): grid\n%s\nalone\n%s", subj, p.Label(), whole, g, w)
+				}
+				compared++
+			}
+		}
+		if compared < 12*len(d.data.Employees)/2 && !whole || compared < len(d.data.Employees)/2 {
+			t.Errorf("whole %t: %d cards compared", whole, compared)
+		}
+	}
+}
