@@ -14,6 +14,7 @@ func TestMembersCycle(t *testing.T) {
 		Employees: []*kpi.Employee{
 			{ID: "x", UnitID: "c"}, {ID: "y", UnitID: "d"}, {ID: "z", UnitID: "a"}},
 	}}
+	e.indexOrg()
 	for unit, want := range map[string]int{"a": 2, "b": 2, "c": 1, "d": 1, "none": 0} {
 		if got := e.members(unit); len(got) != want {
 			t.Errorf("members of %s: %d, want %d", unit, len(got), want)

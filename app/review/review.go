@@ -136,6 +136,25 @@ type env struct {
 	today  kpi.Date
 	cal    score.Calendar
 	pace   string // the workspace's pace method: kpi.PaceLinear or kpi.PaceShape
+	// byID and parent index the org once: the employees by id, each
+	// unit's parent (see indexOrg).
+	byID   map[string]*kpi.Employee
+	parent map[string]string
+}
+
+// indexOrg fills e's indexes of its org, which every card reads many
+// times (a unit's page scores some hundred cards).
+func (e *env) indexOrg() {
+	e.byID = make(map[string]*kpi.Employee, len(e.org.Employees))
+	for _, emp := range e.org.Employees {
+		if _, ok := e.byID[emp.ID]; !ok {
+			e.byID[emp.ID] = emp // the first, as a scan finds it
+		}
+	}
+	e.parent = make(map[string]string, len(e.org.Units))
+	for _, u := range e.org.Units {
+		e.parent[u.ID] = u.ParentID
+	}
 }
 
 func (s *Service) env(ctx context.Context) (*env, error) {
@@ -213,14 +232,16 @@ func (s *Service) readEnv(ctx context.Context, today kpi.Date) (*env, error) {
 	if defs.Calendar != nil && defs.Calendar.Pace != "" {
 		pace = defs.Calendar.Pace
 	}
-	return &env{
+	e := &env{
 		defs:   defs,
 		levels: levels,
 		org:    kpi.Org{Units: units, Employees: emps, Memberships: ms},
 		today:  today,
 		cal:    Calendar(defs.Calendar),
 		pace:   pace,
-	}, nil
+	}
+	e.indexOrg()
+	return e, nil
 }
 
 // Calendar turns the workspace's calendar into score's.
@@ -235,14 +256,7 @@ func Calendar(c *kpi.Calendar) score.Calendar {
 	return cal
 }
 
-func (e *env) employee(id string) *kpi.Employee {
-	for _, emp := range e.org.Employees {
-		if emp.ID == id {
-			return emp
-		}
-	}
-	return nil
-}
+func (e *env) employee(id string) *kpi.Employee { return e.byID[id] }
 
 // template picks the scorecard of a subject for the period starting on
 // day, in the version in effect on that day (kpi.Definitions.ScorecardsOn)
@@ -292,10 +306,7 @@ func (e *env) chain(subj kpi.Subject, day kpi.Date) []kpi.Subject {
 			out = append(out, kpi.Subject{Kind: kpi.SubjectUnit, ID: unit})
 		}
 	}
-	parent := make(map[string]string, len(e.org.Units))
-	for _, u := range e.org.Units {
-		parent[u.ID] = u.ParentID
-	}
+	parent := e.parent
 	for u, n := parent[unit], 0; u != "" && n < len(parent); u, n = parent[u], n+1 {
 		out = append(out, kpi.Subject{Kind: kpi.SubjectUnit, ID: u})
 	}
@@ -342,10 +353,7 @@ func (e *env) baseTemplate(subj kpi.Subject, name string, day kpi.Date) (*kpi.Sc
 
 // members returns the employees of a unit and of the units below it.
 func (e *env) members(unitID string) []*kpi.Employee {
-	parent := make(map[string]string, len(e.org.Units))
-	for _, u := range e.org.Units {
-		parent[u.ID] = u.ParentID
-	}
+	parent := e.parent
 	// At most one step per unit: a cycle in the org (a unit above
 	// itself) ends the walk instead of looping.
 	in := func(u string) bool {
