@@ -136,10 +136,11 @@ type env struct {
 	today  kpi.Date
 	cal    score.Calendar
 	pace   string // the workspace's pace method: kpi.PaceLinear or kpi.PaceShape
-	// byID and parent index the org once: the employees by id, each
-	// unit's parent (see indexOrg).
-	byID   map[string]*kpi.Employee
-	parent map[string]string
+	// byID, parent and membersOf index the org once: the employees by
+	// id, each unit's parent, each unit's members (see indexOrg).
+	byID      map[string]*kpi.Employee
+	parent    map[string]string
+	membersOf map[string][]*kpi.Employee
 }
 
 // indexOrg fills e's indexes of its org, which every card reads many
@@ -154,6 +155,16 @@ func (e *env) indexOrg() {
 	e.parent = make(map[string]string, len(e.org.Units))
 	for _, u := range e.org.Units {
 		e.parent[u.ID] = u.ParentID
+	}
+	// Each employee is a member of their unit and of every unit above it,
+	// once: a cycle in the org (a unit above itself) ends the walk.
+	e.membersOf = map[string][]*kpi.Employee{}
+	for _, emp := range e.org.Employees {
+		seen := map[string]bool{}
+		for u := emp.UnitID; u != "" && !seen[u]; u = e.parent[u] {
+			seen[u] = true
+			e.membersOf[u] = append(e.membersOf[u], emp)
+		}
 	}
 }
 
@@ -351,27 +362,9 @@ func (e *env) baseTemplate(subj kpi.Subject, name string, day kpi.Date) (*kpi.Sc
 	return e.defs.ScorecardOn(best, day), nil
 }
 
-// members returns the employees of a unit and of the units below it.
-func (e *env) members(unitID string) []*kpi.Employee {
-	parent := e.parent
-	// At most one step per unit: a cycle in the org (a unit above
-	// itself) ends the walk instead of looping.
-	in := func(u string) bool {
-		for n := 0; u != "" && n <= len(parent); u, n = parent[u], n+1 {
-			if u == unitID {
-				return true
-			}
-		}
-		return false
-	}
-	var out []*kpi.Employee
-	for _, emp := range e.org.Employees {
-		if in(emp.UnitID) {
-			out = append(out, emp)
-		}
-	}
-	return out
-}
+// members returns the employees of a unit and of the units below it, in
+// the org's order; the caller must not change the slice.
+func (e *env) members(unitID string) []*kpi.Employee { return e.membersOf[unitID] }
 
 // history returns the periods progress reads: HistoryPeriods up to and
 // including p, and the same period last year. A custom range has none.
