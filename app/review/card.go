@@ -429,34 +429,3 @@ func (s *Service) ScorecardIf(ctx context.Context, subj kpi.Subject, p kpi.Perio
 	}
 	return s.card(ctx, e, subj, p, template, false)
 }
-
-// Cards returns the card of each of subjects for period p, as Scorecard
-// gives it (nil for a subject without a template), reading the targets
-// and values of all of them in one query each.
-func (s *Service) Cards(ctx context.Context, subjects []kpi.Subject, p kpi.Period) ([]*Card, error) {
-	e, err := s.env(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.cards(ctx, e, subjects, p)
-}
-
-func (s *Service) cards(ctx context.Context, e *env, subjects []kpi.Subject, p kpi.Period) ([]*Card, error) {
-	pre, err := s.prefetch(ctx, e, subjects, p)
-	if err != nil {
-		return nil, err
-	}
-	each := make([]*Card, len(subjects))
-	err = parallel(len(subjects), func(i int) error {
-		c, err := s.cardWith(ctx, e, subjects[i], p, "", false, pre)
-		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
-			return nil // no template: nothing to score
-		}
-		each[i] = c
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return each, nil
-}
