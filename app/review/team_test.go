@@ -8,6 +8,7 @@ import (
 	"attain/app/review"
 	"attain/demo"
 	"attain/kpi"
+	"attain/kpitest"
 )
 
 // TestDemoTeamCards: on the demo, the cards Team scores together from one
@@ -19,7 +20,19 @@ func TestDemoTeamCards(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the demo")
 	}
-	d := loadDemo(t, date(t, "2026-12-15"))
+	testTeamCards(t, loadDemo(t, date(t, "2026-12-15")))
+}
+
+// TestDemoTeamCardsPostgres is TestDemoTeamCards on PostgreSQL (skipped
+// without ATTAIN_TEST_POSTGRES).
+func TestDemoTeamCardsPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo")
+	}
+	testTeamCards(t, loadDemoInto(t, kpitest.MustOpenPostgres(t), date(t, "2026-12-15")))
+}
+
+func testTeamCards(t *testing.T, d *demoStore) {
 	for _, unit := range []string{demo.UnitSales, demo.UnitCompany} {
 		for _, month := range []string{"2026-12", "2026-11"} {
 			t.Run(unit+"/"+month, func(t *testing.T) {
@@ -138,7 +151,19 @@ func TestDemoGridCards(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the demo")
 	}
-	d := loadDemo(t, date(t, "2026-12-15"))
+	testGridCards(t, loadDemo(t, date(t, "2026-12-15")))
+}
+
+// TestDemoGridCardsPostgres is TestDemoGridCards on PostgreSQL (skipped
+// without ATTAIN_TEST_POSTGRES).
+func TestDemoGridCardsPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo")
+	}
+	testGridCards(t, loadDemoInto(t, kpitest.MustOpenPostgres(t), date(t, "2026-12-15")))
+}
+
+func testGridCards(t *testing.T, d *demoStore) {
 	var subjects []kpi.Subject
 	for _, e := range d.data.Employees {
 		subjects = append(subjects, kpi.Subject{Kind: kpi.SubjectEmployee, ID: e.ID})
