@@ -85,38 +85,47 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 		k := key{t.Subject, t.Period.From}
 		targetsOf[k] = append(targetsOf[k], t)
 	}
-	// The open periods' cards are whole reviews of their own: a few at once.
+	// The closed periods' cards are scored from what was read, the open
+	// ones' are whole reviews of their own: each a few at once.
 	type job struct {
 		subj kpi.Subject
 		i    int
 	}
-	var open []job
+	var open, closed []job
 	for _, subj := range subjects {
-		cards := make([]*Card, len(periods))
-		for i, p := range periods {
-			tmpl := tmpls[subj][i]
-			if tmpl == nil {
-				continue
-			}
-			if p.To >= e.today {
-				open = append(open, job{subj, i})
-				continue
-			}
-			k := key{subj, p.From}
-			var actuals []kpi.KPIValue
-			for _, v := range valsOf[k] {
-				if samePeriod(v.Period, p) {
-					actuals = append(actuals, v)
-				}
-			}
-			current, prorations := s.prorate(e, subj, p, targetsOf[k])
-			sc, err := score.Score(score.Input{Template: tmpl, KPIs: e.defs, Subject: subj, Period: p, Actuals: actuals, Targets: current})
-			if err != nil {
-				return nil, err
-			}
-			cards[i] = &Card{Scorecard: sc, AsOf: e.today, State: StateClosed, PaceMethod: e.pace, Prorations: prorations, defs: e.defs}
+		if _, twice := out[subj]; twice {
+			continue
 		}
-		out[subj] = cards
+		out[subj] = make([]*Card, len(periods))
+		for i, p := range periods {
+			switch {
+			case tmpls[subj][i] == nil:
+			case p.To >= e.today:
+				open = append(open, job{subj, i})
+			default:
+				closed = append(closed, job{subj, i})
+			}
+		}
+	}
+	err = parallel(len(closed), func(j int) error {
+		subj, i := closed[j].subj, closed[j].i
+		p, k := periods[i], key{subj, periods[i].From}
+		var actuals []kpi.KPIValue
+		for _, v := range valsOf[k] {
+			if samePeriod(v.Period, p) {
+				actuals = append(actuals, v)
+			}
+		}
+		current, prorations := s.prorate(e, subj, p, targetsOf[k])
+		sc, err := score.Score(score.Input{Template: tmpls[subj][i], KPIs: e.defs, Subject: subj, Period: p, Actuals: actuals, Targets: current})
+		if err != nil {
+			return err
+		}
+		out[subj][i] = &Card{Scorecard: sc, AsOf: e.today, State: StateClosed, PaceMethod: e.pace, Prorations: prorations, defs: e.defs}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	// Their history from what was read above; the cuts of an open
 	// period in one query each.
