@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -166,18 +167,16 @@ func (a *App) Team(ctx context.Context, who kpi.Actor, unit, period string) (*Te
 	if v.Unit = units[unit]; v.Unit == nil {
 		return nil, kpi.Errorf(kpi.ENOTFOUND, "Org unit %q not found.", unit)
 	}
-	for u := v.Unit; u != nil; u = units[u.ParentID] {
-		v.Path = append([]*kpi.OrgUnit{u}, v.Path...)
-	}
+	v.Path = pathTo(units, v.Unit)
 	defs, err := a.svc.Definitions.FindDefinitions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cards, cardNames, err := a.review.UnitCards(ctx, unit, p, "")
+	tc, err := a.review.Team(ctx, unit, p)
 	if err != nil {
 		return nil, err
 	}
-	v.Card = cards[0]
+	v.Card = tc.Unit
 	var subjects []kpi.Subject
 	var kpiNames []string
 	seen := map[string]bool{}
@@ -194,41 +193,32 @@ func (a *App) Team(ctx context.Context, who kpi.Actor, unit, period string) (*Te
 		return row
 	}
 	add(TeamRow{Subject: subj, Card: v.Card})
-	var children []*kpi.OrgUnit
-	for _, u := range org.Units {
-		if u.ParentID == unit {
-			children = append(children, u)
-		}
-	}
-	childSubjects := make([]kpi.Subject, len(children))
-	for i, u := range children {
-		childSubjects[i] = kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}
-	}
-	childCards, err := a.review.Cards(ctx, childSubjects, p)
-	if err != nil {
-		return nil, err
-	}
-	for i, u := range children {
-		v.Units = append(v.Units, add(TeamRow{Subject: kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}, Name: u.Name, Card: childCards[i]}))
+	for i, u := range tc.Children {
+		v.Units = append(v.Units, add(TeamRow{Subject: kpi.Subject{Kind: kpi.SubjectUnit, ID: u.ID}, Name: u.Name, Card: tc.ChildCards[i]}))
 	}
 	positions := map[string]string{}
 	for _, e := range org.Employees {
 		positions[e.ID] = e.Position
 	}
-	for _, c := range cards[1:] {
-		v.People = append(v.People, add(TeamRow{Subject: c.Subject, Name: cardNames[c.Subject], Position: positions[c.Subject.ID], Card: c}))
+	for _, c := range tc.People {
+		v.People = append(v.People, add(TeamRow{Subject: c.Subject, Name: tc.Names[c.Subject], Position: positions[c.Subject.ID], Card: c}))
 	}
 	for _, n := range kpiNames {
 		if k := defs.KPI(n); k != nil {
 			v.KPIs = append(v.KPIs, k)
 		}
 	}
-	series, err := a.trends(ctx, subjects, kpiNames, p)
-	if err != nil {
+	// The trends from what the cards read, when it holds them (a month's
+	// history does), else read.
+	periods, from, to := trendSpan(p)
+	var series *series
+	if vals, ts, ok := tc.Series(kpiNames, subjects, from, to); ok && len(subjects) > 0 && len(kpiNames) > 0 {
+		series = trendsOf(periods, vals, ts)
+	} else if series, err = a.trends(ctx, subjects, kpiNames, p); err != nil {
 		return nil, err
 	}
 	v.Periods = series.periods
-	v.Attention = nonNil(review.Concerns(defs, cards))
+	v.Attention = nonNil(review.Concerns(defs, append([]*Card{tc.Unit}, tc.People...)))
 	for _, rows := range [][]TeamRow{v.Units, v.People} {
 		for i := range rows {
 			r := &rows[i]
@@ -251,30 +241,52 @@ func (a *App) Team(ctx context.Context, who kpi.Actor, unit, period string) (*Te
 	return v, nil
 }
 
+// pathTo is the units from the top down to u. A cycle in the org (a unit
+// above itself) ends the path where a unit would come twice.
+func pathTo(units map[string]*kpi.OrgUnit, u *kpi.OrgUnit) []*kpi.OrgUnit {
+	var path []*kpi.OrgUnit
+	seen := map[string]bool{}
+	for ; u != nil && !seen[u.ID]; u = units[u.ParentID] {
+		seen[u.ID] = true
+		path = append(path, u)
+	}
+	slices.Reverse(path)
+	return path
+}
+
 // series are the trends of some subjects' KPIs.
 type series struct {
 	periods []kpi.Period
 	of      map[kpi.Subject]map[string]*Trend
 }
 
+// trendPeriods returns the TrendPeriods periods up to p, oldest first.
+func trendPeriods(p kpi.Period) []kpi.Period {
+	periods := make([]kpi.Period, TrendPeriods)
+	for i := TrendPeriods - 1; i >= 0; i-- {
+		periods[i] = p
+		p = score.Previous(p)
+	}
+	return periods
+}
+
+// trendSpan returns the periods a trend shows (only p for a custom range,
+// which has no periods before it to speak of) and the days they cover.
+func trendSpan(p kpi.Period) (periods []kpi.Period, from, to kpi.Date) {
+	periods = trendPeriods(p)
+	if p.Grain == kpi.Range {
+		return periods[TrendPeriods-1:], p.From, p.To
+	}
+	return periods, periods[0].From, p.To
+}
+
 // trends reads, in one query for values and one for targets, the
 // TrendPeriods periods up to p of the subjects' KPIs.
 func (a *App) trends(ctx context.Context, subjects []kpi.Subject, kpis []string, p kpi.Period) (*series, error) {
-	out := &series{of: map[kpi.Subject]map[string]*Trend{}}
-	out.periods = make([]kpi.Period, TrendPeriods)
-	q := p
-	for i := TrendPeriods - 1; i >= 0; i-- {
-		out.periods[i] = q
-		q = score.Previous(q)
-	}
 	if len(subjects) == 0 || len(kpis) == 0 {
-		return out, nil
+		return &series{periods: trendPeriods(p), of: map[kpi.Subject]map[string]*Trend{}}, nil
 	}
-	from, to := out.periods[0].From, p.To
-	if p.Grain == kpi.Range {
-		out.periods = out.periods[TrendPeriods-1:] // a custom range has no periods before it to speak of
-		from = p.From
-	}
+	periods, from, to := trendSpan(p)
 	vals, err := a.svc.Values.Values(ctx, kpi.ValueQuery{KPIs: kpis, Subjects: subjects, Grain: p.Grain, From: from, To: to})
 	if err != nil {
 		return nil, err
@@ -283,6 +295,13 @@ func (a *App) trends(ctx context.Context, subjects []kpi.Subject, kpis []string,
 	if err != nil {
 		return nil, err
 	}
+	return trendsOf(periods, vals, ts), nil
+}
+
+// trendsOf builds the trends over periods from the values and targets
+// read for them (a later target of a period over an earlier one).
+func trendsOf(periods []kpi.Period, vals []kpi.KPIValue, ts []*kpi.Target) *series {
+	out := &series{periods: periods, of: map[kpi.Subject]map[string]*Trend{}}
 	index := map[kpi.Period]int{}
 	for i, q := range out.periods {
 		index[q] = i
@@ -317,7 +336,7 @@ func (a *App) trends(ctx context.Context, subjects []kpi.Subject, kpis []string,
 			t.trailing()
 		}
 	}
-	return out, nil
+	return out
 }
 
 // trailing sets the trend's trailing average and the last value against it.

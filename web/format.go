@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -23,6 +24,12 @@ type Formatter struct {
 	group, decimal string
 	symbolFirst    bool
 	loc            *time.Location
+
+	// symbols keeps each currency's symbol once looked up: a page writes
+	// hundreds of amounts in one or two currencies, and a lookup builds
+	// a message printer.
+	mu      sync.Mutex
+	symbols map[string]string
 }
 
 // NewFormatter returns the formatter of a locale (a BCP 47 tag) and time
@@ -80,16 +87,33 @@ func (f *Formatter) Money(v decimal.Decimal, code string) string {
 	return n + "\u00a0" + sym
 }
 
-// symbol is the currency's symbol in the locale ("€", "US$"), or the code.
+// symbol is the currency's symbol in the locale ("€", "US$"), or the
+// code, looked up once per formatter.
 func (f *Formatter) symbol(code string) string {
 	if code == "" {
 		return ""
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	sym, ok := f.symbols[code]
+	if !ok {
+		sym = lookUpSymbol(f.lang, code)
+		if f.symbols == nil {
+			f.symbols = map[string]string{}
+		}
+		f.symbols[code] = sym
+	}
+	return sym
+}
+
+// lookUpSymbol is the symbol of the currency code in the language, or the
+// code when it is no currency.
+func lookUpSymbol(lang language.Tag, code string) string {
 	unit, err := currency.ParseISO(code)
 	if err != nil {
 		return code
 	}
-	s := message.NewPrinter(f.lang).Sprint(currency.Symbol(unit.Amount(0)))
+	s := message.NewPrinter(lang).Sprint(currency.Symbol(unit.Amount(0)))
 	sym, _, _ := strings.Cut(s, " ")
 	return sym
 }

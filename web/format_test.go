@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,32 @@ func TestFormatter(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.got(NewFormatter(tt.locale, time.UTC)); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.locale, got, tt.want)
+		}
+	}
+}
+
+// TestMoneySymbolsKept: one formatter writes many amounts in several
+// currencies, each with its own symbol every time (kept after the first
+// lookup), as a fresh formatter writes it; a code that is no currency
+// stays the code.
+func TestMoneySymbolsKept(t *testing.T) {
+	d := decimal.RequireFromString
+	for _, locale := range []string{"en-GB", "de-DE", "en-US"} {
+		f := NewFormatter(locale, time.UTC)
+		for range 3 {
+			for _, code := range []string{"EUR", "USD", "GBP", "XX1", "CHF"} {
+				got := f.Money(d("-1234.5"), code)
+				want := NewFormatter(locale, time.UTC).Money(d("-1234.5"), code)
+				if got != want {
+					t.Errorf("%s %s: %q, a fresh formatter %q", locale, code, got, want)
+				}
+			}
+		}
+		if got := f.Money(d("5"), "XX1"); got != "5.00\u00a0XX1" && got != "5,00\u00a0XX1" && got != "XX15.00" {
+			t.Errorf("%s: no currency: %q", locale, got)
+		}
+		if got := f.Money(d("5"), "EUR"); !strings.Contains(got, "€") {
+			t.Errorf("%s: euros: %q", locale, got)
 		}
 	}
 }

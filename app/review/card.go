@@ -396,44 +396,20 @@ func thresholds(versions map[kpi.Period]*kpi.ScorecardTemplate, name string, tar
 	return out
 }
 
-// UnitCards returns the scorecard of a unit and of every employee in it
-// (and in the units below) who has a template, with everyone's name.
+// UnitCards returns the scorecard of a unit (with template: "" picks
+// one) and of every employee in it (and in the units below) who has a
+// template, with everyone's name, reading the targets and values of all
+// of them in one query each.
 func (s *Service) UnitCards(ctx context.Context, unitID string, p kpi.Period, template string) ([]*Card, map[kpi.Subject]string, error) {
 	e, err := s.env(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	unit := kpi.Subject{Kind: kpi.SubjectUnit, ID: unitID}
-	names := map[kpi.Subject]string{}
-	for _, u := range e.org.Units {
-		if u.ID == unitID {
-			names[unit] = u.Name
-		}
-	}
-	if _, ok := names[unit]; !ok {
-		return nil, nil, kpi.Errorf(kpi.ENOTFOUND, "Org unit %q not found.", unitID)
-	}
-	card, err := s.card(ctx, e, unit, p, template, false)
+	tc, err := s.team(ctx, e, unitID, p, template, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	cards := []*Card{card}
-	members := e.members(unitID)
-	subjects := make([]kpi.Subject, len(members))
-	for i, m := range members {
-		subjects[i] = kpi.Subject{Kind: kpi.SubjectEmployee, ID: m.ID}
-	}
-	each, err := s.cards(ctx, e, subjects, p)
-	if err != nil {
-		return nil, nil, err
-	}
-	for i, c := range each {
-		if c != nil {
-			names[c.Subject] = members[i].Name
-			cards = append(cards, c)
-		}
-	}
-	return cards, names, nil
+	return append([]*Card{tc.Unit}, tc.People...), tc.Names, nil
 }
 
 // ScorecardIf returns the card of subj for p as it would be were the
@@ -452,35 +428,4 @@ func (s *Service) ScorecardIf(ctx context.Context, subj kpi.Subject, p kpi.Perio
 		e = &with
 	}
 	return s.card(ctx, e, subj, p, template, false)
-}
-
-// Cards returns the card of each of subjects for period p, as Scorecard
-// gives it (nil for a subject without a template), reading the targets
-// and values of all of them in one query each.
-func (s *Service) Cards(ctx context.Context, subjects []kpi.Subject, p kpi.Period) ([]*Card, error) {
-	e, err := s.env(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.cards(ctx, e, subjects, p)
-}
-
-func (s *Service) cards(ctx context.Context, e *env, subjects []kpi.Subject, p kpi.Period) ([]*Card, error) {
-	pre, err := s.prefetch(ctx, e, subjects, p)
-	if err != nil {
-		return nil, err
-	}
-	each := make([]*Card, len(subjects))
-	err = parallel(len(subjects), func(i int) error {
-		c, err := s.cardWith(ctx, e, subjects[i], p, "", false, pre)
-		if kpi.ErrorCode(err) == kpi.ENOTFOUND {
-			return nil // no template: nothing to score
-		}
-		each[i] = c
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return each, nil
 }

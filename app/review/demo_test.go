@@ -33,7 +33,12 @@ type demoStore struct {
 
 func loadDemo(t testing.TB, today kpi.Date) *demoStore {
 	t.Helper()
-	db := kpitest.MustOpenDB(t)
+	return loadDemoInto(t, kpitest.MustOpenDB(t), today)
+}
+
+// loadDemoInto is loadDemo into the store db (SQLite or PostgreSQL).
+func loadDemoInto(t testing.TB, db *sqldb.DB, today kpi.Date) *demoStore {
+	t.Helper()
 	ctx := context.Background()
 	wss := sqldb.NewWorkspaceService(db)
 	ws := kpi.Workspace{Slug: "demo", Name: "Demo", TimeZone: "Europe/Berlin"}

@@ -55,6 +55,11 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 	from, to := periods[0].From, periods[0].To
 	for _, p := range periods {
 		from, to = min(from, p.From), max(to, p.To)
+		if p.To >= e.today && grain != kpi.Range {
+			// An open period's card reads its history too: read it here,
+			// once for all (see prefetchFrom).
+			from = min(from, history(p)[0].From)
+		}
 	}
 	var vals []kpi.KPIValue
 	var targets []*kpi.Target
@@ -80,40 +85,51 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 		k := key{t.Subject, t.Period.From}
 		targetsOf[k] = append(targetsOf[k], t)
 	}
-	// The open periods' cards are whole reviews of their own: a few at once.
+	// The closed periods' cards are scored from what was read, the open
+	// ones' are whole reviews of their own: each a few at once.
 	type job struct {
 		subj kpi.Subject
 		i    int
 	}
-	var open []job
+	var open, closed []job
 	for _, subj := range subjects {
-		cards := make([]*Card, len(periods))
-		for i, p := range periods {
-			tmpl := tmpls[subj][i]
-			if tmpl == nil {
-				continue
-			}
-			if p.To >= e.today {
-				open = append(open, job{subj, i})
-				continue
-			}
-			k := key{subj, p.From}
-			var actuals []kpi.KPIValue
-			for _, v := range valsOf[k] {
-				if samePeriod(v.Period, p) {
-					actuals = append(actuals, v)
-				}
-			}
-			current, prorations := s.prorate(e, subj, p, targetsOf[k])
-			sc, err := score.Score(score.Input{Template: tmpl, KPIs: e.defs, Subject: subj, Period: p, Actuals: actuals, Targets: current})
-			if err != nil {
-				return nil, err
-			}
-			cards[i] = &Card{Scorecard: sc, AsOf: e.today, State: StateClosed, PaceMethod: e.pace, Prorations: prorations, defs: e.defs}
+		if _, twice := out[subj]; twice {
+			continue
 		}
-		out[subj] = cards
+		out[subj] = make([]*Card, len(periods))
+		for i, p := range periods {
+			switch {
+			case tmpls[subj][i] == nil:
+			case p.To >= e.today:
+				open = append(open, job{subj, i})
+			default:
+				closed = append(closed, job{subj, i})
+			}
+		}
 	}
-	// Their targets in one query per period.
+	err = parallel(len(closed), func(j int) error {
+		subj, i := closed[j].subj, closed[j].i
+		p, k := periods[i], key{subj, periods[i].From}
+		var actuals []kpi.KPIValue
+		for _, v := range valsOf[k] {
+			if samePeriod(v.Period, p) {
+				actuals = append(actuals, v)
+			}
+		}
+		current, prorations := s.prorate(e, subj, p, targetsOf[k])
+		sc, err := score.Score(score.Input{Template: tmpls[subj][i], KPIs: e.defs, Subject: subj, Period: p, Actuals: actuals, Targets: current})
+		if err != nil {
+			return err
+		}
+		out[subj][i] = &Card{Scorecard: sc, AsOf: e.today, State: StateClosed, PaceMethod: e.pace, Prorations: prorations, defs: e.defs}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Their history from what was read above; the cuts of an open
+	// period in one query each.
+	given := &read{grain: grain, from: from, to: to, names: seen, vals: vals, targets: targets}
 	pres := map[int]*prefetched{}
 	for _, o := range open {
 		if pres[o.i] == nil {
@@ -123,7 +139,7 @@ func (s *Service) Grid(ctx context.Context, subjects []kpi.Subject, periods []kp
 					subjs = append(subjs, o2.subj)
 				}
 			}
-			if pres[o.i], err = s.prefetch(ctx, e, subjs, periods[o.i]); err != nil {
+			if pres[o.i], err = s.prefetchFrom(ctx, e, subjs, periods[o.i], given); err != nil {
 				return nil, err
 			}
 		}

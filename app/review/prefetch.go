@@ -18,6 +18,7 @@ type prefetched struct {
 	names   map[string]bool
 	targets map[kpi.Subject][]*kpi.Target
 	values  map[valueRange]map[kpi.Subject][]kpi.KPIValue
+	span    valueRange // the periods of p's grain read: the cards' history
 }
 
 // valueRange is the grain and days of a values query.
@@ -29,6 +30,36 @@ type valueRange struct {
 // prefetch reads the targets and values of the cards of subjects for
 // period p (their own templates, as an employee's card has it).
 func (s *Service) prefetch(ctx context.Context, e *env, subjects []kpi.Subject, p kpi.Period) (*prefetched, error) {
+	return s.prefetchFrom(ctx, e, subjects, p, nil)
+}
+
+// read is what a caller has read already: the values and targets of
+// names for some subjects over the periods of grain from from to to.
+type read struct {
+	grain    kpi.Grain
+	from, to kpi.Date
+	names    map[string]bool
+	vals     []kpi.KPIValue
+	targets  []*kpi.Target
+}
+
+// holds reports whether r read names over from … to in grain g.
+func (r *read) holds(g kpi.Grain, names []string, from, to kpi.Date) bool {
+	if r == nil || r.grain != g || g == kpi.Range || from < r.from || to > r.to {
+		return false
+	}
+	for _, n := range names {
+		if !r.names[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// prefetchFrom is prefetch, taking the values and targets over the
+// cards' history from given when it holds them (it must hold every one
+// of subjects) instead of reading them again.
+func (s *Service) prefetchFrom(ctx context.Context, e *env, subjects []kpi.Subject, p kpi.Period, given *read) (*prefetched, error) {
 	pre := &prefetched{p: p, names: map[string]bool{}, targets: make(map[kpi.Subject][]*kpi.Target, len(subjects)),
 		values: map[valueRange]map[kpi.Subject][]kpi.KPIValue{}}
 	var names []string
@@ -49,14 +80,22 @@ func (s *Service) prefetch(ctx context.Context, e *env, subjects []kpi.Subject, 
 		return pre, nil
 	}
 	periods := history(p)
-	ts, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: subjects, Grain: p.Grain, From: periods[0].From, To: p.To})
-	if err != nil {
-		return nil, err
+	pre.span = valueRange{p.Grain, periods[0].From, p.To}
+	if given.holds(p.Grain, names, pre.span.from, pre.span.to) {
+		pre.take(given)
+	} else {
+		ts, err := s.Targets.FindTargets(ctx, kpi.TargetFilter{KPIs: names, Subjects: subjects, Grain: p.Grain, From: pre.span.from, To: pre.span.to})
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			pre.targets[t.Subject] = append(pre.targets[t.Subject], t)
+		}
 	}
-	for _, t := range ts {
-		pre.targets[t.Subject] = append(pre.targets[t.Subject], t)
+	var ranges []valueRange
+	if _, ok := pre.values[pre.span]; !ok {
+		ranges = append(ranges, pre.span)
 	}
-	ranges := []valueRange{{p.Grain, periods[0].From, p.To}}
 	if p.Grain != kpi.Range && p.From <= e.today && e.today <= p.To {
 		// The cuts card makes of an open period (see cardWith).
 		linear, err := score.ShareOf(p, e.today, e.cal, nil)
@@ -85,6 +124,26 @@ func (s *Service) prefetch(ctx context.Context, e *env, subjects []kpi.Subject, 
 		pre.values[r] = of
 	}
 	return pre, nil
+}
+
+// take keeps of given what pre's subjects' cards read over pre's span:
+// the targets FindTargets and the values Values would give.
+func (pre *prefetched) take(given *read) {
+	for _, t := range given.targets {
+		if _, ok := pre.targets[t.Subject]; ok && pre.names[t.KPI] && t.Period.To >= pre.span.from && t.Period.From <= pre.span.to {
+			pre.targets[t.Subject] = append(pre.targets[t.Subject], t)
+		}
+	}
+	of := make(map[kpi.Subject][]kpi.KPIValue, len(pre.targets))
+	for subj := range pre.targets {
+		of[subj] = nil
+	}
+	for _, v := range given.vals {
+		if _, ok := of[v.Subject]; ok && pre.names[v.KPI] && v.Period.From >= pre.span.from && v.Period.To <= pre.span.to {
+			of[v.Subject] = append(of[v.Subject], v)
+		}
+	}
+	pre.values[pre.span] = of
 }
 
 // has reports whether pre read subj's data of names.
@@ -135,6 +194,42 @@ func (s *Service) valuesOf(ctx context.Context, pre *prefetched, q kpi.ValueQuer
 		}
 	}
 	return s.Values.Values(ctx, q)
+}
+
+// series returns the values and targets of names for subjects over the
+// periods of the grain read from from to to, as Values and FindTargets
+// give them (each subject's in their order), if pre read them all: the
+// same grain, a span holding from … to, every subject and every name.
+func (pre *prefetched) series(names []string, subjects []kpi.Subject, from, to kpi.Date) ([]kpi.KPIValue, []*kpi.Target, bool) {
+	if pre == nil || pre.span.grain == kpi.Range || pre.span.grain == "" || from < pre.span.from || to > pre.span.to {
+		return nil, nil, false
+	}
+	of, ok := pre.values[pre.span]
+	if !ok {
+		return nil, nil, false
+	}
+	for _, subj := range subjects {
+		if !pre.has(subj, names) {
+			return nil, nil, false
+		}
+	}
+	want := wanted(names)
+	var vals []kpi.KPIValue
+	var targets []*kpi.Target
+	for _, subj := range subjects {
+		for _, v := range of[subj] {
+			if want[v.KPI] && v.Period.From >= from && v.Period.To <= to {
+				vals = append(vals, v)
+			}
+		}
+		for _, t := range pre.targets[subj] {
+			// FindTargets' test: the target's period overlaps from … to.
+			if want[t.KPI] && t.Period.To >= from && t.Period.From <= to {
+				targets = append(targets, t)
+			}
+		}
+	}
+	return vals, targets, true
 }
 
 func wanted(names []string) map[string]bool {

@@ -136,6 +136,36 @@ type env struct {
 	today  kpi.Date
 	cal    score.Calendar
 	pace   string // the workspace's pace method: kpi.PaceLinear or kpi.PaceShape
+	// byID, parent and membersOf index the org once: the employees by
+	// id, each unit's parent, each unit's members (see indexOrg).
+	byID      map[string]*kpi.Employee
+	parent    map[string]string
+	membersOf map[string][]*kpi.Employee
+}
+
+// indexOrg fills e's indexes of its org, which every card reads many
+// times (a unit's page scores some hundred cards).
+func (e *env) indexOrg() {
+	e.byID = make(map[string]*kpi.Employee, len(e.org.Employees))
+	for _, emp := range e.org.Employees {
+		if _, ok := e.byID[emp.ID]; !ok {
+			e.byID[emp.ID] = emp // the first, as a scan finds it
+		}
+	}
+	e.parent = make(map[string]string, len(e.org.Units))
+	for _, u := range e.org.Units {
+		e.parent[u.ID] = u.ParentID
+	}
+	// Each employee is a member of their unit and of every unit above it,
+	// once: a cycle in the org (a unit above itself) ends the walk.
+	e.membersOf = map[string][]*kpi.Employee{}
+	for _, emp := range e.org.Employees {
+		seen := map[string]bool{}
+		for u := emp.UnitID; u != "" && !seen[u]; u = e.parent[u] {
+			seen[u] = true
+			e.membersOf[u] = append(e.membersOf[u], emp)
+		}
+	}
 }
 
 func (s *Service) env(ctx context.Context) (*env, error) {
@@ -213,14 +243,16 @@ func (s *Service) readEnv(ctx context.Context, today kpi.Date) (*env, error) {
 	if defs.Calendar != nil && defs.Calendar.Pace != "" {
 		pace = defs.Calendar.Pace
 	}
-	return &env{
+	e := &env{
 		defs:   defs,
 		levels: levels,
 		org:    kpi.Org{Units: units, Employees: emps, Memberships: ms},
 		today:  today,
 		cal:    Calendar(defs.Calendar),
 		pace:   pace,
-	}, nil
+	}
+	e.indexOrg()
+	return e, nil
 }
 
 // Calendar turns the workspace's calendar into score's.
@@ -235,14 +267,7 @@ func Calendar(c *kpi.Calendar) score.Calendar {
 	return cal
 }
 
-func (e *env) employee(id string) *kpi.Employee {
-	for _, emp := range e.org.Employees {
-		if emp.ID == id {
-			return emp
-		}
-	}
-	return nil
-}
+func (e *env) employee(id string) *kpi.Employee { return e.byID[id] }
 
 // template picks the scorecard of a subject for the period starting on
 // day, in the version in effect on that day (kpi.Definitions.ScorecardsOn)
@@ -292,10 +317,7 @@ func (e *env) chain(subj kpi.Subject, day kpi.Date) []kpi.Subject {
 			out = append(out, kpi.Subject{Kind: kpi.SubjectUnit, ID: unit})
 		}
 	}
-	parent := make(map[string]string, len(e.org.Units))
-	for _, u := range e.org.Units {
-		parent[u.ID] = u.ParentID
-	}
+	parent := e.parent
 	for u, n := parent[unit], 0; u != "" && n < len(parent); u, n = parent[u], n+1 {
 		out = append(out, kpi.Subject{Kind: kpi.SubjectUnit, ID: u})
 	}
@@ -340,28 +362,9 @@ func (e *env) baseTemplate(subj kpi.Subject, name string, day kpi.Date) (*kpi.Sc
 	return e.defs.ScorecardOn(best, day), nil
 }
 
-// members returns the employees of a unit and of the units below it.
-func (e *env) members(unitID string) []*kpi.Employee {
-	parent := make(map[string]string, len(e.org.Units))
-	for _, u := range e.org.Units {
-		parent[u.ID] = u.ParentID
-	}
-	in := func(u string) bool {
-		for ; u != ""; u = parent[u] {
-			if u == unitID {
-				return true
-			}
-		}
-		return false
-	}
-	var out []*kpi.Employee
-	for _, emp := range e.org.Employees {
-		if in(emp.UnitID) {
-			out = append(out, emp)
-		}
-	}
-	return out
-}
+// members returns the employees of a unit and of the units below it, in
+// the org's order; the caller must not change the slice.
+func (e *env) members(unitID string) []*kpi.Employee { return e.membersOf[unitID] }
 
 // history returns the periods progress reads: HistoryPeriods up to and
 // including p, and the same period last year. A custom range has none.

@@ -2,6 +2,7 @@ package svg
 
 import (
 	"encoding/xml"
+	"math"
 	"strings"
 	"testing"
 )
@@ -58,4 +59,34 @@ func TestOtherCharts(t *testing.T) {
 	wellFormed(t, string(Scatter{Label: "curve", XLabel: "% of target", YLabel: "payout", Curve: [][2]float64{{0, 0}, {100, 100}},
 		Points: []Point{{80, 60, "ann", ""}}, XMark: 100}.SVG()))
 	wellFormed(t, string(Bars("empty", nil)))
+}
+
+// TestAppendNum: coordinates with at most two decimals, no exponent, and 0
+// for what is not a number.
+func TestAppendNum(t *testing.T) {
+	for _, tt := range []struct {
+		in   float64
+		want string
+	}{
+		{0, "0"}, {100, "100"}, {3.14159, "3.14"}, {-2.5, "-2.5"}, {2.675, "2.68"}, {0.004, "0"},
+		{1e9, "1000000000"}, {math.NaN(), "0"}, {math.Inf(1), "0"}, {math.Inf(-1), "0"},
+	} {
+		if got := string(appendNum([]byte("x="), tt.in)); got != "x="+tt.want {
+			t.Errorf("appendNum(%v) = %q, want %q", tt.in, got, "x="+tt.want)
+		}
+	}
+}
+
+// TestPathBreaks: a line is broken where a point is missing, each run
+// starting with a move.
+func TestPathBreaks(t *testing.T) {
+	s := &builder{}
+	s.path([][2]float64{{0, 1}, {1, 2}, {2, Missing}, {3, 4.567}, {4, 5}, {5, Missing}}, "c")
+	if got, want := s.b.String(), `<path d="M0 1 L1 2 M3 4.57 L4 5" class="c" fill="none"/>`; got != want {
+		t.Errorf("path = %s, want %s", got, want)
+	}
+	s = &builder{}
+	if s.path([][2]float64{{0, Missing}}, "c"); s.b.Len() != 0 {
+		t.Errorf("a path of no points: %s", s.b.String())
+	}
 }

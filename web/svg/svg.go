@@ -9,7 +9,6 @@
 package svg
 
 import (
-	"fmt"
 	"html"
 	"html/template"
 	"math"
@@ -17,70 +16,134 @@ import (
 	"strings"
 )
 
-// builder writes one SVG element.
+// builder writes one SVG element. Charts are drawn by the hundred on a
+// page (a bullet graph and a sparkline per cell of /team), so it writes
+// with strconv and strings.Builder rather than fmt.
 type builder struct {
-	b strings.Builder
+	b   strings.Builder
+	buf []byte // scratch for numbers
 }
 
 func newSVG(w, h float64, class, label string) *builder {
 	s := &builder{}
-	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" class="%s" role="img" aria-label="%s">`,
-		num(w), num(h), class, html.EscapeString(label))
-	fmt.Fprintf(&s.b, `<title>%s</title>`, html.EscapeString(label))
+	s.b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 `)
+	s.num(w)
+	s.b.WriteByte(' ')
+	s.num(h)
+	s.b.WriteString(`" class="`)
+	s.b.WriteString(class)
+	s.b.WriteString(`" role="img" aria-label="`)
+	label = html.EscapeString(label)
+	s.b.WriteString(label)
+	s.b.WriteString(`"><title>`)
+	s.b.WriteString(label)
+	s.b.WriteString(`</title>`)
 	return s
+}
+
+// num writes a coordinate as appendNum formats it.
+func (s *builder) num(f float64) {
+	s.buf = appendNum(s.buf[:0], f)
+	s.b.Write(s.buf)
+}
+
+// attr writes ` name="` and the number f, and the closing quote.
+func (s *builder) attr(name string, f float64) {
+	s.b.WriteByte(' ')
+	s.b.WriteString(name)
+	s.b.WriteString(`="`)
+	s.num(f)
+	s.b.WriteByte('"')
+}
+
+// class writes the class attribute and closes the start tag.
+func (s *builder) class(class string) {
+	s.b.WriteString(` class="`)
+	s.b.WriteString(class)
+	s.b.WriteString(`">`)
 }
 
 func (s *builder) rect(x, y, w, h float64, class, title string) {
 	if w < 0 {
 		x, w = x+w, -w
 	}
-	fmt.Fprintf(&s.b, `<rect x="%s" y="%s" width="%s" height="%s" class="%s">`, num(x), num(y), num(w), num(h), class)
+	s.b.WriteString(`<rect`)
+	s.attr("x", x)
+	s.attr("y", y)
+	s.attr("width", w)
+	s.attr("height", h)
+	s.class(class)
 	s.title(title)
 	s.b.WriteString(`</rect>`)
 }
 
 func (s *builder) line(x1, y1, x2, y2 float64, class, title string) {
-	fmt.Fprintf(&s.b, `<line x1="%s" y1="%s" x2="%s" y2="%s" class="%s">`, num(x1), num(y1), num(x2), num(y2), class)
+	s.b.WriteString(`<line`)
+	s.attr("x1", x1)
+	s.attr("y1", y1)
+	s.attr("x2", x2)
+	s.attr("y2", y2)
+	s.class(class)
 	s.title(title)
 	s.b.WriteString(`</line>`)
 }
 
 func (s *builder) circle(cx, cy, r float64, class, title string) {
-	fmt.Fprintf(&s.b, `<circle cx="%s" cy="%s" r="%s" class="%s">`, num(cx), num(cy), num(r), class)
+	s.b.WriteString(`<circle`)
+	s.attr("cx", cx)
+	s.attr("cy", cy)
+	s.attr("r", r)
+	s.class(class)
 	s.title(title)
 	s.b.WriteString(`</circle>`)
 }
 
 // path draws a polyline through pts, broken where a point is missing (NaN).
 func (s *builder) path(pts [][2]float64, class string) {
-	var d strings.Builder
-	pen := false
-	for _, p := range pts {
+	var d []byte
+	for i, p := range pts {
 		if math.IsNaN(p[1]) {
-			pen = false
 			continue
 		}
-		if pen {
-			d.WriteString(" L")
-		} else {
-			d.WriteString(" M")
+		if len(d) > 0 {
+			d = append(d, ' ')
 		}
-		d.WriteString(num(p[0]) + " " + num(p[1]))
-		pen = true
+		if i > 0 && len(d) > 0 && !math.IsNaN(pts[i-1][1]) {
+			d = append(d, 'L')
+		} else {
+			d = append(d, 'M')
+		}
+		d = appendNum(d, p[0])
+		d = append(d, ' ')
+		d = appendNum(d, p[1])
 	}
-	if d.Len() == 0 {
+	if len(d) == 0 {
 		return
 	}
-	fmt.Fprintf(&s.b, `<path d="%s" class="%s" fill="none"/>`, strings.TrimSpace(d.String()), class)
+	s.b.WriteString(`<path d="`)
+	s.b.Write(d)
+	s.b.WriteString(`" class="`)
+	s.b.WriteString(class)
+	s.b.WriteString(`" fill="none"/>`)
 }
 
 func (s *builder) text(x, y float64, anchor, class, t string) {
-	fmt.Fprintf(&s.b, `<text x="%s" y="%s" text-anchor="%s" class="%s">%s</text>`, num(x), num(y), anchor, class, html.EscapeString(t))
+	s.b.WriteString(`<text`)
+	s.attr("x", x)
+	s.attr("y", y)
+	s.b.WriteString(` text-anchor="`)
+	s.b.WriteString(anchor)
+	s.b.WriteByte('"')
+	s.class(class)
+	s.b.WriteString(html.EscapeString(t))
+	s.b.WriteString(`</text>`)
 }
 
 func (s *builder) title(t string) {
 	if t != "" {
-		fmt.Fprintf(&s.b, `<title>%s</title>`, html.EscapeString(t))
+		s.b.WriteString(`<title>`)
+		s.b.WriteString(html.EscapeString(t))
+		s.b.WriteString(`</title>`)
 	}
 }
 
@@ -89,12 +152,12 @@ func (s *builder) done() template.HTML {
 	return template.HTML(s.b.String()) // every text above is escaped
 }
 
-// num writes a coordinate with at most two decimals.
-func num(f float64) string {
+// appendNum appends a coordinate with at most two decimals to b.
+func appendNum(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		f = 0
 	}
-	return strconv.FormatFloat(math.Round(f*100)/100, 'f', -1, 64)
+	return strconv.AppendFloat(b, math.Round(f*100)/100, 'f', -1, 64)
 }
 
 // scale maps [lo, hi] onto [a, b].
