@@ -220,10 +220,13 @@ type pendingRecord struct {
 // chunkWriter upserts chunks of encoded records and counts them.
 type chunkWriter interface {
 	size() int
-	// write upserts recs. With earlier set, a record whose key is stored
-	// with a sequence number in (after, recs[0].seq) — written earlier by
-	// the same import — is not written: earlier is called with it and the
-	// stored number, and an error from it ends the write.
+	// write upserts recs. With earlier set, a record whose key an earlier
+	// chunk of the same import had is not written: earlier is called with
+	// it and the sequence number of the key's first record in the import,
+	// and an error from it ends the write. Such keys are those stored with
+	// a number in (after, recs[0].seq), and those of records an earlier
+	// chunk left unchanged, which keep a number up to after: the writer
+	// notes these while earlier is set, on disk, not in memory.
 	write(ctx context.Context, recs []pendingRecord, after int64, earlier func(r *pendingRecord, seq int64) error) (created, updated int, err error)
 	close()
 }
@@ -420,6 +423,12 @@ func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
 // journal, which copied every page a chunk touched (5% of an import's CPU).
 // No value bound is ever NULL, so the NOT NULL constraints it also ignores
 // cannot fail.
+//
+// With earlier set, the keys of records a chunk left unchanged go to the
+// temporary table records_met with their sequence number in the import: a
+// temporary table lives in a file of the connection's own, so a file of any
+// size takes the same memory. A chunk whose records were all created, as in
+// an import of new records, notes nothing.
 
 const sqliteChunk = 500
 
@@ -429,6 +438,8 @@ type sqliteChunkWriter struct {
 	dataset  string
 	chunk    int
 	ins, upd *sql.Stmt // prepared for a full chunk
+	met      *sql.Stmt // notes unchanged keys of a full chunk, once records_met exists
+	metMade  bool      // records_met exists and holds only this import's keys
 	args     []any
 }
 
@@ -454,6 +465,25 @@ func sqliteInsertSQL(ws int64, dataset string, n int, update bool) string {
 		b.WriteString(` ON CONFLICT (workspace_id, dataset, key) DO UPDATE SET owner = excluded.owner, seq = excluded.seq, vals = excluded.vals
 			WHERE records.owner <> excluded.owner OR records.vals <> excluded.vals`)
 	}
+	return b.String()
+}
+
+// sqliteMetSQL notes, of n keys with their sequence numbers in the import,
+// those whose stored record has a number up to ?1 (the sequence before the
+// import): the records that were there before and that the chunk left
+// unchanged. OR IGNORE for the statement journal, as above; a key noted
+// once is never written again, so none is noted twice.
+func sqliteMetSQL(ws int64, dataset string, n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT OR IGNORE INTO temp.records_met (key, seq) SELECT v.column1, v.column2 FROM (VALUES `)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?)")
+	}
+	fmt.Fprintf(&b, `) v WHERE (SELECT r.seq FROM records r WHERE r.workspace_id = %d AND r.dataset = '%s' AND r.key = v.column1) <= ?`,
+		ws, strings.ReplaceAll(dataset, "'", "''"))
 	return b.String()
 }
 
@@ -522,11 +552,49 @@ func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord, aft
 	if err != nil {
 		return 0, 0, fmt.Errorf("update records: %w", err)
 	}
+	if earlier != nil && created+updated < len(recs) {
+		if err := w.noteUnchanged(ctx, recs, after); err != nil {
+			return 0, 0, err
+		}
+	}
 	return created, updated, nil
 }
 
-// dropEarlier returns recs without those whose key is stored with a
-// sequence number in (after, recs[0].seq), each passed to earlier.
+// noteUnchanged notes in records_met the keys of recs whose stored record
+// keeps a sequence number up to after: those the write left unchanged.
+func (w *sqliteChunkWriter) noteUnchanged(ctx context.Context, recs []pendingRecord, after int64) error {
+	if !w.metMade {
+		// A table left by an earlier import on this connection is emptied.
+		for _, q := range []string{
+			`CREATE TEMP TABLE IF NOT EXISTS records_met (key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID`,
+			`DELETE FROM temp.records_met`,
+		} {
+			if _, err := w.tx.exec(ctx, q); err != nil {
+				return fmt.Errorf("make records_met: %w", err)
+			}
+		}
+		w.metMade = true
+	}
+	st, done, err := w.stmt(ctx, &w.met, len(recs), func(n int) string { return sqliteMetSQL(w.ws, w.dataset, n) })
+	if err != nil {
+		return fmt.Errorf("note unchanged records: %w", err)
+	}
+	defer done()
+	w.args = w.args[:0]
+	for i := range recs {
+		w.args = append(w.args, recs[i].key, recs[i].seq)
+	}
+	w.args = append(w.args, after)
+	if _, err := st.ExecContext(ctx, w.args...); err != nil {
+		return fmt.Errorf("note unchanged records: %w", err)
+	}
+	return nil
+}
+
+// dropEarlier returns recs without those whose key an earlier chunk of the
+// import had: stored with a sequence number in (after, recs[0].seq), or
+// noted in records_met. Each is passed to earlier with the number of the
+// key's first record.
 func (w *sqliteChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) ([]pendingRecord, error) {
 	var b strings.Builder
 	args := []any{w.ws, w.dataset, after, recs[0].seq}
@@ -543,6 +611,10 @@ func (w *sqliteChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecor
 	}
 	b.WriteString(`SELECT key, seq FROM records WHERE workspace_id = ? AND dataset = ? AND seq > ? AND seq < ?`)
 	in()
+	if w.metMade {
+		b.WriteString(` UNION ALL SELECT key, seq FROM temp.records_met WHERE 1`)
+		in()
+	}
 	found, err := scanKeySeqs(w.tx.query(ctx, b.String(), args...))
 	if err != nil || len(found) == 0 {
 		return recs, err
@@ -584,17 +656,25 @@ func dropFound(recs []pendingRecord, found map[string]int64, earlier func(*pendi
 	return kept, nil
 }
 
+// close closes the statements and drops records_met, whose file is then
+// given back (the import's transaction is still open).
 func (w *sqliteChunkWriter) close() {
-	for _, st := range []*sql.Stmt{w.ins, w.upd} {
+	for _, st := range []*sql.Stmt{w.ins, w.upd, w.met} {
 		if st != nil {
 			st.Close()
 		}
+	}
+	if w.metMade {
+		w.tx.exec(context.Background(), `DROP TABLE IF EXISTS temp.records_met`)
 	}
 }
 
 // PostgreSQL: a chunk is copied into a temporary staging table, then moved
 // with one INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE changed;
-// RETURNING (xmax = 0) tells created rows from updated ones.
+// RETURNING (xmax = 0) tells created rows from updated ones. With earlier
+// set, the keys of records a chunk left unchanged go to the temporary
+// table records_met (in temp_buffers, spilled to disk: memory does not grow
+// with the file).
 //
 // A fresh import skips all that: its records stream into the records table
 // through COPY, in segments of pgSegment rows, each under a savepoint.
@@ -614,6 +694,7 @@ type pgChunkWriter struct {
 	chunk   int
 	segment int
 	staged  bool    // the staging table exists and is empty
+	metMade bool    // records_met exists in this transaction
 	copy    *pgCopy // the COPY of a fresh import, while it runs
 }
 
@@ -643,8 +724,9 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after i
 	if err != nil {
 		return 0, 0, fmt.Errorf("copy records: %w", err)
 	}
+	staged := len(recs)
 	if earlier != nil {
-		if _, err = w.dropEarlier(ctx, recs, after, earlier); err != nil {
+		if staged, err = w.dropEarlier(ctx, recs, after, earlier); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -662,6 +744,11 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after i
 	if err != nil {
 		return 0, 0, fmt.Errorf("upsert records: %w", err)
 	}
+	if earlier != nil && changed < staged {
+		if err := w.noteUnchanged(ctx, after); err != nil {
+			return 0, 0, err
+		}
+	}
 	if _, err := w.tx.exec(ctx, `TRUNCATE records_stage`); err != nil {
 		return 0, 0, fmt.Errorf("truncate staging table: %w", err)
 	}
@@ -669,15 +756,20 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after i
 }
 
 // dropEarlier removes from the staging table, and passes to earlier, the
-// records whose key is stored with a sequence number in (after,
-// recs[0].seq): written earlier by the same import. It returns how many
-// records stay staged.
+// records whose key an earlier chunk of the import had: stored with a
+// sequence number in (after, recs[0].seq), or noted in records_met. It
+// returns how many records stay staged.
 func (w *pgChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) (int, error) {
-	// A subquery per staged key: probes of the primary key, whatever the
-	// statistics say.
+	// A subquery per staged key: probes of the primary keys, whatever the
+	// statistics say (a temporary table has none).
 	q := `SELECT key, seq FROM (
 		SELECT s.key, (SELECT r.seq FROM records r WHERE r.workspace_id = $1 AND r.dataset = $2 AND r.key = s.key) AS seq
 		FROM records_stage s) f WHERE seq > $3 AND seq < $4`
+	if w.metMade {
+		q += ` UNION ALL SELECT key, seq FROM (
+		SELECT s.key, (SELECT m.seq FROM records_met m WHERE m.key = s.key) AS seq
+		FROM records_stage s) g WHERE seq IS NOT NULL`
+	}
 	found, err := scanKeySeqs(w.tx.query(ctx, q, w.ws, w.dataset, after, recs[0].seq))
 	if err != nil || len(found) == 0 {
 		return len(recs), err
@@ -693,6 +785,25 @@ func (w *pgChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, a
 		return 0, fmt.Errorf("drop keys written earlier: %w", err)
 	}
 	return len(recs) - len(found), nil
+}
+
+// noteUnchanged notes in records_met the staged keys whose stored record
+// keeps a sequence number up to after: those the upsert left unchanged.
+// The table goes when the transaction ends.
+func (w *pgChunkWriter) noteUnchanged(ctx context.Context, after int64) error {
+	if !w.metMade {
+		if _, err := w.tx.exec(ctx, `CREATE TEMPORARY TABLE records_met (key text PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP`); err != nil {
+			return fmt.Errorf("make records_met: %w", err)
+		}
+		w.metMade = true
+	}
+	_, err := w.tx.exec(ctx, `INSERT INTO records_met (key, seq)
+		SELECT s.key, s.seq FROM records_stage s
+		WHERE (SELECT r.seq FROM records r WHERE r.workspace_id = $1 AND r.dataset = $2 AND r.key = s.key) <= $3`, w.ws, w.dataset, after)
+	if err != nil {
+		return fmt.Errorf("note unchanged records: %w", err)
+	}
+	return nil
 }
 
 func (w *pgChunkWriter) empty(ctx context.Context) (bool, error) {

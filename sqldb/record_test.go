@@ -691,3 +691,58 @@ func TestRecordService_FreshSegments(t *testing.T) {
 		}
 	})
 }
+
+// A key whose first record in a file equals the stored one keeps its old
+// sequence number; when it comes again in a later chunk, ImportRecords
+// must still tell of it and not write it. Chunks of 5 records put each
+// repeat in a chunk after its first; the same import in one chunk is the
+// reference. A second import of the same file must tell the same.
+func TestRecordService_ImportRepeatsUnchanged(t *testing.T) {
+	file := slices.Concat(
+		[]kpi.Record{dealK(0, 1), dealK(1, 1), dealK(2, 9), dealK(20, 1)}, // unchanged, unchanged, updated, created
+		dealsK(21, 33, 1),
+		[]kpi.Record{dealK(0, 9), dealK(1, 1), dealK(2, 9)}, // 17, 18, 19: repeats of a changed, an equal, an updated record
+		dealsK(33, 41, 1),
+		[]kpi.Record{dealK(0, 1), dealK(5, 1), dealK(5, 1)}, // 28: k00 a third time; 29, 30: k05 unchanged, then again in its chunk
+	)
+	wantRepeats := []string{"k00 1 17", "k00 1 28", "k01 2 18", "k02 3 19", "k05 29 30"}
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		small := sqldb.NewRecordServiceSizedForTest(db, 5, 5, 5)
+		ref := sqldb.NewRecordService(db)
+		for _, repeated := range []bool{false, true} {
+			t.Run(fmt.Sprint("repeated=", repeated), func(t *testing.T) {
+				var runs [2][2]importRun // [small, ref][first import, second]
+				for i, s := range []*sqldb.RecordService{small, ref} {
+					ctx := mustWorkspace(t, db, fmt.Sprintf("unchanged-%v-%d", repeated, i))
+					mustDefinitions(t, ctx, db)
+					if _, err := s.UpsertRecords(ctx, "deals", dealsK(0, 20, 1)); err != nil {
+						t.Fatal(err)
+					}
+					runs[i][0] = runImport(t, ctx, s, file, repeated, nil)
+					runs[i][1] = runImport(t, ctx, s, file, repeated, nil)
+				}
+				for j := range 2 {
+					if !reflect.DeepEqual(runs[0][j], runs[1][j]) {
+						t.Errorf("import %d in chunks of 5:\n%+v\nin one chunk:\n%+v", j+1, runs[0][j], runs[1][j])
+					}
+				}
+				got := runs[0]
+				if !repeated {
+					return
+				}
+				for j, want := range []kpi.ImportResult{{Created: 21, Updated: 1, Unchanged: 3}, {Unchanged: 25}} {
+					if got[j].Result != want {
+						t.Errorf("import %d: result = %+v, want %+v", j+1, got[j].Result, want)
+					}
+					if !reflect.DeepEqual(got[j].Repeats, wantRepeats) {
+						t.Errorf("import %d: repeated = %v, want %v", j+1, got[j].Repeats, wantRepeats)
+					}
+				}
+				recs := got[0].Records
+				if want := []kpi.Record{dealK(0, 1), dealK(1, 1), dealK(2, 9)}; !reflect.DeepEqual(recs[:3], want) {
+					t.Errorf("records = %+v, want %+v first", recs[:3], want)
+				}
+			})
+		}
+	})
+}
