@@ -424,13 +424,20 @@ func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
 // No value bound is ever NULL, so the NOT NULL constraints it also ignores
 // cannot fail.
 //
-// With earlier set, the keys of records a chunk left unchanged go to the
-// temporary table records_met with their sequence number in the import: a
-// temporary table lives in a file of the connection's own, so a file of any
-// size takes the same memory. A chunk whose records were all created, as in
-// an import of new records, notes nothing.
+// With earlier set, a record equal to the stored one keeps its number,
+// from before the import, so a later chunk cannot find its key among the
+// numbers of the import: the keys of every chunk that met a stored record
+// go to the temporary table records_met, with their numbers in the import.
+// Noting them finds the repeats too: a key noted before is ignored, and
+// only then are the noted keys looked up. A temporary table lives in a file
+// of the connection's own, so a file of any size takes the same memory. A
+// chunk whose records were all created, as in an import of new records,
+// notes nothing.
 
-const sqliteChunk = 500
+const (
+	sqliteChunk    = 500
+	sqliteMetCache = 64 << 20 // bytes of page cache for records_met
+)
 
 type sqliteChunkWriter struct {
 	tx       *Tx
@@ -438,7 +445,7 @@ type sqliteChunkWriter struct {
 	dataset  string
 	chunk    int
 	ins, upd *sql.Stmt // prepared for a full chunk
-	met      *sql.Stmt // notes unchanged keys of a full chunk, once records_met exists
+	met      *sql.Stmt // notes the keys of a full chunk, once records_met exists
 	metMade  bool      // records_met exists and holds only this import's keys
 	args     []any
 }
@@ -468,22 +475,18 @@ func sqliteInsertSQL(ws int64, dataset string, n int, update bool) string {
 	return b.String()
 }
 
-// sqliteMetSQL notes, of n keys with their sequence numbers in the import,
-// those whose stored record has a number up to ?1 (the sequence before the
-// import): the records that were there before and that the chunk left
-// unchanged. OR IGNORE for the statement journal, as above; a key noted
-// once is never written again, so none is noted twice.
-func sqliteMetSQL(ws int64, dataset string, n int) string {
+// sqliteMetSQL notes n keys with their sequence numbers in the import. OR
+// IGNORE keeps the number a key was first noted with, and spares the
+// statement journal, as above.
+func sqliteMetSQL(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT OR IGNORE INTO temp.records_met (key, seq) SELECT v.column1, v.column2 FROM (VALUES `)
+	b.WriteString(`INSERT OR IGNORE INTO temp.records_met (key, seq) VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteString("(?,?)")
 	}
-	fmt.Fprintf(&b, `) v WHERE (SELECT r.seq FROM records r WHERE r.workspace_id = %d AND r.dataset = '%s' AND r.key = v.column1) <= ?`,
-		ws, strings.ReplaceAll(dataset, "'", "''"))
 	return b.String()
 }
 
@@ -544,6 +547,11 @@ func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord, aft
 		if recs, err = w.dropEarlier(ctx, recs, after, earlier); err != nil {
 			return 0, 0, err
 		}
+		if len(recs) > 0 {
+			if recs, err = w.dropMet(ctx, recs, earlier); err != nil {
+				return 0, 0, err
+			}
+		}
 		if len(recs) == 0 {
 			return created, 0, nil
 		}
@@ -552,69 +560,80 @@ func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord, aft
 	if err != nil {
 		return 0, 0, fmt.Errorf("update records: %w", err)
 	}
-	if earlier != nil && created+updated < len(recs) {
-		if err := w.noteUnchanged(ctx, recs, after); err != nil {
-			return 0, 0, err
-		}
-	}
 	return created, updated, nil
 }
 
-// noteUnchanged notes in records_met the keys of recs whose stored record
-// keeps a sequence number up to after: those the write left unchanged.
-func (w *sqliteChunkWriter) noteUnchanged(ctx context.Context, recs []pendingRecord, after int64) error {
+// dropMet notes the keys of recs in records_met and returns recs without
+// those noted before, each passed to earlier with the number it was noted
+// with.
+func (w *sqliteChunkWriter) dropMet(ctx context.Context, recs []pendingRecord, earlier func(*pendingRecord, int64) error) ([]pendingRecord, error) {
 	if !w.metMade {
 		// A table left by an earlier import on this connection is emptied.
+		// The page caches of all databases share one budget and one LRU
+		// (SQLite built with SQLITE_ENABLE_MEMORY_MANAGEMENT): with the
+		// default 2 MiB, the table's pages, spilled and read back, pushed
+		// the records' pages out, and a re-import of 1M unchanged records
+		// took more than twice as long. sqliteMetCache holds the keys of
+		// such a re-import; past it, memory stays bounded.
 		for _, q := range []string{
 			`CREATE TEMP TABLE IF NOT EXISTS records_met (key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID`,
 			`DELETE FROM temp.records_met`,
+			fmt.Sprintf(`PRAGMA temp.cache_size = -%d`, sqliteMetCache>>10),
 		} {
 			if _, err := w.tx.exec(ctx, q); err != nil {
-				return fmt.Errorf("make records_met: %w", err)
+				return nil, fmt.Errorf("make records_met: %w", err)
 			}
 		}
 		w.metMade = true
 	}
-	st, done, err := w.stmt(ctx, &w.met, len(recs), func(n int) string { return sqliteMetSQL(w.ws, w.dataset, n) })
+	st, done, err := w.stmt(ctx, &w.met, len(recs), sqliteMetSQL)
 	if err != nil {
-		return fmt.Errorf("note unchanged records: %w", err)
+		return nil, fmt.Errorf("note keys: %w", err)
 	}
 	defer done()
 	w.args = w.args[:0]
 	for i := range recs {
 		w.args = append(w.args, recs[i].key, recs[i].seq)
 	}
-	w.args = append(w.args, after)
-	if _, err := st.ExecContext(ctx, w.args...); err != nil {
-		return fmt.Errorf("note unchanged records: %w", err)
+	res, err := st.ExecContext(ctx, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("note keys: %w", err)
 	}
-	return nil
+	if n, err := res.RowsAffected(); err != nil || int(n) == len(recs) {
+		return recs, err
+	}
+	var b strings.Builder
+	args := []any{recs[0].seq}
+	b.WriteString(`SELECT key, seq FROM temp.records_met WHERE seq < ? AND key IN (`)
+	for i := range recs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('?')
+		args = append(args, recs[i].key)
+	}
+	b.WriteByte(')')
+	found, err := scanKeySeqs(w.tx.query(ctx, b.String(), args...))
+	if err != nil {
+		return nil, err
+	}
+	return dropFound(recs, found, earlier)
 }
 
-// dropEarlier returns recs without those whose key an earlier chunk of the
-// import had: stored with a sequence number in (after, recs[0].seq), or
-// noted in records_met. Each is passed to earlier with the number of the
-// key's first record.
+// dropEarlier returns recs without those whose key is stored with a
+// sequence number in (after, recs[0].seq), each passed to earlier.
 func (w *sqliteChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) ([]pendingRecord, error) {
 	var b strings.Builder
+	b.WriteString(`SELECT key, seq FROM records WHERE workspace_id = ? AND dataset = ? AND seq > ? AND seq < ? AND key IN (`)
 	args := []any{w.ws, w.dataset, after, recs[0].seq}
-	in := func() {
-		b.WriteString(` AND key IN (`)
-		for i := range recs {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('?')
-			args = append(args, recs[i].key)
+	for i := range recs {
+		if i > 0 {
+			b.WriteByte(',')
 		}
-		b.WriteByte(')')
+		b.WriteByte('?')
+		args = append(args, recs[i].key)
 	}
-	b.WriteString(`SELECT key, seq FROM records WHERE workspace_id = ? AND dataset = ? AND seq > ? AND seq < ?`)
-	in()
-	if w.metMade {
-		b.WriteString(` UNION ALL SELECT key, seq FROM temp.records_met WHERE 1`)
-		in()
-	}
+	b.WriteByte(')')
 	found, err := scanKeySeqs(w.tx.query(ctx, b.String(), args...))
 	if err != nil || len(found) == 0 {
 		return recs, err
@@ -672,9 +691,10 @@ func (w *sqliteChunkWriter) close() {
 // PostgreSQL: a chunk is copied into a temporary staging table, then moved
 // with one INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE changed;
 // RETURNING (xmax = 0) tells created rows from updated ones. With earlier
-// set, the keys of records a chunk left unchanged go to the temporary
-// table records_met (in temp_buffers, spilled to disk: memory does not grow
-// with the file).
+// set, the keys of staged records that were stored before the import go to
+// the temporary table records_met with their numbers in the import, as on
+// SQLite (in temp_buffers, spilled to disk: memory does not grow with the
+// file).
 //
 // A fresh import skips all that: its records stream into the records table
 // through COPY, in segments of pgSegment rows, each under a savepoint.
@@ -724,9 +744,8 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after i
 	if err != nil {
 		return 0, 0, fmt.Errorf("copy records: %w", err)
 	}
-	staged := len(recs)
 	if earlier != nil {
-		if staged, err = w.dropEarlier(ctx, recs, after, earlier); err != nil {
+		if err = w.dropEarlier(ctx, recs, after, earlier); err != nil {
 			return 0, 0, err
 		}
 	}
@@ -744,11 +763,6 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after i
 	if err != nil {
 		return 0, 0, fmt.Errorf("upsert records: %w", err)
 	}
-	if earlier != nil && changed < staged {
-		if err := w.noteUnchanged(ctx, after); err != nil {
-			return 0, 0, err
-		}
-	}
 	if _, err := w.tx.exec(ctx, `TRUNCATE records_stage`); err != nil {
 		return 0, 0, fmt.Errorf("truncate staging table: %w", err)
 	}
@@ -758,50 +772,59 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after i
 // dropEarlier removes from the staging table, and passes to earlier, the
 // records whose key an earlier chunk of the import had: stored with a
 // sequence number in (after, recs[0].seq), or noted in records_met. It
-// returns how many records stay staged.
-func (w *pgChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) (int, error) {
-	// A subquery per staged key: probes of the primary keys, whatever the
-	// statistics say (a temporary table has none).
-	q := `SELECT key, seq FROM (
-		SELECT s.key, (SELECT r.seq FROM records r WHERE r.workspace_id = $1 AND r.dataset = $2 AND r.key = s.key) AS seq
-		FROM records_stage s) f WHERE seq > $3 AND seq < $4`
-	if w.metMade {
-		q += ` UNION ALL SELECT key, seq FROM (
-		SELECT s.key, (SELECT m.seq FROM records_met m WHERE m.key = s.key) AS seq
-		FROM records_stage s) g WHERE seq IS NOT NULL`
-	}
-	found, err := scanKeySeqs(w.tx.query(ctx, q, w.ws, w.dataset, after, recs[0].seq))
-	if err != nil || len(found) == 0 {
-		return len(recs), err
-	}
-	if _, err := dropFound(recs, found, earlier); err != nil {
-		return 0, err
-	}
-	keys := make([]string, 0, len(found))
-	for k := range found {
-		keys = append(keys, k)
-	}
-	if _, err := w.tx.exec(ctx, `DELETE FROM records_stage WHERE key = ANY($1)`, keys); err != nil {
-		return 0, fmt.Errorf("drop keys written earlier: %w", err)
-	}
-	return len(recs) - len(found), nil
-}
-
-// noteUnchanged notes in records_met the staged keys whose stored record
-// keeps a sequence number up to after: those the upsert left unchanged.
-// The table goes when the transaction ends.
-func (w *pgChunkWriter) noteUnchanged(ctx context.Context, after int64) error {
+// notes the keys stored before the import in records_met, in the same
+// statement, which sees the table as it was before: a key noted before is
+// ignored, and only then are the staged keys looked up there.
+func (w *pgChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) error {
 	if !w.metMade {
 		if _, err := w.tx.exec(ctx, `CREATE TEMPORARY TABLE records_met (key text PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("make records_met: %w", err)
 		}
 		w.metMade = true
 	}
-	_, err := w.tx.exec(ctx, `INSERT INTO records_met (key, seq)
-		SELECT s.key, s.seq FROM records_stage s
-		WHERE (SELECT r.seq FROM records r WHERE r.workspace_id = $1 AND r.dataset = $2 AND r.key = s.key) <= $3`, w.ws, w.dataset, after)
+	// A subquery per staged key: probes of the primary keys, whatever the
+	// statistics say (a temporary table has none).
+	var met int
+	var keys []string
+	var seqs []int64
+	err := w.tx.queryRow(ctx, `WITH s AS MATERIALIZED (
+		SELECT s.key, s.seq, (SELECT r.seq FROM records r WHERE r.workspace_id = $1 AND r.dataset = $2 AND r.key = s.key) AS old
+		FROM records_stage s
+	), noted AS (
+		INSERT INTO records_met (key, seq) SELECT key, seq FROM s WHERE old <= $3
+		ON CONFLICT (key) DO NOTHING RETURNING 1
+	) SELECT (SELECT count(*) FROM s WHERE old <= $3) - (SELECT count(*) FROM noted),
+		array_agg(key), array_agg(old) FROM s WHERE old > $3 AND old < $4`, w.ws, w.dataset, after, recs[0].seq).Scan(&met, &keys, &seqs)
 	if err != nil {
-		return fmt.Errorf("note unchanged records: %w", err)
+		return fmt.Errorf("find keys written earlier: %w", err)
+	}
+	found := make(map[string]int64, len(keys))
+	for i, k := range keys {
+		found[k] = seqs[i]
+	}
+	if met > 0 {
+		noted, err := scanKeySeqs(w.tx.query(ctx, `SELECT key, seq FROM (
+			SELECT s.key, (SELECT m.seq FROM records_met m WHERE m.key = s.key) AS seq
+			FROM records_stage s) g WHERE seq < $1`, recs[0].seq))
+		if err != nil {
+			return err
+		}
+		for k, seq := range noted {
+			found[k] = seq
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	if _, err := dropFound(recs, found, earlier); err != nil {
+		return err
+	}
+	keys = keys[:0]
+	for k := range found {
+		keys = append(keys, k)
+	}
+	if _, err := w.tx.exec(ctx, `DELETE FROM records_stage WHERE key = ANY($1)`, keys); err != nil {
+		return fmt.Errorf("drop keys written earlier: %w", err)
 	}
 	return nil
 }
