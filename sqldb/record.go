@@ -223,10 +223,11 @@ type chunkWriter interface {
 	// write upserts recs. With earlier set, a record whose key an earlier
 	// chunk of the same import had is not written: earlier is called with
 	// it and the sequence number of the key's first record in the import,
-	// and an error from it ends the write. Such keys are those stored with
-	// a number in (after, recs[0].seq), and those of records an earlier
-	// chunk left unchanged, which keep a number up to after: the writer
-	// notes these while earlier is set, on disk, not in memory.
+	// and an error from it ends the write. Such keys are stored with a
+	// number in (after, recs[0].seq), or, when that record equalled the
+	// stored one, still with their number from before the import, up to
+	// after: the writer notes the keys of stored records it meets, on
+	// disk, not in memory, to find those.
 	write(ctx context.Context, recs []pendingRecord, after int64, earlier func(r *pendingRecord, seq int64) error) (created, updated int, err error)
 	close()
 }
@@ -440,14 +441,15 @@ const (
 )
 
 type sqliteChunkWriter struct {
-	tx       *Tx
-	ws       int64
-	dataset  string
-	chunk    int
-	ins, upd *sql.Stmt // prepared for a full chunk
-	met      *sql.Stmt // notes the keys of a full chunk, once records_met exists
-	metMade  bool      // records_met exists and holds only this import's keys
-	args     []any
+	tx        *Tx
+	ws        int64
+	dataset   string
+	chunk     int
+	ins, upd  *sql.Stmt // prepared for a full chunk
+	met       *sql.Stmt // notes the keys of a full chunk, once records_met exists
+	metMade   bool      // records_met exists and holds only this import's keys
+	tempCache int64     // the temporary database's cache size before
+	args      []any
 }
 
 func sqliteInsertSQL(ws int64, dataset string, n int, update bool) string {
@@ -575,6 +577,9 @@ func (w *sqliteChunkWriter) dropMet(ctx context.Context, recs []pendingRecord, e
 		// the records' pages out, and a re-import of 1M unchanged records
 		// took more than twice as long. sqliteMetCache holds the keys of
 		// such a re-import; past it, memory stays bounded.
+		if err := w.tx.queryRow(ctx, `PRAGMA temp.cache_size`).Scan(&w.tempCache); err != nil {
+			return nil, fmt.Errorf("make records_met: %w", err)
+		}
 		for _, q := range []string{
 			`CREATE TEMP TABLE IF NOT EXISTS records_met (key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID`,
 			`DELETE FROM temp.records_met`,
@@ -675,8 +680,9 @@ func dropFound(recs []pendingRecord, found map[string]int64, earlier func(*pendi
 	return kept, nil
 }
 
-// close closes the statements and drops records_met, whose file is then
-// given back (the import's transaction is still open).
+// close closes the statements, drops records_met, whose file is then
+// given back (the import's transaction is still open), and gives the
+// temporary database its cache size back, which frees the cache's pages.
 func (w *sqliteChunkWriter) close() {
 	for _, st := range []*sql.Stmt{w.ins, w.upd, w.met} {
 		if st != nil {
@@ -684,7 +690,9 @@ func (w *sqliteChunkWriter) close() {
 		}
 	}
 	if w.metMade {
-		w.tx.exec(context.Background(), `DROP TABLE IF EXISTS temp.records_met`)
+		ctx := context.Background()
+		w.tx.exec(ctx, `DROP TABLE IF EXISTS temp.records_met`)
+		w.tx.exec(ctx, fmt.Sprintf(`PRAGMA temp.cache_size = %d`, w.tempCache))
 	}
 }
 
