@@ -437,7 +437,7 @@ func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
 
 const (
 	sqliteChunk    = 500
-	sqliteMetCache = 64 << 20 // bytes of page cache for records_met
+	sqliteMetCache = 16 << 20 // bytes of page cache for records_met
 )
 
 type sqliteChunkWriter struct {
@@ -571,16 +571,20 @@ func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord, aft
 func (w *sqliteChunkWriter) dropMet(ctx context.Context, recs []pendingRecord, earlier func(*pendingRecord, int64) error) ([]pendingRecord, error) {
 	if !w.metMade {
 		// A table left by an earlier import on this connection is emptied.
-		// The page caches of all databases share one budget and one LRU
-		// (SQLite built with SQLITE_ENABLE_MEMORY_MANAGEMENT): with the
-		// default 2 MiB, the table's pages, spilled and read back, pushed
-		// the records' pages out, and a re-import of 1M unchanged records
-		// took more than twice as long. sqliteMetCache holds the keys of
-		// such a re-import; past it, memory stays bounded.
+		// The page caches of all a process's databases share one budget,
+		// counted in pages, and one LRU list (SQLite built with
+		// SQLITE_ENABLE_MEMORY_MANAGEMENT). With the default 2 MiB of 4 KiB
+		// pages, the table's pages, spilled and read back, pushed the
+		// records' pages out, and a re-import of 1M unchanged records took
+		// more than twice as long; with 64 MiB of 4 KiB pages, the records'
+		// 16 KiB pages filled the budget instead: 252 MiB at 10M. So the
+		// temporary database takes the records' page size (it applies if
+		// the connection has none yet) and sqliteMetCache.
 		if err := w.tx.queryRow(ctx, `PRAGMA temp.cache_size`).Scan(&w.tempCache); err != nil {
 			return nil, fmt.Errorf("make records_met: %w", err)
 		}
 		for _, q := range []string{
+			fmt.Sprintf(`PRAGMA temp.page_size = %d`, sqlitePageSize),
 			`CREATE TEMP TABLE IF NOT EXISTS records_met (key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID`,
 			`DELETE FROM temp.records_met`,
 			fmt.Sprintf(`PRAGMA temp.cache_size = -%d`, sqliteMetCache>>10),
