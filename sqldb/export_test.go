@@ -54,3 +54,11 @@ func PasswordHashesForTest(ctx context.Context, db *DB) (map[string]string, erro
 	})
 	return out, err
 }
+
+// NewRecordServiceSizedForTest returns a record service that writes
+// imports in chunks of sqliteChunk records on SQLite and pgChunk on
+// PostgreSQL, and copies a fresh PostgreSQL import in segments of
+// pgSegment: small sizes reach their boundaries with few records.
+func NewRecordServiceSizedForTest(db *DB, sqliteChunk, pgChunk, pgSegment int) *RecordService {
+	return &RecordService{db: db, sizes: importSizes{sqliteChunk: sqliteChunk, pgChunk: pgChunk, pgSegment: pgSegment}}
+}

@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,10 +16,23 @@ import (
 )
 
 // RecordService stores the records of the context's workspace.
-type RecordService struct{ db *DB }
+type RecordService struct {
+	db    *DB
+	sizes importSizes
+}
+
+// importSizes are how many rows an import writes at a time. Tests lower
+// them to reach the chunk and segment boundaries with few records.
+type importSizes struct {
+	sqliteChunk int // rows per SQLite statement
+	pgChunk     int // rows per PostgreSQL staging round
+	pgSegment   int // rows per COPY of a fresh PostgreSQL import, each under a savepoint
+}
 
 // NewRecordService returns the record service.
-func NewRecordService(db *DB) *RecordService { return &RecordService{db: db} }
+func NewRecordService(db *DB) *RecordService {
+	return &RecordService{db: db, sizes: importSizes{sqliteChunk: sqliteChunk, pgChunk: pgChunk, pgSegment: pgSegment}}
+}
 
 var _ kpi.RecordService = (*RecordService)(nil)
 
@@ -77,9 +90,9 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 		}
 		var w chunkWriter
 		if tx.pg != nil {
-			w, err = newPGChunkWriter(ctx, tx, ws, dataset)
+			w, err = newPGChunkWriter(ctx, tx, ws, dataset, s.sizes)
 		} else {
-			w, err = newSQLiteChunkWriter(ctx, tx, ws, dataset)
+			w, err = newSQLiteChunkWriter(ctx, tx, ws, dataset, s.sizes)
 		}
 		if err != nil {
 			return err
@@ -92,7 +105,7 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 				return err
 			}
 			if empty {
-				up.fw, up.seen, up.seed = fw, map[uint64]struct{}{}, maphash.MakeSeed()
+				up.fw = fw
 			}
 		}
 		for {
@@ -207,10 +220,14 @@ type pendingRecord struct {
 // chunkWriter upserts chunks of encoded records and counts them.
 type chunkWriter interface {
 	size() int
-	// write upserts recs. With earlier set, a record whose key is stored
-	// with a sequence number in (after, recs[0].seq) — written earlier by
-	// the same import — is not written: earlier is called with it and the
-	// stored number, and an error from it ends the write.
+	// write upserts recs. With earlier set, a record whose key an earlier
+	// chunk of the same import had is not written: earlier is called with
+	// it and the sequence number of the key's first record in the import,
+	// and an error from it ends the write. Such keys are stored with a
+	// number in (after, recs[0].seq), or, when that record equalled the
+	// stored one, still with their number from before the import, up to
+	// after: the writer notes the keys of stored records it meets, on
+	// disk, not in memory, to find those.
 	write(ctx context.Context, recs []pendingRecord, after int64, earlier func(r *pendingRecord, seq int64) error) (created, updated int, err error)
 	close()
 }
@@ -223,13 +240,19 @@ type freshWriter interface {
 	// the workspace's counters lock, which every writer of records takes,
 	// so none can be added before the transaction ends.
 	empty(ctx context.Context) (bool, error)
-	// insert writes a new record, of a key not written before, buffered:
-	// errors may show at a later insert or at endInsert.
-	insert(ctx context.Context, key, owner string, seq int64, vals []byte) error
-	// endInsert waits until every inserted record is written; the writer
-	// may be used for write again after it.
-	endInsert() error
+	// insert writes a new record, buffered: errors may show at a later
+	// insert or at endInsert. It returns errRepeatedKey once the writer
+	// found that a key came twice, and takes no more records.
+	insert(ctx context.Context, r pendingRecord) error
+	// endInsert waits until every inserted record is written, or, when a
+	// key came twice, until the writer has undone the records it could not
+	// write as new: those it returns, in order, for the caller to write
+	// again with write. The writer may be used for write after it.
+	endInsert() (undone []pendingRecord, err error)
 }
+
+// errRepeatedKey says that a fresh writer met a key twice.
+var errRepeatedKey = errors.New("a key came twice")
 
 type upserter struct {
 	w       chunkWriter
@@ -248,13 +271,10 @@ type upserter struct {
 	repeated func(rec kpi.Record, first, again int) error
 
 	// fw is set while the call is fresh: the dataset was empty when it
-	// began and no key has come twice, so no record can conflict and each
-	// goes to fw.insert. seen holds a hash of every key so far; a repeat,
-	// or two keys of one hash, ends fresh for the rest of the call, which
-	// then takes the upsert path (correct either way, only slower).
-	fw   freshWriter
-	seen map[uint64]struct{}
-	seed maphash.Seed
+	// began and the writer has found no key twice, so each record goes to
+	// fw.insert. Once it finds one, the records it could not write as new
+	// and the rest of the call take the upsert path.
+	fw freshWriter
 }
 
 func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, res *kpi.ImportResult) error {
@@ -266,40 +286,47 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 		if len(r.Values) != len(u.cols) {
 			return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q has %d values, want %d.", dataset, r.Key, len(r.Values), len(u.cols))
 		}
+		u.seq++
+		u.buf = appendVals(u.buf[:0], u.cols, r.Values)
+		p := pendingRecord{key: r.Key, owner: r.Owner, vals: string(u.buf), seq: u.seq}
 		if u.fw != nil {
-			n := len(u.seen)
-			u.seen[maphash.String(u.seed, r.Key)] = struct{}{}
-			if len(u.seen) > n {
-				u.buf = appendVals(u.buf[:0], u.cols, r.Values)
-				u.seq++
-				if err := u.fw.insert(ctx, r.Key, r.Owner, u.seq, u.buf); err != nil {
-					return err
-				}
+			err := u.fw.insert(ctx, p)
+			if err == nil {
 				res.Created++
 				continue
 			}
-			if err := u.endFresh(); err != nil {
+			if !errors.Is(err, errRepeatedKey) {
 				return err
 			}
-		}
-		u.seq++
-		u.buf = appendVals(u.buf[:0], u.cols, r.Values)
-		if _, dup := u.keys[r.Key]; dup {
-			if u.repeated != nil {
-				u.again = append(u.again, pendingRecord{key: r.Key, owner: r.Owner, vals: string(u.buf), seq: u.seq})
-				continue
-			}
-			if err := u.flush(ctx, res); err != nil {
+			// p is among the records the writer gives back.
+			if err := u.endFresh(ctx, res); err != nil {
 				return err
 			}
+			continue
 		}
-		u.keys[r.Key] = u.seq
-		u.pending = append(u.pending, pendingRecord{key: r.Key, owner: r.Owner, vals: string(u.buf), seq: u.seq})
-		if len(u.pending) >= u.chunk {
-			if err := u.flush(ctx, res); err != nil {
-				return err
-			}
+		if err := u.put(ctx, p, res); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// put adds p to the pending chunk, writing the chunk when it is full or
+// already holds p's key.
+func (u *upserter) put(ctx context.Context, p pendingRecord, res *kpi.ImportResult) error {
+	if _, dup := u.keys[p.key]; dup {
+		if u.repeated != nil {
+			u.again = append(u.again, p)
+			return nil
+		}
+		if err := u.flush(ctx, res); err != nil {
+			return err
+		}
+	}
+	u.keys[p.key] = p.seq
+	u.pending = append(u.pending, p)
+	if len(u.pending) >= u.chunk {
+		return u.flush(ctx, res)
 	}
 	return nil
 }
@@ -361,17 +388,30 @@ func (u *upserter) tell(r *pendingRecord, first int64) error {
 	return u.repeated(rec, int(first-u.start), int(r.seq-u.start))
 }
 
-// endFresh leaves the fresh path once its records are written.
-func (u *upserter) endFresh() error {
-	err := u.fw.endInsert()
-	u.fw, u.seen = nil, nil
-	return err
+// endFresh leaves the fresh path once its records are written, and puts
+// the records the writer undid, counted as created when inserted, on the
+// upsert path.
+func (u *upserter) endFresh(ctx context.Context, res *kpi.ImportResult) error {
+	undone, err := u.fw.endInsert()
+	u.fw = nil
+	if err != nil {
+		return err
+	}
+	res.Created -= len(undone)
+	for _, p := range undone {
+		if err := u.put(ctx, p, res); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // finish writes what is pending.
 func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
 	if u.fw != nil {
-		return u.endFresh()
+		if err := u.endFresh(ctx, res); err != nil {
+			return err
+		}
 	}
 	return u.flush(ctx, res)
 }
@@ -384,15 +424,32 @@ func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
 // journal, which copied every page a chunk touched (5% of an import's CPU).
 // No value bound is ever NULL, so the NOT NULL constraints it also ignores
 // cannot fail.
+//
+// With earlier set, a record equal to the stored one keeps its number,
+// from before the import, so a later chunk cannot find its key among the
+// numbers of the import: the keys of every chunk that met a stored record
+// go to the temporary table records_met, with their numbers in the import.
+// Noting them finds the repeats too: a key noted before is ignored, and
+// only then are the noted keys looked up. A temporary table lives in a file
+// of the connection's own, so a file of any size takes the same memory. A
+// chunk whose records were all created, as in an import of new records,
+// notes nothing.
 
-const sqliteChunk = 500
+const (
+	sqliteChunk    = 500
+	sqliteMetCache = 16 << 20 // bytes of page cache for records_met
+)
 
 type sqliteChunkWriter struct {
-	tx       *Tx
-	ws       int64
-	dataset  string
-	ins, upd *sql.Stmt // prepared for a full chunk
-	args     []any
+	tx        *Tx
+	ws        int64
+	dataset   string
+	chunk     int
+	ins, upd  *sql.Stmt // prepared for a full chunk
+	met       *sql.Stmt // notes the keys of a full chunk, once records_met exists
+	metMade   bool      // records_met exists and holds only this import's keys
+	tempCache int64     // the temporary database's cache size before
+	args      []any
 }
 
 func sqliteInsertSQL(ws int64, dataset string, n int, update bool) string {
@@ -420,11 +477,42 @@ func sqliteInsertSQL(ws int64, dataset string, n int, update bool) string {
 	return b.String()
 }
 
-func newSQLiteChunkWriter(ctx context.Context, tx *Tx, ws int64, dataset string) (*sqliteChunkWriter, error) {
-	return &sqliteChunkWriter{tx: tx, ws: ws, dataset: dataset}, nil
+// sqliteMetSQL notes n keys with their sequence numbers in the import. OR
+// IGNORE keeps the number a key was first noted with, and spares the
+// statement journal, as above.
+func sqliteMetSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT OR IGNORE INTO temp.records_met (key, seq) VALUES `)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?)")
+	}
+	return b.String()
 }
 
-func (w *sqliteChunkWriter) size() int { return sqliteChunk }
+func newSQLiteChunkWriter(ctx context.Context, tx *Tx, ws int64, dataset string, sizes importSizes) (*sqliteChunkWriter, error) {
+	return &sqliteChunkWriter{tx: tx, ws: ws, dataset: dataset, chunk: sizes.sqliteChunk}, nil
+}
+
+func (w *sqliteChunkWriter) size() int { return w.chunk }
+
+// stmt returns the statement text(n) for n records: the one kept in *full
+// when n is a full chunk, else a new one that done closes.
+func (w *sqliteChunkWriter) stmt(ctx context.Context, full **sql.Stmt, n int, text func(int) string) (st *sql.Stmt, done func(), err error) {
+	if n == w.chunk && *full != nil {
+		return *full, func() {}, nil
+	}
+	if st, err = w.tx.st.PrepareContext(ctx, text(n)); err != nil {
+		return nil, nil, err
+	}
+	if n == w.chunk {
+		*full = st
+		return st, func() {}, nil
+	}
+	return st, func() { st.Close() }, nil
+}
 
 func (w *sqliteChunkWriter) exec(ctx context.Context, update bool, recs []pendingRecord) (int, error) {
 	w.args = w.args[:0]
@@ -432,26 +520,15 @@ func (w *sqliteChunkWriter) exec(ctx context.Context, update bool, recs []pendin
 		r := &recs[i]
 		w.args = append(w.args, r.key, r.owner, r.seq, r.vals)
 	}
-	var st *sql.Stmt
-	if len(recs) == sqliteChunk {
-		p := &w.ins
-		if update {
-			p = &w.upd
-		}
-		if *p == nil {
-			var err error
-			if *p, err = w.tx.st.PrepareContext(ctx, sqliteInsertSQL(w.ws, w.dataset, sqliteChunk, update)); err != nil {
-				return 0, err
-			}
-		}
-		st = *p
-	} else {
-		var err error
-		if st, err = w.tx.st.PrepareContext(ctx, sqliteInsertSQL(w.ws, w.dataset, len(recs), update)); err != nil {
-			return 0, err
-		}
-		defer st.Close()
+	full := &w.ins
+	if update {
+		full = &w.upd
 	}
+	st, done, err := w.stmt(ctx, full, len(recs), func(n int) string { return sqliteInsertSQL(w.ws, w.dataset, n, update) })
+	if err != nil {
+		return 0, err
+	}
+	defer done()
 	res, err := st.ExecContext(ctx, w.args...)
 	if err != nil {
 		return 0, err
@@ -472,6 +549,11 @@ func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord, aft
 		if recs, err = w.dropEarlier(ctx, recs, after, earlier); err != nil {
 			return 0, 0, err
 		}
+		if len(recs) > 0 {
+			if recs, err = w.dropMet(ctx, recs, earlier); err != nil {
+				return 0, 0, err
+			}
+		}
 		if len(recs) == 0 {
 			return created, 0, nil
 		}
@@ -481,6 +563,70 @@ func (w *sqliteChunkWriter) write(ctx context.Context, recs []pendingRecord, aft
 		return 0, 0, fmt.Errorf("update records: %w", err)
 	}
 	return created, updated, nil
+}
+
+// dropMet notes the keys of recs in records_met and returns recs without
+// those noted before, each passed to earlier with the number it was noted
+// with.
+func (w *sqliteChunkWriter) dropMet(ctx context.Context, recs []pendingRecord, earlier func(*pendingRecord, int64) error) ([]pendingRecord, error) {
+	if !w.metMade {
+		// A table left by an earlier import on this connection is emptied.
+		// The page caches of all a process's databases share one budget,
+		// counted in pages, and one LRU list (SQLite built with
+		// SQLITE_ENABLE_MEMORY_MANAGEMENT). With the default 2 MiB of 4 KiB
+		// pages, the table's pages, spilled and read back, pushed the
+		// records' pages out, and a re-import of 1M unchanged records took
+		// more than twice as long; with 64 MiB of 4 KiB pages, the records'
+		// 16 KiB pages filled the budget instead: 252 MiB at 10M. So the
+		// temporary database takes the records' page size (it applies if
+		// the connection has none yet) and sqliteMetCache.
+		if err := w.tx.queryRow(ctx, `PRAGMA temp.cache_size`).Scan(&w.tempCache); err != nil {
+			return nil, fmt.Errorf("make records_met: %w", err)
+		}
+		for _, q := range []string{
+			fmt.Sprintf(`PRAGMA temp.page_size = %d`, sqlitePageSize),
+			`CREATE TEMP TABLE IF NOT EXISTS records_met (key TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID`,
+			`DELETE FROM temp.records_met`,
+			fmt.Sprintf(`PRAGMA temp.cache_size = -%d`, sqliteMetCache>>10),
+		} {
+			if _, err := w.tx.exec(ctx, q); err != nil {
+				return nil, fmt.Errorf("make records_met: %w", err)
+			}
+		}
+		w.metMade = true
+	}
+	st, done, err := w.stmt(ctx, &w.met, len(recs), sqliteMetSQL)
+	if err != nil {
+		return nil, fmt.Errorf("note keys: %w", err)
+	}
+	defer done()
+	w.args = w.args[:0]
+	for i := range recs {
+		w.args = append(w.args, recs[i].key, recs[i].seq)
+	}
+	res, err := st.ExecContext(ctx, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("note keys: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || int(n) == len(recs) {
+		return recs, err
+	}
+	var b strings.Builder
+	args := []any{recs[0].seq}
+	b.WriteString(`SELECT key, seq FROM temp.records_met WHERE seq < ? AND key IN (`)
+	for i := range recs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('?')
+		args = append(args, recs[i].key)
+	}
+	b.WriteByte(')')
+	found, err := scanKeySeqs(w.tx.query(ctx, b.String(), args...))
+	if err != nil {
+		return nil, err
+	}
+	return dropFound(recs, found, earlier)
 }
 
 // dropEarlier returns recs without those whose key is stored with a
@@ -538,34 +684,57 @@ func dropFound(recs []pendingRecord, found map[string]int64, earlier func(*pendi
 	return kept, nil
 }
 
+// close closes the statements, drops records_met, whose file is then
+// given back (the import's transaction is still open), and gives the
+// temporary database its cache size back, which frees the cache's pages.
 func (w *sqliteChunkWriter) close() {
-	for _, st := range []*sql.Stmt{w.ins, w.upd} {
+	for _, st := range []*sql.Stmt{w.ins, w.upd, w.met} {
 		if st != nil {
 			st.Close()
 		}
+	}
+	if w.metMade {
+		ctx := context.Background()
+		w.tx.exec(ctx, `DROP TABLE IF EXISTS temp.records_met`)
+		w.tx.exec(ctx, fmt.Sprintf(`PRAGMA temp.cache_size = %d`, w.tempCache))
 	}
 }
 
 // PostgreSQL: a chunk is copied into a temporary staging table, then moved
 // with one INSERT ... SELECT ... ON CONFLICT DO UPDATE ... WHERE changed;
-// RETURNING (xmax = 0) tells created rows from updated ones. A fresh import
-// skips all that: its chunks stream into records through one COPY.
+// RETURNING (xmax = 0) tells created rows from updated ones. With earlier
+// set, the keys of staged records that were stored before the import go to
+// the temporary table records_met with their numbers in the import, as on
+// SQLite (in temp_buffers, spilled to disk: memory does not grow with the
+// file).
+//
+// A fresh import skips all that: its records stream into the records table
+// through COPY, in segments of pgSegment rows, each under a savepoint.
+// Nothing in memory knows the keys: the primary key finds a key that comes
+// twice, the segment that held it is rolled back to its savepoint, and its
+// records and the rest of the import take the staging path.
 
-const pgChunk = 100_000
+const (
+	pgChunk   = 100_000
+	pgSegment = 100_000
+)
 
 type pgChunkWriter struct {
 	tx      *Tx
 	ws      int64
 	dataset string
+	chunk   int
+	segment int
 	staged  bool    // the staging table exists and is empty
+	metMade bool    // records_met exists in this transaction
 	copy    *pgCopy // the COPY of a fresh import, while it runs
 }
 
-func newPGChunkWriter(ctx context.Context, tx *Tx, ws int64, dataset string) (*pgChunkWriter, error) {
-	return &pgChunkWriter{tx: tx, ws: ws, dataset: dataset}, nil
+func newPGChunkWriter(ctx context.Context, tx *Tx, ws int64, dataset string, sizes importSizes) (*pgChunkWriter, error) {
+	return &pgChunkWriter{tx: tx, ws: ws, dataset: dataset, chunk: sizes.pgChunk, segment: sizes.pgSegment}, nil
 }
 
-func (w *pgChunkWriter) size() int { return pgChunk }
+func (w *pgChunkWriter) size() int { return w.chunk }
 
 func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) (int, int, error) {
 	if !w.staged {
@@ -588,25 +757,8 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after i
 		return 0, 0, fmt.Errorf("copy records: %w", err)
 	}
 	if earlier != nil {
-		// A subquery per staged key: probes of the primary key, whatever
-		// the statistics say.
-		found, err := scanKeySeqs(w.tx.query(ctx, `SELECT key, seq FROM (
-			SELECT s.key, (SELECT r.seq FROM records r WHERE r.workspace_id = $1 AND r.dataset = $2 AND r.key = s.key) AS seq
-			FROM records_stage s) f WHERE seq > $3 AND seq < $4`, w.ws, w.dataset, after, recs[0].seq))
-		if err != nil {
+		if err = w.dropEarlier(ctx, recs, after, earlier); err != nil {
 			return 0, 0, err
-		}
-		if len(found) > 0 {
-			if _, err := dropFound(recs, found, earlier); err != nil {
-				return 0, 0, err
-			}
-			keys := make([]string, 0, len(found))
-			for k := range found {
-				keys = append(keys, k)
-			}
-			if _, err := w.tx.exec(ctx, `DELETE FROM records_stage WHERE key = ANY($1)`, keys); err != nil {
-				return 0, 0, fmt.Errorf("drop keys written earlier: %w", err)
-			}
 		}
 	}
 	// ON CONFLICT probes the primary key per row; an UPDATE ... FROM and an
@@ -629,6 +781,66 @@ func (w *pgChunkWriter) write(ctx context.Context, recs []pendingRecord, after i
 	return created, changed - created, nil
 }
 
+// dropEarlier removes from the staging table, and passes to earlier, the
+// records whose key an earlier chunk of the import had: stored with a
+// sequence number in (after, recs[0].seq), or noted in records_met. It
+// notes the keys stored before the import in records_met, in the same
+// statement, which sees the table as it was before: a key noted before is
+// ignored, and only then are the staged keys looked up there.
+func (w *pgChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) error {
+	if !w.metMade {
+		if _, err := w.tx.exec(ctx, `CREATE TEMPORARY TABLE records_met (key text PRIMARY KEY, seq bigint NOT NULL) ON COMMIT DROP`); err != nil {
+			return fmt.Errorf("make records_met: %w", err)
+		}
+		w.metMade = true
+	}
+	// A subquery per staged key: probes of the primary keys, whatever the
+	// statistics say (a temporary table has none).
+	var met int
+	var keys []string
+	var seqs []int64
+	err := w.tx.queryRow(ctx, `WITH s AS MATERIALIZED (
+		SELECT s.key, s.seq, (SELECT r.seq FROM records r WHERE r.workspace_id = $1 AND r.dataset = $2 AND r.key = s.key) AS old
+		FROM records_stage s
+	), noted AS (
+		INSERT INTO records_met (key, seq) SELECT key, seq FROM s WHERE old <= $3
+		ON CONFLICT (key) DO NOTHING RETURNING 1
+	) SELECT (SELECT count(*) FROM s WHERE old <= $3) - (SELECT count(*) FROM noted),
+		array_agg(key), array_agg(old) FROM s WHERE old > $3 AND old < $4`, w.ws, w.dataset, after, recs[0].seq).Scan(&met, &keys, &seqs)
+	if err != nil {
+		return fmt.Errorf("find keys written earlier: %w", err)
+	}
+	found := make(map[string]int64, len(keys))
+	for i, k := range keys {
+		found[k] = seqs[i]
+	}
+	if met > 0 {
+		noted, err := scanKeySeqs(w.tx.query(ctx, `SELECT key, seq FROM (
+			SELECT s.key, (SELECT m.seq FROM records_met m WHERE m.key = s.key) AS seq
+			FROM records_stage s) g WHERE seq < $1`, recs[0].seq))
+		if err != nil {
+			return err
+		}
+		for k, seq := range noted {
+			found[k] = seq
+		}
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	if _, err := dropFound(recs, found, earlier); err != nil {
+		return err
+	}
+	keys = keys[:0]
+	for k := range found {
+		keys = append(keys, k)
+	}
+	if _, err := w.tx.exec(ctx, `DELETE FROM records_stage WHERE key = ANY($1)`, keys); err != nil {
+		return fmt.Errorf("drop keys written earlier: %w", err)
+	}
+	return nil
+}
+
 func (w *pgChunkWriter) empty(ctx context.Context) (bool, error) {
 	var exists bool
 	err := w.tx.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM records WHERE workspace_id = $1 AND dataset = $2)`, w.ws, w.dataset).Scan(&exists)
@@ -638,118 +850,192 @@ func (w *pgChunkWriter) empty(ctx context.Context) (bool, error) {
 	return !exists, nil
 }
 
-func (w *pgChunkWriter) insert(ctx context.Context, key, owner string, seq int64, vals []byte) error {
+func (w *pgChunkWriter) insert(ctx context.Context, r pendingRecord) error {
 	if w.copy == nil {
-		w.copy = startPGCopy(ctx, w.tx, w.ws, w.dataset)
+		w.copy = startPGCopy(ctx, w.tx, w.ws, w.dataset, w.segment)
 	}
-	return w.copy.add(key, owner, seq, vals)
+	return w.copy.add(r)
 }
 
-func (w *pgChunkWriter) endInsert() error {
+func (w *pgChunkWriter) endInsert() ([]pendingRecord, error) {
 	if w.copy == nil {
-		return nil
+		return nil, nil
 	}
-	err := w.copy.end()
+	undone, err := w.copy.end()
 	w.copy = nil
-	return err
+	return undone, err
 }
 
 // close ends a COPY still running (when the import failed; the
 // transaction is rolled back after).
 func (w *pgChunkWriter) close() { w.endInsert() }
 
-// pgCopy streams new records into the records table through one
-// pgx.CopyFrom that runs in a goroutine of its own, so the server stores one
-// batch while the caller validates and encodes the next. It holds the
-// connection until end returns; the caller must not use the transaction
-// meanwhile.
+// pgCopy streams new records into the records table through COPY, in a
+// goroutine of its own, so the server stores one batch while the caller
+// validates and encodes the next. It holds the connection until end
+// returns; the caller must not use the transaction meanwhile.
+//
+// The goroutine copies segments of rows, each under a savepoint. A key that
+// comes twice violates the primary key: the goroutine rolls its segment back
+// and stops, and end gives back the records from the segment's first on.
+// Until a segment is stored, the caller keeps its records for that.
 type pgCopy struct {
-	batch   []pendingRecord // not yet handed to the COPY
+	batch   []pendingRecord // not yet handed to the goroutine
+	size    int             // records in a full batch
 	batches chan []pendingRecord
 	done    chan struct{}
-	err     error // set before done is closed
+	err     error        // set before done is closed; errRepeatedKey when a key came twice
+	stored  atomic.Int64 // records stored for good, in segments released
+
+	// The batches handed over, from the first holding a record not yet
+	// stored for good; the first one's first record is number from.
+	held [][]pendingRecord
+	from int64
 }
 
 const pgCopyBatch = 10_000
 
-func startPGCopy(ctx context.Context, tx *Tx, ws int64, dataset string) *pgCopy {
-	c := &pgCopy{batches: make(chan []pendingRecord, 2), done: make(chan struct{})}
-	src := &copySource{ctx: ctx, batches: c.batches, row: []any{ws, dataset, nil, nil, nil, nil}}
+func startPGCopy(ctx context.Context, tx *Tx, ws int64, dataset string, segment int) *pgCopy {
+	c := &pgCopy{size: min(pgCopyBatch, segment), batches: make(chan []pendingRecord, 2), done: make(chan struct{})}
+	src := &copySource{ctx: ctx, batches: c.batches, i: -1, row: []any{ws, dataset, nil, nil, nil, nil}}
 	go func() {
 		defer close(c.done)
-		_, err := tx.pg.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"workspace_id", "dataset", "key", "owner", "seq", "vals"}, src)
-		if err != nil && ctx.Err() != nil {
-			err = ctx.Err() // the server's error only repeats it
-		}
-		if err != nil {
-			c.err = fmt.Errorf("copy records: %w", err)
-		}
+		c.err = c.run(ctx, tx, src, segment)
 	}()
 	return c
 }
 
-// add queues one row, handing the batch to the COPY when it is full.
-func (c *pgCopy) add(key, owner string, seq int64, vals []byte) error {
-	c.batch = append(c.batch, pendingRecord{key: key, owner: owner, seq: seq, vals: string(vals)})
-	if len(c.batch) < pgCopyBatch {
+// run copies the rows src gives in segments of segment rows until src has
+// no more.
+func (c *pgCopy) run(ctx context.Context, tx *Tx, src *copySource, segment int) error {
+	for src.more() {
+		if _, err := tx.exec(ctx, `SAVEPOINT fresh_segment`); err != nil {
+			return fmt.Errorf("copy records: savepoint: %w", err)
+		}
+		src.left = segment
+		n, err := tx.pg.CopyFrom(ctx, pgx.Identifier{"records"}, []string{"workspace_id", "dataset", "key", "owner", "seq", "vals"}, src)
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err() // the server's error only repeats it
+		}
+		if isUniqueViolation(err) {
+			if _, err := tx.exec(ctx, `ROLLBACK TO SAVEPOINT fresh_segment`); err != nil {
+				return fmt.Errorf("copy records: roll back a segment: %w", err)
+			}
+			return errRepeatedKey
+		}
+		if err != nil {
+			return fmt.Errorf("copy records: %w", err)
+		}
+		if _, err := tx.exec(ctx, `RELEASE SAVEPOINT fresh_segment`); err != nil {
+			return fmt.Errorf("copy records: release savepoint: %w", err)
+		}
+		c.stored.Add(n)
+	}
+	return src.err
+}
+
+// add queues one row, handing the batch to the goroutine when it is full.
+func (c *pgCopy) add(r pendingRecord) error {
+	c.batch = append(c.batch, r)
+	if len(c.batch) < c.size {
 		return nil
 	}
 	return c.send()
 }
 
+// send hands the batch to the goroutine, and forgets the batches it has
+// stored for good.
 func (c *pgCopy) send() error {
 	select {
 	case c.batches <- c.batch:
-		c.batch = make([]pendingRecord, 0, pgCopyBatch)
-		return nil
+		c.held = append(c.held, c.batch)
+		c.batch = make([]pendingRecord, 0, c.size)
 	case <-c.done:
 		if c.err == nil {
 			return fmt.Errorf("copy records: ended early")
 		}
 		return c.err
 	}
+	stored := c.stored.Load()
+	for len(c.held) > 0 && c.from+int64(len(c.held[0])) <= stored {
+		c.from += int64(len(c.held[0]))
+		c.held[0] = nil
+		c.held = c.held[1:]
+	}
+	return nil
 }
 
-// end sends the rest and waits for the COPY to store it.
-func (c *pgCopy) end() error {
+// end sends the rest and waits for the goroutine to store it. When a key
+// came twice, it returns the records not stored, in order.
+func (c *pgCopy) end() ([]pendingRecord, error) {
 	var err error
 	if len(c.batch) > 0 {
 		err = c.send()
 	}
 	close(c.batches)
 	<-c.done
-	if err != nil {
-		return err
+	if errors.Is(c.err, errRepeatedKey) {
+		return c.undone(), nil
 	}
-	return c.err
+	if err != nil {
+		return nil, err
+	}
+	return nil, c.err
 }
 
-// copySource is the pgx.CopyFromSource of a pgCopy: the rows of the batches
-// sent to it. It gives up when ctx is done, and the COPY fails instead of
-// ending.
+// undone returns the records handed over but not stored, and those never
+// handed over, once the goroutine has ended.
+func (c *pgCopy) undone() []pendingRecord {
+	skip := c.stored.Load() - c.from
+	var out []pendingRecord
+	for _, b := range c.held {
+		if skip >= int64(len(b)) {
+			skip -= int64(len(b))
+			continue
+		}
+		out = append(out, b[skip:]...)
+		skip = 0
+	}
+	return append(out, c.batch...)
+}
+
+// copySource is the pgx.CopyFromSource of one segment of a pgCopy: the rows
+// of the batches sent to it, up to left of them. It gives up when ctx is
+// done, and the COPY fails instead of ending.
 type copySource struct {
 	ctx     context.Context
 	batches chan []pendingRecord
 	cur     []pendingRecord
 	i       int   // the current row in cur
+	left    int   // rows the segment may still take
 	row     []any // workspace_id and dataset stay; the rest is set per row
 	err     error
 }
 
-func (s *copySource) Next() bool {
-	s.i++
-	for s.i >= len(s.cur) {
+// more reports whether a row follows the current one, waiting for the next
+// batch if need be.
+func (s *copySource) more() bool {
+	for s.i+1 >= len(s.cur) {
 		select {
 		case b, ok := <-s.batches:
 			if !ok {
 				return false
 			}
-			s.cur, s.i = b, 0
+			s.cur, s.i = b, -1
 		case <-s.ctx.Done():
 			s.err = s.ctx.Err()
 			return false
 		}
 	}
+	return true
+}
+
+func (s *copySource) Next() bool {
+	if s.left == 0 || !s.more() {
+		return false
+	}
+	s.i++
+	s.left--
 	r := &s.cur[s.i]
 	s.row[2], s.row[3], s.row[4], s.row[5] = r.key, r.owner, r.seq, r.vals
 	return true

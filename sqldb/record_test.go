@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -542,4 +543,206 @@ func (r *repeatReader) Repeated(rec kpi.Record, first, again int) error {
 	defer r.mu.Unlock()
 	r.repeats = append(r.repeats, fmt.Sprintf("%s %d %d", rec.Key, first, again))
 	return r.err
+}
+
+// batchesOf returns a reader's next over bs, then io.EOF.
+func batchesOf(bs [][]kpi.Record) func() ([]kpi.Record, error) {
+	return func() ([]kpi.Record, error) {
+		if len(bs) == 0 {
+			return nil, io.EOF
+		}
+		b := bs[0]
+		bs = bs[1:]
+		return b, nil
+	}
+}
+
+// inBatches cuts recs into batches of n, as a reader hands them over.
+func inBatches(recs []kpi.Record, n int) [][]kpi.Record {
+	var bs [][]kpi.Record
+	for len(recs) > n {
+		bs, recs = append(bs, recs[:n]), recs[n:]
+	}
+	return append(bs, recs)
+}
+
+// importRun is what an import did, its sequence numbers counted from the
+// record sequence before it.
+type importRun struct {
+	Result  kpi.ImportResult
+	Repeats []string     // "key first again", sorted; with ImportRecords
+	Changes []string     // "seq key" of the records it wrote, in order
+	Version int64        // the records version it left
+	Records []kpi.Record // the dataset's records, but for keys in skip
+}
+
+// runImport imports file into dataset deals, through ImportRecords when
+// repeated is set, else through UpsertRecordBatches, and returns what it did.
+func runImport(t *testing.T, ctx context.Context, s *sqldb.RecordService, file []kpi.Record, repeated bool, skip map[string]bool) importRun {
+	t.Helper()
+	v0, err := s.Versions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run importRun
+	next := batchesOf(inBatches(file, 13))
+	if repeated {
+		r := &repeatReader{next: next}
+		run.Result, err = s.ImportRecords(ctx, "deals", r)
+		slices.Sort(r.repeats)
+		run.Repeats = r.repeats
+	} else {
+		run.Result, err = s.UpsertRecordBatches(ctx, "deals", next)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordChanges(ctx, v0.Records, func(c kpi.RecordChange) error {
+		run.Changes = append(run.Changes, fmt.Sprint(c.Seq-v0.Records, " ", c.Record.Key))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.Versions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.Version = v.Records - v0.Records
+	all, err := s.FindRecords(ctx, "deals", kpi.RecordFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range all {
+		if !skip[r.Key] {
+			run.Records = append(run.Records, r)
+		}
+	}
+	return run
+}
+
+// dealK is the deal of key kNN with amount a.
+func dealK(i int, a int64) kpi.Record { return deal(fmt.Sprintf("k%02d", i), "e1", "Open", a) }
+
+// dealsK returns the deals of keys from..to-1, each with amount a.
+func dealsK(from, to int, a int64) []kpi.Record {
+	var recs []kpi.Record
+	for i := from; i < to; i++ {
+		recs = append(recs, dealK(i, a))
+	}
+	return recs
+}
+
+// A fresh PostgreSQL import copies segments of records under savepoints;
+// a key that comes again, in a later segment or the same one, rolls its
+// segment back onto the upsert path. Whichever path runs, an import must
+// do what the upsert path does on a dataset that was not empty: the same
+// records, counts, sequence numbers and repeats. Segments of 10 records,
+// chunks of 7 and reader batches of 13 put the boundaries everywhere.
+func TestRecordService_FreshSegments(t *testing.T) {
+	cases := []struct {
+		name    string
+		file    []kpi.Record
+		repeats []string         // with ImportRecords
+		res     kpi.ImportResult // with UpsertRecordBatches
+	}{
+		{"LaterSegment", slices.Concat(dealsK(0, 45, 1), []kpi.Record{dealK(3, 9)}, dealsK(45, 60, 1)),
+			[]string{"k03 4 46"}, kpi.ImportResult{Created: 60, Updated: 1}},
+		{"SameSegment", slices.Concat(dealsK(0, 35, 1), []kpi.Record{dealK(33, 9)}, dealsK(35, 50, 1)),
+			[]string{"k33 34 36"}, kpi.ImportResult{Created: 50, Updated: 1}},
+		{"Several", slices.Concat(dealsK(0, 30, 1), []kpi.Record{dealK(5, 9), dealK(25, 9), dealK(5, 1)}, dealsK(30, 40, 1)),
+			[]string{"k05 6 31", "k05 6 33", "k25 26 32"}, kpi.ImportResult{Created: 40, Updated: 3}},
+		{"LastRow", slices.Concat(dealsK(0, 40, 1), []kpi.Record{dealK(0, 1)}),
+			[]string{"k00 1 41"}, kpi.ImportResult{Created: 40, Unchanged: 1}},
+		{"NoRepeat", dealsK(0, 40, 1), nil, kpi.ImportResult{Created: 40}},
+	}
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		small := sqldb.NewRecordServiceSizedForTest(db, 7, 7, 10)
+		ref := sqldb.NewRecordService(db)
+		for _, tc := range cases {
+			for _, repeated := range []bool{false, true} {
+				t.Run(fmt.Sprint(tc.name, "/repeated=", repeated), func(t *testing.T) {
+					slug := strings.ToLower(fmt.Sprintf("seg-%s-%v", tc.name, repeated))
+					ctx := mustWorkspace(t, db, slug)
+					mustDefinitions(t, ctx, db)
+					got := runImport(t, ctx, small, tc.file, repeated, nil)
+
+					// The reference: a dataset holding one other record.
+					refCtx := mustWorkspace(t, db, slug+"-ref")
+					mustDefinitions(t, refCtx, db)
+					if _, err := ref.UpsertRecords(refCtx, "deals", []kpi.Record{deal("seed", "e1", "Open", 1)}); err != nil {
+						t.Fatal(err)
+					}
+					want := runImport(t, refCtx, ref, tc.file, repeated, map[string]bool{"seed": true})
+					if !reflect.DeepEqual(got, want) {
+						t.Errorf("fresh import:\n%+v\nthe upsert path:\n%+v", got, want)
+					}
+					if repeated {
+						if !reflect.DeepEqual(got.Repeats, tc.repeats) {
+							t.Errorf("repeated = %v, want %v", got.Repeats, tc.repeats)
+						}
+						if w := (kpi.ImportResult{Created: tc.res.Created}); got.Result != w {
+							t.Errorf("result = %+v, want %+v", got.Result, w)
+						}
+					} else if got.Result != tc.res {
+						t.Errorf("result = %+v, want %+v", got.Result, tc.res)
+					}
+				})
+			}
+		}
+	})
+}
+
+// A key whose first record in a file equals the stored one keeps its old
+// sequence number; when it comes again in a later chunk, ImportRecords
+// must still tell of it and not write it. Chunks of 5 records put each
+// repeat in a chunk after its first; the same import in one chunk is the
+// reference. A second import of the same file must tell the same.
+func TestRecordService_ImportRepeatsUnchanged(t *testing.T) {
+	file := slices.Concat(
+		[]kpi.Record{dealK(0, 1), dealK(1, 1), dealK(2, 9), dealK(20, 1)}, // unchanged, unchanged, updated, created
+		dealsK(21, 33, 1),
+		[]kpi.Record{dealK(0, 9), dealK(1, 1), dealK(2, 9)}, // 17, 18, 19: repeats of a changed, an equal, an updated record
+		dealsK(33, 41, 1),
+		[]kpi.Record{dealK(0, 1), dealK(5, 1), dealK(5, 1)}, // 28: k00 a third time; 29, 30: k05 unchanged, then again in its chunk
+	)
+	wantRepeats := []string{"k00 1 17", "k00 1 28", "k01 2 18", "k02 3 19", "k05 29 30"}
+	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+		small := sqldb.NewRecordServiceSizedForTest(db, 5, 5, 5)
+		ref := sqldb.NewRecordService(db)
+		for _, repeated := range []bool{false, true} {
+			t.Run(fmt.Sprint("repeated=", repeated), func(t *testing.T) {
+				var runs [2][2]importRun // [small, ref][first import, second]
+				for i, s := range []*sqldb.RecordService{small, ref} {
+					ctx := mustWorkspace(t, db, fmt.Sprintf("unchanged-%v-%d", repeated, i))
+					mustDefinitions(t, ctx, db)
+					if _, err := s.UpsertRecords(ctx, "deals", dealsK(0, 20, 1)); err != nil {
+						t.Fatal(err)
+					}
+					runs[i][0] = runImport(t, ctx, s, file, repeated, nil)
+					runs[i][1] = runImport(t, ctx, s, file, repeated, nil)
+				}
+				for j := range 2 {
+					if !reflect.DeepEqual(runs[0][j], runs[1][j]) {
+						t.Errorf("import %d in chunks of 5:\n%+v\nin one chunk:\n%+v", j+1, runs[0][j], runs[1][j])
+					}
+				}
+				got := runs[0]
+				if !repeated {
+					return
+				}
+				for j, want := range []kpi.ImportResult{{Created: 21, Updated: 1, Unchanged: 3}, {Unchanged: 25}} {
+					if got[j].Result != want {
+						t.Errorf("import %d: result = %+v, want %+v", j+1, got[j].Result, want)
+					}
+					if !reflect.DeepEqual(got[j].Repeats, wantRepeats) {
+						t.Errorf("import %d: repeated = %v, want %v", j+1, got[j].Repeats, wantRepeats)
+					}
+				}
+				recs := got[0].Records
+				if want := []kpi.Record{dealK(0, 1), dealK(1, 1), dealK(2, 9)}; !reflect.DeepEqual(recs[:3], want) {
+					t.Errorf("records = %+v, want %+v first", recs[:3], want)
+				}
+			})
+		}
+	})
 }
