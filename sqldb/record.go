@@ -45,7 +45,7 @@ func (s *RecordService) UpsertRecords(ctx context.Context, dataset string, recs 
 // that reading and validating a file takes no time from writing it; it is
 // done with next when it returns.
 func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string, next func() ([]kpi.Record, error)) (kpi.ImportResult, error) {
-	return s.upsert(ctx, dataset, next, nil)
+	return s.upsert(ctx, dataset, next, nil, nil)
 }
 
 // ImportRecords writes the records r reads, like UpsertRecordBatches, but
@@ -55,10 +55,20 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 // memory. After the last record is written, r.Next is called once more:
 // anything but io.EOF ends the import, nothing written.
 func (s *RecordService) ImportRecords(ctx context.Context, dataset string, r kpi.RecordReader) (kpi.ImportResult, error) {
-	return s.upsert(ctx, dataset, r.Next, r.Repeated)
+	return s.upsert(ctx, dataset, r.Next, r.Repeated, nil)
 }
 
-func (s *RecordService) upsert(ctx context.Context, dataset string, next func() ([]kpi.Record, error), repeated func(kpi.Record, int, int) error) (kpi.ImportResult, error) {
+var _ kpi.ImportSequencer = (*RecordService)(nil)
+
+// ImportRecordsFollowed is ImportRecords telling f what it writes (see
+// kpi.ImportFollower): the records it stores, copied as they are read, and
+// the record sequence the import left once it committed. f does not
+// change what is written.
+func (s *RecordService) ImportRecordsFollowed(ctx context.Context, dataset string, r kpi.RecordReader, f kpi.ImportFollower) (kpi.ImportResult, error) {
+	return s.upsert(ctx, dataset, r.Next, r.Repeated, f)
+}
+
+func (s *RecordService) upsert(ctx context.Context, dataset string, next func() ([]kpi.Record, error), repeated func(kpi.Record, int, int) error, follow kpi.ImportFollower) (kpi.ImportResult, error) {
 	var res kpi.ImportResult
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -66,10 +76,14 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 	}
 	get, stop := prefetch(next)
 	defer stop()
+	var last int64
 	err = s.db.write(ctx, func(tx *Tx) error {
 		c, err := tx.lockCounters(ctx, ws)
 		if err != nil {
 			return err
+		}
+		if follow != nil {
+			follow.Begin(kpi.Versions{Records: c.records, Definitions: c.definitions, Org: c.org})
 		}
 		ds, err := tx.findDataset(ctx, ws, dataset)
 		if err != nil {
@@ -85,7 +99,7 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 			return err
 		}
 		defer w.close()
-		up := &upserter{w: w, cols: ds.Columns, start: c.records, seq: c.records, chunk: w.size(), keys: map[string]int64{}, repeated: repeated}
+		up := &upserter{w: w, cols: ds.Columns, start: c.records, seq: c.records, chunk: w.size(), keys: map[string]int64{}, repeated: repeated, follow: follow}
 		if fw, ok := w.(freshWriter); ok {
 			empty, err := fw.empty(ctx)
 			if err != nil {
@@ -129,13 +143,16 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 				return err
 			}
 		}
-		if err := tx.setRecordsSeq(ctx, ws, c.records); err != nil {
+		if last, err = tx.setRecordsSeq(ctx, ws, c.records); err != nil {
 			return err
 		}
 		return tx.audit(ctx, ws, "import", "records", dataset, nil, res)
 	})
 	if err != nil {
 		return kpi.ImportResult{}, fmt.Errorf("upsert records into %q: %w", dataset, err)
+	}
+	if follow != nil {
+		follow.Committed(last)
 	}
 	return res, nil
 }
@@ -184,18 +201,20 @@ func prefetch(next func() ([]kpi.Record, error)) (get func() ([]kpi.Record, erro
 }
 
 // setRecordsSeq moves the workspace's record sequence to the highest number
-// this transaction used (numbers taken by unchanged records stay free).
-func (tx *Tx) setRecordsSeq(ctx context.Context, ws, before int64) error {
-	_, err := tx.exec(ctx, `UPDATE counters SET records_seq = (
+// this transaction used (numbers taken by unchanged records stay free) and
+// returns it.
+func (tx *Tx) setRecordsSeq(ctx context.Context, ws, before int64) (int64, error) {
+	var last int64
+	err := tx.queryRow(ctx, `UPDATE counters SET records_seq = (
 		SELECT max(s) FROM (
 			SELECT $2 AS s
 			UNION ALL SELECT max(seq) FROM records WHERE workspace_id = $1 AND seq > $2
 			UNION ALL SELECT max(seq) FROM record_tombstones WHERE workspace_id = $1 AND seq > $2
-		) m) WHERE workspace_id = $1`, ws, before)
+		) m) WHERE workspace_id = $1 RETURNING records_seq`, ws, before).Scan(&last)
 	if err != nil {
-		return fmt.Errorf("set record sequence: %w", err)
+		return 0, fmt.Errorf("set record sequence: %w", err)
 	}
-	return nil
+	return last, nil
 }
 
 // pendingRecord is one encoded record waiting in a chunk.
@@ -255,9 +274,39 @@ type upserter struct {
 	fw   freshWriter
 	seen map[uint64]struct{}
 	seed maphash.Seed
+
+	// follow, when set, is told the records written (see
+	// kpi.ImportFollower): held are copies of pending's records, in the
+	// same order; out the written ones not told yet; slab the values
+	// they are copied into.
+	follow kpi.ImportFollower
+	held   []kpi.Record
+	out    []kpi.Record
+	slab   []kpi.Value
+}
+
+// hold returns a copy of r whose values are the upserter's own: a reader
+// may reuse its batches, the follower keeps the records.
+func (u *upserter) hold(r *kpi.Record) kpi.Record {
+	if len(u.slab)+len(r.Values) > cap(u.slab) {
+		u.slab = make([]kpi.Value, 0, max(4096*len(u.cols), len(r.Values)))
+	}
+	n := len(u.slab)
+	u.slab = append(u.slab, r.Values...)
+	return kpi.Record{Key: r.Key, Owner: r.Owner, Values: u.slab[n:len(u.slab):len(u.slab)]}
+}
+
+// tellWritten hands the records written since the last call to the
+// follower.
+func (u *upserter) tellWritten() {
+	if u.follow != nil && len(u.out) > 0 {
+		u.follow.Written(u.out)
+		u.out = nil
+	}
 }
 
 func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, res *kpi.ImportResult) error {
+	defer u.tellWritten()
 	for i := range recs {
 		r := &recs[i]
 		if r.Key == "" {
@@ -274,6 +323,9 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 				u.seq++
 				if err := u.fw.insert(ctx, r.Key, r.Owner, u.seq, u.buf); err != nil {
 					return err
+				}
+				if u.follow != nil {
+					u.out = append(u.out, u.hold(r))
 				}
 				res.Created++
 				continue
@@ -295,6 +347,9 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 		}
 		u.keys[r.Key] = u.seq
 		u.pending = append(u.pending, pendingRecord{key: r.Key, owner: r.Owner, vals: string(u.buf), seq: u.seq})
+		if u.follow != nil {
+			u.held = append(u.held, u.hold(r))
+		}
 		if len(u.pending) >= u.chunk {
 			if err := u.flush(ctx, res); err != nil {
 				return err
@@ -335,8 +390,7 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 		res.Created += created
 		res.Updated += updated
 		res.Unchanged += len(u.pending) - len(dropped) - created - updated
-		u.pending = u.pending[:0]
-		clear(u.keys)
+		u.written(dropped)
 		return nil
 	}
 	created, updated, err := u.w.write(ctx, u.pending, u.start, nil)
@@ -346,9 +400,24 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 	res.Created += created
 	res.Updated += updated
 	res.Unchanged += len(u.pending) - created - updated
+	u.written(nil)
+	return nil
+}
+
+// written ends a flushed chunk: its records but those of dropped keys
+// (stored earlier in the import) are kept for the follower.
+func (u *upserter) written(dropped map[string]int64) {
+	if u.follow != nil {
+		for i := range u.pending {
+			if _, ok := dropped[u.pending[i].key]; !ok {
+				u.out = append(u.out, u.held[i])
+			}
+		}
+		clear(u.held)
+		u.held = u.held[:0]
+	}
 	u.pending = u.pending[:0]
 	clear(u.keys)
-	return nil
 }
 
 // tell tells repeated of a record whose key the record of seq first had.
@@ -370,6 +439,7 @@ func (u *upserter) endFresh() error {
 
 // finish writes what is pending.
 func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
+	defer u.tellWritten()
 	if u.fw != nil {
 		return u.endFresh()
 	}

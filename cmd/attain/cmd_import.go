@@ -39,6 +39,11 @@ the good rows are imported and the rejected ones written, with reasons, to
 			if err != nil {
 				return err
 			}
+			if m.App != nil {
+				// The engine follows the import into its saved state:
+				// the next command answers without reading the records.
+				m.App.FollowImports = true
+			}
 			in, size, err := openInput(args[1], m.Stdin)
 			if err != nil {
 				return err
