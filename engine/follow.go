@@ -110,7 +110,7 @@ type importFollow struct {
 
 	begun     bool
 	on        bool // Begin found the store where s is
-	batches   chan []kpi.Record
+	batches   chan written
 	done      chan struct{}
 	committed bool
 	last      int64
@@ -132,16 +132,26 @@ func (f *importFollow) Begin(before kpi.Versions) {
 		f.e.logger.Info("engine: the store moved before the import; not following", "state", f.from, "store", before.Records)
 		return
 	}
-	f.batches, f.done = make(chan []kpi.Record, followBatches), make(chan struct{})
+	f.batches, f.done = make(chan written, followBatches), make(chan struct{})
 	go f.feed()
+}
+
+// written are records the store wrote; fresh: of keys new to the dataset.
+type written struct {
+	recs  []kpi.Record
+	fresh bool
 }
 
 // feed upserts the written records into the state, in order.
 func (f *importFollow) feed() {
 	defer close(f.done)
-	for recs := range f.batches {
-		for _, r := range recs {
-			if err := f.s.Upsert(f.dataset, r); err != nil {
+	for w := range f.batches {
+		upsert := f.s.Upsert
+		if w.fresh {
+			upsert = f.s.insert
+		}
+		for _, r := range w.recs {
+			if err := upsert(f.dataset, r); err != nil {
 				// As a scan does: the record is left out, here as there.
 				f.e.logger.Warn("engine: record skipped", "dataset", f.dataset, "key", r.Key, "err", err)
 			}
@@ -149,10 +159,12 @@ func (f *importFollow) feed() {
 	}
 }
 
-// Written hands recs to the follower's goroutine.
-func (f *importFollow) Written(recs []kpi.Record) {
+// Written hands recs to the follower's goroutine. The keys of fresh ones
+// are not looked for in the state: the store found them new to the
+// dataset, and the state is the store's.
+func (f *importFollow) Written(recs []kpi.Record, fresh bool) {
 	if f.on && len(recs) > 0 {
-		f.batches <- recs
+		f.batches <- written{recs, fresh}
 	}
 }
 

@@ -133,12 +133,18 @@ func TestFollowImport(t *testing.T) {
 		ctx, svc := emptyWorkspace(t, db)
 		dir := t.TempDir()
 		recs := savedRecords()
-		res, err := followed(t, ctx, stateEngine(svc, dir), svc, &sliceReader{recs: recs, batch: 700})
+		// A key again mid-file ends the store's path for new keys.
+		twice := recs[1000]
+		twice.Values = append([]kpi.Value(nil), twice.Values...)
+		twice.Values[2], twice.Values[5] = kpi.Value{S: gen.Won}, kpi.Value{N: int64(kpi.NewDate(2025, 6, 15))}
+		file := append(append(append([]kpi.Record(nil), recs[:1600]...), twice), recs[1600:]...)
+		first := &sliceReader{recs: file, batch: 700}
+		res, err := followed(t, ctx, stateEngine(svc, dir), svc, first)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Created != len(recs) {
-			t.Fatalf("created %d, want %d", res.Created, len(recs))
+		if res.Created != len(recs) || len(first.repeated) != 1 {
+			t.Fatalf("created %d, want %d; repeated %v", res.Created, len(recs), first.repeated)
 		}
 		v, err := svc.Records.Versions(ctx)
 		if err != nil {

@@ -167,9 +167,11 @@ type ImportFollower interface {
 	Begin(before Versions)
 	// Written tells records the import stores: created, updated or equal
 	// to the stored one (the store may not know which), never one it
-	// left out as a repeat. The follower may keep recs; the store does
-	// not touch them after the call.
-	Written(recs []Record)
+	// left out as a repeat. With fresh, the store knows that none of
+	// their keys was stored before the import or came earlier in it. The
+	// follower may keep recs; the store does not touch them after the
+	// call.
+	Written(recs []Record, fresh bool)
 	// Committed tells the record sequence the committed import left: the
 	// records in (before.Records, last] are the ones Written told.
 	Committed(last int64)

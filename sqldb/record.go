@@ -297,16 +297,17 @@ func (u *upserter) hold(r *kpi.Record) kpi.Record {
 }
 
 // tellWritten hands the records written since the last call to the
-// follower.
-func (u *upserter) tellWritten() {
+// follower; fresh: they were written on the fresh path, so their keys are
+// new.
+func (u *upserter) tellWritten(fresh bool) {
 	if u.follow != nil && len(u.out) > 0 {
-		u.follow.Written(u.out)
+		u.follow.Written(u.out, fresh)
 		u.out = nil
 	}
 }
 
 func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, res *kpi.ImportResult) error {
-	defer u.tellWritten()
+	defer func() { u.tellWritten(u.fw != nil) }()
 	for i := range recs {
 		r := &recs[i]
 		if r.Key == "" {
@@ -432,6 +433,7 @@ func (u *upserter) tell(r *pendingRecord, first int64) error {
 
 // endFresh leaves the fresh path once its records are written.
 func (u *upserter) endFresh() error {
+	u.tellWritten(true)
 	err := u.fw.endInsert()
 	u.fw, u.seen = nil, nil
 	return err
@@ -439,7 +441,7 @@ func (u *upserter) endFresh() error {
 
 // finish writes what is pending.
 func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
-	defer u.tellWritten()
+	defer u.tellWritten(false)
 	if u.fw != nil {
 		return u.endFresh()
 	}
