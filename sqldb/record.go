@@ -277,12 +277,13 @@ type upserter struct {
 
 	// follow, when set, is told the records written (see
 	// kpi.ImportFollower): held are copies of pending's records, in the
-	// same order; out the written ones not told yet; slab the values
-	// they are copied into.
-	follow kpi.ImportFollower
-	held   []kpi.Record
-	out    []kpi.Record
-	slab   []kpi.Value
+	// same order; out the written ones not told yet, outFresh whether
+	// they are all of new keys; slab the values they are copied into.
+	follow   kpi.ImportFollower
+	held     []kpi.Record
+	out      []kpi.Record
+	outFresh bool
+	slab     []kpi.Value
 }
 
 // hold returns a copy of r whose values are the upserter's own: a reader
@@ -296,18 +297,28 @@ func (u *upserter) hold(r *kpi.Record) kpi.Record {
 	return kpi.Record{Key: r.Key, Owner: r.Owner, Values: u.slab[n:len(u.slab):len(u.slab)]}
 }
 
+// keep adds a written record to out; fresh: its key is new (the fresh
+// path, or a chunk whose records were all created). Records of new keys
+// and others are told apart.
+func (u *upserter) keep(r kpi.Record, fresh bool) {
+	if len(u.out) > 0 && u.outFresh != fresh {
+		u.tellWritten()
+	}
+	u.out = append(u.out, r)
+	u.outFresh = fresh
+}
+
 // tellWritten hands the records written since the last call to the
-// follower; fresh: they were written on the fresh path, so their keys are
-// new.
-func (u *upserter) tellWritten(fresh bool) {
+// follower.
+func (u *upserter) tellWritten() {
 	if u.follow != nil && len(u.out) > 0 {
-		u.follow.Written(u.out, fresh)
+		u.follow.Written(u.out, u.outFresh)
 		u.out = nil
 	}
 }
 
 func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, res *kpi.ImportResult) error {
-	defer func() { u.tellWritten(u.fw != nil) }()
+	defer u.tellWritten()
 	for i := range recs {
 		r := &recs[i]
 		if r.Key == "" {
@@ -326,7 +337,7 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 					return err
 				}
 				if u.follow != nil {
-					u.out = append(u.out, u.hold(r))
+					u.keep(u.hold(r), true)
 				}
 				res.Created++
 				continue
@@ -391,7 +402,7 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 		res.Created += created
 		res.Updated += updated
 		res.Unchanged += len(u.pending) - len(dropped) - created - updated
-		u.written(dropped)
+		u.written(dropped, created == len(u.pending))
 		return nil
 	}
 	created, updated, err := u.w.write(ctx, u.pending, u.start, nil)
@@ -401,17 +412,18 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 	res.Created += created
 	res.Updated += updated
 	res.Unchanged += len(u.pending) - created - updated
-	u.written(nil)
+	u.written(nil, created == len(u.pending))
 	return nil
 }
 
 // written ends a flushed chunk: its records but those of dropped keys
-// (stored earlier in the import) are kept for the follower.
-func (u *upserter) written(dropped map[string]int64) {
+// (stored earlier in the import) are kept for the follower; created: all
+// of them were created, so their keys are new.
+func (u *upserter) written(dropped map[string]int64, created bool) {
 	if u.follow != nil {
 		for i := range u.pending {
 			if _, ok := dropped[u.pending[i].key]; !ok {
-				u.out = append(u.out, u.held[i])
+				u.keep(u.held[i], created)
 			}
 		}
 		clear(u.held)
@@ -433,7 +445,6 @@ func (u *upserter) tell(r *pendingRecord, first int64) error {
 
 // endFresh leaves the fresh path once its records are written.
 func (u *upserter) endFresh() error {
-	u.tellWritten(true)
 	err := u.fw.endInsert()
 	u.fw, u.seen = nil, nil
 	return err
@@ -441,7 +452,7 @@ func (u *upserter) endFresh() error {
 
 // finish writes what is pending.
 func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
-	defer u.tellWritten(false)
+	defer u.tellWritten()
 	if u.fw != nil {
 		return u.endFresh()
 	}
