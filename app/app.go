@@ -74,6 +74,10 @@ type App struct {
 	Auth AuthConfig
 	// Notify is how notifications go out (notify.go).
 	Notify NotifyConfig
+	// FollowImports has the engine follow each record import into its
+	// saved state (importRecords), for a process that imports and exits
+	// (attain import): the next process answers from that state at once.
+	FollowImports bool
 
 	review  *review.Service
 	payroll *payroll.Service

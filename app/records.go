@@ -126,13 +126,45 @@ func (a *App) ImportRecords(ctx context.Context, who kpi.Actor, r ImportRequest)
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.svc.Records.ImportRecords(ctx, ds.Name, rd)
+	res, err := a.importRecords(ctx, ds.Name, rd)
 	if err != nil {
 		return nil, err
 	}
 	rep := &ImportReport{ImportResult: res, Dataset: ds.Name, Ignored: rd.Ignored(), RejectedRows: rd.Rejected(), Header: rd.Header()}
 	rep.Rejected = len(rep.RejectedRows)
 	return rep, nil
+}
+
+// importFollower is a ValueService that can follow an import into its
+// saved state (engine.Engine.FollowImport); nil means it will not.
+type importFollower interface {
+	FollowImport(ctx context.Context, dataset string) (kpi.ImportFollower, error)
+}
+
+// importRecords has the store import what rd reads. With FollowImports,
+// a store that tells what it writes (kpi.ImportSequencer) and an engine
+// that follows, the engine follows the import, so that its saved state is
+// ready for the next process when the import returns. Following is only a
+// shortcut: when it cannot be done, or saving its state fails, the import
+// is as it would be without (the next question scans).
+func (a *App) importRecords(ctx context.Context, dataset string, rd kpi.RecordReader) (kpi.ImportResult, error) {
+	seq, ok := a.svc.Records.(kpi.ImportSequencer)
+	fi, ok2 := a.svc.Values.(importFollower)
+	if !a.FollowImports || !ok || !ok2 {
+		return a.svc.Records.ImportRecords(ctx, dataset, rd)
+	}
+	f, err := fi.FollowImport(ctx, dataset)
+	if err != nil {
+		a.Logger.Warn("import: the engine does not follow it", "dataset", dataset, "err", err)
+	}
+	if f == nil {
+		return a.svc.Records.ImportRecords(ctx, dataset, rd)
+	}
+	res, err := seq.ImportRecordsFollowed(ctx, dataset, rd, f)
+	if cerr := f.Close(); cerr != nil {
+		a.Logger.Warn("import: the engine's state was not saved", "dataset", dataset, "err", cerr)
+	}
+	return res, err
 }
 
 // DeleteRecords deletes records by key; keys that are not there count as

@@ -49,53 +49,86 @@ func (e *Engine) stateMeta(ctx context.Context, defs *kpi.Definitions, loc *time
 // none, or when a scan of the store is the quicker way to the state.
 func (e *Engine) loadSaved(ctx context.Context, ws *workspace, v kpi.Versions) (bool, error) {
 	start := time.Now()
-	defs, err := e.store.FindDefinitions(ctx)
-	if err != nil {
-		return false, fmt.Errorf("read definitions: %w", err)
-	}
-	org, err := e.loadOrg(ctx)
+	in, err := e.stateInputs(ctx)
 	if err != nil {
 		return false, err
 	}
-	loc, err := e.store.Location(ctx)
-	if err != nil {
-		return false, fmt.Errorf("read time zone: %w", err)
-	}
-	meta, err := e.stateMeta(ctx, defs, loc)
-	if err != nil {
+	s, saved, changes, last, err := e.mapSaved(ctx, ws.id, in, v)
+	if s == nil || err != nil {
 		return false, err
 	}
-	path := e.statePath(ws.id)
-	s, saved, err := loadState(path, meta.Identity, defs, *org, loc)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return false, nil
-	case err != nil:
-		e.logger.Info("engine: saved state not used", "path", path, "err", err)
-		return false, nil
-	case saved.Records > v.Records:
-		e.logger.Warn("engine: saved state is ahead of the store; rebuilding", "path", path, "state", saved.Records, "store", v.Records)
-		return false, nil
-	}
-	records := 0
-	for _, t := range s.tables {
-		records += t.keys.n
-	}
-	if v.Records-saved.Records > int64(max(saveAfter, records/replayShare)) {
-		e.logger.Info("engine: saved state is far behind the store; rebuilding", "state", saved.Records, "store", v.Records)
-		return false, nil
-	}
-	last, changes, err := e.changes(ctx, saved.Records)
-	if err != nil {
-		return false, err
-	}
-	e.apply(s, changes)
 	ws.mu.Lock()
 	ws.state, ws.seen = s, kpi.Versions{Definitions: v.Definitions, Org: v.Org, Records: last}
-	ws.meta, ws.saved, ws.replayed = meta, saved.Records, len(changes)
+	ws.meta, ws.saved, ws.replayed = in.meta, saved, changes
 	ws.mu.Unlock()
-	e.logger.Info("engine: saved state loaded", "records", records, "seq", saved.Records, "changes", len(changes), "took", time.Since(start))
+	e.logger.Info("engine: saved state loaded", "records", s.records(), "seq", saved, "changes", changes, "took", time.Since(start))
 	return true, nil
+}
+
+// stateInputs is what a workspace's state is built or loaded from: its
+// definitions, org and time zone, and the meta its state is saved with.
+type stateInputs struct {
+	defs *kpi.Definitions
+	org  *kpi.Org
+	loc  *time.Location
+	meta StateMeta
+}
+
+func (e *Engine) stateInputs(ctx context.Context) (stateInputs, error) {
+	var in stateInputs
+	var err error
+	if in.defs, err = e.store.FindDefinitions(ctx); err != nil {
+		return in, fmt.Errorf("read definitions: %w", err)
+	}
+	if in.org, err = e.loadOrg(ctx); err != nil {
+		return in, err
+	}
+	if in.loc, err = e.store.Location(ctx); err != nil {
+		return in, fmt.Errorf("read time zone: %w", err)
+	}
+	if in.meta, err = e.stateMeta(ctx, in.defs, in.loc); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// mapSaved maps workspace id's saved state, if it has one valid for in,
+// and brings it up to v with the changes since. It returns the state (nil
+// when there is none, or when a scan of the store is the quicker way to
+// it), the sequence it was saved at, how many changes it took since and
+// the sequence it now reflects.
+func (e *Engine) mapSaved(ctx context.Context, id int64, in stateInputs, v kpi.Versions) (s *State, saved int64, changes int, last int64, err error) {
+	path := e.statePath(id)
+	s, meta, err := loadState(path, in.meta.Identity, in.defs, *in.org, in.loc)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, 0, 0, 0, nil
+	case err != nil:
+		e.logger.Info("engine: saved state not used", "path", path, "err", err)
+		return nil, 0, 0, 0, nil
+	case meta.Records > v.Records:
+		e.logger.Warn("engine: saved state is ahead of the store; rebuilding", "path", path, "state", meta.Records, "store", v.Records)
+		return nil, 0, 0, 0, nil
+	}
+	if v.Records-meta.Records > int64(max(saveAfter, s.records()/replayShare)) {
+		e.logger.Info("engine: saved state is far behind the store; rebuilding", "state", meta.Records, "store", v.Records)
+		return nil, 0, 0, 0, nil
+	}
+	last, cs, err := e.changes(ctx, meta.Records)
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	e.apply(s, cs)
+	return s, meta.Records, len(cs), last, nil
+}
+
+// records returns how many records the state holds.
+func (s *State) records() int {
+	n := 0
+	for _, t := range s.tables {
+		n += t.keys.n
+	}
+	return n
 }
 
 // Save writes the state of every loaded workspace that differs from its

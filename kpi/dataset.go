@@ -153,3 +153,35 @@ type RecordService interface {
 	RecordChanges(ctx context.Context, since int64, fn func(RecordChange) error) (int64, error)
 	Versions(ctx context.Context) (Versions, error)
 }
+
+// ImportFollower is told by a store what one import writes, so that a
+// cache of the records (the engine's state) can follow it instead of
+// reading every record again afterwards. A store calls Begin once, inside
+// the import's transaction and holding the lock every writer of the
+// workspace's records takes; then Written with the records it stores, in
+// the order of their sequence numbers; then Committed, only if the
+// transaction committed. The import's owner calls Close after the import
+// returns, whatever it returned.
+type ImportFollower interface {
+	// Begin tells the workspace's versions before the import.
+	Begin(before Versions)
+	// Written tells records the import stores: created, updated or equal
+	// to the stored one (the store may not know which), never one it
+	// left out as a repeat. With fresh, the store knows that none of
+	// their keys was stored before the import or came earlier in it. The
+	// follower may keep recs; the store does not touch them after the
+	// call.
+	Written(recs []Record, fresh bool)
+	// Committed tells the record sequence the committed import left: the
+	// records in (before.Records, last] are the ones Written told.
+	Committed(last int64)
+	// Close ends the following; see the follower's own doc for what it
+	// keeps.
+	Close() error
+}
+
+// ImportSequencer is a RecordService that can tell an ImportFollower what
+// an import writes (see RecordService.ImportRecords).
+type ImportSequencer interface {
+	ImportRecordsFollowed(ctx context.Context, dataset string, r RecordReader, f ImportFollower) (ImportResult, error)
+}

@@ -58,7 +58,7 @@ func (s *RecordService) UpsertRecords(ctx context.Context, dataset string, recs 
 // that reading and validating a file takes no time from writing it; it is
 // done with next when it returns.
 func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string, next func() ([]kpi.Record, error)) (kpi.ImportResult, error) {
-	return s.upsert(ctx, dataset, next, nil)
+	return s.upsert(ctx, dataset, next, nil, nil)
 }
 
 // ImportRecords writes the records r reads, like UpsertRecordBatches, but
@@ -68,10 +68,20 @@ func (s *RecordService) UpsertRecordBatches(ctx context.Context, dataset string,
 // memory. After the last record is written, r.Next is called once more:
 // anything but io.EOF ends the import, nothing written.
 func (s *RecordService) ImportRecords(ctx context.Context, dataset string, r kpi.RecordReader) (kpi.ImportResult, error) {
-	return s.upsert(ctx, dataset, r.Next, r.Repeated)
+	return s.upsert(ctx, dataset, r.Next, r.Repeated, nil)
 }
 
-func (s *RecordService) upsert(ctx context.Context, dataset string, next func() ([]kpi.Record, error), repeated func(kpi.Record, int, int) error) (kpi.ImportResult, error) {
+var _ kpi.ImportSequencer = (*RecordService)(nil)
+
+// ImportRecordsFollowed is ImportRecords telling f what it writes (see
+// kpi.ImportFollower): the records it stores, copied as they are read, and
+// the record sequence the import left once it committed. f does not
+// change what is written.
+func (s *RecordService) ImportRecordsFollowed(ctx context.Context, dataset string, r kpi.RecordReader, f kpi.ImportFollower) (kpi.ImportResult, error) {
+	return s.upsert(ctx, dataset, r.Next, r.Repeated, f)
+}
+
+func (s *RecordService) upsert(ctx context.Context, dataset string, next func() ([]kpi.Record, error), repeated func(kpi.Record, int, int) error, follow kpi.ImportFollower) (kpi.ImportResult, error) {
 	var res kpi.ImportResult
 	ws, err := workspaceID(ctx)
 	if err != nil {
@@ -79,10 +89,14 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 	}
 	get, stop := prefetch(next)
 	defer stop()
+	var last int64
 	err = s.db.write(ctx, func(tx *Tx) error {
 		c, err := tx.lockCounters(ctx, ws)
 		if err != nil {
 			return err
+		}
+		if follow != nil {
+			follow.Begin(kpi.Versions{Records: c.records, Definitions: c.definitions, Org: c.org})
 		}
 		ds, err := tx.findDataset(ctx, ws, dataset)
 		if err != nil {
@@ -98,7 +112,7 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 			return err
 		}
 		defer w.close()
-		up := &upserter{w: w, cols: ds.Columns, start: c.records, seq: c.records, chunk: w.size(), keys: map[string]int64{}, repeated: repeated}
+		up := &upserter{w: w, cols: ds.Columns, start: c.records, seq: c.records, chunk: w.size(), keys: map[string]int64{}, repeated: repeated, follow: follow}
 		if fw, ok := w.(freshWriter); ok {
 			empty, err := fw.empty(ctx)
 			if err != nil {
@@ -142,13 +156,16 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 				return err
 			}
 		}
-		if err := tx.setRecordsSeq(ctx, ws, c.records); err != nil {
+		if last, err = tx.setRecordsSeq(ctx, ws, c.records); err != nil {
 			return err
 		}
 		return tx.audit(ctx, ws, "import", "records", dataset, nil, res)
 	})
 	if err != nil {
 		return kpi.ImportResult{}, fmt.Errorf("upsert records into %q: %w", dataset, err)
+	}
+	if follow != nil {
+		follow.Committed(last)
 	}
 	return res, nil
 }
@@ -197,18 +214,20 @@ func prefetch(next func() ([]kpi.Record, error)) (get func() ([]kpi.Record, erro
 }
 
 // setRecordsSeq moves the workspace's record sequence to the highest number
-// this transaction used (numbers taken by unchanged records stay free).
-func (tx *Tx) setRecordsSeq(ctx context.Context, ws, before int64) error {
-	_, err := tx.exec(ctx, `UPDATE counters SET records_seq = (
+// this transaction used (numbers taken by unchanged records stay free) and
+// returns it.
+func (tx *Tx) setRecordsSeq(ctx context.Context, ws, before int64) (int64, error) {
+	var last int64
+	err := tx.queryRow(ctx, `UPDATE counters SET records_seq = (
 		SELECT max(s) FROM (
 			SELECT $2 AS s
 			UNION ALL SELECT max(seq) FROM records WHERE workspace_id = $1 AND seq > $2
 			UNION ALL SELECT max(seq) FROM record_tombstones WHERE workspace_id = $1 AND seq > $2
-		) m) WHERE workspace_id = $1`, ws, before)
+		) m) WHERE workspace_id = $1 RETURNING records_seq`, ws, before).Scan(&last)
 	if err != nil {
-		return fmt.Errorf("set record sequence: %w", err)
+		return 0, fmt.Errorf("set record sequence: %w", err)
 	}
-	return nil
+	return last, nil
 }
 
 // pendingRecord is one encoded record waiting in a chunk.
@@ -244,6 +263,9 @@ type freshWriter interface {
 	// insert or at endInsert. It returns errRepeatedKey once the writer
 	// found that a key came twice, and takes no more records.
 	insert(ctx context.Context, r pendingRecord) error
+	// pending is how many of the records given to insert are not stored
+	// for good yet (a key that comes twice may still undo them).
+	pending() int
 	// endInsert waits until every inserted record is written, or, when a
 	// key came twice, until the writer has undone the records it could not
 	// write as new: those it returns, in order, for the caller to write
@@ -275,9 +297,64 @@ type upserter struct {
 	// fw.insert. Once it finds one, the records it could not write as new
 	// and the rest of the call take the upsert path.
 	fw freshWriter
+
+	// follow, when set, is told the records written (see
+	// kpi.ImportFollower): held are copies of pending's records, in the
+	// same order, and fresh copies of the records given to fw.insert that
+	// it has not stored for good yet; out the written ones not told yet,
+	// outFresh whether they are all of new keys; slab the values they are
+	// copied into.
+	follow   kpi.ImportFollower
+	held     []kpi.Record
+	fresh    []kpi.Record
+	out      []kpi.Record
+	outFresh bool
+	slab     []kpi.Value
+}
+
+// hold returns a copy of r whose values are the upserter's own: a reader
+// may reuse its batches, the follower keeps the records.
+func (u *upserter) hold(r *kpi.Record) kpi.Record {
+	if len(u.slab)+len(r.Values) > cap(u.slab) {
+		u.slab = make([]kpi.Value, 0, max(4096*len(u.cols), len(r.Values)))
+	}
+	n := len(u.slab)
+	u.slab = append(u.slab, r.Values...)
+	return kpi.Record{Key: r.Key, Owner: r.Owner, Values: u.slab[n:len(u.slab):len(u.slab)]}
+}
+
+// keep adds a written record to out; fresh: its key is new (the fresh
+// path, or a chunk whose records were all created). Records of new keys
+// and others are told apart.
+func (u *upserter) keep(r kpi.Record, fresh bool) {
+	if len(u.out) > 0 && u.outFresh != fresh {
+		u.tellWritten()
+	}
+	u.out = append(u.out, r)
+	u.outFresh = fresh
+}
+
+// keepFresh keeps for the follower the first n records given to fw.insert
+// and not kept yet: those it has stored for good.
+func (u *upserter) keepFresh(n int) {
+	for _, r := range u.fresh[:n] {
+		u.keep(r, true)
+	}
+	clear(u.fresh[:n])
+	u.fresh = u.fresh[n:]
+}
+
+// tellWritten hands the records written since the last call to the
+// follower.
+func (u *upserter) tellWritten() {
+	if u.follow != nil && len(u.out) > 0 {
+		u.follow.Written(u.out, u.outFresh)
+		u.out = nil
+	}
 }
 
 func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, res *kpi.ImportResult) error {
+	defer u.tellWritten()
 	for i := range recs {
 		r := &recs[i]
 		if r.Key == "" {
@@ -290,8 +367,16 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 		u.buf = appendVals(u.buf[:0], u.cols, r.Values)
 		p := pendingRecord{key: r.Key, owner: r.Owner, vals: string(u.buf), seq: u.seq}
 		if u.fw != nil {
+			if u.follow != nil {
+				// Kept until the writer has stored it for good: a key
+				// that comes twice undoes the records of its segment.
+				u.fresh = append(u.fresh, u.hold(r))
+			}
 			err := u.fw.insert(ctx, p)
 			if err == nil {
+				if u.follow != nil {
+					u.keepFresh(len(u.fresh) - u.fw.pending())
+				}
 				res.Created++
 				continue
 			}
@@ -304,7 +389,11 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 			}
 			continue
 		}
-		if err := u.put(ctx, p, res); err != nil {
+		var h kpi.Record
+		if u.follow != nil {
+			h = u.hold(r)
+		}
+		if err := u.put(ctx, p, h, res); err != nil {
 			return err
 		}
 	}
@@ -312,8 +401,8 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 }
 
 // put adds p to the pending chunk, writing the chunk when it is full or
-// already holds p's key.
-func (u *upserter) put(ctx context.Context, p pendingRecord, res *kpi.ImportResult) error {
+// already holds p's key; h is p's record for the follower.
+func (u *upserter) put(ctx context.Context, p pendingRecord, h kpi.Record, res *kpi.ImportResult) error {
 	if _, dup := u.keys[p.key]; dup {
 		if u.repeated != nil {
 			u.again = append(u.again, p)
@@ -325,6 +414,9 @@ func (u *upserter) put(ctx context.Context, p pendingRecord, res *kpi.ImportResu
 	}
 	u.keys[p.key] = p.seq
 	u.pending = append(u.pending, p)
+	if u.follow != nil {
+		u.held = append(u.held, h)
+	}
 	if len(u.pending) >= u.chunk {
 		return u.flush(ctx, res)
 	}
@@ -362,8 +454,7 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 		res.Created += created
 		res.Updated += updated
 		res.Unchanged += len(u.pending) - len(dropped) - created - updated
-		u.pending = u.pending[:0]
-		clear(u.keys)
+		u.written(dropped, created == len(u.pending))
 		return nil
 	}
 	created, updated, err := u.w.write(ctx, u.pending, u.start, nil)
@@ -373,9 +464,25 @@ func (u *upserter) flush(ctx context.Context, res *kpi.ImportResult) error {
 	res.Created += created
 	res.Updated += updated
 	res.Unchanged += len(u.pending) - created - updated
+	u.written(nil, created == len(u.pending))
+	return nil
+}
+
+// written ends a flushed chunk: its records but those of dropped keys
+// (stored earlier in the import) are kept for the follower; created: all
+// of them were created, so their keys are new.
+func (u *upserter) written(dropped map[string]int64, created bool) {
+	if u.follow != nil {
+		for i := range u.pending {
+			if _, ok := dropped[u.pending[i].key]; !ok {
+				u.keep(u.held[i], created)
+			}
+		}
+		clear(u.held)
+		u.held = u.held[:0]
+	}
 	u.pending = u.pending[:0]
 	clear(u.keys)
-	return nil
 }
 
 // tell tells repeated of a record whose key the record of seq first had.
@@ -398,8 +505,17 @@ func (u *upserter) endFresh(ctx context.Context, res *kpi.ImportResult) error {
 		return err
 	}
 	res.Created -= len(undone)
-	for _, p := range undone {
-		if err := u.put(ctx, p, res); err != nil {
+	var held []kpi.Record // the undone records' copies for the follower
+	if u.follow != nil {
+		u.keepFresh(len(u.fresh) - len(undone))
+		held, u.fresh = u.fresh, nil
+	}
+	for i, p := range undone {
+		var h kpi.Record
+		if held != nil {
+			h = held[i]
+		}
+		if err := u.put(ctx, p, h, res); err != nil {
 			return err
 		}
 	}
@@ -408,6 +524,7 @@ func (u *upserter) endFresh(ctx context.Context, res *kpi.ImportResult) error {
 
 // finish writes what is pending.
 func (u *upserter) finish(ctx context.Context, res *kpi.ImportResult) error {
+	defer u.tellWritten()
 	if u.fw != nil {
 		if err := u.endFresh(ctx, res); err != nil {
 			return err
@@ -857,6 +974,13 @@ func (w *pgChunkWriter) insert(ctx context.Context, r pendingRecord) error {
 	return w.copy.add(r)
 }
 
+func (w *pgChunkWriter) pending() int {
+	if w.copy == nil {
+		return 0
+	}
+	return w.copy.added - int(w.copy.stored.Load())
+}
+
 func (w *pgChunkWriter) endInsert() ([]pendingRecord, error) {
 	if w.copy == nil {
 		return nil, nil
@@ -885,6 +1009,7 @@ type pgCopy struct {
 	batches chan []pendingRecord
 	done    chan struct{}
 	err     error        // set before done is closed; errRepeatedKey when a key came twice
+	added   int          // records given to add
 	stored  atomic.Int64 // records stored for good, in segments released
 
 	// The batches handed over, from the first holding a record not yet
@@ -936,6 +1061,7 @@ func (c *pgCopy) run(ctx context.Context, tx *Tx, src *copySource, segment int) 
 
 // add queues one row, handing the batch to the goroutine when it is full.
 func (c *pgCopy) add(r pendingRecord) error {
+	c.added++
 	c.batch = append(c.batch, r)
 	if len(c.batch) < c.size {
 		return nil

@@ -586,9 +586,19 @@ func runImport(t *testing.T, ctx context.Context, s *sqldb.RecordService, file [
 	}
 	var run importRun
 	next := batchesOf(inBatches(file, 13))
+	var f *mirror
 	if repeated {
 		r := &repeatReader{next: next}
-		run.Result, err = s.ImportRecords(ctx, "deals", r)
+		// The follower starts from the records stored before.
+		f = &mirror{t: t, recs: map[string]kpi.Record{}}
+		before, err := s.FindRecords(ctx, "deals", kpi.RecordFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range before {
+			f.recs[r.Key] = r
+		}
+		run.Result, err = s.ImportRecordsFollowed(ctx, "deals", r, f)
 		slices.Sort(r.repeats)
 		run.Repeats = r.repeats
 	} else {
@@ -617,8 +627,50 @@ func runImport(t *testing.T, ctx context.Context, s *sqldb.RecordService, file [
 			run.Records = append(run.Records, r)
 		}
 	}
+	if f != nil {
+		// What the store told a follower, applied in order, gives the
+		// records it holds.
+		if f.before.Records != v0.Records || f.last != v.Records {
+			t.Errorf("follower told of records (%d, %d], want (%d, %d]", f.before.Records, f.last, v0.Records, v.Records)
+		}
+		var told []kpi.Record
+		for _, r := range f.recs {
+			if !skip[r.Key] {
+				told = append(told, r)
+			}
+		}
+		slices.SortFunc(told, func(a, b kpi.Record) int { return strings.Compare(a.Key, b.Key) })
+		if !reflect.DeepEqual(told, run.Records) {
+			t.Errorf("the follower's records:\n%v\nthe store's:\n%v", told, run.Records)
+		}
+	}
 	return run
 }
+
+// mirror is a kpi.ImportFollower that applies what it is told to a map of
+// the records by key, and fails the test when a record told as of a new
+// key has a key it holds.
+type mirror struct {
+	t      *testing.T
+	before kpi.Versions
+	recs   map[string]kpi.Record
+	last   int64
+}
+
+func (m *mirror) Begin(before kpi.Versions) { m.before = before }
+
+func (m *mirror) Written(recs []kpi.Record, fresh bool) {
+	for _, r := range recs {
+		if _, ok := m.recs[r.Key]; ok && fresh {
+			m.t.Errorf("record %s told as of a new key twice", r.Key)
+		}
+		m.recs[r.Key] = r
+	}
+}
+
+func (m *mirror) Committed(last int64) { m.last = last }
+
+func (m *mirror) Close() error { return nil }
 
 // dealK is the deal of key kNN with amount a.
 func dealK(i int, a int64) kpi.Record { return deal(fmt.Sprintf("k%02d", i), "e1", "Open", a) }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -39,11 +40,19 @@ the good rows are imported and the rejected ones written, with reasons, to
 			if err != nil {
 				return err
 			}
+			if m.App != nil {
+				// The engine follows the import into its saved state:
+				// the next command answers without reading the records.
+				m.App.FollowImports = true
+			}
 			in, size, err := openInput(args[1], m.Stdin)
 			if err != nil {
 				return err
 			}
 			defer in.Close()
+			if m.App != nil && size > bigImport {
+				defer debug.SetGCPercent(debug.SetGCPercent(bigImportGC))
+			}
 			start := time.Now()
 			rep, err := uc.ImportRecords(cmd.Context(), who, app.ImportRequest{
 				Dataset: args[0], File: filepath.Base(args[1]), Format: format, Body: bufio.NewReaderSize(in, 1<<20),
@@ -77,6 +86,16 @@ the good rows are imported and the rejected ones written, with reasons, to
 	cmd.Flags().IntVar(&m.Config.Limits.MaxFieldBytes, "max-field-bytes", app.DefaultMaxFieldBytes, "longest cell a record may have")
 	return cmd
 }
+
+// A file of more than bigImport bytes (about two million records of the
+// benchmark's deals) is imported with the garbage collector set to
+// bigImportGC percent: the state the engine builds while following the
+// import is most of the heap, and at ten million records the default (100)
+// left a peak of 1,417 MiB against 1,105 MiB at 50, for 12% more CPU.
+const (
+	bigImport   = 100 << 20
+	bigImportGC = 50
+)
 
 // openInput opens a file, or standard input for "-", and says how big it is
 // (0 when unknown).

@@ -1,0 +1,202 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"attain/kpi"
+)
+
+// FollowImport returns a follower of one import into dataset of the
+// context's workspace (see kpi.ImportFollower), so that the import leaves
+// the workspace's saved state ready: the next process maps it instead of
+// scanning every record. Hand it to the store's import, then Close it.
+//
+// It starts from the workspace's saved state when that is valid and close
+// to the store (mapped, the few changes since applied), or from an empty
+// state when no dataset holds a record. Otherwise following would cost a
+// scan of every record before the import, which the first question after
+// it costs anyway: FollowImport returns nil and the import goes on as it
+// would without. Without StateDir it returns nil too.
+//
+// The follower upserts the records the store tells it in a goroutine of
+// its own, a batch behind the store's writes. Close saves the state only
+// if it is exactly the store's: the import began at the sequence the state
+// covers, under definitions of the version it was built for, and
+// committed; the state is saved with the sequence the import left.
+// Otherwise the state is dropped and the saved one, if any, stays as it
+// was (valid for the sequence it names). The engine's cached state of the
+// workspace, if it has one, is neither used nor changed.
+func (e *Engine) FollowImport(ctx context.Context, dataset string) (kpi.ImportFollower, error) {
+	if e.StateDir == "" {
+		return nil, nil
+	}
+	start := time.Now()
+	id, err := kpi.WorkspaceIDFromContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := e.store.Versions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read versions: %w", err)
+	}
+	in, err := e.stateInputs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := &importFollow{e: e, ws: id, dataset: dataset, path: e.statePath(id), meta: in.meta, defs: v.Definitions}
+	var saved int64
+	var changes int
+	f.s, saved, changes, f.from, err = e.mapSaved(ctx, id, in, v)
+	switch {
+	case err != nil:
+		return nil, err
+	case f.s != nil:
+		f.unchanged = saved == f.from && changes == 0
+	default:
+		empty, err := e.empty(ctx, in.defs)
+		if err != nil || !empty {
+			return nil, err
+		}
+		if f.s, err = Build(in.defs, *in.org, in.loc); err != nil {
+			return nil, fmt.Errorf("build state: %w", err)
+		}
+		f.from = v.Records
+	}
+	if !f.s.HasDataset(dataset) {
+		return nil, nil
+	}
+	e.logger.Info("engine: following the import", "dataset", dataset, "records", f.s.records(), "seq", f.from, "took", time.Since(start))
+	return f, nil
+}
+
+// errStop ends a scan early.
+var errStop = errors.New("stop")
+
+// empty reports whether no dataset of defs holds a record.
+func (e *Engine) empty(ctx context.Context, defs *kpi.Definitions) (bool, error) {
+	for _, ds := range defs.Datasets {
+		err := e.store.ScanRecords(ctx, ds.Name, func(kpi.Record) error { return errStop })
+		switch {
+		case errors.Is(err, errStop):
+			return false, nil
+		case err != nil:
+			return false, fmt.Errorf("scan %s: %w", ds.Name, err)
+		}
+	}
+	return true, nil
+}
+
+// followBatches is how many batches of written records may wait for the
+// follower's goroutine before the store's writes wait for it.
+const followBatches = 2
+
+// importFollow is the kpi.ImportFollower FollowImport returns. Begin,
+// Written, Committed and Close are called by one goroutine in turn; the
+// records are upserted by another (feed).
+type importFollow struct {
+	e       *Engine
+	ws      int64
+	dataset string
+	path    string
+	meta    StateMeta
+
+	s         *State
+	from      int64 // the record sequence s covers before the import
+	defs      int64 // the definitions version s was built for
+	unchanged bool  // s is the saved state as it is on disk
+
+	begun     bool
+	on        bool // Begin found the store where s is
+	batches   chan written
+	done      chan struct{}
+	committed bool
+	last      int64
+}
+
+var _ kpi.ImportFollower = (*importFollow)(nil)
+
+// Begin follows the import only if the store is where the state is: no
+// record was written, and the definitions did not change, since it was
+// read.
+func (f *importFollow) Begin(before kpi.Versions) {
+	if f.begun {
+		f.on = false // begun twice: not one import
+		return
+	}
+	f.begun = true
+	f.on = before.Records == f.from && before.Definitions == f.defs
+	if !f.on {
+		f.e.logger.Info("engine: the store moved before the import; not following", "state", f.from, "store", before.Records)
+		return
+	}
+	f.batches, f.done = make(chan written, followBatches), make(chan struct{})
+	go f.feed()
+}
+
+// written are records the store wrote; fresh: of keys new to the dataset.
+type written struct {
+	recs  []kpi.Record
+	fresh bool
+}
+
+// feed upserts the written records into the state, in order.
+func (f *importFollow) feed() {
+	defer close(f.done)
+	for w := range f.batches {
+		upsert := f.s.Upsert
+		if w.fresh {
+			upsert = f.s.insert
+		}
+		for _, r := range w.recs {
+			if err := upsert(f.dataset, r); err != nil {
+				// As a scan does: the record is left out, here as there.
+				f.e.logger.Warn("engine: record skipped", "dataset", f.dataset, "key", r.Key, "err", err)
+			}
+		}
+	}
+}
+
+// Written hands recs to the follower's goroutine. The keys of fresh ones
+// are not looked for in the state: the store found them new to the
+// dataset, and the state is the store's.
+func (f *importFollow) Written(recs []kpi.Record, fresh bool) {
+	if f.on && len(recs) > 0 {
+		f.batches <- written{recs, fresh}
+	}
+}
+
+// Committed notes the sequence the committed import left.
+func (f *importFollow) Committed(last int64) {
+	f.committed, f.last = true, last
+}
+
+// Close waits for the records to be upserted and, if the state is the
+// store's at the sequence the import left, saves it with that sequence;
+// otherwise it drops the state. Nothing is saved when the import wrote no
+// record into a state mapped as saved.
+func (f *importFollow) Close() error {
+	if f.batches != nil {
+		close(f.batches)
+		<-f.done
+		f.batches = nil
+	}
+	switch {
+	case !f.on || !f.committed:
+		return nil
+	case f.last < f.from:
+		return fmt.Errorf("follow import: the store's record sequence went back from %d to %d", f.from, f.last)
+	case f.unchanged && f.last == f.from:
+		return nil // on disk as it is
+	}
+	start := time.Now()
+	meta := f.meta
+	meta.Records = f.last
+	if err := saveState(f.path, f.s, meta); err != nil {
+		return fmt.Errorf("follow import: %w", err)
+	}
+	f.e.logger.Info("engine: state saved after the import", "workspace", f.ws, "seq", f.last, "records", f.s.records(), "took", time.Since(start))
+	return nil
+}

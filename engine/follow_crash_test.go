@@ -1,0 +1,110 @@
+//go:build unix
+
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"attain/bench/gen"
+	"attain/engine"
+	"attain/kpi"
+	"attain/sqldb"
+)
+
+// TestFollowImport_Crash kills a process whose followed import has
+// committed, as it begins to save the state and after it wrote the
+// state's temporary file: the next start must give the values of the
+// store, the import's records included, to the cent.
+func TestFollowImport_Crash(t *testing.T) {
+	for _, stage := range []string{"begin", "written"} {
+		t.Run(stage, func(t *testing.T) {
+			dir := t.TempDir()
+			path, states := filepath.Join(dir, "attain.db"), filepath.Join(dir, "state")
+			db, err := sqldb.Open(context.Background(), path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, svc := savedWorkspace(t, db)
+			e := stateEngine(svc, states)
+			before := grid(t, ctx, e)
+			if err := e.Save(); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+
+			cmd := exec.Command(os.Args[0], "-test.run=^TestFollowImportCrashChild$")
+			cmd.Env = append(os.Environ(), "ATTAIN_CRASH_DB="+path, "ATTAIN_CRASH_STATES="+states, "ATTAIN_CRASH_AT="+stage)
+			out, err := cmd.CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+				t.Fatalf("child was not killed: %v\n%s", err, out)
+			}
+
+			db, err = sqldb.Open(context.Background(), path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			svc = engine.Services{Workspaces: sqldb.NewWorkspaceService(db), Org: sqldb.NewOrgService(db),
+				Definitions: sqldb.NewDefinitionService(db), Records: sqldb.NewRecordService(db)}
+			n, err := svc.Records.CountRecords(ctx, "deals")
+			if err != nil || n != savedConfig.Records+1 {
+				t.Fatalf("the child's import did not commit: %d records, %v", n, err)
+			}
+			l := newLogged(svc, states)
+			got := grid(t, ctx, l.Engine)
+			if !strings.Contains(l.log(), "saved state loaded") || !strings.Contains(l.log(), "changes=1 ") {
+				t.Fatalf("next start did not load the old state and replay the import:\n%s", l.log())
+			}
+			sameGrid(t, "after the crash", got, grid(t, ctx, engine.New(svc, nil)))
+
+			// To the cent, independently: the company's June won value
+			// grew by the imported deal.
+			key := "2025-01-01 won_value unit:" + gen.CompanyID + " 2025-06"
+			want := decimal.RequireFromString(strings.Split(before[key], "/")[0]).Add(decimal.RequireFromString("1234567.89"))
+			if g := strings.Split(got[key], "/")[0]; g != want.String() {
+				t.Errorf("%s = %s, want %s", key, g, want)
+			}
+		})
+	}
+}
+
+// TestFollowImportCrashChild is the process TestFollowImport_Crash kills:
+// it imports one won deal with a follower and is killed while the
+// follower saves the state.
+func TestFollowImportCrashChild(t *testing.T) {
+	path := os.Getenv("ATTAIN_CRASH_DB")
+	if path == "" {
+		t.Skip("run by TestFollowImport_Crash")
+	}
+	ctx := context.Background()
+	db, err := sqldb.Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wss := sqldb.NewWorkspaceService(db)
+	ws, err := wss.FindWorkspaceBySlug(ctx, "saved")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = kpi.NewContextWithActor(kpi.NewContextWithWorkspace(ctx, ws.ID), "test")
+	svc := engine.Services{Workspaces: wss, Org: sqldb.NewOrgService(db), Definitions: sqldb.NewDefinitionService(db), Records: sqldb.NewRecordService(db)}
+	at := os.Getenv("ATTAIN_CRASH_AT")
+	engine.SetTestHookStateWrite(func(stage string) {
+		if stage == at {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		}
+	})
+	rec, _ := crashChanges()
+	followed(t, ctx, stateEngine(svc, os.Getenv("ATTAIN_CRASH_STATES")), svc, &sliceReader{recs: []kpi.Record{rec}, batch: 10})
+	t.Fatal("not killed")
+}
