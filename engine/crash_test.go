@@ -92,12 +92,9 @@ func TestSavedState_Crash(t *testing.T) {
 	}
 }
 
-// TestSavedStateCrashChild is the process TestSavedState_Crash kills.
-func TestSavedStateCrashChild(t *testing.T) {
-	path := os.Getenv("ATTAIN_CRASH_DB")
-	if path == "" {
-		t.Skip("run by TestSavedState_Crash")
-	}
+// crashChildStore opens the store a crash test's child process works on:
+// the workspace "saved" of the SQLite file at path.
+func crashChildStore(t *testing.T, path string) (context.Context, engine.Services) {
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, path, nil)
 	if err != nil {
@@ -109,7 +106,16 @@ func TestSavedStateCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx = kpi.NewContextWithWorkspace(ctx, ws.ID)
-	svc := engine.Services{Workspaces: wss, Org: sqldb.NewOrgService(db), Definitions: sqldb.NewDefinitionService(db), Records: sqldb.NewRecordService(db)}
+	return ctx, engine.Services{Workspaces: wss, Org: sqldb.NewOrgService(db), Definitions: sqldb.NewDefinitionService(db), Records: sqldb.NewRecordService(db)}
+}
+
+// TestSavedStateCrashChild is the process TestSavedState_Crash kills.
+func TestSavedStateCrashChild(t *testing.T) {
+	path := os.Getenv("ATTAIN_CRASH_DB")
+	if path == "" {
+		t.Skip("run by TestSavedState_Crash")
+	}
+	ctx, svc := crashChildStore(t, path)
 	e := engine.New(svc, nil)
 	e.StateDir = os.Getenv("ATTAIN_CRASH_STATES")
 	if err := e.Refresh(ctx); err != nil {

@@ -86,18 +86,8 @@ func TestFollowImportCrashChild(t *testing.T) {
 	if path == "" {
 		t.Skip("run by TestFollowImport_Crash")
 	}
-	ctx := context.Background()
-	db, err := sqldb.Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wss := sqldb.NewWorkspaceService(db)
-	ws, err := wss.FindWorkspaceBySlug(ctx, "saved")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx = kpi.NewContextWithActor(kpi.NewContextWithWorkspace(ctx, ws.ID), "test")
-	svc := engine.Services{Workspaces: wss, Org: sqldb.NewOrgService(db), Definitions: sqldb.NewDefinitionService(db), Records: sqldb.NewRecordService(db)}
+	ctx, svc := crashChildStore(t, path)
+	ctx = kpi.NewContextWithActor(ctx, "test")
 	at := os.Getenv("ATTAIN_CRASH_AT")
 	engine.SetTestHookStateWrite(func(stage string) {
 		if stage == at {

@@ -728,18 +728,8 @@ func (w *sqliteChunkWriter) dropMet(ctx context.Context, recs []pendingRecord, e
 	if n, err := res.RowsAffected(); err != nil || int(n) == len(recs) {
 		return recs, err
 	}
-	var b strings.Builder
-	args := []any{recs[0].seq}
-	b.WriteString(`SELECT key, seq FROM temp.records_met WHERE seq < ? AND key IN (`)
-	for i := range recs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('?')
-		args = append(args, recs[i].key)
-	}
-	b.WriteByte(')')
-	found, err := scanKeySeqs(w.tx.query(ctx, b.String(), args...))
+	q, args := keysIn(`SELECT key, seq FROM temp.records_met WHERE seq < ? AND key IN `, []any{recs[0].seq}, recs)
+	found, err := scanKeySeqs(w.tx.query(ctx, q, args...))
 	if err != nil {
 		return nil, err
 	}
@@ -749,9 +739,21 @@ func (w *sqliteChunkWriter) dropMet(ctx context.Context, recs []pendingRecord, e
 // dropEarlier returns recs without those whose key is stored with a
 // sequence number in (after, recs[0].seq), each passed to earlier.
 func (w *sqliteChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecord, after int64, earlier func(*pendingRecord, int64) error) ([]pendingRecord, error) {
+	q, args := keysIn(`SELECT key, seq FROM records WHERE workspace_id = ? AND dataset = ? AND seq > ? AND seq < ? AND key IN `,
+		[]any{w.ws, w.dataset, after, recs[0].seq}, recs)
+	found, err := scanKeySeqs(w.tx.query(ctx, q, args...))
+	if err != nil || len(found) == 0 {
+		return recs, err
+	}
+	return dropFound(recs, found, earlier)
+}
+
+// keysIn returns query followed by a list of a parameter per record of
+// recs, and args followed by their keys.
+func keysIn(query string, args []any, recs []pendingRecord) (string, []any) {
 	var b strings.Builder
-	b.WriteString(`SELECT key, seq FROM records WHERE workspace_id = ? AND dataset = ? AND seq > ? AND seq < ? AND key IN (`)
-	args := []any{w.ws, w.dataset, after, recs[0].seq}
+	b.WriteString(query)
+	b.WriteByte('(')
 	for i := range recs {
 		if i > 0 {
 			b.WriteByte(',')
@@ -760,11 +762,7 @@ func (w *sqliteChunkWriter) dropEarlier(ctx context.Context, recs []pendingRecor
 		args = append(args, recs[i].key)
 	}
 	b.WriteByte(')')
-	found, err := scanKeySeqs(w.tx.query(ctx, b.String(), args...))
-	if err != nil || len(found) == 0 {
-		return recs, err
-	}
-	return dropFound(recs, found, earlier)
+	return b.String(), args
 }
 
 // scanKeySeqs reads rows of key and seq.

@@ -333,16 +333,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 func TestRecordService_FreshImport(t *testing.T) {
 	kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
 		s := sqldb.NewRecordService(db)
-		batches := func(bs ...[]kpi.Record) func() ([]kpi.Record, error) {
-			return func() ([]kpi.Record, error) {
-				if len(bs) == 0 {
-					return nil, io.EOF
-				}
-				b := bs[0]
-				bs = bs[1:]
-				return b, nil
-			}
-		}
+		batches := func(bs ...[]kpi.Record) func() ([]kpi.Record, error) { return batchesOf(bs) }
 
 		t.Run("RepeatedKey", func(t *testing.T) {
 			ctx := mustWorkspace(t, db, "repeat")
