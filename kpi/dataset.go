@@ -117,6 +117,10 @@ type Versions struct {
 // problem from Repeated can return it: anything but io.EOF then ends the
 // import, nothing written. Repeated may be called from another goroutine
 // than Next, while Next runs.
+//
+// The batches Next returns are the caller's: a reader neither reuses nor
+// changes a batch, its records or their Values once it returned it, so a
+// store may hand them to an ImportFollower as they are.
 type RecordReader interface {
 	Next() ([]Record, error)
 	Repeated(rec Record, first, again int) error
