@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // keyIndex holds the record keys of a table: their bytes in one buffer and
@@ -128,10 +129,30 @@ func (x *keyIndex) remove(slot int32) {
 	x.n--
 }
 
+// reserve makes room for keys in slots up to slots, keyBytes more bytes
+// of them, and sizes the index so that as many keys fit without growing
+// it.
+func (x *keyIndex) reserve(slots, keyBytes int) {
+	x.spans = slices.Grow(x.spans, max(0, slots-len(x.spans)))
+	if len(x.buf)+keyBytes <= maxKeyBytes {
+		x.buf = slices.Grow(x.buf, keyBytes)
+	}
+	size := len(x.index)
+	for 10*slots > 7*size {
+		size *= 2
+	}
+	if size > len(x.index) {
+		x.resize(size)
+	}
+}
+
 // grow doubles the index.
-func (x *keyIndex) grow() {
+func (x *keyIndex) grow() { x.resize(2 * len(x.index)) }
+
+// resize rehashes the keys into an index of size buckets, a power of 2.
+func (x *keyIndex) resize(size int) {
 	old := x.index
-	x.index = make([]int32, 2*len(old))
+	x.index = make([]int32, size)
 	mask := len(x.index) - 1
 	for _, v := range old {
 		if v == 0 {

@@ -705,6 +705,30 @@ func (t *table) alloc(key string) (int32, bool) {
 	return slot, true
 }
 
+// reserve makes room for n more slots and keyBytes more bytes of keys,
+// so that adding them neither copies the columns over as they grow nor
+// rehashes the key index. It changes no slot: a reserve too small only
+// leaves the rest to grow as before, one too large only memory unused.
+func (t *table) reserve(n, keyBytes int) {
+	if n <= 0 {
+		return
+	}
+	t.keys.reserve(t.slots()+n, keyBytes)
+	t.owner = slices.Grow(t.owner, n)
+	t.pos = slices.Grow(t.pos, n)
+	for i := range t.days {
+		if t.dated[i] {
+			t.days[i] = slices.Grow(t.days[i], n)
+		}
+	}
+	for _, m := range t.measures {
+		m.flags = slices.Grow(m.flags, n)
+		if m.valued() {
+			m.vals.reserve(n)
+		}
+	}
+}
+
 func (t *table) addOwner(slot, o int32) {
 	for int(o) >= len(t.ownerSlots) {
 		t.ownerSlots = append(t.ownerSlots, nil)
@@ -829,6 +853,15 @@ func (c *valueColumn) add() {
 		return
 	}
 	c.narrow = append(c.narrow, 0)
+}
+
+// reserve makes room for n more slots.
+func (c *valueColumn) reserve(n int) {
+	if c.wide != nil {
+		c.wide = slices.Grow(c.wide, n)
+		return
+	}
+	c.narrow = slices.Grow(c.narrow, n)
 }
 
 func (c *valueColumn) widen() {
