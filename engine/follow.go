@@ -169,10 +169,10 @@ func (f *importFollow) feed() {
 }
 
 // reserve makes room in an empty table for the records of the import,
-// as many as the file's size over the bytes per record of recs, its first
-// records, each written as a CSV line (estimateLine): growing the columns
-// a batch at a time copies them over and over, and rehashes the key index
-// at each doubling. A table that holds records is left to grow: its
+// about the file's size over the bytes per record of recs, its first
+// records, each written as a CSV line (estimateLine): growing
+// the columns a batch at a time copies them over and over, rehashes the
+// key index at each doubling, and leaves garbage as large as the columns. A table that holds records is left to grow: its
 // import may update more than it adds. An estimate off either way costs
 // memory or growth, never a value.
 func (f *importFollow) reserve(recs []kpi.Record) {
@@ -186,7 +186,7 @@ func (f *importFollow) reserve(recs []kpi.Record) {
 		keys += int64(len(r.Key))
 	}
 	n := f.size * int64(len(recs)) / max(line, 1)
-	n = min(n, math.MaxInt32-int64(t.slots())) // slots are int32
+	n = min(n, (math.MaxInt32-int64(t.slots()))*4/5) // slots are int32, and reserve adds a quarter
 	t.reserve(int(n), int(min(n*keys/int64(len(recs)), maxKeyBytes)))
 	f.e.logger.Info("engine: room made for the import", "dataset", f.dataset, "bytes", f.size, "records", n)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // keyIndex holds the record keys of a table: their bytes in one buffer and
@@ -129,30 +128,34 @@ func (x *keyIndex) remove(slot int32) {
 	x.n--
 }
 
-// reserve makes room for keys in slots up to slots, keyBytes more bytes
-// of them, and sizes the index so that as many keys fit without growing
-// it.
-func (x *keyIndex) reserve(slots, keyBytes int) {
-	x.spans = slices.Grow(x.spans, max(0, slots-len(x.spans)))
+// regrow moves the keys into r (see table.regrow) with room for keys in
+// slots up to slots and keyBytes more bytes of them, and an index of
+// enough buckets for keys keys.
+func (x *keyIndex) regrow(r *region, slots, keyBytes, keys int) {
+	x.spans = grown(r, x.spans, max(0, slots-len(x.spans)))
 	if len(x.buf)+keyBytes <= maxKeyBytes {
-		x.buf = slices.Grow(x.buf, keyBytes)
+		x.buf = grown(r, x.buf, keyBytes)
 	}
 	size := len(x.index)
-	for 10*slots > 7*size {
+	for 10*keys > 7*size {
 		size *= 2
 	}
 	if size > len(x.index) {
-		x.resize(size)
+		index := grown(r, []int32(nil), size)
+		if r.mem != nil {
+			x.rehash(index[:size])
+		}
 	}
 }
 
 // grow doubles the index.
-func (x *keyIndex) grow() { x.resize(2 * len(x.index)) }
+func (x *keyIndex) grow() { x.rehash(make([]int32, 2*len(x.index))) }
 
-// resize rehashes the keys into an index of size buckets, a power of 2.
-func (x *keyIndex) resize(size int) {
+// rehash moves the keys into index, all empty buckets, as many as a power
+// of 2.
+func (x *keyIndex) rehash(index []int32) {
 	old := x.index
-	x.index = make([]int32, size)
+	x.index = index
 	mask := len(x.index) - 1
 	for _, v := range old {
 		if v == 0 {

@@ -55,9 +55,10 @@ func TestKeyIndex(t *testing.T) {
 	}
 }
 
-// TestKeyIndexReserve: keys added after a reserve, too small, about right
-// or too large, are found in their slots, and a reserve large enough
-// leaves the index as it sized it.
+// TestKeyIndexReserve: keys added after their index was moved into memory
+// outside the heap with room for keys (table.reserve), too little, about
+// right or too much, are found in their slots, and room enough leaves the
+// index as it was sized.
 func TestKeyIndexReserve(t *testing.T) {
 	for _, room := range []int{0, 10, 5_000, 9_000, 100_000} {
 		x := newKeyIndex()
@@ -65,7 +66,11 @@ func TestKeyIndexReserve(t *testing.T) {
 			x.spans = append(x.spans, keySpan{})
 			x.add(int32(i), "a"+strconv.Itoa(i))
 		}
-		x.reserve(1_000+room, 6*room)
+		var sizes region
+		x.regrow(&sizes, 1_000+room, 6*room, 1_000+room)
+		mem, release := outsideHeap(sizes.off)
+		defer release()
+		x.regrow(&region{mem: mem}, 1_000+room, 6*room, 1_000+room)
 		size := len(x.index)
 		if 10*(1_000+room) > 7*size {
 			t.Fatalf("room %d: an index of %d buckets for %d keys", room, size, 1_000+room)
