@@ -170,11 +170,11 @@ func (f *importFollow) feed() {
 
 // reserve makes room in an empty table for the records of the import,
 // about the file's size over the bytes per record of recs, its first
-// records, each written as a CSV line (estimateLine): growing
-// the columns a batch at a time copies them over and over, rehashes the
-// key index at each doubling, and leaves garbage as large as the columns. A table that holds records is left to grow: its
-// import may update more than it adds. An estimate off either way costs
-// memory or growth, never a value.
+// records, each written as a CSV line (estimateLine): growing the columns
+// a batch at a time copies them over and over, rehashes the key index at
+// each doubling, and leaves garbage as large as the columns. A table that
+// holds records is left to grow: its import may update more than it
+// adds. An estimate off either way costs memory or growth, never a value.
 func (f *importFollow) reserve(recs []kpi.Record) {
 	t := f.s.tables[f.dataset]
 	if f.size <= 0 || len(recs) == 0 || t.keys.n > 0 {
