@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"time"
 
 	"attain/kpi"
@@ -46,7 +48,8 @@ func (e *Engine) FollowImport(ctx context.Context, dataset string) (kpi.ImportFo
 	if err != nil {
 		return nil, err
 	}
-	f := &importFollow{e: e, ws: id, dataset: dataset, path: e.statePath(id), meta: in.meta, defs: v.Definitions}
+	f := &importFollow{e: e, ws: id, dataset: dataset, path: e.statePath(id), meta: in.meta, defs: v.Definitions,
+		size: kpi.ImportSizeFromContext(ctx)}
 	var saved int64
 	var changes int
 	f.s, saved, changes, f.from, err = e.mapSaved(ctx, id, in, v)
@@ -107,6 +110,7 @@ type importFollow struct {
 	from      int64 // the record sequence s covers before the import
 	defs      int64 // the definitions version s was built for
 	unchanged bool  // s is the saved state as it is on disk
+	size      int64 // the bytes of the file imported, 0 if not known (kpi.NewContextWithImportSize)
 
 	begun     bool
 	on        bool // Begin found the store where s is
@@ -145,7 +149,12 @@ type written struct {
 // feed upserts the written records into the state, in order.
 func (f *importFollow) feed() {
 	defer close(f.done)
+	first := true
 	for w := range f.batches {
+		if first && w.fresh {
+			f.reserve(w.recs)
+		}
+		first = false
 		upsert := f.s.Upsert
 		if w.fresh {
 			upsert = f.s.insert
@@ -157,6 +166,54 @@ func (f *importFollow) feed() {
 			}
 		}
 	}
+}
+
+// reserve makes room in an empty table for the records of the import,
+// about the file's size over the bytes per record of recs, its first
+// records, each written as a CSV line (estimateLine): growing the columns
+// a batch at a time copies them over and over, rehashes the key index at
+// each doubling, and leaves garbage as large as the columns. A table that
+// holds records is left to grow: its import may update more than it
+// adds. An estimate off either way costs memory or growth, never a value.
+func (f *importFollow) reserve(recs []kpi.Record) {
+	t := f.s.tables[f.dataset]
+	if f.size <= 0 || len(recs) == 0 || t.keys.n > 0 {
+		return
+	}
+	var line, keys int64
+	for _, r := range recs {
+		line += int64(estimateLine(t.ds.Columns, r.Values))
+		keys += int64(len(r.Key))
+	}
+	n := f.size * int64(len(recs)) / max(line, 1)
+	n = min(n, (math.MaxInt32-int64(t.slots()))*4/5) // slots are int32, and reserve adds a quarter
+	t.reserve(int(n), int(min(n*keys/int64(len(recs)), maxKeyBytes)))
+	f.e.logger.Info("engine: room made for the import", "dataset", f.dataset, "bytes", f.size, "records", n)
+}
+
+// estimateLine is about how many bytes a CSV line of vals takes: the
+// characters of each value as a file writes it, and a separator each.
+func estimateLine(cols []kpi.Column, vals []kpi.Value) int {
+	n := len(vals)
+	var digits [24]byte
+	for i, v := range vals {
+		switch {
+		case v.Null:
+		case cols[i].Type == kpi.String:
+			n += len(v.S)
+		case cols[i].Type == kpi.DateType:
+			n += len("2006-01-02")
+		case cols[i].Type == kpi.Timestamp:
+			n += len("2006-01-02T15:04:05Z")
+		case cols[i].Type == kpi.Boolean:
+			n += len("true")
+		case cols[i].Type == kpi.Decimal || cols[i].Type == kpi.Money:
+			n += len(strconv.AppendInt(digits[:0], v.N, 10)) + 1 // the point
+		default:
+			n += len(strconv.AppendInt(digits[:0], v.N, 10))
+		}
+	}
+	return n
 }
 
 // Written hands recs to the follower's goroutine. The keys of fresh ones

@@ -274,3 +274,63 @@ func TestFollowImport_NotSaved(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowImport_SizeHint: the engine makes room for about as many
+// records as the file's size suggests; a size far too small or far too
+// large, or none, leaves the same saved state: the values of a scan.
+func TestFollowImport_SizeHint(t *testing.T) {
+	recs := savedRecords()
+	var ds *kpi.Dataset
+	for _, d := range savedDefinitions().Datasets {
+		if d.Name == "deals" {
+			ds = d
+		}
+	}
+	var file int64 // the records as a CSV file
+	for _, r := range recs {
+		for i, v := range r.Values {
+			file += int64(len(kpi.FormatValue(ds.Columns[i], v))) + 1
+		}
+	}
+	n := int64(len(recs))
+	for _, c := range []struct {
+		name     string
+		size     int64
+		min, max int64 // the records made room for; -1: no room made
+	}{
+		{"none", 0, -1, -1},
+		{"too small", file / 7, n / 8, n / 6},
+		{"the file's", file, n * 9 / 10, n * 11 / 10},
+		{"too large", 100 * file, 90 * n, 110 * n},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			kpitest.Dialects(t, func(t *testing.T, db *sqldb.DB) {
+				ctx, svc := emptyWorkspace(t, db)
+				dir := t.TempDir()
+				l := newLogged(svc, dir)
+				ctx = kpi.NewContextWithImportSize(ctx, c.size)
+				if _, err := followed(t, ctx, l.Engine, svc, &sliceReader{recs: recs, batch: 500}); err != nil {
+					t.Fatal(err)
+				}
+				_, after, made := strings.Cut(l.log(), "room made for the import")
+				switch {
+				case c.min < 0 && made:
+					t.Fatalf("room made without a size:\n%s", l.log())
+				case c.min >= 0 && !made:
+					t.Fatalf("no room made:\n%s", l.log())
+				case made:
+					after, _, _ = strings.Cut(after, "\n")
+					_, got, _ := strings.Cut(after, "records=")
+					if r, err := strconv.ParseInt(got, 10, 64); err != nil || r < c.min || r > c.max {
+						t.Fatalf("room made for %s records, want %d to %d", got, c.min, c.max)
+					}
+				}
+				v, err := svc.Records.Versions(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ready(t, ctx, svc, dir, c.name, v.Records)
+			})
+		})
+	}
+}

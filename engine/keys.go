@@ -128,10 +128,34 @@ func (x *keyIndex) remove(slot int32) {
 	x.n--
 }
 
+// regrow moves the keys into r (see table.regrow) with room for keys in
+// slots up to slots and keyBytes more bytes of them, and an index of
+// enough buckets for keys keys.
+func (x *keyIndex) regrow(r *region, slots, keyBytes, keys int) {
+	x.spans = grown(r, x.spans, max(0, slots-len(x.spans)))
+	if len(x.buf)+keyBytes <= maxKeyBytes {
+		x.buf = grown(r, x.buf, keyBytes)
+	}
+	size := len(x.index)
+	for 10*keys > 7*size {
+		size *= 2
+	}
+	if size > len(x.index) {
+		index := grown(r, []int32(nil), size)
+		if r.mem != nil {
+			x.rehash(index[:size])
+		}
+	}
+}
+
 // grow doubles the index.
-func (x *keyIndex) grow() {
+func (x *keyIndex) grow() { x.rehash(make([]int32, 2*len(x.index))) }
+
+// rehash moves the keys into index, all empty buckets, as many as a power
+// of 2.
+func (x *keyIndex) rehash(index []int32) {
 	old := x.index
-	x.index = make([]int32, 2*len(old))
+	x.index = index
 	mask := len(x.index) - 1
 	for _, v := range old {
 		if v == 0 {

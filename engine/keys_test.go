@@ -54,3 +54,44 @@ func TestKeyIndex(t *testing.T) {
 		t.Fatal("found an absent key")
 	}
 }
+
+// TestKeyIndexReserve: keys added after their index was moved into memory
+// outside the heap with room for keys (table.reserve), too little, about
+// right or too much, are found in their slots, and room enough leaves the
+// index as it was sized.
+func TestKeyIndexReserve(t *testing.T) {
+	for _, room := range []int{0, 10, 5_000, 9_000, 100_000} {
+		x := newKeyIndex()
+		for i := range 1_000 { // keys before the reserve
+			x.spans = append(x.spans, keySpan{})
+			x.add(int32(i), "a"+strconv.Itoa(i))
+		}
+		var sizes region
+		x.regrow(&sizes, 1_000+room, 6*room, 1_000+room)
+		mem, release := outsideHeap(sizes.off)
+		defer release()
+		x.regrow(&region{mem: mem}, 1_000+room, 6*room, 1_000+room)
+		size := len(x.index)
+		if 10*(1_000+room) > 7*size {
+			t.Fatalf("room %d: an index of %d buckets for %d keys", room, size, 1_000+room)
+		}
+		for i := 1_000; i < 10_000; i++ {
+			x.spans = append(x.spans, keySpan{})
+			if !x.add(int32(i), "b"+strconv.Itoa(i)) {
+				t.Fatal("add failed")
+			}
+			if i < 1_000+room && len(x.index) != size {
+				t.Fatalf("room %d: the index grew at key %d", room, i)
+			}
+		}
+		for i := range 10_000 {
+			k := "a" + strconv.Itoa(i)
+			if i >= 1_000 {
+				k = "b" + strconv.Itoa(i)
+			}
+			if slot, ok := x.find(k); !ok || slot != int32(i) || x.key(slot) != k {
+				t.Fatalf("room %d: find %q: %d %v", room, k, slot, ok)
+			}
+		}
+	}
+}

@@ -12,3 +12,9 @@ func mapFile(path string) (data []byte, unmap func(), err error) {
 	}
 	return data, func() {}, nil
 }
+
+// outsideHeap returns size bytes of zeroed memory: the heap's where
+// memory cannot be mapped.
+func outsideHeap(size int) (mem []byte, release func()) {
+	return make([]byte, size), func() {}
+}

@@ -30,3 +30,15 @@ func mapFile(path string) (data []byte, unmap func(), err error) {
 	}
 	return data, func() { syscall.Munmap(data) }, nil
 }
+
+// outsideHeap returns size bytes of zeroed memory outside the Go heap,
+// given by the system page by page as they are first written, and the
+// function that hands it back. Where the system will not map it, the
+// memory is the heap's.
+func outsideHeap(size int) (mem []byte, release func()) {
+	mem, err := syscall.Mmap(-1, 0, max(size, 1), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return make([]byte, size), func() {}
+	}
+	return mem, func() { syscall.Munmap(mem) }
+}

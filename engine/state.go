@@ -14,6 +14,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -703,6 +704,53 @@ func (t *table) alloc(key string) (int32, bool) {
 		}
 	}
 	return slot, true
+}
+
+// reserve makes room for about n more slots and keyBytes more bytes of
+// keys, so that adding them neither copies the columns over as they grow
+// nor rehashes the key index. It changes no slot: a reserve too small
+// only leaves the rest to grow as before, one too large only memory
+// unused. The columns get a quarter more room than asked: a column that
+// outgrows its room is copied to the heap whole, while room never written
+// takes no memory. The key index, written all over, is sized for n.
+//
+// The room is one block of memory outside the Go heap where the system
+// allows (released with t): the columns of a large table would otherwise
+// be most of the heap the garbage collector paces itself by, and let the
+// heap grow to twice their size with garbage. Columns that outgrow it are
+// copied to the heap as before.
+func (t *table) reserve(n, keyBytes int) {
+	if n <= 0 {
+		return
+	}
+	var sizes region
+	t.regrow(&sizes, n, keyBytes)
+	mem, release := outsideHeap(sizes.off)
+	t.regrow(&region{mem: mem}, n, keyBytes)
+	runtime.AddCleanup(t, func(release func()) { release() }, release)
+}
+
+// regrow moves the columns into r with room for n more slots and a
+// quarter (see reserve); with r.mem nil it only counts the bytes they
+// take.
+func (t *table) regrow(r *region, n, keyBytes int) {
+	room := n + n/4
+	t.keys.regrow(r, t.slots()+room, keyBytes+keyBytes/4, t.keys.n+n)
+	t.owner = grown(r, t.owner, room)
+	t.pos = grown(r, t.pos, room)
+	for i := range t.days {
+		if t.dated[i] {
+			t.days[i] = grown(r, t.days[i], room)
+		}
+	}
+	for _, m := range t.measures {
+		m.flags = grown(r, m.flags, room)
+		if m.vals.wide != nil {
+			m.vals.wide = grown(r, m.vals.wide, room)
+		} else if m.valued() {
+			m.vals.narrow = grown(r, m.vals.narrow, room)
+		}
+	}
 }
 
 func (t *table) addOwner(slot, o int32) {

@@ -117,6 +117,10 @@ type Versions struct {
 // problem from Repeated can return it: anything but io.EOF then ends the
 // import, nothing written. Repeated may be called from another goroutine
 // than Next, while Next runs.
+//
+// The batches Next returns are the caller's: a reader neither reuses nor
+// changes a batch, its records or their Values once it returned it, so a
+// store may hand them to an ImportFollower as they are.
 type RecordReader interface {
 	Next() ([]Record, error)
 	Repeated(rec Record, first, again int) error
@@ -184,4 +188,22 @@ type ImportFollower interface {
 // an import writes (see RecordService.ImportRecords).
 type ImportSequencer interface {
 	ImportRecordsFollowed(ctx context.Context, dataset string, r RecordReader, f ImportFollower) (ImportResult, error)
+}
+
+// importSizeKey is the context key of NewContextWithImportSize.
+type importSizeKey struct{}
+
+// NewContextWithImportSize returns ctx telling an ImportFollower how many
+// bytes the file being imported has, so that it can make room at once for
+// about as many records as the file holds. It is only a hint: a wrong
+// size costs the follower memory or growth, never a value.
+func NewContextWithImportSize(ctx context.Context, bytes int64) context.Context {
+	return context.WithValue(ctx, importSizeKey{}, bytes)
+}
+
+// ImportSizeFromContext returns the size NewContextWithImportSize put in
+// ctx, 0 if none.
+func ImportSizeFromContext(ctx context.Context) int64 {
+	n, _ := ctx.Value(importSizeKey{}).(int64)
+	return max(n, 0)
 }

@@ -299,28 +299,17 @@ type upserter struct {
 	fw freshWriter
 
 	// follow, when set, is told the records written (see
-	// kpi.ImportFollower): held are copies of pending's records, in the
-	// same order, and fresh copies of the records given to fw.insert that
-	// it has not stored for good yet; out the written ones not told yet,
-	// outFresh whether they are all of new keys; slab the values they are
-	// copied into.
+	// kpi.ImportFollower): held are pending's records, in the same order,
+	// and fresh the records given to fw.insert that it has not stored for
+	// good yet; out the written ones not told yet, outFresh whether they
+	// are all of new keys. They are the reader's records as it returned
+	// them, not copies: a reader does not reuse its batches
+	// (kpi.RecordReader).
 	follow   kpi.ImportFollower
 	held     []kpi.Record
 	fresh    []kpi.Record
 	out      []kpi.Record
 	outFresh bool
-	slab     []kpi.Value
-}
-
-// hold returns a copy of r whose values are the upserter's own: a reader
-// may reuse its batches, the follower keeps the records.
-func (u *upserter) hold(r *kpi.Record) kpi.Record {
-	if len(u.slab)+len(r.Values) > cap(u.slab) {
-		u.slab = make([]kpi.Value, 0, max(4096*len(u.cols), len(r.Values)))
-	}
-	n := len(u.slab)
-	u.slab = append(u.slab, r.Values...)
-	return kpi.Record{Key: r.Key, Owner: r.Owner, Values: u.slab[n:len(u.slab):len(u.slab)]}
 }
 
 // keep adds a written record to out; fresh: its key is new (the fresh
@@ -370,7 +359,7 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 			if u.follow != nil {
 				// Kept until the writer has stored it for good: a key
 				// that comes twice undoes the records of its segment.
-				u.fresh = append(u.fresh, u.hold(r))
+				u.fresh = append(u.fresh, *r)
 			}
 			err := u.fw.insert(ctx, p)
 			if err == nil {
@@ -391,7 +380,7 @@ func (u *upserter) add(ctx context.Context, dataset string, recs []kpi.Record, r
 		}
 		var h kpi.Record
 		if u.follow != nil {
-			h = u.hold(r)
+			h = *r
 		}
 		if err := u.put(ctx, p, h, res); err != nil {
 			return err
@@ -505,7 +494,7 @@ func (u *upserter) endFresh(ctx context.Context, res *kpi.ImportResult) error {
 		return err
 	}
 	res.Created -= len(undone)
-	var held []kpi.Record // the undone records' copies for the follower
+	var held []kpi.Record // the undone records, for the follower
 	if u.follow != nil {
 		u.keepFresh(len(u.fresh) - len(undone))
 		held, u.fresh = u.fresh, nil
