@@ -48,6 +48,9 @@ type ImportRequest struct {
 	// Columns, if set, maps each dataset column to the file column it is
 	// read from (CSV and XLSX); a column left out reads nothing.
 	Columns map[string]string
+	// Size is the file's bytes, 0 if not known: with FollowImports, the
+	// engine makes room at once for about as many records.
+	Size int64
 }
 
 // RejectedRow is a record an import left out, with why.
@@ -126,7 +129,7 @@ func (a *App) ImportRecords(ctx context.Context, who kpi.Actor, r ImportRequest)
 	if err != nil {
 		return nil, err
 	}
-	res, err := a.importRecords(ctx, ds.Name, rd)
+	res, err := a.importRecords(ctx, ds.Name, rd, r.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +141,7 @@ func (a *App) ImportRecords(ctx context.Context, who kpi.Actor, r ImportRequest)
 // importFollower is a ValueService that can follow an import into its
 // saved state (engine.Engine.FollowImport); nil means it will not.
 type importFollower interface {
-	FollowImport(ctx context.Context, dataset string) (kpi.ImportFollower, error)
+	FollowImport(ctx context.Context, dataset string, size int64) (kpi.ImportFollower, error)
 }
 
 // importRecords has the store import what rd reads. With FollowImports,
@@ -147,13 +150,13 @@ type importFollower interface {
 // ready for the next process when the import returns. Following is only a
 // shortcut: when it cannot be done, or saving its state fails, the import
 // is as it would be without (the next question scans).
-func (a *App) importRecords(ctx context.Context, dataset string, rd kpi.RecordReader) (kpi.ImportResult, error) {
+func (a *App) importRecords(ctx context.Context, dataset string, rd kpi.RecordReader, size int64) (kpi.ImportResult, error) {
 	seq, ok := a.svc.Records.(kpi.ImportSequencer)
 	fi, ok2 := a.svc.Values.(importFollower)
 	if !a.FollowImports || !ok || !ok2 {
 		return a.svc.Records.ImportRecords(ctx, dataset, rd)
 	}
-	f, err := fi.FollowImport(ctx, dataset)
+	f, err := fi.FollowImport(ctx, dataset, size)
 	if err != nil {
 		a.Logger.Warn("import: the engine does not follow it", "dataset", dataset, "err", err)
 	}

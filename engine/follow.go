@@ -31,7 +31,7 @@ import (
 // Otherwise the state is dropped and the saved one, if any, stays as it
 // was (valid for the sequence it names). The engine's cached state of the
 // workspace, if it has one, is neither used nor changed.
-func (e *Engine) FollowImport(ctx context.Context, dataset string) (kpi.ImportFollower, error) {
+func (e *Engine) FollowImport(ctx context.Context, dataset string, size int64) (kpi.ImportFollower, error) {
 	if e.StateDir == "" {
 		return nil, nil
 	}
@@ -49,7 +49,7 @@ func (e *Engine) FollowImport(ctx context.Context, dataset string) (kpi.ImportFo
 		return nil, err
 	}
 	f := &importFollow{e: e, ws: id, dataset: dataset, path: e.statePath(id), meta: in.meta, defs: v.Definitions,
-		size: kpi.ImportSizeFromContext(ctx)}
+		size: max(size, 0)}
 	var saved int64
 	var changes int
 	f.s, saved, changes, f.from, err = e.mapSaved(ctx, id, in, v)
@@ -110,7 +110,7 @@ type importFollow struct {
 	from      int64 // the record sequence s covers before the import
 	defs      int64 // the definitions version s was built for
 	unchanged bool  // s is the saved state as it is on disk
-	size      int64 // the bytes of the file imported, 0 if not known (kpi.NewContextWithImportSize)
+	size      int64 // the bytes of the file imported, 0 if not known
 
 	begun     bool
 	on        bool // Begin found the store where s is

@@ -87,7 +87,13 @@ func savedRecords() []kpi.Record {
 // followed imports r into deals with a follower of e, which must follow.
 func followed(t *testing.T, ctx context.Context, e *engine.Engine, svc engine.Services, r kpi.RecordReader) (kpi.ImportResult, error) {
 	t.Helper()
-	f, err := e.FollowImport(ctx, "deals")
+	return followedSized(t, ctx, e, svc, r, 0)
+}
+
+// followedSized is followed telling the follower the file has size bytes.
+func followedSized(t *testing.T, ctx context.Context, e *engine.Engine, svc engine.Services, r kpi.RecordReader, size int64) (kpi.ImportResult, error) {
+	t.Helper()
+	f, err := e.FollowImport(ctx, "deals", size)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +257,7 @@ func TestFollowImport_NotSaved(t *testing.T) {
 
 		// Another write between the follower's start and the import.
 		e := newLogged(svc, dir)
-		f, err := e.FollowImport(ctx, "deals")
+		f, err := e.FollowImport(ctx, "deals", 0)
 		if err != nil || f == nil {
 			t.Fatalf("follow: %v, %v", f, err)
 		}
@@ -308,8 +314,7 @@ func TestFollowImport_SizeHint(t *testing.T) {
 				ctx, svc := emptyWorkspace(t, db)
 				dir := t.TempDir()
 				l := newLogged(svc, dir)
-				ctx = kpi.NewContextWithImportSize(ctx, c.size)
-				if _, err := followed(t, ctx, l.Engine, svc, &sliceReader{recs: recs, batch: 500}); err != nil {
+				if _, err := followedSized(t, ctx, l.Engine, svc, &sliceReader{recs: recs, batch: 500}, c.size); err != nil {
 					t.Fatal(err)
 				}
 				_, after, made := strings.Cut(l.log(), "room made for the import")

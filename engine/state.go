@@ -569,27 +569,19 @@ func (s *State) intern(owner string) int32 {
 // evaluates every measure of the dataset on it. A filter or value that fails
 // on the record leaves it out of that KPI (counted in Health).
 func (s *State) Upsert(dataset string, rec kpi.Record) error {
-	t := s.tables[dataset]
-	if t == nil {
-		return kpi.Errorf(kpi.ENOTFOUND, "Unknown dataset %q.", dataset)
-	}
-	if len(rec.Values) != len(t.ds.Columns) {
-		return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q has %d values, want %d.", dataset, rec.Key, len(rec.Values), len(t.ds.Columns))
-	}
-	slot, ok := t.keys.find(rec.Key)
-	if !ok {
-		if slot, ok = t.alloc(rec.Key); !ok {
-			return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q does not fit: the keys take more than 4 GiB.", dataset, rec.Key)
-		}
-	}
-	s.set(t, slot, rec)
-	return nil
+	return s.put(dataset, rec, true)
 }
 
 // insert is Upsert for a record whose key the dataset does not hold: it
 // does not look for the key (a third of an Upsert's time into a table of
 // a million keys). A key the dataset holds would then be there twice.
 func (s *State) insert(dataset string, rec kpi.Record) error {
+	return s.put(dataset, rec, false)
+}
+
+// put writes rec into the slot of its key, looked for when lookup is set,
+// else a new one.
+func (s *State) put(dataset string, rec kpi.Record, lookup bool) error {
 	t := s.tables[dataset]
 	if t == nil {
 		return kpi.Errorf(kpi.ENOTFOUND, "Unknown dataset %q.", dataset)
@@ -597,9 +589,15 @@ func (s *State) insert(dataset string, rec kpi.Record) error {
 	if len(rec.Values) != len(t.ds.Columns) {
 		return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q has %d values, want %d.", dataset, rec.Key, len(rec.Values), len(t.ds.Columns))
 	}
-	slot, ok := t.alloc(rec.Key)
+	var slot int32
+	ok := false
+	if lookup {
+		slot, ok = t.keys.find(rec.Key)
+	}
 	if !ok {
-		return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q does not fit: the keys take more than 4 GiB.", dataset, rec.Key)
+		if slot, ok = t.alloc(rec.Key); !ok {
+			return kpi.Errorf(kpi.EINVALID, "Dataset %q: record %q does not fit: the keys take more than 4 GiB.", dataset, rec.Key)
+		}
 	}
 	s.set(t, slot, rec)
 	return nil

@@ -189,21 +189,3 @@ type ImportFollower interface {
 type ImportSequencer interface {
 	ImportRecordsFollowed(ctx context.Context, dataset string, r RecordReader, f ImportFollower) (ImportResult, error)
 }
-
-// importSizeKey is the context key of NewContextWithImportSize.
-type importSizeKey struct{}
-
-// NewContextWithImportSize returns ctx telling an ImportFollower how many
-// bytes the file being imported has, so that it can make room at once for
-// about as many records as the file holds. It is only a hint: a wrong
-// size costs the follower memory or growth, never a value.
-func NewContextWithImportSize(ctx context.Context, bytes int64) context.Context {
-	return context.WithValue(ctx, importSizeKey{}, bytes)
-}
-
-// ImportSizeFromContext returns the size NewContextWithImportSize put in
-// ctx, 0 if none.
-func ImportSizeFromContext(ctx context.Context) int64 {
-	n, _ := ctx.Value(importSizeKey{}).(int64)
-	return max(n, 0)
-}

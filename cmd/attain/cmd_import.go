@@ -54,11 +54,8 @@ the good rows are imported and the rejected ones written, with reasons, to
 				defer debug.SetGCPercent(debug.SetGCPercent(importGC))
 			}
 			start := time.Now()
-			// The engine following the import makes room for as
-			// many records as the file's size suggests.
-			ctx := kpi.NewContextWithImportSize(cmd.Context(), size)
-			rep, err := uc.ImportRecords(ctx, who, app.ImportRequest{
-				Dataset: args[0], File: filepath.Base(args[1]), Format: format, Body: bufio.NewReaderSize(in, 1<<20),
+			rep, err := uc.ImportRecords(cmd.Context(), who, app.ImportRequest{
+				Dataset: args[0], File: filepath.Base(args[1]), Format: format, Body: bufio.NewReaderSize(in, 1<<20), Size: size,
 				SkipInvalid: skipInvalid, Progress: progressPrinter(m.Stderr, start, size), MaxFieldBytes: m.Config.Limits.MaxFieldBytes,
 			})
 			if err != nil {
