@@ -55,7 +55,8 @@ func (r *sliceReader) Repeated(rec kpi.Record, first, again int) error {
 	return nil
 }
 
-// emptyWorkspace is savedWorkspace without its records.
+// emptyWorkspace makes the workspace "saved" in db with the generated org
+// and savedDefinitions, and no records (savedWorkspace adds them).
 func emptyWorkspace(t *testing.T, db *sqldb.DB) (context.Context, engine.Services) {
 	t.Helper()
 	ctx := context.Background()

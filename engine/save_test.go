@@ -48,21 +48,7 @@ func savedDefinitions() *kpi.Definitions {
 // records, plus a deal too large for 32 bits and a free amount.
 func savedWorkspace(t *testing.T, db *sqldb.DB) (context.Context, engine.Services) {
 	t.Helper()
-	ctx := context.Background()
-	wss := sqldb.NewWorkspaceService(db)
-	ws := kpi.Workspace{Slug: "saved", Name: "saved", TimeZone: "Europe/Berlin"}
-	if err := wss.CreateWorkspace(ctx, &ws); err != nil {
-		t.Fatal(err)
-	}
-	ctx = kpi.NewContextWithActor(kpi.NewContextWithWorkspace(ctx, ws.ID), "test")
-	svc := engine.Services{Workspaces: wss, Org: sqldb.NewOrgService(db), Definitions: sqldb.NewDefinitionService(db), Records: sqldb.NewRecordService(db)}
-	if _, err := svc.Definitions.ApplyDefinitions(ctx, savedDefinitions(), kpi.ApplyOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	org := gen.Org(savedConfig)
-	if _, err := svc.Org.ImportOrg(ctx, org.Units, org.Employees); err != nil {
-		t.Fatal(err)
-	}
+	ctx, svc := emptyWorkspace(t, db)
 	var recs []kpi.Record
 	gen.Each(savedConfig, func(d gen.Deal) { recs = append(recs, d.Record()) })
 	recs[7].Values[3].N = 5_000_000_000_00 // 5 billion: past 32 bits, and huge fails
