@@ -16,20 +16,18 @@ import (
 // number, those Scorecard gives one by one, for an open month and a
 // closed one, of a department and of the company; and the series it
 // answers from that read are what Values and FindTargets give.
-func TestDemoTeamCards(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the demo")
-	}
-	testTeamCards(t, loadDemo(t, date(t, "2026-12-15")))
-}
+func TestDemoTeamCards(t *testing.T) { onDemoStores(t, testTeamCards) }
 
-// TestDemoTeamCardsPostgres is TestDemoTeamCards on PostgreSQL (skipped
-// without ATTAIN_TEST_POSTGRES).
-func TestDemoTeamCardsPostgres(t *testing.T) {
+// onDemoStores runs fn on the demo of 2026-12-15 loaded into SQLite and
+// into PostgreSQL (skipped without ATTAIN_TEST_POSTGRES).
+func onDemoStores(t *testing.T, fn func(*testing.T, *demoStore)) {
 	if testing.Short() {
 		t.Skip("loads the demo")
 	}
-	testTeamCards(t, loadDemoInto(t, kpitest.MustOpenPostgres(t), date(t, "2026-12-15")))
+	t.Run("sqlite", func(t *testing.T) { fn(t, loadDemo(t, date(t, "2026-12-15"))) })
+	t.Run("postgres", func(t *testing.T) {
+		fn(t, loadDemoInto(t, kpitest.MustOpenPostgres(t), date(t, "2026-12-15")))
+	})
 }
 
 func testTeamCards(t *testing.T, d *demoStore) {
@@ -147,21 +145,7 @@ func targetSet(ts []*kpi.Target) map[string]string {
 // months up to the open one, the open one's history taken from the grid's
 // own read) and of plan health (the open month whole) score as Scorecard
 // and PeriodScorecard score them one by one.
-func TestDemoGridCards(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the demo")
-	}
-	testGridCards(t, loadDemo(t, date(t, "2026-12-15")))
-}
-
-// TestDemoGridCardsPostgres is TestDemoGridCards on PostgreSQL (skipped
-// without ATTAIN_TEST_POSTGRES).
-func TestDemoGridCardsPostgres(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the demo")
-	}
-	testGridCards(t, loadDemoInto(t, kpitest.MustOpenPostgres(t), date(t, "2026-12-15")))
-}
+func TestDemoGridCards(t *testing.T) { onDemoStores(t, testGridCards) }
 
 func testGridCards(t *testing.T, d *demoStore) {
 	var subjects []kpi.Subject
