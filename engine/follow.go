@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"time"
 
@@ -116,8 +117,17 @@ type importFollow struct {
 	on        bool // Begin found the store where s is
 	batches   chan written
 	done      chan struct{}
+	writing   chan tempState // the state being written since Committing
 	committed bool
 	last      int64
+}
+
+// tempState is the state written to a temporary file, for the sequence
+// last, or why it could not be.
+type tempState struct {
+	last int64
+	tmp  string
+	err  error
 }
 
 var _ kpi.ImportFollower = (*importFollow)(nil)
@@ -225,35 +235,92 @@ func (f *importFollow) Written(recs []kpi.Record, fresh bool) {
 	}
 }
 
+// Committing writes the state, with the sequence the import will leave,
+// to a temporary file while the store commits (and, on SQLite, copies its
+// log into the database); Close renames it into place once the import
+// committed with that sequence.
+func (f *importFollow) Committing(last int64) {
+	if !f.on || f.writing != nil {
+		return
+	}
+	f.drain()
+	if save, err := f.saves(last); !save || err != nil {
+		return // Close tells the error
+	}
+	meta := f.meta
+	meta.Records = last
+	f.writing = make(chan tempState, 1)
+	go func() {
+		tmp, err := writeStateTemp(f.path, f.s, meta)
+		f.writing <- tempState{last, tmp, err}
+	}()
+}
+
 // Committed notes the sequence the committed import left.
 func (f *importFollow) Committed(last int64) {
 	f.committed, f.last = true, last
 }
 
 // Close waits for the records to be upserted and, if the state is the
-// store's at the sequence the import left, saves it with that sequence;
-// otherwise it drops the state. Nothing is saved when the import wrote no
-// record into a state mapped as saved.
+// store's at the sequence the import left, saves it with that sequence
+// (renames what Committing wrote); otherwise it drops the state. Nothing
+// is saved when the import wrote no record into a state mapped as saved.
 func (f *importFollow) Close() error {
+	f.drain()
+	var written tempState
+	if f.writing != nil {
+		written = <-f.writing
+		f.writing = nil
+		defer func() {
+			if written.tmp != "" {
+				os.Remove(written.tmp)
+			}
+		}()
+	}
+	if !f.on || !f.committed {
+		return nil
+	}
+	if save, err := f.saves(f.last); !save || err != nil {
+		return err
+	}
+	start := time.Now()
+	var err error
+	switch {
+	case written.err != nil && written.last == f.last:
+		err = written.err
+	case written.tmp != "" && written.last == f.last:
+		err = publishState(written.tmp, f.path)
+		written.tmp = ""
+	default:
+		meta := f.meta
+		meta.Records = f.last
+		err = saveState(f.path, f.s, meta)
+	}
+	if err != nil {
+		return fmt.Errorf("follow import: %w", err)
+	}
+	f.e.logger.Info("engine: state saved after the import", "workspace", f.ws, "seq", f.last, "records", f.s.records(), "took", time.Since(start))
+	return nil
+}
+
+// drain waits until the follower's goroutine has upserted every record
+// Written told.
+func (f *importFollow) drain() {
 	if f.batches != nil {
 		close(f.batches)
 		<-f.done
 		f.batches = nil
 	}
+}
+
+// saves reports whether the state must be saved for an import that left
+// the sequence last: not if it is on disk as it is.
+func (f *importFollow) saves(last int64) (bool, error) {
 	switch {
-	case !f.on || !f.committed:
-		return nil
-	case f.last < f.from:
-		return fmt.Errorf("follow import: the store's record sequence went back from %d to %d", f.from, f.last)
-	case f.unchanged && f.last == f.from:
-		return nil // on disk as it is
+	case last < f.from:
+		return false, fmt.Errorf("follow import: the store's record sequence went back from %d to %d", f.from, last)
+	case f.unchanged && last == f.from:
+		return false, nil
 	}
-	start := time.Now()
-	meta := f.meta
-	meta.Records = f.last
-	if err := saveState(f.path, f.s, meta); err != nil {
-		return fmt.Errorf("follow import: %w", err)
-	}
-	f.e.logger.Info("engine: state saved after the import", "workspace", f.ws, "seq", f.last, "records", f.s.records(), "took", time.Since(start))
-	return nil
+	return true, nil
 }

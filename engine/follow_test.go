@@ -279,6 +279,31 @@ func TestFollowImport_NotSaved(t *testing.T) {
 		if !strings.Contains(l.log(), "seq="+itoa(v.Records)+" ") {
 			t.Fatalf("the state saved before is not the one loaded:\n%s", l.log())
 		}
+
+		// Told that the import commits, and not that it committed (its
+		// commit failed): the state written meanwhile is dropped.
+		now, err := svc.Records.Versions(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err = stateEngine(svc, dir).FollowImport(ctx, "deals", 0)
+		if err != nil || f == nil {
+			t.Fatalf("follow: %v, %v", f, err)
+		}
+		f.Begin(now)
+		f.Written(changed()[:10], false)
+		f.Committing(now.Records + 10)
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if tmp, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(tmp) > 0 {
+			t.Fatalf("the state written for a commit that failed is left: %v", tmp)
+		}
+		l = newLogged(svc, dir)
+		sameGrid(t, "after a failed commit", grid(t, ctx, l.Engine), grid(t, ctx, engine.New(svc, nil)))
+		if !strings.Contains(l.log(), "seq="+itoa(v.Records)+" ") {
+			t.Fatalf("the state saved before is not the one loaded after a failed commit:\n%s", l.log())
+		}
 	})
 }
 

@@ -357,18 +357,29 @@ func writeState(w io.Writer, s *State, meta StateMeta) error {
 }
 
 // testHookStateWrite, when set (by tests), is called as a state is saved:
-// with "begin" before anything is written, and with "written" when the
-// temporary file holds the state and is not yet synced and renamed.
+// with "begin" before anything is written, with "written" when the
+// temporary file holds the state and is not yet synced, and with
+// "publish" before it is renamed into place.
 var testHookStateWrite func(stage string)
 
 // saveState writes s to path: to a temporary file beside it, synced, then
 // renamed over path.
 func saveState(path string, s *State, meta StateMeta) error {
+	tmp, err := writeStateTemp(path, s, meta)
+	if err != nil {
+		return err
+	}
+	return publishState(tmp, path)
+}
+
+// writeStateTemp writes s to a new temporary file beside path, synced,
+// and returns its name: publishState makes it the saved state.
+func writeStateTemp(path string, s *State, meta StateMeta) (string, error) {
 	if testHookStateWrite != nil {
 		testHookStateWrite("begin")
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("save state: %w", err)
+		return "", fmt.Errorf("save state: %w", err)
 	}
 	// Temporary files of saves that crashed; a save under way elsewhere
 	// is younger than an hour.
@@ -381,7 +392,7 @@ func saveState(path string, s *State, meta StateMeta) error {
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("save state: %w", err)
+		return "", fmt.Errorf("save state: %w", err)
 	}
 	tmp := f.Name()
 	err = writeState(f, s, meta)
@@ -394,10 +405,19 @@ func saveState(path string, s *State, meta StateMeta) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
 	if err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("save state: %w", err)
+	}
+	return tmp, nil
+}
+
+// publishState renames the state written to tmp to path.
+func publishState(tmp, path string) error {
+	if testHookStateWrite != nil {
+		testHookStateWrite("publish")
+	}
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("save state: %w", err)
 	}

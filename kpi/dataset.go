@@ -163,9 +163,10 @@ type RecordService interface {
 // reading every record again afterwards. A store calls Begin once, inside
 // the import's transaction and holding the lock every writer of the
 // workspace's records takes; then Written with the records it stores, in
-// the order of their sequence numbers; then Committed, only if the
-// transaction committed. The import's owner calls Close after the import
-// returns, whatever it returned.
+// the order of their sequence numbers; then Committing, just before it
+// commits; then Committed, only if the transaction committed. The
+// import's owner calls Close after the import returns, whatever it
+// returned.
 type ImportFollower interface {
 	// Begin tells the workspace's versions before the import.
 	Begin(before Versions)
@@ -176,6 +177,10 @@ type ImportFollower interface {
 	// follower may keep recs; the store does not touch them after the
 	// call.
 	Written(recs []Record, fresh bool)
+	// Committing tells the record sequence the import will leave if it
+	// commits: nothing more is written. The follower may get ready for
+	// Committed while the store commits.
+	Committing(last int64)
 	// Committed tells the record sequence the committed import left: the
 	// records in (before.Records, last] are the ones Written told.
 	Committed(last int64)

@@ -159,7 +159,13 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 		if last, err = tx.setRecordsSeq(ctx, ws, c.records); err != nil {
 			return err
 		}
-		return tx.audit(ctx, ws, "import", "records", dataset, nil, res)
+		if err := tx.audit(ctx, ws, "import", "records", dataset, nil, res); err != nil {
+			return err
+		}
+		if follow != nil {
+			follow.Committing(last)
+		}
+		return nil
 	})
 	if err != nil {
 		return kpi.ImportResult{}, fmt.Errorf("upsert records into %q: %w", dataset, err)

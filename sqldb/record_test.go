@@ -640,17 +640,21 @@ func runImport(t *testing.T, ctx context.Context, s *sqldb.RecordService, file [
 
 // mirror is a kpi.ImportFollower that applies what it is told to a map of
 // the records by key, and fails the test when a record told as of a new
-// key has a key it holds.
+// key has a key it holds, or when it is told out of order.
 type mirror struct {
-	t      *testing.T
-	before kpi.Versions
-	recs   map[string]kpi.Record
-	last   int64
+	t          *testing.T
+	before     kpi.Versions
+	recs       map[string]kpi.Record
+	committing int64 // 0 until Committing
+	last       int64
 }
 
 func (m *mirror) Begin(before kpi.Versions) { m.before = before }
 
 func (m *mirror) Written(recs []kpi.Record, fresh bool) {
+	if m.committing != 0 {
+		m.t.Errorf("records written after Committing(%d)", m.committing)
+	}
 	for _, r := range recs {
 		if _, ok := m.recs[r.Key]; ok && fresh {
 			m.t.Errorf("record %s told as of a new key twice", r.Key)
@@ -659,7 +663,14 @@ func (m *mirror) Written(recs []kpi.Record, fresh bool) {
 	}
 }
 
-func (m *mirror) Committed(last int64) { m.last = last }
+func (m *mirror) Committing(last int64) { m.committing = last }
+
+func (m *mirror) Committed(last int64) {
+	if last != m.committing {
+		m.t.Errorf("Committed(%d) after Committing(%d)", last, m.committing)
+	}
+	m.last = last
+}
 
 func (m *mirror) Close() error { return nil }
 
