@@ -27,6 +27,7 @@ type RecordExpr struct {
 
 	fast    func(vals []kpi.Value) bool // filter without the VM, or nil
 	fastCol int                         // a plain column reference, or -1
+	fastNum numFn                       // a number without the VM (see fastNumber), or nil
 }
 
 type vmState struct {
@@ -112,6 +113,9 @@ func compile(ds *kpi.Dataset, src string, kind exprKind, fast bool) (*RecordExpr
 		if root.op == opCol && (kind == kindKey || root.typ.numeric()) {
 			e.fastCol = root.col
 		}
+		if kind == kindValue {
+			e.fastNum = fastNumber(root)
+		}
 	}
 	return e, nil
 }
@@ -174,6 +178,11 @@ func (e *RecordExpr) Number(vals []kpi.Value) (n int64, null bool, err error) {
 			return 0, true, nil
 		}
 		return vals[i].N, false, nil
+	}
+	if e.fastNum != nil {
+		if n, null, ok := e.fastNum(vals); ok {
+			return n, null, nil
+		}
 	}
 	if !e.root.typ.numeric() {
 		return 0, false, fmt.Errorf("evaluate %q: %s, not a number", e.src, e.root.typ)

@@ -256,6 +256,69 @@ func TestValue(t *testing.T) {
 	}
 }
 
+// TestFastNumberMatchesVM runs value expressions through the VM too, on
+// every record and on values near the ends of int64, so the fast path
+// cannot drift from it.
+func TestFastNumberMatchesVM(t *testing.T) {
+	big := []map[string]string{
+		{"qty": "3037000499", "close_value": "92233720368547758.07", "rate": "922337203685477.5807", "engage_date": "9999-12-31", "close_date": "0001-01-01"},
+		{"qty": "-9223372036854775808", "close_value": "-92233720368547758.08", "rate": "-0.0001"},
+		{"qty": "9223372036854775807", "close_value": "0.01", "rate": "-922337203685477.5808"},
+		{"qty": "-1", "close_value": "-0.01", "rate": "0.0001"},
+	}
+	for _, tt := range []struct {
+		src  string
+		fast bool // one of the fast-path shapes
+	}{
+		{`days_between(engage_date, close_date)`, true},
+		{`days_between(close_date, engage_date)`, true},
+		{`days_between(engage_date, date("2017-06-30"))`, true},
+		{`days_between(engage_date, created_at)`, false},
+		{`close_value + 1`, true},
+		{`close_value - rate`, true},
+		{`rate - close_value`, true},
+		{`close_value * qty`, true},
+		{`close_value * rate`, true},
+		{`qty * qty`, true},
+		{`-qty`, true},
+		{`-close_value + 0.125`, true},
+		{`qty - -qty`, true},
+		{`1000.50`, true},
+		{`0.1 + 0.2`, true},
+		{`close_value / 3`, false},
+		{`close_value ?? 0`, false},
+		{`abs(qty)`, false},
+	} {
+		fast, err := compile(deals, tt.src, kindValue, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := compile(deals, tt.src, kindValue, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fast.fastNum != nil; got != tt.fast {
+			t.Errorf("%s: fast path %v, want %v", tt.src, got, tt.fast)
+		}
+		if slow.fastNum != nil {
+			t.Fatalf("%s: VM-only compile has a fast path", tt.src)
+		}
+		for _, r := range append(append([]map[string]string{}, records...), big...) {
+			vals := rec(t, r)
+			n1, null1, err1 := fast.Number(vals)
+			n2, null2, err2 := slow.Number(vals)
+			if n1 != n2 || null1 != null2 || (err1 == nil) != (err2 == nil) {
+				t.Errorf("%s on %v: fast %d %v (%v), VM %d %v (%v)", tt.src, r, n1, null1, err1, n2, null2, err2)
+			}
+		}
+		n1, null1, err1 := fast.Number(nil)
+		n2, null2, err2 := slow.Number(nil)
+		if n1 != n2 || null1 != null2 || (err1 == nil) != (err2 == nil) {
+			t.Errorf("%s on no values: fast %d %v (%v), VM %d %v (%v)", tt.src, n1, null1, err1, n2, null2, err2)
+		}
+	}
+}
+
 func TestValueOverflow(t *testing.T) {
 	e, err := CompileValue(deals, `qty * qty`)
 	if err != nil {
