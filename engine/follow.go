@@ -165,14 +165,17 @@ func (f *importFollow) feed() {
 			f.reserve(w.recs)
 		}
 		first = false
-		upsert := f.s.Upsert
+		skipped := func(r kpi.Record, err error) {
+			// As a scan does: the record is left out, here as there.
+			f.e.logger.Warn("engine: record skipped", "dataset", f.dataset, "key", r.Key, "err", err)
+		}
 		if w.fresh {
-			upsert = f.s.insert
+			f.s.insertAll(f.dataset, w.recs, skipped)
+			continue
 		}
 		for _, r := range w.recs {
-			if err := upsert(f.dataset, r); err != nil {
-				// As a scan does: the record is left out, here as there.
-				f.e.logger.Warn("engine: record skipped", "dataset", f.dataset, "key", r.Key, "err", err)
+			if err := f.s.Upsert(f.dataset, r); err != nil {
+				skipped(r, err)
 			}
 		}
 	}

@@ -18,6 +18,9 @@ type keyIndex struct {
 	index []int32   // per bucket: slot+1, 0 if empty; linear probing, len a power of 2
 	n     int       // keys held
 	dead  int       // bytes of buf no slot uses
+
+	unlinked []int32  // slots whose keys addLater stored, not yet in index
+	hashes   []uint64 // link's scratch
 }
 
 type keySpan struct{ off, n uint32 }
@@ -84,6 +87,48 @@ func (x *keyIndex) find(key string) (int32, bool) {
 // add stores key for slot, which must not hold one; spans must reach
 // slot. It reports false if the table's keys would exceed maxKeyBytes.
 func (x *keyIndex) add(slot int32, key string) bool {
+	if !x.store(slot, key) {
+		return false
+	}
+	x.place(hashKey(x.seed, key), slot)
+	return true
+}
+
+// addLater is add but for the index: the key is found only once link has
+// placed it. Placing keys a batch at a time, their hashes computed first,
+// lets the processor wait for the index's cache misses of several keys at
+// once instead of one by one between records.
+func (x *keyIndex) addLater(slot int32, key string) bool {
+	if !x.store(slot, key) {
+		return false
+	}
+	x.unlinked = append(x.unlinked, slot)
+	return true
+}
+
+// link places in the index the keys added by addLater.
+func (x *keyIndex) link() {
+	if len(x.unlinked) == 0 {
+		return
+	}
+	hs := x.hashes[:0]
+	for _, slot := range x.unlinked {
+		hs = append(hs, hashKey(x.seed, x.keyBytes(slot)))
+	}
+	mask := uint64(len(x.index) - 1)
+	for j, h := range hs {
+		i := h & mask
+		for x.index[i] != 0 {
+			i = (i + 1) & mask
+		}
+		x.index[i] = x.unlinked[j] + 1
+	}
+	x.hashes, x.unlinked = hs[:0], x.unlinked[:0]
+}
+
+// store stores key for slot in buf, counting it in n and growing the index
+// for it, but does not place it in the index.
+func (x *keyIndex) store(slot int32, key string) bool {
 	if len(x.buf)+len(key) > maxKeyBytes || x.dead > len(x.buf)/2 && x.dead > 1<<20 {
 		x.compact()
 		if len(x.buf)+len(key) > maxKeyBytes {
@@ -95,14 +140,18 @@ func (x *keyIndex) add(slot int32, key string) bool {
 	}
 	x.spans[slot] = keySpan{uint32(len(x.buf)), uint32(len(key))}
 	x.buf = append(x.buf, key...)
-	mask := len(x.index) - 1
-	i := int(hashKey(x.seed, key) & uint64(mask))
+	x.n++
+	return true
+}
+
+// place puts slot in the index at the first empty bucket from hash's.
+func (x *keyIndex) place(hash uint64, slot int32) {
+	mask := uint64(len(x.index) - 1)
+	i := hash & mask
 	for x.index[i] != 0 {
 		i = (i + 1) & mask
 	}
 	x.index[i] = slot + 1
-	x.n++
-	return true
 }
 
 // remove drops slot's key, shifting back the keys probed past it.

@@ -7,8 +7,14 @@ import (
 )
 
 // TestKeyIndex adds and removes keys at random, checking the index against
-// a map, through growth, backward shifts and compaction.
+// a map, through growth, backward shifts and compaction; keys are added
+// one by one (add) or in batches linked later (addLater, link).
 func TestKeyIndex(t *testing.T) {
+	t.Run("add", func(t *testing.T) { testKeyIndex(t, false) })
+	t.Run("addLater", func(t *testing.T) { testKeyIndex(t, true) })
+}
+
+func testKeyIndex(t *testing.T, later bool) {
 	x := newKeyIndex()
 	want := map[string]int32{}
 	var free []int32
@@ -19,6 +25,7 @@ func TestKeyIndex(t *testing.T) {
 		}
 		k := "k" + strconv.Itoa(r.IntN(30_000)) + string(make([]byte, r.IntN(60)))
 		if slot, ok := want[k]; ok && i%3 != 0 {
+			x.link() // a batch ends before the keys are looked for
 			if got, ok := x.find(k); !ok || got != slot {
 				t.Fatalf("find %q: %d %v, want %d", k, got, ok, slot)
 			}
@@ -37,11 +44,16 @@ func TestKeyIndex(t *testing.T) {
 			slot = int32(len(x.spans))
 			x.spans = append(x.spans, keySpan{})
 		}
-		if !x.add(slot, k) {
+		add := x.add
+		if later {
+			add = x.addLater
+		}
+		if !add(slot, k) {
 			t.Fatal("add failed")
 		}
 		want[k] = slot
 	}
+	x.link()
 	if x.n != len(want) {
 		t.Fatalf("%d keys, want %d", x.n, len(want))
 	}
