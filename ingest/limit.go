@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"unicode/utf8"
@@ -54,28 +55,82 @@ func (l *recordLimit) Read(p []byte) (int, error) {
 		return 0, l.err
 	}
 	n, err := l.r.Read(p)
+	if !l.json {
+		if i, ok := l.scanCSV(p[:n]); !ok {
+			return i, l.fail()
+		}
+		return n, err
+	}
 	for i := 0; i < n; i++ {
 		c := p[i]
 		if c == '\n' {
 			l.line++
 		}
 		l.n++
-		if l.json {
-			l.stepJSON(c)
-		} else if c == '"' {
-			l.quoted = !l.quoted
-		} else if c == '\n' && !l.quoted {
-			l.n, l.start = 0, l.line
-		}
+		l.stepJSON(c)
 		if l.n > l.max {
-			l.err = &kpi.Error{Code: kpi.EINVALID,
-				Message: fmt.Sprintf("%s: a record runs on for more than %d bytes; nothing was imported", fileName(l.file), l.max),
-				Details: []kpi.Problem{{File: l.file, Line: l.start, Reason: fmt.Sprintf(
-					"the record starting here runs on for more than %d bytes: a cell may hold at most %d bytes (is a quote left open?)", l.max, l.maxField)}}}
-			return i, l.err
+			return i, l.fail()
 		}
 	}
 	return n, err
+}
+
+// scanCSV follows the records of a CSV file through p, a run of bytes at
+// a time (found with bytes.IndexByte): between quotes up to the closing
+// one, outside them line by line up to the next quote. It reports false,
+// with the index of the byte, when a record runs on for more than max
+// bytes.
+func (l *recordLimit) scanCSV(p []byte) (int, bool) {
+	i := 0
+	for i < len(p) {
+		end := len(p) // of the run: the next quote, or the end of p
+		if q := bytes.IndexByte(p[i:], '"'); q >= 0 {
+			end = i + q
+		}
+		if l.quoted {
+			run := int64(end - i)
+			if l.n+run > l.max {
+				return i + int(l.max-l.n), false
+			}
+			l.line += bytes.Count(p[i:end], []byte{'\n'})
+			l.n += run
+		} else {
+			for i < end {
+				j := bytes.IndexByte(p[i:end], '\n')
+				if j < 0 {
+					j = end - i
+				}
+				if l.n+int64(j) > l.max {
+					return i + int(l.max-l.n), false
+				}
+				l.n += int64(j)
+				i += j
+				if i < end { // the line break ends the record
+					l.line++
+					l.n, l.start = 0, l.line
+					i++
+				}
+			}
+		}
+		i = end
+		if i < len(p) { // the quote
+			l.quoted = !l.quoted
+			if l.n++; l.n > l.max {
+				return i, false
+			}
+			i++
+		}
+	}
+	return i, true
+}
+
+// fail is the error of a record running on for more than max bytes.
+func (l *recordLimit) fail() error {
+	l.err = &kpi.Error{Code: kpi.EINVALID,
+		Message: fmt.Sprintf("%s: a record runs on for more than %d bytes; nothing was imported", fileName(l.file), l.max),
+		Details: []kpi.Problem{{File: l.file, Line: l.start, Reason: fmt.Sprintf(
+			"the record starting here runs on for more than %d bytes: a cell may hold at most %d bytes (is a quote left open?)", l.max, l.maxField)}}}
+	return l.err
 }
 
 // stepJSON follows the structure of a JSON file byte by byte.

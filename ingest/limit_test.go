@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"runtime"
 	"strings"
 	"testing"
@@ -115,4 +116,61 @@ func TestDateRange(t *testing.T) {
 	if probs := problems(t, err); len(probs) != 1 || probs[0].Column != "at" || !strings.Contains(probs[0].Reason, "outside the dates") {
 		t.Errorf("timestamp problems = %+v", probs)
 	}
+}
+
+// TestRecordLimitCSVByteByByte checks the CSV scan, a run of bytes at a
+// time, against following the file byte by byte, on random files of
+// quotes, line breaks and cells read in random pieces.
+func TestRecordLimitCSVByteByByte(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 3000 {
+		file := make([]byte, r.IntN(300))
+		for i := range file {
+			file[i] = "ab,\"\n\n"[r.IntN(6)]
+		}
+		max := int64(1 + r.IntN(40))
+		l := &recordLimit{r: &pieces{file, r}, max: max, line: 1, start: 1}
+		got, err := io.ReadAll(l)
+
+		// Byte by byte, as the scan did before.
+		want := &recordLimit{max: max, line: 1, start: 1}
+		read, failed := len(file), false
+		for i, c := range file {
+			if c == '\n' {
+				want.line++
+			}
+			want.n++
+			if c == '"' {
+				want.quoted = !want.quoted
+			} else if c == '\n' && !want.quoted {
+				want.n, want.start = 0, want.line
+			}
+			if want.n > want.max {
+				read, failed = i, true
+				break
+			}
+		}
+		if (err != nil) != failed || len(got) != read || l.start != want.start {
+			t.Fatalf("%q at most %d: read %d, start %d, err %v; want read %d, start %d, failed %v",
+				file, max, len(got), l.start, err, read, want.start, failed)
+		}
+		if !failed && (l.n != want.n || l.line != want.line || l.quoted != want.quoted) {
+			t.Fatalf("%q at most %d: n %d line %d quoted %v; want %d %d %v", file, max, l.n, l.line, l.quoted, want.n, want.line, want.quoted)
+		}
+	}
+}
+
+// pieces reads b in pieces of random sizes.
+type pieces struct {
+	b []byte
+	r *rand.Rand
+}
+
+func (p *pieces) Read(dst []byte) (int, error) {
+	if len(p.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(dst[:min(len(dst), 1+p.r.IntN(50))], p.b)
+	p.b = p.b[n:]
+	return n, nil
 }
