@@ -465,10 +465,13 @@ func benchmarkFilter(b *testing.B, fast bool) {
 func BenchmarkFilterFastPath(b *testing.B) { benchmarkFilter(b, true) }
 func BenchmarkFilterVM(b *testing.B)       { benchmarkFilter(b, false) }
 
-func BenchmarkValueVM(b *testing.B) {
-	e, err := CompileValue(deals, `close_value * qty`)
+func benchmarkValue(b *testing.B, fast bool) {
+	e, err := compile(deals, `days_between(engage_date, close_date)`, kindValue, fast)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if got, want := e.fastNum != nil, fast; got != want {
+		b.Fatalf("fast path = %v, want %v", got, want)
 	}
 	vals := rec(b, records[0])
 	b.ReportAllocs()
@@ -478,3 +481,6 @@ func BenchmarkValueVM(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkValueFastPath(b *testing.B) { benchmarkValue(b, true) }
+func BenchmarkValueVM(b *testing.B)       { benchmarkValue(b, false) }
