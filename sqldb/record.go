@@ -95,6 +95,9 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 		if err != nil {
 			return err
 		}
+		if tx.pg == nil && s.db.path != "" {
+			defer startWriteback(s.db.path + "-wal")()
+		}
 		if follow != nil {
 			follow.Begin(kpi.Versions{Records: c.records, Definitions: c.definitions, Org: c.org})
 		}

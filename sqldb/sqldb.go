@@ -45,6 +45,7 @@ type DB struct {
 	// SQLite: one writer connection and a pool of readers; for :memory:
 	// both are the same single connection.
 	wdb, rdb *sql.DB
+	path     string // the database file; "" for :memory:
 
 	// PostgreSQL.
 	pg *pgxpool.Pool
@@ -134,7 +135,7 @@ func (db *DB) openSQLite(ctx context.Context, path string) error {
 			return fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 		r.SetMaxOpenConns(8)
-		db.wdb, db.rdb = w, r
+		db.wdb, db.rdb, db.path = w, r, path
 	}
 	if err := db.wdb.PingContext(ctx); err != nil {
 		db.Close()
