@@ -95,7 +95,7 @@ func (s *RecordService) upsert(ctx context.Context, dataset string, next func() 
 		if err != nil {
 			return err
 		}
-		if tx.pg == nil && s.db.path != "" {
+		if repeated != nil && tx.pg == nil && s.db.path != "" { // an import, into a file
 			defer startWriteback(s.db.path + "-wal")()
 		}
 		if follow != nil {
