@@ -35,28 +35,8 @@ func crashChanges() (kpi.Record, string) {
 func TestSavedState_Crash(t *testing.T) {
 	for _, stage := range []string{"begin", "written"} {
 		t.Run(stage, func(t *testing.T) {
-			dir := t.TempDir()
-			path, states := filepath.Join(dir, "attain.db"), filepath.Join(dir, "state")
-			db, err := sqldb.Open(context.Background(), path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, svc := savedWorkspace(t, db)
-			e := engine.New(svc, nil)
-			e.StateDir = states
-			before := grid(t, ctx, e)
-			if err := e.Save(); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSavedStateCrashChild$")
-			cmd.Env = append(os.Environ(), "ATTAIN_CRASH_DB="+path, "ATTAIN_CRASH_STATES="+states, "ATTAIN_CRASH_AT="+stage)
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-				t.Fatalf("child was not killed: %v\n%s", err, out)
-			}
+			path, states, ctx, before := crashBefore(t)
+			runKilled(t, "TestSavedStateCrashChild", path, states, stage)
 			if stage == "written" {
 				tmps, _ := filepath.Glob(filepath.Join(states, "*.tmp"))
 				if len(tmps) != 1 {
@@ -64,13 +44,7 @@ func TestSavedState_Crash(t *testing.T) {
 				}
 			}
 
-			db, err = sqldb.Open(context.Background(), path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			svc = engine.Services{Workspaces: sqldb.NewWorkspaceService(db), Org: sqldb.NewOrgService(db),
-				Definitions: sqldb.NewDefinitionService(db), Records: sqldb.NewRecordService(db)}
+			_, svc := crashStore(t, path)
 			l := newLogged(svc, states)
 			got := grid(t, ctx, l.Engine)
 			if !strings.Contains(l.log(), "saved state loaded") || !strings.Contains(l.log(), "changes=2") {
@@ -92,14 +66,61 @@ func TestSavedState_Crash(t *testing.T) {
 	}
 }
 
-// crashChildStore opens the store a crash test's child process works on:
-// the workspace "saved" of the SQLite file at path.
-func crashChildStore(t *testing.T, path string) (context.Context, engine.Services) {
+// crashBefore makes the workspace "saved" in a SQLite file in a
+// temporary directory and saves its state in states beside it; it returns
+// the grid of values before the crash.
+func crashBefore(t *testing.T) (path, states string, ctx context.Context, before map[string]string) {
+	dir := t.TempDir()
+	path, states = filepath.Join(dir, "attain.db"), filepath.Join(dir, "state")
+	db, err := sqldb.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, svc := savedWorkspace(t, db)
+	e := stateEngine(svc, states)
+	before = grid(t, ctx, e)
+	if err := e.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return path, states, ctx, before
+}
+
+// runKilled runs the test child (a Test…CrashChild) on the store at path
+// and the states in states, and fails unless the child was killed as its
+// state save reached stage (see killAtStage).
+func runKilled(t *testing.T, child, path, states, stage string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+child+"$")
+	cmd.Env = append(os.Environ(), "ATTAIN_CRASH_DB="+path, "ATTAIN_CRASH_STATES="+states, "ATTAIN_CRASH_AT="+stage)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("child was not killed: %v\n%s", err, out)
+	}
+}
+
+// killAtStage has the child process kill itself when a state save reaches
+// the stage ATTAIN_CRASH_AT names.
+func killAtStage() {
+	at := os.Getenv("ATTAIN_CRASH_AT")
+	engine.SetTestHookStateWrite(func(stage string) {
+		if stage == at {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		}
+	})
+}
+
+// crashStore opens the store a crash test works on, in the child process
+// and again after the crash: the workspace "saved" of the SQLite file at
+// path.
+func crashStore(t *testing.T, path string) (context.Context, engine.Services) {
 	ctx := context.Background()
 	db, err := sqldb.Open(ctx, path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { db.Close() })
 	wss := sqldb.NewWorkspaceService(db)
 	ws, err := wss.FindWorkspaceBySlug(ctx, "saved")
 	if err != nil {
@@ -115,9 +136,8 @@ func TestSavedStateCrashChild(t *testing.T) {
 	if path == "" {
 		t.Skip("run by TestSavedState_Crash")
 	}
-	ctx, svc := crashChildStore(t, path)
-	e := engine.New(svc, nil)
-	e.StateDir = os.Getenv("ATTAIN_CRASH_STATES")
+	ctx, svc := crashStore(t, path)
+	e := stateEngine(svc, os.Getenv("ATTAIN_CRASH_STATES"))
 	if err := e.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -131,12 +151,7 @@ func TestSavedStateCrashChild(t *testing.T) {
 	if err := e.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	at := os.Getenv("ATTAIN_CRASH_AT")
-	engine.SetTestHookStateWrite(func(stage string) {
-		if stage == at {
-			syscall.Kill(os.Getpid(), syscall.SIGKILL)
-		}
-	})
+	killAtStage()
 	if err := e.Save(); err != nil {
 		t.Fatal(err)
 	}

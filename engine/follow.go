@@ -265,8 +265,8 @@ func (f *importFollow) Committed(last int64) {
 }
 
 // Close waits for the records to be upserted and, if the state is the
-// store's at the sequence the import left, saves it with that sequence
-// (renames what Committing wrote); otherwise it drops the state. Nothing
+// store's at the sequence the import left, saves it with that sequence:
+// it renames what Committing wrote. Otherwise it drops the state. Nothing
 // is saved when the import wrote no record into a state mapped as saved.
 func (f *importFollow) Close() error {
 	f.drain()
@@ -286,19 +286,15 @@ func (f *importFollow) Close() error {
 	if save, err := f.saves(f.last); !save || err != nil {
 		return err
 	}
-	start := time.Now()
-	var err error
 	switch {
-	case written.err != nil && written.last == f.last:
-		err = written.err
-	case written.tmp != "" && written.last == f.last:
-		err = publishState(written.tmp, f.path)
-		written.tmp = ""
-	default:
-		meta := f.meta
-		meta.Records = f.last
-		err = saveState(f.path, f.s, meta)
+	case written.tmp == "" && written.err == nil || written.last != f.last:
+		return fmt.Errorf("follow import: committed at %d, not told so by Committing", f.last)
+	case written.err != nil:
+		return fmt.Errorf("follow import: %w", written.err)
 	}
+	start := time.Now()
+	err := publishState(written.tmp, f.path)
+	written.tmp = ""
 	if err != nil {
 		return fmt.Errorf("follow import: %w", err)
 	}

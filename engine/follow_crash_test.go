@@ -3,14 +3,9 @@
 package engine_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -18,7 +13,6 @@ import (
 	"attain/bench/gen"
 	"attain/engine"
 	"attain/kpi"
-	"attain/sqldb"
 )
 
 // TestFollowImport_Crash kills a process whose followed import is
@@ -30,35 +24,10 @@ import (
 func TestFollowImport_Crash(t *testing.T) {
 	for _, stage := range []string{"begin", "written", "publish"} {
 		t.Run(stage, func(t *testing.T) {
-			dir := t.TempDir()
-			path, states := filepath.Join(dir, "attain.db"), filepath.Join(dir, "state")
-			db, err := sqldb.Open(context.Background(), path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, svc := savedWorkspace(t, db)
-			e := stateEngine(svc, states)
-			before := grid(t, ctx, e)
-			if err := e.Save(); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
+			path, states, ctx, before := crashBefore(t)
+			runKilled(t, "TestFollowImportCrashChild", path, states, stage)
 
-			cmd := exec.Command(os.Args[0], "-test.run=^TestFollowImportCrashChild$")
-			cmd.Env = append(os.Environ(), "ATTAIN_CRASH_DB="+path, "ATTAIN_CRASH_STATES="+states, "ATTAIN_CRASH_AT="+stage)
-			out, err := cmd.CombinedOutput()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-				t.Fatalf("child was not killed: %v\n%s", err, out)
-			}
-
-			db, err = sqldb.Open(context.Background(), path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			svc = engine.Services{Workspaces: sqldb.NewWorkspaceService(db), Org: sqldb.NewOrgService(db),
-				Definitions: sqldb.NewDefinitionService(db), Records: sqldb.NewRecordService(db)}
+			_, svc := crashStore(t, path)
 			n, err := svc.Records.CountRecords(ctx, "deals")
 			imported := n - savedConfig.Records
 			if err != nil || imported != 1 && (imported != 0 || stage == "publish") {
@@ -90,14 +59,9 @@ func TestFollowImportCrashChild(t *testing.T) {
 	if path == "" {
 		t.Skip("run by TestFollowImport_Crash")
 	}
-	ctx, svc := crashChildStore(t, path)
+	ctx, svc := crashStore(t, path)
 	ctx = kpi.NewContextWithActor(ctx, "test")
-	at := os.Getenv("ATTAIN_CRASH_AT")
-	engine.SetTestHookStateWrite(func(stage string) {
-		if stage == at {
-			syscall.Kill(os.Getpid(), syscall.SIGKILL)
-		}
-	})
+	killAtStage()
 	rec, _ := crashChanges()
 	followed(t, ctx, stateEngine(svc, os.Getenv("ATTAIN_CRASH_STATES")), svc, &sliceReader{recs: []kpi.Record{rec}, batch: 10})
 	t.Fatal("not killed")
